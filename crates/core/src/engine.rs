@@ -1,0 +1,585 @@
+//! The engine: one object that signs in (metadata → loopback listener → browser → code →
+//! tokens → validation → vault), refreshes (single-flight per profile, rotation, `invalid_grant`
+//! means sign in again) and signs out. It caches each provider's metadata and keys for the
+//! life of the process, so a second sign-in of a profile fetches nothing it already has.
+
+use crate::authority::Authority;
+use crate::authorize::{self, AuthRequest};
+use crate::browser::Browser;
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+use crate::http::{HttpClient, HttpLimits, ReqwestClient};
+use crate::jwt::{self, Decoded};
+use crate::listener::{Expected, LoopbackListener};
+use crate::metadata::ProviderMetadata;
+use crate::profile::{refresh_account, Profile, ProfileStore};
+use crate::secret::Secret;
+use crate::token::{self, ClientAuth, TokenResponse};
+use crate::validate::{self, Expectations, Identity, JwksCache, Report};
+use crate::vault::{Vault, VaultLocation};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+/// A step of a sign-in or refresh, as it happens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Progress {
+    /// The provider's metadata is known.
+    MetadataFetched {
+        /// Where it came from.
+        metadata_url: String,
+        /// The issuer tokens must carry.
+        issuer: String,
+    },
+    /// The browser was asked to open the authorization URL.
+    BrowserOpened {
+        /// The URL (no secrets: the PKCE verifier never leaves the engine).
+        authorize_url: String,
+    },
+    /// The loopback listener waits for the redirect.
+    WaitingForRedirect {
+        /// The exact `redirect_uri` sent.
+        redirect_uri: String,
+    },
+    /// The redirect came back with a code.
+    CodeReceived,
+    /// The token endpoint answered.
+    TokensExchanged,
+    /// The ID token was judged.
+    Validated {
+        /// All checks passed.
+        passed: bool,
+    },
+}
+
+/// A progress callback.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// A received token: the raw text (secret) and what it decodes to.
+#[derive(Debug, Clone)]
+pub struct TokenView {
+    /// The token as received.
+    pub raw: Secret,
+    /// The decoded form, when it is a JWT.
+    pub decoded: Option<Decoded>,
+}
+
+impl TokenView {
+    fn new(raw: &Secret) -> Self {
+        Self {
+            raw: raw.clone(),
+            decoded: jwt::decode(raw.expose()).ok(),
+        }
+    }
+}
+
+/// What happened to the refresh token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefreshTokenStatus {
+    /// The provider sent one.
+    pub received: bool,
+    /// It was put in the vault.
+    pub stored: bool,
+    /// Where the vault keeps it.
+    pub location: VaultLocation,
+    /// In words.
+    pub note: String,
+}
+
+/// The result of a sign-in or refresh. The refresh token itself is never in here.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Profile name.
+    pub profile: String,
+    /// The metadata's issuer.
+    pub issuer: String,
+    /// `redirect_uri` used (sign-in only).
+    pub redirect_uri: Option<String>,
+    /// The ID token.
+    pub id_token: Option<TokenView>,
+    /// The access token.
+    pub access_token: Option<TokenView>,
+    /// The validation report of the ID token.
+    pub report: Report,
+    /// The refresh token's fate.
+    pub refresh_token: RefreshTokenStatus,
+    /// `token_type`.
+    pub token_type: Option<String>,
+    /// `expires_in`.
+    pub expires_in: Option<u64>,
+    /// Granted `scope`.
+    pub scope: Option<String>,
+}
+
+impl Outcome {
+    /// True when the tokens are valid and the sign-in counts.
+    pub fn passed(&self) -> bool {
+        self.report.passed()
+    }
+}
+
+/// Per-sign-in options.
+#[derive(Clone)]
+pub struct SignInOptions {
+    /// Put the refresh token in the vault.
+    pub store: bool,
+    /// How long to wait for the redirect.
+    pub timeout: Duration,
+    /// Cancels the wait.
+    pub cancel: CancellationToken,
+    /// Progress reports.
+    pub progress: Option<ProgressFn>,
+}
+
+impl Default for SignInOptions {
+    fn default() -> Self {
+        Self {
+            store: true,
+            timeout: Duration::from_secs(300),
+            cancel: CancellationToken::new(),
+            progress: None,
+        }
+    }
+}
+
+/// A provider's metadata and its keys, cached per metadata URL.
+struct Provider {
+    metadata: ProviderMetadata,
+    keys: JwksCache,
+}
+
+#[derive(Default)]
+struct RefreshSlot {
+    generation: AtomicU64,
+    lock: tokio::sync::Mutex<Option<Outcome>>,
+}
+
+/// The engine.
+pub struct Engine {
+    http: Arc<dyn HttpClient>,
+    clock: Arc<dyn Clock>,
+    vault: Vault,
+    profiles: ProfileStore,
+    skew: Duration,
+    providers: tokio::sync::Mutex<HashMap<String, Arc<Provider>>>,
+    refreshes: Mutex<HashMap<String, Arc<RefreshSlot>>>,
+}
+
+impl Engine {
+    /// An engine on the given parts.
+    pub fn new(
+        http: Arc<dyn HttpClient>,
+        clock: Arc<dyn Clock>,
+        vault: Vault,
+        profiles: ProfileStore,
+    ) -> Self {
+        Self {
+            http,
+            clock,
+            vault,
+            profiles,
+            skew: validate::DEFAULT_SKEW,
+            providers: tokio::sync::Mutex::new(HashMap::new()),
+            refreshes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The production engine: reqwest, the system clock, the OS keyring (or a session-only
+    /// vault when none is reachable), profiles in the user's config directory.
+    pub async fn production() -> Result<Self> {
+        let http = Arc::new(ReqwestClient::new(HttpLimits::default())?);
+        let vault = tokio::task::spawn_blocking(|| Vault::open("tokenscope"))
+            .await
+            .map_err(|e| Error::Config(format!("keyring probe failed: {e}")))?;
+        Ok(Self::new(
+            http,
+            Arc::new(SystemClock),
+            vault,
+            ProfileStore::default_location()?,
+        ))
+    }
+
+    /// Sets the allowed clock skew.
+    pub fn with_skew(mut self, skew: Duration) -> Self {
+        self.skew = skew;
+        self
+    }
+
+    /// The vault.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// The profile store.
+    pub fn profiles(&self) -> &ProfileStore {
+        &self.profiles
+    }
+
+    /// How many times the keys of this authority were fetched (0 if never).
+    pub async fn jwks_fetch_count(&self, authority: &str) -> usize {
+        let Ok(a) = Authority::parse(authority) else { return 0 };
+        let providers = self.providers.lock().await;
+        providers
+            .get(a.metadata_url.as_str())
+            .map_or(0, |p| p.keys.fetch_count())
+    }
+
+    /// The provider's metadata, fetched once per process.
+    pub async fn metadata(&self, authority: &str) -> Result<ProviderMetadata> {
+        Ok(self.provider(&Authority::parse(authority)?).await?.metadata.clone())
+    }
+
+    async fn provider(&self, authority: &Authority) -> Result<Arc<Provider>> {
+        let mut providers = self.providers.lock().await;
+        if let Some(p) = providers.get(authority.metadata_url.as_str()) {
+            return Ok(p.clone());
+        }
+        let metadata = ProviderMetadata::fetch(self.http.as_ref(), authority).await?;
+        let keys = JwksCache::new(self.http.clone(), metadata.jwks_uri.clone());
+        let provider = Arc::new(Provider { metadata, keys });
+        providers.insert(authority.metadata_url.to_string(), provider.clone());
+        Ok(provider)
+    }
+
+    /// Signs in with a profile: the full browser round trip.
+    pub async fn sign_in(&self, profile: &Profile, options: &SignInOptions) -> Result<Outcome> {
+        let report = |p: Progress| {
+            if let Some(f) = &options.progress {
+                f(p)
+            }
+        };
+        let authority = Authority::parse(&profile.authority)?;
+        let browser = Browser::from_command(profile.browser_command.as_deref())?;
+        let provider = self.provider(&authority).await?;
+        let metadata = &provider.metadata;
+        report(Progress::MetadataFetched {
+            metadata_url: authority.metadata_url.to_string(),
+            issuer: metadata.issuer.clone(),
+        });
+        let listener = LoopbackListener::bind(&profile.redirect).await?;
+        let redirect_uri = listener.redirect_uri();
+        let request: AuthRequest = authorize::build(
+            metadata,
+            &profile.client_id,
+            &profile.scopes,
+            &redirect_uri,
+            &profile.params,
+        )?;
+        browser.open(&request.url)?;
+        report(Progress::BrowserOpened {
+            authorize_url: request.url.to_string(),
+        });
+        report(Progress::WaitingForRedirect {
+            redirect_uri: redirect_uri.clone(),
+        });
+        let expected = Expected {
+            state: request.state.clone(),
+            iss: metadata
+                .authorization_response_iss_parameter_supported
+                .then(|| metadata.issuer.clone()),
+        };
+        let callback = listener
+            .wait(expected, options.timeout, options.cancel.clone())
+            .await?;
+        report(Progress::CodeReceived);
+        let tokens = token::exchange_code(
+            self.http.as_ref(),
+            &metadata.token_endpoint,
+            &profile.client_id,
+            &ClientAuth::None,
+            &callback.code,
+            &redirect_uri,
+            &request.pkce.verifier,
+        )
+        .await?;
+        report(Progress::TokensExchanged);
+        let expect = Expectations {
+            issuer: metadata.issuer.clone(),
+            client_id: profile.client_id.clone(),
+            trusted_audiences: Vec::new(),
+            provider_algs: metadata.id_token_signing_alg_values_supported.clone(),
+            nonce: Some(request.nonce.clone()),
+            max_age: request.max_age,
+            access_token: tokens.access_token.clone(),
+            previous: None,
+            skew: self.skew,
+        };
+        let mut outcome = self
+            .judge(profile, &provider, &tokens, &expect, options.store)
+            .await;
+        outcome.redirect_uri = Some(redirect_uri);
+        report(Progress::Validated {
+            passed: outcome.passed(),
+        });
+        if outcome.passed() {
+            let identity = identity_of(&outcome);
+            let now = self.clock.now();
+            let rotated = outcome.refresh_token.stored;
+            self.profiles.update_state(&profile.name, |s| {
+                s.last_identity = identity;
+                s.last_sign_in = Some(now);
+                if rotated {
+                    s.last_rotation = Some(now);
+                }
+            })?;
+        }
+        Ok(outcome)
+    }
+
+    /// Validates the ID token of a token response and stores the refresh token when it counts.
+    async fn judge(
+        &self,
+        profile: &Profile,
+        provider: &Provider,
+        tokens: &TokenResponse,
+        expect: &Expectations,
+        store: bool,
+    ) -> Outcome {
+        let now = self.clock.now();
+        let (decoded_id, report) = match &tokens.id_token {
+            Some(id) => {
+                validate::validate_id_token(id.expose(), expect, now, &provider.keys).await
+            }
+            None => {
+                let mut r = Report::default();
+                r.checks.push(validate::Check {
+                    name: "id_token".into(),
+                    ok: false,
+                    detail: "the token response has no ID token: is `openid` in the scopes?"
+                        .into(),
+                });
+                (None, r)
+            }
+        };
+        let passed = report.passed();
+        let location = self.vault.location();
+        let refresh_token = match (&tokens.refresh_token, passed, store) {
+            (None, _, _) => RefreshTokenStatus {
+                received: false,
+                stored: false,
+                location,
+                note: "no refresh token was issued (add offline_access to the scopes)".into(),
+            },
+            (Some(_), false, _) => RefreshTokenStatus {
+                received: true,
+                stored: false,
+                location,
+                note: "not stored: the ID token failed validation".into(),
+            },
+            (Some(_), true, false) => RefreshTokenStatus {
+                received: true,
+                stored: false,
+                location,
+                note: "not stored (--no-store)".into(),
+            },
+            (Some(rt), true, true) => {
+                let vault = self.vault.clone();
+                let account = refresh_account(&profile.name);
+                let rt = rt.clone();
+                let stored = tokio::task::spawn_blocking(move || vault.store(&account, &rt))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| e.to_string()));
+                match stored {
+                    Ok(()) => RefreshTokenStatus {
+                        received: true,
+                        stored: true,
+                        note: match &location {
+                            VaultLocation::Keyring => "stored in the OS keyring".into(),
+                            VaultLocation::SessionOnly { reason } => {
+                                format!("kept for this session only: {reason}")
+                            }
+                        },
+                        location,
+                    },
+                    Err(e) => RefreshTokenStatus {
+                        received: true,
+                        stored: false,
+                        location,
+                        note: format!("could not be stored: {e}"),
+                    },
+                }
+            }
+        };
+        Outcome {
+            profile: profile.name.clone(),
+            issuer: provider.metadata.issuer.clone(),
+            redirect_uri: None,
+            id_token: tokens.id_token.as_ref().map(|raw| TokenView {
+                raw: raw.clone(),
+                decoded: decoded_id,
+            }),
+            access_token: tokens.access_token.as_ref().map(TokenView::new),
+            report,
+            refresh_token,
+            token_type: tokens.token_type.clone(),
+            expires_in: tokens.expires_in,
+            scope: tokens.scope.clone(),
+        }
+    }
+
+    /// Redeems the profile's stored refresh token and stores the rotated one. Concurrent calls
+    /// for one profile share a single redemption. `invalid_grant` deletes the stored token and
+    /// ends in [`Error::SignInRequired`].
+    pub async fn refresh(&self, profile: &Profile, progress: Option<ProgressFn>) -> Result<Outcome> {
+        let slot = {
+            let mut slots = self
+                .refreshes
+                .lock()
+                .map_err(|_| Error::Config("refresh state poisoned".into()))?;
+            slots.entry(profile.name.clone()).or_default().clone()
+        };
+        let seen = slot.generation.load(Ordering::SeqCst);
+        let mut last = slot.lock.lock().await;
+        if slot.generation.load(Ordering::SeqCst) != seen {
+            // Someone else refreshed while we waited: theirs is the fresh result.
+            if let Some(outcome) = last.as_ref() {
+                return Ok(outcome.clone());
+            }
+        }
+        let outcome = self.refresh_once(profile, progress).await;
+        if let Ok(o) = &outcome {
+            *last = Some(o.clone());
+            slot.generation.fetch_add(1, Ordering::SeqCst);
+        }
+        outcome
+    }
+
+    async fn refresh_once(&self, profile: &Profile, progress: Option<ProgressFn>) -> Result<Outcome> {
+        let report = |p: Progress| {
+            if let Some(f) = &progress {
+                f(p)
+            }
+        };
+        let account = refresh_account(&profile.name);
+        let vault = self.vault.clone();
+        let acct = account.clone();
+        let stored = tokio::task::spawn_blocking(move || vault.load(&acct))
+            .await
+            .map_err(|e| Error::Config(format!("keyring task failed: {e}")))??;
+        let Some(stored) = stored else {
+            return Err(Error::SignInRequired(format!(
+                "no refresh token is stored for profile {:?}",
+                profile.name
+            )));
+        };
+        let authority = Authority::parse(&profile.authority)?;
+        let provider = self.provider(&authority).await?;
+        report(Progress::MetadataFetched {
+            metadata_url: authority.metadata_url.to_string(),
+            issuer: provider.metadata.issuer.clone(),
+        });
+        let mut scope: Vec<&str> = profile.scopes.iter().map(String::as_str).collect();
+        if !scope.contains(&"openid") {
+            scope.insert(0, "openid");
+        }
+        let tokens = match token::redeem_refresh(
+            self.http.as_ref(),
+            &provider.metadata.token_endpoint,
+            &profile.client_id,
+            &ClientAuth::None,
+            &stored.secret,
+            &scope.join(" "),
+        )
+        .await
+        {
+            Ok(t) => t,
+            Err(Error::Provider(p)) if p.is_invalid_grant() => {
+                let vault = self.vault.clone();
+                let _ = tokio::task::spawn_blocking(move || vault.delete(&account)).await;
+                return Err(Error::SignInRequired(format!(
+                    "the provider refused the stored refresh token ({}); it was deleted, \
+                     sign in again",
+                    p.message.as_deref().unwrap_or(&p.error)
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        report(Progress::TokensExchanged);
+        let previous = self.profiles.state(&profile.name)?.last_identity;
+        let expect = Expectations {
+            issuer: provider.metadata.issuer.clone(),
+            client_id: profile.client_id.clone(),
+            trusted_audiences: Vec::new(),
+            provider_algs: provider.metadata.id_token_signing_alg_values_supported.clone(),
+            nonce: None,
+            max_age: None,
+            access_token: tokens.access_token.clone(),
+            previous,
+            skew: self.skew,
+        };
+        let mut outcome = self.judge(profile, &provider, &tokens, &expect, true).await;
+        if outcome.refresh_token.received && !outcome.refresh_token.stored {
+            outcome.refresh_token.note.push_str(
+                "; the provider rotated the refresh token, so the stored one no longer works",
+            );
+        } else if !outcome.refresh_token.received {
+            outcome.refresh_token.note =
+                "the provider did not rotate the refresh token; the stored one is kept".into();
+            outcome.refresh_token.stored = true;
+        }
+        report(Progress::Validated {
+            passed: outcome.passed(),
+        });
+        if outcome.passed() {
+            let identity = identity_of(&outcome);
+            let now = self.clock.now();
+            let rotated = outcome.refresh_token.received && outcome.refresh_token.stored;
+            self.profiles.update_state(&profile.name, |s| {
+                if identity.is_some() {
+                    s.last_identity = identity;
+                }
+                if rotated {
+                    s.last_rotation = Some(now);
+                }
+            })?;
+        }
+        Ok(outcome)
+    }
+
+    /// Deletes the profile's refresh token. Returns whether one was stored, and the provider's
+    /// logout URL to open when it has an `end_session_endpoint`.
+    pub async fn sign_out(&self, profile: &Profile) -> Result<SignOut> {
+        let vault = self.vault.clone();
+        let account = profile.refresh_account();
+        let deleted = tokio::task::spawn_blocking(move || vault.delete(&account))
+            .await
+            .map_err(|e| Error::Config(format!("keyring task failed: {e}")))??;
+        self.profiles.update_state(&profile.name, |s| s.last_rotation = None)?;
+        let logout_url = match Authority::parse(&profile.authority) {
+            Ok(a) => self.provider(&a).await.ok().and_then(|p| {
+                p.metadata.end_session_endpoint.clone().map(|mut url| {
+                    url.query_pairs_mut().append_pair("client_id", &profile.client_id);
+                    url
+                })
+            }),
+            Err(_) => None,
+        };
+        Ok(SignOut {
+            deleted,
+            logout_url,
+        })
+    }
+}
+
+/// The result of a sign-out.
+#[derive(Debug, Clone)]
+pub struct SignOut {
+    /// A refresh token was stored and is now deleted.
+    pub deleted: bool,
+    /// The provider's logout URL, to open in the browser.
+    pub logout_url: Option<Url>,
+}
+
+fn identity_of(outcome: &Outcome) -> Option<Identity> {
+    let d = outcome.id_token.as_ref()?.decoded.as_ref()?;
+    Some(Identity {
+        iss: d.claim_str("iss")?.to_owned(),
+        sub: d.claim_str("sub")?.to_owned(),
+    })
+}

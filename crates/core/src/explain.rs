@@ -1,0 +1,107 @@
+//! Claims explained: each header parameter and payload claim paired with its catalogue entry,
+//! NumericDate claims turned into UTC times with "expires in" / "issued ago" wording and flags
+//! for expired, not yet valid and issued in the future. Shared by the CLI and the desktop.
+
+use crate::catalogue::{self, ClaimDescription};
+use crate::jwt::Decoded;
+use crate::validate::relative;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// One claim (or header parameter) with its explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRow {
+    /// Claim name.
+    pub name: String,
+    /// Value as in the token.
+    pub value: Value,
+    /// One-line meaning, or "not in the catalogue".
+    pub description: String,
+    /// The full catalogue entry, when there is one.
+    pub catalogue: Option<ClaimDescription>,
+    /// For NumericDate claims: the time, RFC 3339 UTC.
+    pub time: Option<String>,
+    /// For NumericDate claims: "in 4 min" / "2 h ago".
+    pub relative: Option<String>,
+    /// Something worth a second look (expired, not yet valid, issued in the future).
+    pub flag: Option<String>,
+}
+
+/// Text shown for claims the catalogue does not know.
+pub const NOT_IN_CATALOGUE: &str = "not in the catalogue";
+
+/// Explains every payload claim, in token order.
+pub fn claims(payload: &Map<String, Value>, now: DateTime<Utc>) -> Vec<ClaimRow> {
+    payload
+        .iter()
+        .map(|(name, value)| row(name, value, catalogue::claim(name), now))
+        .collect()
+}
+
+/// Explains every header parameter.
+pub fn header(header: &Map<String, Value>, now: DateTime<Utc>) -> Vec<ClaimRow> {
+    header
+        .iter()
+        .map(|(name, value)| row(name, value, catalogue::header(name), now))
+        .collect()
+}
+
+/// Explains a decoded token's claims.
+pub fn decoded(decoded: &Decoded, now: DateTime<Utc>) -> Vec<ClaimRow> {
+    claims(&decoded.payload, now)
+}
+
+fn row(name: &str, value: &Value, entry: Option<ClaimDescription>, now: DateTime<Utc>) -> ClaimRow {
+    let mut out = ClaimRow {
+        name: name.to_owned(),
+        value: value.clone(),
+        description: entry
+            .as_ref()
+            .map_or_else(|| NOT_IN_CATALOGUE.to_owned(), |e| e.description.clone()),
+        catalogue: entry,
+        time: None,
+        relative: None,
+        flag: None,
+    };
+    if catalogue::is_numeric_date(name) {
+        if let Some(secs) = value.as_i64().or_else(|| value.as_f64().filter(|f| f.abs() < 1e12).map(|f| f as i64)) {
+            if let Some(t) = DateTime::from_timestamp(secs, 0) {
+                let delta = secs - now.timestamp();
+                out.time = Some(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                out.relative = Some(relative(delta));
+                out.flag = match name {
+                    "exp" if delta <= 0 => Some("expired".into()),
+                    "nbf" if delta > 0 => Some("not yet valid".into()),
+                    "iat" | "auth_time" if delta > 0 => Some("in the future".into()),
+                    _ => None,
+                };
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dates_descriptions_and_unknown_claims() {
+        let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let payload = json!({"exp": 1_790_000_240, "iat": 1_789_992_800, "nbf": 1_790_000_100,
+                             "tfp": "B2C_1_susi", "zz_custom": 1});
+        let rows = claims(payload.as_object().unwrap(), now);
+        assert_eq!(rows[0].name, "exp");
+        assert_eq!(rows[0].relative.as_deref(), Some("in 4 min"));
+        assert_eq!(rows[0].time.as_deref(), Some("2026-09-21T14:17:20Z"));
+        assert_eq!(rows[0].flag, None);
+        assert_eq!(rows[1].relative.as_deref(), Some("2 h ago"));
+        assert_eq!(rows[2].flag.as_deref(), Some("not yet valid"));
+        assert!(rows[3].description.to_lowercase().contains("policy"), "{}", rows[3].description);
+        assert_eq!(rows[4].description, NOT_IN_CATALOGUE);
+        let expired = claims(json!({"exp": 1}).as_object().unwrap(), now);
+        assert_eq!(expired[0].flag.as_deref(), Some("expired"));
+    }
+}

@@ -1,0 +1,28 @@
+//! Tokenscope's engine: everything that signs a user in to an OpenID Connect provider (Azure AD
+//! B2C first) and judges the tokens, with no window. The desktop shell and the command line only
+//! adapt it.
+
+pub mod authority;
+pub mod authorize;
+pub mod browser;
+pub mod catalogue;
+pub mod clock;
+pub mod engine;
+pub mod error;
+pub mod explain;
+pub mod http;
+pub mod jwt;
+pub mod listener;
+pub mod metadata;
+pub mod pkce;
+pub mod profile;
+pub mod provider_error;
+pub mod secret;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
+pub mod token;
+pub mod validate;
+pub mod vault;
+
+pub use error::{Error, Result};
+pub use secret::Secret;

@@ -1,0 +1,144 @@
+//! Provider metadata and signing keys, fetched by Tokenscope itself (not by strict discovery,
+//! which fails on B2C's issuer quirk), with every endpoint Tokenscope will use checked for
+//! transport safety before anything is sent to it.
+
+use crate::authority::{check_transport, Authority};
+use crate::error::{Error, Result};
+use crate::http::{get_json, HttpClient};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// The parts of an OpenID provider's metadata Tokenscope uses. `raw` keeps the whole document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProviderMetadata {
+    /// The issuer tokens must carry in `iss` (for B2C not the discovery base).
+    pub issuer: String,
+    /// Where the browser is sent.
+    pub authorization_endpoint: Url,
+    /// Where codes and refresh tokens are redeemed.
+    pub token_endpoint: Url,
+    /// The signing keys.
+    pub jwks_uri: Url,
+    /// RP-initiated logout.
+    #[serde(default)]
+    pub end_session_endpoint: Option<Url>,
+    /// UserInfo.
+    #[serde(default)]
+    pub userinfo_endpoint: Option<Url>,
+    /// Algorithms the provider signs ID tokens with.
+    #[serde(default)]
+    pub id_token_signing_alg_values_supported: Vec<String>,
+    /// PKCE methods.
+    #[serde(default)]
+    pub code_challenge_methods_supported: Vec<String>,
+    /// RFC 9207: the redirect carries `iss`.
+    #[serde(default)]
+    pub authorization_response_iss_parameter_supported: bool,
+    /// Client authentication methods at the token endpoint.
+    #[serde(default)]
+    pub token_endpoint_auth_methods_supported: Vec<String>,
+    /// Response modes.
+    #[serde(default)]
+    pub response_modes_supported: Vec<String>,
+    /// Scopes.
+    #[serde(default)]
+    pub scopes_supported: Vec<String>,
+    /// Claims.
+    #[serde(default)]
+    pub claims_supported: Vec<String>,
+}
+
+impl ProviderMetadata {
+    /// Fetches and checks the metadata document of an authority.
+    pub async fn fetch(http: &dyn HttpClient, authority: &Authority) -> Result<ProviderMetadata> {
+        let url = &authority.metadata_url;
+        let raw: serde_json::Value = get_json(http, url).await?;
+        let metadata: ProviderMetadata =
+            serde_json::from_value(raw.clone()).map_err(|e| Error::InvalidResponse {
+                url: url.to_string(),
+                message: format!("not OpenID provider metadata: {e}"),
+                body: crate::http::body_for_display(raw.to_string().as_bytes()),
+            })?;
+        metadata.check()?;
+        Ok(metadata)
+    }
+
+    /// Rejects metadata whose endpoints Tokenscope must not use.
+    pub fn check(&self) -> Result<()> {
+        if self.issuer.trim().is_empty() {
+            return Err(Error::Metadata("`issuer` is empty".into()));
+        }
+        let endpoints = [
+            ("authorization_endpoint", Some(&self.authorization_endpoint)),
+            ("token_endpoint", Some(&self.token_endpoint)),
+            ("jwks_uri", Some(&self.jwks_uri)),
+            ("end_session_endpoint", self.end_session_endpoint.as_ref()),
+        ];
+        for (name, url) in endpoints {
+            if let Some(url) = url {
+                check_transport(url).map_err(|_| {
+                    Error::Metadata(format!(
+                        "`{name}` is {url}: only https is allowed (http only on loopback)"
+                    ))
+                })?;
+                if !url.username().is_empty() || url.password().is_some() {
+                    return Err(Error::Metadata(format!("`{name}` carries credentials")));
+                }
+            }
+        }
+        if !self.code_challenge_methods_supported.is_empty()
+            && !self
+                .code_challenge_methods_supported
+                .iter()
+                .any(|m| m == "S256")
+        {
+            return Err(Error::Metadata(format!(
+                "the provider does not support PKCE S256 (it announces {:?})",
+                self.code_challenge_methods_supported
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A JSON Web Key Set, kept as raw JSON keys so one odd key does not hide the others.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Jwks {
+    /// The keys as published.
+    pub keys: Vec<serde_json::Value>,
+}
+
+impl Jwks {
+    /// Fetches a JWKS.
+    pub async fn fetch(http: &dyn HttpClient, url: &Url) -> Result<Jwks> {
+        let jwks: serde_json::Value = get_json(http, url).await?;
+        Self::from_value(jwks).map_err(|message| Error::InvalidResponse {
+            url: url.to_string(),
+            message,
+            body: String::new(),
+        })
+    }
+
+    /// Reads a JWKS (`{"keys": [...]}`) or a single JWK.
+    pub fn from_value(value: serde_json::Value) -> std::result::Result<Jwks, String> {
+        match value {
+            serde_json::Value::Object(mut map) => match map.remove("keys") {
+                Some(serde_json::Value::Array(keys)) => Ok(Jwks { keys }),
+                Some(_) => Err("`keys` is not an array".into()),
+                None if map.contains_key("kty") => Ok(Jwks {
+                    keys: vec![serde_json::Value::Object(map)],
+                }),
+                None => Err("not a JWKS: no `keys` member".into()),
+            },
+            _ => Err("not a JWKS: not a JSON object".into()),
+        }
+    }
+
+    /// The `kid` of each key, for display.
+    pub fn kids(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter_map(|k| k.get("kid").and_then(|v| v.as_str()).map(str::to_owned))
+            .collect()
+    }
+}

@@ -1,0 +1,261 @@
+//! Profiles: named, non-secret sign-in settings (authority, client ID, scopes, redirect,
+//! parameters) in the user's config directory as pretty JSON people can read and edit, plus a
+//! small state file (who the last ID token was about, when). Secrets never go here.
+
+use crate::authorize::AuthParams;
+use crate::error::{Error, Result};
+use crate::listener::RedirectConfig;
+use crate::validate::Identity;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Environment variable that moves the config directory (tests, portable use).
+pub const CONFIG_DIR_ENV: &str = "TOKENSCOPE_CONFIG_DIR";
+
+/// One profile's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Unique name.
+    pub name: String,
+    /// Authority in any accepted form.
+    pub authority: String,
+    /// Application (client) ID.
+    pub client_id: String,
+    /// Scopes besides `openid` (added always).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Redirect URI settings.
+    #[serde(default)]
+    pub redirect: RedirectConfig,
+    /// Optional authorization parameters.
+    #[serde(default)]
+    pub params: AuthParams,
+    /// Command that opens the browser (empty = the system browser).
+    #[serde(default)]
+    pub browser_command: Option<String>,
+}
+
+impl Profile {
+    /// A profile with defaults for everything but the essentials.
+    pub fn new(name: &str, authority: &str, client_id: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            authority: authority.to_owned(),
+            client_id: client_id.to_owned(),
+            scopes: Vec::new(),
+            redirect: RedirectConfig::default(),
+            params: AuthParams::default(),
+            browser_command: None,
+        }
+    }
+
+    /// Vault account of this profile's refresh token.
+    pub fn refresh_account(&self) -> String {
+        refresh_account(&self.name)
+    }
+
+    /// Checks the name.
+    pub fn check_name(name: &str) -> Result<()> {
+        if name.trim().is_empty() || name.len() > 80 || name.chars().any(char::is_control) {
+            return Err(Error::Profile(format!(
+                "profile name {name:?} must be 1–80 printable characters"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Vault account of a profile's refresh token.
+pub fn refresh_account(profile: &str) -> String {
+    format!("refresh-token:{profile}")
+}
+
+/// What Tokenscope remembers about a profile between runs (no secrets).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileState {
+    /// `iss` and `sub` of the last valid ID token.
+    pub last_identity: Option<Identity>,
+    /// Last completed sign-in.
+    pub last_sign_in: Option<DateTime<Utc>>,
+    /// Last refresh token rotation.
+    pub last_rotation: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ProfilesFile {
+    profiles: Vec<Profile>,
+}
+
+/// Reads and writes `profiles.json` and `state.json` in one directory.
+#[derive(Debug, Clone)]
+pub struct ProfileStore {
+    dir: PathBuf,
+}
+
+impl ProfileStore {
+    /// The store in `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The user's store: `$TOKENSCOPE_CONFIG_DIR`, else the platform config dir
+    /// (`~/.config/tokenscope` on Linux).
+    pub fn default_location() -> Result<Self> {
+        if let Some(dir) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+            return Ok(Self::new(dir));
+        }
+        directories::ProjectDirs::from("", "", "tokenscope")
+            .map(|d| Self::new(d.config_dir()))
+            .ok_or_else(|| Error::Profile("no home directory to keep profiles in".into()))
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn profiles_path(&self) -> PathBuf {
+        self.dir.join("profiles.json")
+    }
+
+    fn state_path(&self) -> PathBuf {
+        self.dir.join("state.json")
+    }
+
+    /// All profiles (none when the file does not exist yet).
+    pub fn list(&self) -> Result<Vec<Profile>> {
+        Ok(read_json::<ProfilesFile>(&self.profiles_path())?.profiles)
+    }
+
+    /// One profile by name.
+    pub fn get(&self, name: &str) -> Result<Profile> {
+        self.list()?
+            .into_iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| Error::Profile(format!("no profile named {name:?}")))
+    }
+
+    /// Adds or replaces a profile (by name).
+    pub fn save(&self, profile: &Profile) -> Result<()> {
+        Profile::check_name(&profile.name)?;
+        let mut file = read_json::<ProfilesFile>(&self.profiles_path())?;
+        match file.profiles.iter_mut().find(|p| p.name == profile.name) {
+            Some(existing) => *existing = profile.clone(),
+            None => file.profiles.push(profile.clone()),
+        }
+        write_json(&self.profiles_path(), &file)
+    }
+
+    /// Removes a profile and its state; true when it existed.
+    pub fn delete(&self, name: &str) -> Result<bool> {
+        let mut file = read_json::<ProfilesFile>(&self.profiles_path())?;
+        let before = file.profiles.len();
+        file.profiles.retain(|p| p.name != name);
+        let removed = file.profiles.len() != before;
+        if removed {
+            write_json(&self.profiles_path(), &file)?;
+        }
+        let mut state = self.all_state()?;
+        if state.remove(name).is_some() {
+            write_json(&self.state_path(), &state)?;
+        }
+        Ok(removed)
+    }
+
+    fn all_state(&self) -> Result<BTreeMap<String, ProfileState>> {
+        read_json(&self.state_path())
+    }
+
+    /// A profile's state (default when none).
+    pub fn state(&self, name: &str) -> Result<ProfileState> {
+        Ok(self.all_state()?.remove(name).unwrap_or_default())
+    }
+
+    /// Changes a profile's state.
+    pub fn update_state(&self, name: &str, change: impl FnOnce(&mut ProfileState)) -> Result<()> {
+        let mut all = self.all_state()?;
+        change(all.entry(name.to_owned()).or_default());
+        write_json(&self.state_path(), &all)
+    }
+}
+
+fn read_json<T: Default + serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Profile(format!(
+                "{} is not valid ({e}); fix or move it, Tokenscope will not overwrite it",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(Error::Profile(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let fail = |e: std::io::Error| Error::Profile(format!("cannot write {}: {e}", path.display()));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::Profile(format!("cannot serialize profiles: {e}")))?;
+    text.push('\n');
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text).map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (ProfileStore, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("tokenscope-profiles-{}", crate::pkce::random_token()));
+        (ProfileStore::new(&dir), dir)
+    }
+
+    #[test]
+    fn save_list_replace_delete() {
+        let (s, dir) = store();
+        assert!(s.list().unwrap().is_empty());
+        let mut p = Profile::new("demo", "contoso/B2C_1_susi", "cid");
+        s.save(&p).unwrap();
+        p.scopes = vec!["offline_access".into()];
+        s.save(&p).unwrap();
+        s.save(&Profile::new("other", "https://x/", "c2")).unwrap();
+        let all = s.list().unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(s.get("demo").unwrap().scopes, vec!["offline_access"]);
+        s.update_state("demo", |st| st.last_identity = Some(Identity { iss: "i".into(), sub: "s".into() })).unwrap();
+        assert_eq!(s.state("demo").unwrap().last_identity.unwrap().sub, "s");
+        assert!(s.delete("demo").unwrap());
+        assert!(!s.delete("demo").unwrap());
+        assert_eq!(s.state("demo").unwrap(), ProfileState::default());
+        assert!(s.get("demo").is_err());
+        // Readable JSON, no secrets.
+        let text = std::fs::read_to_string(dir.join("profiles.json")).unwrap();
+        assert!(text.contains("\"client_id\": \"c2\""), "{text}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_corrupt_file_is_reported_and_never_overwritten() {
+        let (s, dir) = store();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("profiles.json"), "{ oops").unwrap();
+        let e = s.save(&Profile::new("demo", "x/B2C_1_a", "c")).unwrap_err();
+        assert!(e.to_string().contains("will not overwrite"), "{e}");
+        assert_eq!(std::fs::read_to_string(dir.join("profiles.json")).unwrap(), "{ oops");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn bad_names_are_refused() {
+        assert!(Profile::check_name("").is_err());
+        assert!(Profile::check_name("a\nb").is_err());
+        assert!(Profile::check_name("Local demo (B2C-shaped)").is_ok());
+    }
+}

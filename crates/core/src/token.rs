@@ -1,0 +1,268 @@
+//! The token endpoint: redeeming an authorization code (with the PKCE verifier) and a refresh
+//! token. Non-JSON, non-2xx, redirects and malformed answers become typed errors that keep the
+//! raw body for display; an OAuth error object becomes a [`ProviderError`].
+
+use crate::error::{Error, Result};
+use crate::http::{self, HttpClient, HttpRequest, HttpResponse};
+use crate::provider_error::{ErrorOrigin, ProviderError};
+use crate::secret::Secret;
+use base64::Engine as _;
+use serde_json::Value;
+use url::Url;
+
+/// How the client proves itself at the token endpoint.
+#[derive(Debug, Clone, Default)]
+pub enum ClientAuth {
+    /// A public client (PKCE only).
+    #[default]
+    None,
+    /// `client_secret_post`.
+    SecretPost(Secret),
+    /// `client_secret_basic`.
+    SecretBasic(Secret),
+}
+
+/// A successful token response. Tokens are [`Secret`]s: `Debug` never shows them.
+#[derive(Debug, Clone, Default)]
+pub struct TokenResponse {
+    /// `access_token`.
+    pub access_token: Option<Secret>,
+    /// `id_token`.
+    pub id_token: Option<Secret>,
+    /// `refresh_token`.
+    pub refresh_token: Option<Secret>,
+    /// `token_type`.
+    pub token_type: Option<String>,
+    /// `expires_in` seconds.
+    pub expires_in: Option<u64>,
+    /// `scope` granted.
+    pub scope: Option<String>,
+    /// B2C's `refresh_token_expires_in`.
+    pub refresh_token_expires_in: Option<u64>,
+}
+
+/// Redeems an authorization code.
+pub async fn exchange_code(
+    http: &dyn HttpClient,
+    token_endpoint: &Url,
+    client_id: &str,
+    auth: &ClientAuth,
+    code: &Secret,
+    redirect_uri: &str,
+    verifier: &Secret,
+) -> Result<TokenResponse> {
+    let fields = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code.expose()),
+        ("redirect_uri", redirect_uri),
+        ("code_verifier", verifier.expose()),
+    ];
+    post(http, token_endpoint, client_id, auth, fields).await
+}
+
+/// Redeems a refresh token (the same policy's token endpoint, as B2C requires).
+pub async fn redeem_refresh(
+    http: &dyn HttpClient,
+    token_endpoint: &Url,
+    client_id: &str,
+    auth: &ClientAuth,
+    refresh_token: &Secret,
+    scope: &str,
+) -> Result<TokenResponse> {
+    let mut fields = vec![
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token.expose()),
+    ];
+    if !scope.is_empty() {
+        fields.push(("scope", scope));
+    }
+    post(http, token_endpoint, client_id, auth, fields).await
+}
+
+async fn post(
+    http: &dyn HttpClient,
+    url: &Url,
+    client_id: &str,
+    auth: &ClientAuth,
+    mut fields: Vec<(&str, &str)>,
+) -> Result<TokenResponse> {
+    match auth {
+        ClientAuth::None => fields.push(("client_id", client_id)),
+        ClientAuth::SecretPost(secret) => {
+            fields.push(("client_id", client_id));
+            fields.push(("client_secret", secret.expose()));
+        }
+        ClientAuth::SecretBasic(_) => {}
+    }
+    let mut request = HttpRequest::form(url.clone(), &fields);
+    if let ClientAuth::SecretBasic(secret) = auth {
+        // RFC 6749 §2.3.1: form-encode each part, then base64.
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let pair = format!("{}:{}", enc(client_id), enc(secret.expose()));
+        let value = base64::engine::general_purpose::STANDARD.encode(pair);
+        request
+            .headers
+            .push(("authorization".into(), format!("Basic {value}")));
+    }
+    let response = http::send(http, request).await?;
+    parse_token_response(url, &response)
+}
+
+/// Interprets what the token endpoint answered.
+pub fn parse_token_response(url: &Url, response: &HttpResponse) -> Result<TokenResponse> {
+    let json: Option<Value> = serde_json::from_slice(&response.body).ok();
+    let ok = (200..300).contains(&response.status);
+    if !ok {
+        if let Some(Value::Object(obj)) = &json {
+            if let Some(error) = obj.get("error").and_then(Value::as_str) {
+                return Err(Error::Provider(ProviderError::new(
+                    ErrorOrigin::TokenEndpoint,
+                    error,
+                    obj.get("error_description").and_then(Value::as_str),
+                    obj.get("error_uri").and_then(Value::as_str),
+                )));
+            }
+        }
+        return Err(http::status_error(url, response));
+    }
+    let invalid = |message: String| Error::InvalidResponse {
+        url: url.to_string(),
+        message,
+        body: redact_tokens(&response.body),
+    };
+    let obj = match json {
+        Some(Value::Object(obj)) => obj,
+        Some(_) => return Err(invalid("the token response is JSON but not an object".into())),
+        None => {
+            return Err(http::parse_json::<Value>(url, response)
+                .err()
+                .unwrap_or_else(|| invalid("the token response is not JSON".into())))
+        }
+    };
+    let string = |name: &str| -> Result<Option<String>> {
+        match obj.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+            Some(Value::String(_)) => Err(invalid(format!("`{name}` is empty"))),
+            Some(_) => Err(invalid(format!("`{name}` is not a string"))),
+        }
+    };
+    let number = |name: &str| -> Result<Option<u64>> {
+        match obj.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| invalid(format!("`{name}` is not a whole number of seconds"))),
+            // Some providers send numbers as strings.
+            Some(Value::String(s)) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| invalid(format!("`{name}` is not a number"))),
+            Some(_) => Err(invalid(format!("`{name}` is not a number"))),
+        }
+    };
+    let out = TokenResponse {
+        access_token: string("access_token")?.map(Secret::new),
+        id_token: string("id_token")?.map(Secret::new),
+        refresh_token: string("refresh_token")?.map(Secret::new),
+        token_type: string("token_type")?,
+        expires_in: number("expires_in")?,
+        scope: string("scope")?,
+        refresh_token_expires_in: number("refresh_token_expires_in")?,
+    };
+    if out.access_token.is_none() && out.id_token.is_none() {
+        return Err(invalid(
+            "the token response has neither an access_token nor an id_token".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// A token response body for display with token values masked.
+fn redact_tokens(body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(mut obj)) => {
+            for name in ["access_token", "id_token", "refresh_token"] {
+                if let Some(v) = obj.get_mut(name) {
+                    if v.is_string() {
+                        *v = Value::String("[redacted]".into());
+                    }
+                }
+            }
+            Value::Object(obj).to_string()
+        }
+        _ => http::body_for_display(body),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn url() -> Url {
+        Url::parse("https://idp/token").unwrap()
+    }
+
+    #[test]
+    fn parses_a_good_response_without_leaking_tokens_in_debug() {
+        let r = parse_token_response(
+            &url(),
+            &resp(200, r#"{"id_token":"a.b.c","access_token":"AT","refresh_token":"RT","token_type":"Bearer","expires_in":"3600","refresh_token_expires_in":1209600}"#),
+        )
+        .unwrap();
+        assert_eq!(r.refresh_token.as_ref().unwrap().expose(), "RT");
+        assert_eq!(r.expires_in, Some(3600));
+        assert_eq!(r.refresh_token_expires_in, Some(1_209_600));
+        let dbg = format!("{r:?}");
+        assert!(!dbg.contains("RT\"") && !dbg.contains("AT\"") && !dbg.contains("a.b.c"), "{dbg}");
+    }
+
+    #[test]
+    fn oauth_error_object_becomes_provider_error() {
+        let e = parse_token_response(
+            &url(),
+            &resp(400, r#"{"error":"invalid_grant","error_description":"AADB2C90080: The provided grant has expired.\r\nCorrelation ID: x\r\nTimestamp: t"}"#),
+        )
+        .unwrap_err();
+        match e {
+            Error::Provider(p) => {
+                assert!(p.is_invalid_grant());
+                assert_eq!(p.code.as_deref(), Some("AADB2C90080"));
+                assert_eq!(p.origin, ErrorOrigin::TokenEndpoint);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn faults_become_clear_errors_with_the_body() {
+        let e = parse_token_response(&url(), &resp(500, "<html><body>Oops</body></html>")).unwrap_err();
+        assert_eq!(e.kind(), "http_status");
+        assert!(e.to_string().contains("HTTP 500 with an HTML page"), "{e}");
+        assert!(e.raw_body().unwrap().contains("Oops"));
+        let e = parse_token_response(&url(), &resp(200, "{\"access_token\": ")).unwrap_err();
+        assert_eq!(e.kind(), "invalid_response");
+        let e = parse_token_response(&url(), &resp(200, "[]")).unwrap_err();
+        assert!(e.to_string().contains("not an object"), "{e}");
+        let e = parse_token_response(&url(), &resp(200, r#"{"token_type":"Bearer"}"#)).unwrap_err();
+        assert!(e.to_string().contains("neither"), "{e}");
+        let e = parse_token_response(&url(), &resp(200, r#"{"id_token":42}"#)).unwrap_err();
+        assert!(e.to_string().contains("not a string"), "{e}");
+        let e = parse_token_response(&url(), &resp(200, r#"{"access_token":"AT","expires_in":-5}"#)).unwrap_err();
+        assert!(e.to_string().contains("expires_in"), "{e}");
+        assert!(!e.raw_body().unwrap().contains("\"AT\""), "tokens masked in the kept body");
+        let mut redirect = resp(302, "");
+        redirect.headers.push(("location".into(), "https://evil/".into()));
+        let e = parse_token_response(&url(), &redirect).unwrap_err();
+        assert!(e.to_string().contains("never follows redirects"), "{e}");
+    }
+}

@@ -1,0 +1,612 @@
+//! The validation report: every ID token Tokenscope receives is judged check by check (OIDC Core
+//! §3.1.3.7 plus what libraries leave out: `azp`, `iat` sanity, `auth_time`, `at_hash`, clock
+//! skew, key rotation). A token that fails is still shown; it just does not count.
+
+use crate::error::Result;
+use crate::http::HttpClient;
+use crate::jwt::{self, Decoded, TokenKind};
+use crate::metadata::Jwks;
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{jwk::Jwk, Algorithm, DecodingKey};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// One named check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Stable identifier (`signature`, `iss`, `aud`, ...).
+    pub name: String,
+    /// Passed?
+    pub ok: bool,
+    /// What was found, in words.
+    pub detail: String,
+}
+
+/// All checks of one token.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// In the order they were made.
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    fn push(&mut self, name: &str, ok: bool, detail: impl Into<String>) {
+        self.checks.push(Check {
+            name: name.to_owned(),
+            ok,
+            detail: detail.into(),
+        });
+    }
+
+    /// True when there is at least one check and all passed.
+    pub fn passed(&self) -> bool {
+        !self.checks.is_empty() && self.checks.iter().all(|c| c.ok)
+    }
+
+    /// The check with this name.
+    pub fn get(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    /// The failed checks.
+    pub fn failures(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| !c.ok)
+    }
+}
+
+/// Who the previous ID token of this profile was about (refresh continuity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Identity {
+    /// `iss`.
+    pub iss: String,
+    /// `sub`.
+    pub sub: String,
+}
+
+/// What the token must match.
+#[derive(Debug, Clone)]
+pub struct Expectations {
+    /// The metadata's `issuer`.
+    pub issuer: String,
+    /// Our client ID.
+    pub client_id: String,
+    /// Audiences besides the client ID that are trusted (normally none).
+    pub trusted_audiences: Vec<String>,
+    /// Algorithms the provider announces (`id_token_signing_alg_values_supported`).
+    pub provider_algs: Vec<String>,
+    /// The nonce sent (sign-in); `None` on refresh.
+    pub nonce: Option<String>,
+    /// `max_age` sent, if any.
+    pub max_age: Option<u64>,
+    /// The access token issued with the ID token, for `at_hash`.
+    pub access_token: Option<crate::secret::Secret>,
+    /// The previous ID token's identity, on refresh.
+    pub previous: Option<Identity>,
+    /// Allowed clock difference.
+    pub skew: Duration,
+}
+
+/// Default clock skew: 5 minutes, as Microsoft's libraries allow.
+pub const DEFAULT_SKEW: Duration = Duration::from_secs(300);
+
+/// The provider's signing keys, fetched once and again only when a `kid` is unknown.
+pub struct JwksCache {
+    http: Arc<dyn HttpClient>,
+    uri: Url,
+    keys: tokio::sync::Mutex<Option<Arc<Jwks>>>,
+    fetches: AtomicUsize,
+}
+
+impl JwksCache {
+    /// A cache for the keys at `uri`.
+    pub fn new(http: Arc<dyn HttpClient>, uri: Url) -> Self {
+        Self {
+            http,
+            uri,
+            keys: tokio::sync::Mutex::new(None),
+            fetches: AtomicUsize::new(0),
+        }
+    }
+
+    /// A cache already holding keys (pasted keys, tests).
+    pub fn with_keys(http: Arc<dyn HttpClient>, uri: Url, keys: Jwks) -> Self {
+        let cache = Self::new(http, uri);
+        cache.keys.try_lock().map(|mut k| *k = Some(Arc::new(keys))).ok();
+        cache
+    }
+
+    /// Where the keys come from.
+    pub fn uri(&self) -> &Url {
+        &self.uri
+    }
+
+    /// How many times the JWKS was fetched.
+    pub fn fetch_count(&self) -> usize {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    /// The cached keys, fetching them the first time.
+    pub async fn get(&self) -> Result<Arc<Jwks>> {
+        let mut guard = self.keys.lock().await;
+        if let Some(keys) = guard.as_ref() {
+            return Ok(keys.clone());
+        }
+        let keys = Arc::new(Jwks::fetch(self.http.as_ref(), &self.uri).await?);
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        *guard = Some(keys.clone());
+        Ok(keys)
+    }
+
+    /// Fetches the keys again (key rotation), replacing the cache.
+    pub async fn refetch(&self) -> Result<Arc<Jwks>> {
+        let mut guard = self.keys.lock().await;
+        let keys = Arc::new(Jwks::fetch(self.http.as_ref(), &self.uri).await?);
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        *guard = Some(keys.clone());
+        Ok(keys)
+    }
+}
+
+const ASYMMETRIC: [&str; 9] = [
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
+];
+
+fn algorithm(name: &str) -> Option<Algorithm> {
+    Some(match name {
+        "RS256" => Algorithm::RS256,
+        "RS384" => Algorithm::RS384,
+        "RS512" => Algorithm::RS512,
+        "PS256" => Algorithm::PS256,
+        "PS384" => Algorithm::PS384,
+        "PS512" => Algorithm::PS512,
+        "ES256" => Algorithm::ES256,
+        "ES384" => Algorithm::ES384,
+        "EdDSA" => Algorithm::EdDSA,
+        _ => return None,
+    })
+}
+
+fn key_type_for(alg: &str) -> &'static str {
+    match alg {
+        a if a.starts_with("RS") || a.starts_with("PS") => "RSA",
+        a if a.starts_with("ES") => "EC",
+        _ => "OKP",
+    }
+}
+
+/// Validates an ID token; returns what could be decoded and the report.
+pub async fn validate_id_token(
+    token: &str,
+    expect: &Expectations,
+    now: DateTime<Utc>,
+    keys: &JwksCache,
+) -> (Option<Decoded>, Report) {
+    let mut report = Report::default();
+    let decoded = match jwt::decode(token) {
+        Ok(d) if d.kind == TokenKind::Jws || d.kind == TokenKind::Unsigned => d,
+        Ok(d) => {
+            report.push(
+                "format",
+                false,
+                format!("the ID token is {:?}, not a signed JWT", d.kind),
+            );
+            return (Some(d), report);
+        }
+        Err(e) => {
+            report.push("format", false, format!("the ID token does not decode: {e}"));
+            return (None, report);
+        }
+    };
+    check_signature(token, &decoded, expect, keys, &mut report).await;
+    check_claims(&decoded, expect, now, &mut report);
+    (Some(decoded), report)
+}
+
+async fn check_signature(
+    token: &str,
+    decoded: &Decoded,
+    expect: &Expectations,
+    keys: &JwksCache,
+    report: &mut Report,
+) {
+    let alg = decoded.header_str("alg").unwrap_or_default().to_owned();
+    if alg.eq_ignore_ascii_case("none") {
+        report.push(
+            "alg",
+            false,
+            "alg is `none`: the token is unsigned and anyone could have written it",
+        );
+        report.push("signature", false, "not checked: the token carries no signature");
+        return;
+    }
+    if alg.starts_with("HS") {
+        report.push(
+            "alg",
+            false,
+            format!(
+                "alg is {alg}, an HMAC with a shared secret; a public client shares no secret \
+                 with the provider, so only a key pair (RS/PS/ES/EdDSA) proves who signed"
+            ),
+        );
+        report.push("signature", false, "not checked: HMAC is not acceptable here");
+        return;
+    }
+    let Some(algorithm) = algorithm(&alg) else {
+        report.push(
+            "alg",
+            false,
+            format!("alg `{alg}` is not one Tokenscope accepts ({})", ASYMMETRIC.join(", ")),
+        );
+        report.push("signature", false, "not checked: unsupported algorithm");
+        return;
+    };
+    if !expect.provider_algs.is_empty() && !expect.provider_algs.iter().any(|a| a == &alg) {
+        report.push(
+            "alg",
+            false,
+            format!(
+                "alg is {alg} but the provider announces only {} for ID tokens",
+                expect.provider_algs.join(", ")
+            ),
+        );
+        report.push("signature", false, "not checked: unexpected algorithm");
+        return;
+    }
+    report.push("alg", true, format!("{alg}, an algorithm the provider announces"));
+
+    let kid = decoded.header_str("kid").map(str::to_owned);
+    let (key, how) = match select_key(&alg, kid.as_deref(), keys).await {
+        Ok(found) => found,
+        Err(detail) => {
+            report.push("kid", false, detail);
+            report.push("signature", false, "not checked: no key to check it with");
+            return;
+        }
+    };
+    report.push("kid", true, how);
+
+    let key_id = key.get("kid").and_then(Value::as_str).unwrap_or("(no kid)").to_owned();
+    if let Some(key_alg) = key.get("alg").and_then(Value::as_str) {
+        if key_alg != alg {
+            report.push(
+                "signature",
+                false,
+                format!("key {key_id} is for {key_alg}, but the token says {alg}"),
+            );
+            return;
+        }
+    }
+    let verified = serde_json::from_value::<Jwk>(key.clone())
+        .map_err(|e| format!("key {key_id} in the JWKS is not a usable JWK: {e}"))
+        .and_then(|jwk| {
+            DecodingKey::from_jwk(&jwk).map_err(|e| format!("key {key_id} is unusable: {e}"))
+        })
+        .and_then(|dk| {
+            let (message, signature) = token_parts(token);
+            jsonwebtoken::crypto::verify(&signature, message.as_bytes(), &dk, algorithm)
+                .map_err(|e| format!("key {key_id} does not fit {alg}: {e}"))
+        });
+    match verified {
+        Ok(true) => report.push(
+            "signature",
+            true,
+            format!("valid {alg} signature by key {key_id} from {}", keys.uri()),
+        ),
+        Ok(false) => report.push(
+            "signature",
+            false,
+            format!(
+                "the {alg} signature does not match key {key_id}: the token was changed or signed \
+                 by someone else"
+            ),
+        ),
+        Err(detail) => report.push("signature", false, detail),
+    }
+}
+
+/// `header.payload` and the signature of a cleaned compact token.
+fn token_parts(token: &str) -> (String, String) {
+    let cleaned = jwt::clean_input(token).unwrap_or_default();
+    match cleaned.rsplit_once('.') {
+        Some((message, signature)) => (message.to_owned(), signature.to_owned()),
+        None => (cleaned, String::new()),
+    }
+}
+
+fn signing_keys<'a>(jwks: &'a Jwks, alg: &str) -> impl Iterator<Item = &'a Value> + 'a {
+    let kty = key_type_for(alg);
+    jwks.keys.iter().filter(move |k| {
+        k.get("use").and_then(Value::as_str).unwrap_or("sig") == "sig"
+            && k.get("kty").and_then(Value::as_str) == Some(kty)
+    })
+}
+
+async fn select_key(
+    alg: &str,
+    kid: Option<&str>,
+    keys: &JwksCache,
+) -> std::result::Result<(Value, String), String> {
+    let jwks = keys
+        .get()
+        .await
+        .map_err(|e| format!("the signing keys could not be fetched: {e}"))?;
+    let Some(kid) = kid else {
+        let candidates: Vec<&Value> = signing_keys(&jwks, alg).collect();
+        return match candidates.as_slice() {
+            [one] => Ok((
+                (*one).clone(),
+                "no kid in the header; the JWKS has exactly one matching key, so it is used"
+                    .to_owned(),
+            )),
+            [] => Err(format!("no kid in the header and no {} signing key in the JWKS", key_type_for(alg))),
+            many => Err(format!(
+                "no kid in the header and {} candidate keys in the JWKS: the key is ambiguous",
+                many.len()
+            )),
+        };
+    };
+    let find = |jwks: &Jwks| {
+        jwks.keys
+            .iter()
+            .find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
+            .cloned()
+    };
+    if let Some(key) = find(&jwks) {
+        return Ok((key, format!("kid {kid} found in the provider's JWKS")));
+    }
+    let fresh = keys.refetch().await.map_err(|e| {
+        format!("kid {kid} is not in the cached JWKS and fetching it again failed: {e}")
+    })?;
+    match find(&fresh) {
+        Some(key) => Ok((
+            key,
+            format!("kid {kid} was new: the JWKS was fetched again (key rotation) and has it"),
+        )),
+        None => Err(format!(
+            "kid {kid} is unknown: not in the JWKS at {} even after fetching it again (it has {})",
+            keys.uri(),
+            if fresh.kids().is_empty() {
+                "no kids".to_owned()
+            } else {
+                fresh.kids().join(", ")
+            }
+        )),
+    }
+}
+
+fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, report: &mut Report) {
+    let claims = &decoded.payload;
+    let skew = expect.skew.as_secs() as i64;
+    let now_s = now.timestamp();
+
+    // iss
+    match claims.get("iss").and_then(Value::as_str) {
+        Some(iss) if iss == expect.issuer => report.push(
+            "iss",
+            true,
+            format!("{iss}, the issuer in the provider's metadata"),
+        ),
+        Some(iss) => report.push(
+            "iss",
+            false,
+            format!("{iss} is not the metadata's issuer {}", expect.issuer),
+        ),
+        None => report.push("iss", false, "no iss claim"),
+    }
+
+    // aud
+    let auds: Vec<String> = match claims.get("aud") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    };
+    let untrusted: Vec<&String> = auds
+        .iter()
+        .filter(|a| **a != expect.client_id && !expect.trusted_audiences.contains(a))
+        .collect();
+    if auds.is_empty() {
+        report.push("aud", false, "no aud claim");
+    } else if !auds.contains(&expect.client_id) {
+        report.push(
+            "aud",
+            false,
+            format!("aud {:?} does not contain the client ID {}", auds, expect.client_id),
+        );
+    } else if !untrusted.is_empty() {
+        report.push(
+            "aud",
+            false,
+            format!("aud also names untrusted audiences {untrusted:?}"),
+        );
+    } else {
+        report.push("aud", true, format!("the client ID {}", expect.client_id));
+    }
+
+    // azp
+    match claims.get("azp").and_then(Value::as_str) {
+        Some(azp) if azp == expect.client_id => {
+            report.push("azp", true, format!("{azp}, the client ID"))
+        }
+        Some(azp) => report.push(
+            "azp",
+            false,
+            format!("azp {azp} is not the client ID {}", expect.client_id),
+        ),
+        None if auds.len() > 1 => report.push(
+            "azp",
+            false,
+            "several audiences but no azp to say which one the token was issued to",
+        ),
+        None => report.push("azp", true, "not present (optional with a single audience)"),
+    }
+
+    // exp
+    match numeric(claims.get("exp")) {
+        Some(exp) if now_s < exp + skew => report.push(
+            "exp",
+            true,
+            format!("expires {} ({}), skew {skew} s", at(exp), relative(exp - now_s)),
+        ),
+        Some(exp) => report.push(
+            "exp",
+            false,
+            format!("expired {} ({}), beyond the {skew} s skew", at(exp), relative(exp - now_s)),
+        ),
+        None => report.push("exp", false, "no numeric exp claim"),
+    }
+
+    // nbf
+    match (claims.get("nbf"), numeric(claims.get("nbf"))) {
+        (None, _) => report.push("nbf", true, "not present"),
+        (Some(_), Some(nbf)) if nbf <= now_s + skew => {
+            report.push("nbf", true, format!("valid since {}", at(nbf)))
+        }
+        (Some(_), Some(nbf)) => report.push(
+            "nbf",
+            false,
+            format!("not valid before {} ({}), beyond the {skew} s skew", at(nbf), relative(nbf - now_s)),
+        ),
+        (Some(_), None) => report.push("nbf", false, "nbf is not a number"),
+    }
+
+    // iat
+    match numeric(claims.get("iat")) {
+        Some(iat) if iat <= now_s + skew => report.push(
+            "iat",
+            true,
+            format!("issued {} ({})", at(iat), relative(iat - now_s)),
+        ),
+        Some(iat) => report.push(
+            "iat",
+            false,
+            format!(
+                "issued in the future: {} ({}); the provider's or this machine's clock is off",
+                at(iat),
+                relative(iat - now_s)
+            ),
+        ),
+        None => report.push("iat", false, "no numeric iat claim"),
+    }
+
+    // nonce
+    let nonce = claims.get("nonce").and_then(Value::as_str);
+    match (&expect.nonce, nonce) {
+        (Some(sent), Some(got)) if sent == got => {
+            report.push("nonce", true, "matches the nonce sent with this sign-in")
+        }
+        (Some(_), Some(_)) => report.push(
+            "nonce",
+            false,
+            "differs from the nonce sent with this sign-in: a replayed or injected token",
+        ),
+        (Some(_), None) => report.push("nonce", false, "a nonce was sent but the token has none"),
+        (None, _) => report.push("nonce", true, "not checked on a refresh (no nonce was sent)"),
+    }
+
+    // at_hash
+    let alg = decoded.header_str("alg").unwrap_or_default();
+    match (claims.get("at_hash").and_then(Value::as_str), &expect.access_token) {
+        (Some(got), Some(at_token)) => match at_hash(alg, at_token.expose()) {
+            Some(want) if want == got => {
+                report.push("at_hash", true, "matches the access token received with it")
+            }
+            Some(_) => report.push(
+                "at_hash",
+                false,
+                "does not match the access token received with it: the two were not issued together",
+            ),
+            None => report.push("at_hash", false, format!("no hash is defined for alg {alg}")),
+        },
+        (Some(_), None) => report.push("at_hash", true, "present; no access token came with it"),
+        (None, _) => report.push("at_hash", true, "not present (optional in the code flow)"),
+    }
+
+    // auth_time
+    let auth_time = numeric(claims.get("auth_time"));
+    match (expect.max_age, auth_time) {
+        (Some(max), Some(t)) if now_s - skew <= t + max as i64 => report.push(
+            "auth_time",
+            true,
+            format!("signed in {} ({}), within max_age {max} s", at(t), relative(t - now_s)),
+        ),
+        (Some(max), Some(t)) => report.push(
+            "auth_time",
+            false,
+            format!("signed in {} ({}), older than max_age {max} s", at(t), relative(t - now_s)),
+        ),
+        (Some(_), None) => report.push(
+            "auth_time",
+            false,
+            "max_age was sent, so auth_time is required, but it is missing",
+        ),
+        (None, Some(t)) => report.push("auth_time", true, format!("signed in {}", at(t))),
+        (None, None) => report.push("auth_time", true, "not requested (no max_age sent)"),
+    }
+
+    // Refresh continuity.
+    if let Some(prev) = &expect.previous {
+        let iss = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
+        let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
+        if iss == prev.iss && sub == prev.sub {
+            report.push("same_subject", true, "same iss and sub as the previous ID token");
+        } else {
+            report.push(
+                "same_subject",
+                false,
+                format!(
+                    "the refreshed ID token is about {sub} at {iss}, not {} at {}",
+                    prev.sub, prev.iss
+                ),
+            );
+        }
+    }
+}
+
+/// `at_hash` per OIDC Core §3.2.2.9: left half of the hash of the ASCII access token.
+pub fn at_hash(alg: &str, access_token: &str) -> Option<String> {
+    let bytes = access_token.as_bytes();
+    let digest: Vec<u8> = match alg {
+        "RS256" | "PS256" | "ES256" | "HS256" => Sha256::digest(bytes).to_vec(),
+        "RS384" | "PS384" | "ES384" | "HS384" => Sha384::digest(bytes).to_vec(),
+        "RS512" | "PS512" | "HS512" | "EdDSA" => Sha512::digest(bytes).to_vec(),
+        _ => return None,
+    };
+    Some(jwt::b64_encode(&digest[..digest.len() / 2]))
+}
+
+fn numeric(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f as i64)),
+        _ => None,
+    }
+}
+
+fn at(seconds: i64) -> String {
+    DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| format!("{seconds} (out of range)"))
+}
+
+/// "in 4 min" / "2 h ago".
+pub fn relative(delta: i64) -> String {
+    let abs = delta.unsigned_abs();
+    let span = match abs {
+        0..=59 => format!("{abs} s"),
+        60..=3599 => format!("{} min", abs / 60),
+        3600..=172_799 => format!("{} h", abs / 3600),
+        _ => format!("{} days", abs / 86_400),
+    };
+    if delta >= 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,232 @@
+use super::*;
+use crate::clock::{Clock, FixedClock};
+use crate::http::{HttpError, HttpRequest, HttpResponse};
+use crate::secret::Secret;
+use crate::testkit::{jwks, jwks_of, sign, sign_raw};
+use serde_json::json;
+use std::sync::atomic::AtomicUsize;
+
+const NOW: i64 = 1_790_000_000;
+const ISS: &str = "https://tenant.b2clogin.com/9f1c2d3e-0000-4000-8000-000000000001/v2.0/";
+const CLIENT: &str = "c0ffee00-0000-4000-8000-000000000002";
+
+fn claims() -> Value {
+    json!({
+        "iss": ISS, "sub": "user-1", "aud": CLIENT, "exp": NOW + 3600, "nbf": NOW - 5,
+        "iat": NOW - 5, "nonce": "n-123", "auth_time": NOW - 10, "tfp": "B2C_1_susi"
+    })
+}
+
+fn expect() -> Expectations {
+    Expectations {
+        issuer: ISS.into(),
+        client_id: CLIENT.into(),
+        trusted_audiences: vec![],
+        provider_algs: vec![],
+        nonce: Some("n-123".into()),
+        max_age: None,
+        access_token: None,
+        previous: None,
+        skew: Duration::from_secs(300),
+    }
+}
+
+/// A key cache whose every fetch answers `served` and counts the fetches.
+fn cache(initial: Jwks, served: Jwks) -> (JwksCache, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    let body = serde_json::to_vec(&served).unwrap();
+    let http = move |_req: HttpRequest| {
+        c.fetch_add(1, Ordering::SeqCst);
+        let body = body.clone();
+        async move {
+            Ok::<_, HttpError>(HttpResponse {
+                status: 200,
+                headers: vec![],
+                body,
+            })
+        }
+    };
+    let uri = Url::parse("https://tenant.b2clogin.com/keys").unwrap();
+    (JwksCache::with_keys(Arc::new(http), uri, initial), count)
+}
+
+async fn run(token: &str, expect: &Expectations) -> Report {
+    let (keys, _) = cache(jwks(), jwks());
+    validate_id_token(token, expect, FixedClock::at(NOW).now(), &keys).await.1
+}
+
+fn failed(report: &Report) -> Vec<&str> {
+    report.failures().map(|c| c.name.as_str()).collect()
+}
+
+#[tokio::test]
+async fn a_good_token_passes_every_check_with_each_algorithm() {
+    for alg in ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"] {
+        let report = run(&sign(alg, &claims()), &expect()).await;
+        assert!(report.passed(), "{alg}: {report:#?}");
+        let names: Vec<&str> = report.checks.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["alg", "kid", "signature", "iss", "aud", "azp", "exp", "nbf", "iat", "nonce", "at_hash", "auth_time"],
+            "{alg}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn tampered_payload_fails_the_signature() {
+    let token = sign("RS256", &claims());
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    let mut c = claims();
+    c["sub"] = json!("attacker");
+    parts[1] = crate::jwt::b64_encode(c.to_string().as_bytes());
+    let report = run(&parts.join("."), &expect()).await;
+    assert_eq!(failed(&report), ["signature"]);
+    assert!(report.get("signature").unwrap().detail.contains("does not match"));
+}
+
+#[tokio::test]
+async fn alg_none_and_hmac_are_refused_with_reasons() {
+    let none = format!(
+        "{}.{}.",
+        crate::jwt::b64_encode(br#"{"alg":"none"}"#),
+        crate::jwt::b64_encode(claims().to_string().as_bytes())
+    );
+    let r = run(&none, &expect()).await;
+    assert!(r.get("alg").unwrap().detail.contains("unsigned"));
+    assert!(!r.passed());
+    let hs = sign_raw(&json!({"alg":"HS256","kid":"rsa1"}), &claims(), "rsa1");
+    let r = run(&hs, &expect()).await;
+    assert!(!r.get("alg").unwrap().ok);
+    assert!(r.get("alg").unwrap().detail.contains("shared secret"));
+    assert!(!r.get("signature").unwrap().ok);
+}
+
+#[tokio::test]
+async fn alg_not_announced_by_provider_fails() {
+    let mut e = expect();
+    e.provider_algs = vec!["RS256".into()];
+    let r = run(&sign("ES256", &claims()), &e).await;
+    assert_eq!(failed(&r), ["alg", "signature"]);
+}
+
+#[tokio::test]
+async fn absent_kid_uses_the_single_key_and_fails_when_ambiguous() {
+    let token = sign_raw(&json!({"alg":"RS256"}), &claims(), "rsa1");
+    let (keys, _) = cache(jwks_of(&["rsa1", "ec256"]), jwks());
+    let (_, r) = validate_id_token(&token, &expect(), FixedClock::at(NOW).now(), &keys).await;
+    assert!(r.passed(), "{r:#?}");
+    assert!(r.get("kid").unwrap().detail.contains("exactly one"));
+    let (keys, _) = cache(jwks_of(&["rsa1", "rsa2"]), jwks());
+    let (_, r) = validate_id_token(&token, &expect(), FixedClock::at(NOW).now(), &keys).await;
+    assert_eq!(failed(&r), ["kid", "signature"]);
+    assert!(r.get("kid").unwrap().detail.contains("ambiguous"));
+}
+
+#[tokio::test]
+async fn unknown_kid_refetches_once_then_passes_or_fails() {
+    let token = sign_raw(&json!({"alg":"RS256","kid":"rsa2"}), &claims(), "rsa2");
+    // Rotation: the cached set lacks rsa2, the provider now has it.
+    let (keys, fetches) = cache(jwks_of(&["rsa1"]), jwks_of(&["rsa1", "rsa2"]));
+    let (_, r) = validate_id_token(&token, &expect(), FixedClock::at(NOW).now(), &keys).await;
+    assert!(r.passed(), "{r:#?}");
+    assert!(r.get("kid").unwrap().detail.contains("fetched again"));
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    // Still unknown after the refetch: fail, and only one refetch.
+    let (keys, fetches) = cache(jwks_of(&["rsa1"]), jwks_of(&["rsa1"]));
+    let (_, r) = validate_id_token(&token, &expect(), FixedClock::at(NOW).now(), &keys).await;
+    assert_eq!(failed(&r), ["kid", "signature"]);
+    assert!(r.get("kid").unwrap().detail.contains("unknown"));
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn key_of_the_wrong_family_or_alg_fails() {
+    // Header names rsa1 but claims ES256.
+    let token = sign_raw(&json!({"alg":"ES256","kid":"rsa1"}), &claims(), "ec256");
+    let r = run(&token, &expect()).await;
+    assert_eq!(failed(&r), ["signature"]);
+}
+
+#[tokio::test]
+async fn claim_checks_each_fail_when_they_should() {
+    type Mutate = fn(&mut Value, &mut Expectations);
+    let cases: Vec<(&str, Mutate, &str)> = vec![
+        ("iss", |c, _| c["iss"] = json!("https://evil.example/"), "not the metadata's issuer"),
+        ("iss", |c, _| { c.as_object_mut().unwrap().remove("iss"); }, "no iss"),
+        ("aud", |c, _| c["aud"] = json!("someone-else"), "does not contain"),
+        ("aud", |c, _| c["aud"] = json!([CLIENT, "api://other"]), "untrusted"),
+        ("azp", |c, _| c["azp"] = json!("other-client"), "not the client ID"),
+        ("exp", |c, _| c["exp"] = json!(NOW - 301), "expired"),
+        ("exp", |c, _| c["exp"] = json!("tomorrow"), "no numeric exp"),
+        ("nbf", |c, _| c["nbf"] = json!(NOW + 400), "not valid before"),
+        ("iat", |c, _| c["iat"] = json!(NOW + 400), "future"),
+        ("nonce", |c, _| c["nonce"] = json!("other"), "replayed"),
+        ("nonce", |c, _| { c.as_object_mut().unwrap().remove("nonce"); }, "has none"),
+        ("at_hash", |c, e| { c["at_hash"] = json!("AAAAAAAAAAAAAAAAAAAAAA"); e.access_token = Some(Secret::new("at")); }, "does not match"),
+        ("auth_time", |c, e| { c["auth_time"] = json!(NOW - 4000); e.max_age = Some(600); }, "older than max_age"),
+        ("auth_time", |c, e| { c.as_object_mut().unwrap().remove("auth_time"); e.max_age = Some(600); }, "required"),
+        ("same_subject", |c, e| { c["sub"] = json!("user-2"); e.previous = Some(Identity { iss: ISS.into(), sub: "user-1".into() }); }, "not user-1"),
+    ];
+    for (check, mutate, needle) in cases {
+        let mut c = claims();
+        let mut e = expect();
+        mutate(&mut c, &mut e);
+        let r = run(&sign("RS256", &c), &e).await;
+        // The aud case with two audiences also makes azp fail (no azp with several audiences).
+        let failures = failed(&r);
+        assert!(failures.contains(&check), "{check}: {r:#?}");
+        let detail = &r.get(check).unwrap().detail;
+        assert!(detail.contains(needle), "{check}: {detail}");
+        assert!(!r.passed());
+    }
+}
+
+#[tokio::test]
+async fn skew_allows_small_clock_differences() {
+    let mut c = claims();
+    c["exp"] = json!(NOW - 100);
+    c["iat"] = json!(NOW + 100);
+    c["nbf"] = json!(NOW + 100);
+    let r = run(&sign("RS256", &c), &expect()).await;
+    assert!(r.passed(), "{r:#?}");
+    let mut e = expect();
+    e.skew = Duration::ZERO;
+    let r = run(&sign("RS256", &c), &e).await;
+    assert_eq!(failed(&r), ["exp", "nbf", "iat"]);
+}
+
+#[tokio::test]
+async fn at_hash_matches_the_access_token() {
+    let access = "eyJhbGciOiJSUzI1NiJ9.eyJzY3AiOiJyZWFkIn0.c2ln";
+    let mut c = claims();
+    c["at_hash"] = json!(at_hash("RS256", access).unwrap());
+    let mut e = expect();
+    e.access_token = Some(Secret::new(access));
+    let r = run(&sign("RS256", &c), &e).await;
+    assert!(r.passed(), "{r:#?}");
+    assert!(r.get("at_hash").unwrap().detail.contains("matches"));
+}
+
+#[test]
+fn at_hash_known_answer() {
+    // OIDC Core A.3: access token "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y" → "77QmUPtjPfzWtF2AnpK9RQ".
+    assert_eq!(
+        at_hash("RS256", "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y").unwrap(),
+        "77QmUPtjPfzWtF2AnpK9RQ"
+    );
+}
+
+#[tokio::test]
+async fn undecodable_token_gives_a_single_format_failure() {
+    let r = run("not.a.jwt!", &expect()).await;
+    assert_eq!(failed(&r), ["format"]);
+}
+
+#[test]
+fn relative_times_read_naturally() {
+    assert_eq!(relative(240), "in 4 min");
+    assert_eq!(relative(-7200), "2 h ago");
+    assert_eq!(relative(5), "in 5 s");
+}

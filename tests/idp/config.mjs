@@ -1,0 +1,120 @@
+// Static, table-driven description of the fake Azure AD B2C tenant served by server.mjs.
+//
+// Everything a test may want to assert on lives here: tenant name and GUID, the single
+// public client, the protected API, the users and the policies (user flows). GUIDs are
+// fixed so tests and the README can quote them; signing keys are NOT fixed (new at every
+// start, one key per policy, like B2C's per-policy keys).
+
+import { createHash } from 'node:crypto';
+
+/** Tenant domain, as in `https://<name>.b2clogin.com/<tenant>/...`. */
+export const TENANT = 'tokenscopedemo.onmicrosoft.com';
+/** Tenant GUID: used in the issuer and accepted in place of TENANT in URLs (custom-domain style). */
+export const TENANT_ID = '81659f24-f1c7-4ca5-8a9b-494bf0b206a5';
+
+/** The one registered application: a public "mobile and desktop" client. */
+export const CLIENT_ID = '653cd48c-f2ba-4af4-9a3e-3cb1eaf2c476';
+
+/** Loopback redirect URIs. oidc-provider ignores the port of loopback URIs for native clients
+ * but compares the rest of the string exactly, so the bare form, the "/" form and a path form
+ * are all registered for each loopback host. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+const LOOPBACK_PATHS = ['', '/', '/callback'];
+export const REDIRECT_URIS = LOOPBACK_HOSTS.flatMap((h) => LOOPBACK_PATHS.map((p) => `http://${h}${p}`));
+export const POST_LOGOUT_REDIRECT_URIS = REDIRECT_URIS;
+
+/** Protected web API ("resource server"). Requesting one of its scopes yields a JWT access
+ * token with aud = appId and scp = the short scope names, like B2C. */
+export const APIS = [
+  {
+    // Resource indicator (the API's App ID URI); must be an absolute URI for oidc-provider.
+    identifier: `https://${TENANT}/api`,
+    appId: '6255378e-bb92-48a1-acf4-abe574ec2dad',
+    // full scope value -> short name written to `scp`
+    scopes: {
+      [`https://${TENANT}/api/read`]: 'read',
+      [`https://${TENANT}/api/write`]: 'write',
+    },
+  },
+  {
+    // B2C lets an app request an access token for itself by using its client ID as a scope;
+    // the token's audience is then the client ID. No `scp` is written in that case.
+    identifier: `urn:tokenscope:app:${CLIENT_ID}`,
+    appId: CLIENT_ID,
+    scopes: { [CLIENT_ID]: null },
+  },
+];
+export const API_SCOPE = `https://${TENANT}/api/read`;
+
+/** Known users, keyed by login name. Any other login typed on the dev login page becomes a
+ * user too, with a GUID derived from the name (stable across restarts). */
+export const USERS = {
+  tester: {
+    oid: 'c8783574-0cc7-4ca5-825a-b06382b46c0a',
+    name: 'Test User',
+    given_name: 'Test',
+    family_name: 'User',
+    emails: ['tester@example.com'],
+    idp: 'local',
+  },
+};
+export const DEFAULT_LOGIN = 'tester';
+
+/**
+ * Policies (user flows / custom policies). One oidc-provider instance is built per row.
+ *
+ *   name         policy ID as B2C writes it (URLs match it case-insensitively; `tfp` claim uses it)
+ *   interaction  'pages': oidc-provider's dev login + consent pages (a browser must click through)
+ *                'auto' : no pages; the test user (or login_hint) is signed in and consent is
+ *                         granted, so the whole round trip is plain HTTP redirects, cookies optional
+ *                'error': no pages; every sign-in ends with `error` below (B2C error description)
+ *   issuer       'guid' : http://HOST:PORT/<tenant GUID>/v2.0/              (B2C default)
+ *                'tfp'  : http://HOST:PORT/tfp/<tenant GUID>/<policy>/v2.0/ (compatibility form)
+ *   error        for 'error' policies: { error, code, message } sent back to the redirect URI
+ *
+ * To add a policy (profile edit, password reset, ...) add a row; nothing else changes.
+ */
+export const POLICIES = [
+  { name: 'B2C_1_susi', interaction: 'pages', issuer: 'guid' },
+  { name: 'B2C_1_auto', interaction: 'auto', issuer: 'guid' },
+  { name: 'B2C_1A_tfp', interaction: 'auto', issuer: 'tfp' },
+  {
+    name: 'B2C_1_forgot',
+    interaction: 'error',
+    issuer: 'guid',
+    error: { error: 'access_denied', code: 'AADB2C90118', message: 'The user has forgotten their password.' },
+  },
+];
+
+/** Lifetimes in seconds. */
+export const TTL = {
+  AuthorizationCode: 60,
+  AccessToken: 3600,
+  IdToken: 3600,
+  RefreshToken: 14 * 24 * 3600,
+  Interaction: 3600,
+  Session: 14 * 24 * 3600,
+  Grant: 14 * 24 * 3600,
+};
+
+/** Deterministic GUID-shaped object ID for a login name that is not in USERS. */
+export function derivedOid(login) {
+  const h = createHash('sha256').update(`tokenscope-user:${login}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** User record for a login name (known or derived). */
+export function userForLogin(login) {
+  const key = String(login || DEFAULT_LOGIN).trim() || DEFAULT_LOGIN;
+  const known = USERS[key] ?? USERS[key.toLowerCase()];
+  if (known) return { login: key, ...known };
+  return {
+    login: key,
+    oid: derivedOid(key),
+    name: key,
+    given_name: key,
+    family_name: 'Example',
+    emails: [`${key.replace(/[^A-Za-z0-9._-]/g, '_')}@example.com`],
+    idp: 'local',
+  };
+}

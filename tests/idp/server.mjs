@@ -1,0 +1,681 @@
+#!/usr/bin/env node
+// Tokenscope test provider: an Azure AD B2C-shaped OpenID provider on loopback.
+//
+//   node tests/idp/server.mjs [--port N] [--host 127.0.0.1] [--verbose]
+//
+// Prints exactly one JSON line to stdout once listening (see README.md); everything else
+// goes to stderr. Exits on SIGTERM/SIGINT and when stdin (a pipe) reaches EOF, so a test
+// that dies does not leave it running.
+//
+// Shape: one oidc-provider instance per policy (own signing key, like B2C), mounted under
+//   /<tenant>.onmicrosoft.com/<policy>/...   path form
+//   /<tenant GUID>/<policy>/...              custom-domain style
+//   /tfp/<tenant>/<policy>/...               MSAL authority form
+//   /<tenant>/...?p=<policy>                 query form (policy from the p parameter)
+// with B2C's endpoint paths below the prefix, and the issuer set to the tenant-GUID form,
+// which is not the discovery base (B2C's issuer quirk).
+
+// oidc-provider writes notices with console.info (stdout); stdout is reserved for the ready
+// line, so route every console method to stderr before the library is loaded.
+for (const m of ['log', 'info', 'debug']) console[m] = console.error;
+
+import http from 'node:http';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import {
+  TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
+  DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
+} from './config.mjs';
+
+const { default: Provider, errors } = await import('oidc-provider');
+
+// ---------------------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------------------
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    verbose: { type: 'boolean', short: 'v', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  process.stderr.write('usage: node server.mjs [--port N (0 = ephemeral)] [--host 127.0.0.1] [--verbose]\n');
+  process.exit(0);
+}
+const log = (...a) => console.error('[idp]', ...a);
+const vlog = args.verbose ? log : () => {};
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------
+const epoch = () => Math.floor(Date.now() / 1000);
+
+/** B2C-style error_description: "AADB2Cnnnnn: message\r\nCorrelation ID: ...\r\nTimestamp: ...\r\n". */
+function b2cDescription(code, message) {
+  const ts = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return `${code}: ${message}\r\nCorrelation ID: ${crypto.randomUUID()}\r\nTimestamp: ${ts}\r\n`;
+}
+
+const htmlEscape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function sendText(res, status, text, type = 'text/plain; charset=utf-8') {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+const sendJson = (res, status, obj) => sendText(res, status, `${JSON.stringify(obj, null, 2)}\n`, 'application/json');
+
+function errorPage(title, description) {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${htmlEscape(title)}</title></head>
+<body style="font-family:sans-serif;margin:2em"><h1>Sorry, but we're having trouble signing you in.</h1>
+<p><strong>${htmlEscape(title)}</strong></p><pre>${htmlEscape(description || '')}</pre></body></html>`;
+}
+
+async function readForm(req, limit = 64 * 1024) {
+  let size = 0;
+  const chunks = [];
+  for await (const c of req) {
+    size += c.length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(c);
+  }
+  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+}
+
+function parseCookies(header = '') {
+  const out = {};
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Storage: one in-memory store per provider (policies do not share sessions or tokens).
+// oidc-provider's bundled MemoryAdapter is a shared LRU capped at 1000 entries, which long
+// benchmark runs can overflow; this one is a plain Map with expiry.
+// ---------------------------------------------------------------------------------------
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode',
+  'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+
+function createStore() {
+  const map = new Map(); // key -> { value, exp (ms) }
+  const get = (k) => {
+    const e = map.get(k);
+    if (!e) return undefined;
+    if (e.exp <= Date.now()) { map.delete(k); return undefined; }
+    return e.value;
+  };
+  const set = (k, value, expiresIn) => map.set(k, { value, exp: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
+  const sweep = setInterval(() => { const now = Date.now(); for (const [k, e] of map) if (e.exp <= now) map.delete(k); }, 60_000);
+  sweep.unref();
+  return { get, set, delete: (k) => map.delete(k) };
+}
+
+function adapterFactory(store) {
+  return class Adapter {
+    constructor(model) { this.model = model; }
+
+    key(id) { return `${this.model}:${id}`; }
+
+    async upsert(id, payload, expiresIn) {
+      const key = this.key(id);
+      if (this.model === 'Session') store.set(`sessionUid:${payload.uid}`, id, expiresIn);
+      if (payload.userCode) store.set(`userCode:${payload.userCode}`, id, expiresIn);
+      if (GRANTABLE.has(this.model) && payload.grantId) {
+        const gk = `grant:${payload.grantId}`;
+        const members = store.get(gk) ?? new Set();
+        members.add(key);
+        store.set(gk, members, TTL.Grant);
+      }
+      store.set(key, payload, expiresIn);
+    }
+
+    async find(id) { return store.get(this.key(id)); }
+
+    async findByUid(uid) { const id = store.get(`sessionUid:${uid}`); return id ? this.find(id) : undefined; }
+
+    async findByUserCode(code) { const id = store.get(`userCode:${code}`); return id ? this.find(id) : undefined; }
+
+    async consume(id) { const p = store.get(this.key(id)); if (p) p.consumed = epoch(); }
+
+    async destroy(id) { store.delete(this.key(id)); }
+
+    async revokeByGrantId(grantId) {
+      const gk = `grant:${grantId}`;
+      for (const key of store.get(gk) ?? []) store.delete(key);
+      store.delete(gk);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Accounts: ID = the user's object ID (GUID), which is also `sub` and `oid`.
+// ---------------------------------------------------------------------------------------
+const accountsById = new Map();
+function registerLogin(login) {
+  const user = userForLogin(login);
+  accountsById.set(user.oid, user);
+  return user;
+}
+registerLogin(DEFAULT_LOGIN);
+
+// ---------------------------------------------------------------------------------------
+// Provider factory (one per policy)
+// ---------------------------------------------------------------------------------------
+const OIDC_SCOPES = ['openid', 'offline_access'];
+const ROUTES = {
+  authorization: '/oauth2/v2.0/authorize',
+  token: '/oauth2/v2.0/token',
+  end_session: '/oauth2/v2.0/logout', // answered by logout() below, listed in discovery
+  jwks: '/discovery/v2.0/keys',
+  userinfo: '/openid/v2.0/userinfo', // where B2C custom policies put it
+};
+const COOKIE_NAMES = (policy) => ({
+  // the session cookie has path=/, so it is named per policy; the other two are path-scoped
+  session: `_session_${policy.name.toLowerCase()}`,
+  interaction: '_interaction',
+  resume: '_interaction_resume',
+});
+
+function issuerFor(policy, base) {
+  return policy.issuer === 'tfp'
+    ? `${base}/tfp/${TENANT_ID}/${policy.name}/v2.0/`
+    : `${base}/${TENANT_ID}/v2.0/`;
+}
+
+/** API (resource server) addressed by a list of scopes; B2C allows one per request. */
+function apiForScopes(scopes) {
+  const hits = APIS.filter((api) => scopes.some((s) => s in api.scopes));
+  if (hits.length > 1) {
+    throw new errors.InvalidRequest(b2cDescription('AADB2C90146',
+      'The scope provided in request specifies more than one resource for an access token, which is not supported.'));
+  }
+  return hits[0];
+}
+
+async function generateSigningKey(policy) {
+  const { privateKey } = await new Promise((resolve, reject) => crypto.generateKeyPair('rsa',
+    { modulusLength: 2048 }, (e, pub, priv) => (e ? reject(e) : resolve({ publicKey: pub, privateKey: priv }))));
+  const jwk = privateKey.export({ format: 'jwk' });
+  const thumb = crypto.createHash('sha256')
+    .update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n })).digest('base64url');
+  return { ...jwk, kid: thumb, use: 'sig', alg: 'RS256', policy: policy.name };
+}
+
+const AT_VALUE = Symbol('access token value');
+
+function makeProvider(policy, issuer, signingJwk) {
+  const { policy: _omit, ...jwk } = signingJwk;
+  const store = createStore();
+
+  const config = {
+    adapter: adapterFactory(store),
+    jwks: { keys: [jwk] },
+    clients: [{
+      client_id: CLIENT_ID,
+      client_name: 'Tokenscope',
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: REDIRECT_URIS,
+      post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
+      require_auth_time: true,
+      id_token_signed_response_alg: 'RS256',
+    }],
+    scopes: OIDC_SCOPES,
+    responseTypes: ['code'],
+    pkce: { required: () => true }, // S256 only in oidc-provider 9
+    routes: ROUTES,
+    ttl: TTL,
+    cookies: {
+      names: COOKIE_NAMES(policy),
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+      // no keys: unsigned cookies (they only carry random IDs), which lets the 'auto'
+      // policies run without a cookie jar (see injectResumeCookie)
+    },
+
+    // B2C-style ID-token claims. Listed under `openid` with conformIdTokenClaims:false they
+    // go into the ID token itself, not only to userinfo.
+    claims: { openid: ['sub', 'oid', 'tfp', 'ver', 'emails', 'idp', 'name', 'given_name', 'family_name', 'nbf'] },
+    conformIdTokenClaims: false,
+    async findAccount(ctx, id) {
+      const user = accountsById.get(id);
+      if (!user) return undefined;
+      return {
+        accountId: id,
+        async claims(use) {
+          return {
+            sub: user.oid,
+            oid: user.oid,
+            tfp: policy.name,
+            ver: '1.0',
+            emails: user.emails,
+            idp: user.idp,
+            name: user.name,
+            given_name: user.given_name,
+            family_name: user.family_name,
+            ...(use === 'id_token' ? { nbf: epoch() } : {}),
+          };
+        },
+      };
+    },
+
+    // Refresh tokens: issued for offline_access (kept by forceConsentForOffline),
+    // not tied to the browser session, rotated on every use (reuse -> invalid_grant).
+    issueRefreshToken: async (ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    expiresWithSession: async () => false,
+    rotateRefreshToken: () => true,
+
+    // JWT access tokens for the API (aud = API app ID) with B2C's scp/azp/tfp/ver claims.
+    extraTokenClaims: async (ctx, token) => {
+      if (token.kind !== 'AccessToken' && token.kind !== 'RefreshToken') return undefined;
+      const indicator = token.resourceServer?.identifier() ?? token.resource;
+      const api = APIS.find((a) => a.identifier === indicator);
+      const scp = api ? String(token.scope ?? '').split(' ').map((s) => api.scopes[s]).filter(Boolean).join(' ') : '';
+      return {
+        ...(scp ? { scp } : {}),
+        azp: token.clientId,
+        tfp: policy.name,
+        ver: '1.0',
+        oid: token.accountId,
+        nbf: epoch(),
+      };
+    },
+    formats: {
+      customizers: {
+        // B2C access tokens say typ "JWT" (oidc-provider default: "at+jwt")
+        jwt: async (ctx, token, structured) => { structured.header = { typ: 'JWT' }; },
+      },
+    },
+
+    features: {
+      devInteractions: { enabled: policy.interaction === 'pages' },
+      rpInitiatedLogout: { enabled: true },
+      userinfo: { enabled: true },
+      // not offered by B2C
+      pushedAuthorizationRequests: { enabled: false },
+      dPoP: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        async defaultResource(ctx, client, oneOf) {
+          if (oneOf) return oneOf;
+          const scopes = String(ctx.oidc.params.scope || '').split(' ').filter(Boolean);
+          return apiForScopes(scopes)?.identifier;
+        },
+        useGrantedResource: async () => true,
+        async getResourceServerInfo(ctx, indicator) {
+          const api = APIS.find((a) => a.identifier === indicator);
+          if (!api) throw new errors.InvalidTarget();
+          return {
+            scope: Object.keys(api.scopes).join(' '),
+            audience: api.appId,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: TTL.AccessToken,
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+
+    // Non-'pages' policies: interactions are answered by autoInteraction() under the prefix.
+    ...(policy.interaction === 'pages' ? {} : {
+      interactions: { url: async (ctx, interaction) => `${ctx.req.baseUrl}/interaction/${interaction.uid}` },
+    }),
+
+    // Error page (non-redirectable errors), with B2C's code for an unregistered redirect URI.
+    async renderError(ctx, out) {
+      let description = out.error_description;
+      if (out.error === 'invalid_redirect_uri') {
+        description = b2cDescription('AADB2C90006', `The redirect URI '${ctx.oidc?.params?.redirect_uri}' provided in the request is not registered for the client id '${ctx.oidc?.params?.client_id}'.`);
+      }
+      ctx.type = 'html';
+      ctx.body = errorPage(out.error, description);
+    },
+  };
+
+  const provider = new Provider(issuer, config);
+  provider.on('server_error', (ctx, err) => log(`server_error in ${policy.name}:`, err));
+
+  // at_hash in the ID token of token-endpoint responses (B2C includes it whenever an access
+  // token is issued with the ID token; oidc-provider only does so for hybrid/implicit).
+  const { AccessToken, IdToken } = provider;
+  const atSave = AccessToken.prototype.save;
+  AccessToken.prototype.save = async function save(...a) {
+    const value = await atSave.apply(this, a);
+    this[AT_VALUE] = value;
+    return value;
+  };
+  const idIssue = IdToken.prototype.issue;
+  IdToken.prototype.issue = function issue(opts) {
+    const at = this.ctx?.oidc?.entities?.AccessToken;
+    if (opts?.use === 'idtoken' && this.ctx?.oidc?.route === 'token' && at?.[AT_VALUE]) {
+      this.set('at_hash', at[AT_VALUE]); // hashed by issue() itself
+    }
+    return idIssue.call(this, opts);
+  };
+
+  return { provider, callback: provider.callback(), jwk, store };
+}
+
+// ---------------------------------------------------------------------------------------
+// Interaction handling outside oidc-provider
+// ---------------------------------------------------------------------------------------
+
+/** Grant exactly what the consent prompt says is missing (same as devInteractions does). */
+async function grantFromDetails(provider, interaction) {
+  const { prompt: { details }, grantId, session, params } = interaction;
+  const grant = grantId
+    ? await provider.Grant.find(grantId)
+    : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+  if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
+  if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) {
+    grant.addResourceScope(indicator, scopes.join(' '));
+  }
+  return grant.save();
+}
+
+/** Grant everything the authorization request asked for (used when login and consent are
+ * answered in one step, so no session cookie is needed between them). */
+async function grantFromParams(provider, interaction, accountId) {
+  const { params } = interaction;
+  const grant = new provider.Grant({ accountId, clientId: params.client_id });
+  const scopes = String(params.scope || '').split(' ').filter(Boolean);
+  grant.addOIDCScope(scopes.filter((s) => OIDC_SCOPES.includes(s)).join(' '));
+  for (const api of APIS) {
+    const mine = scopes.filter((s) => s in api.scopes);
+    if (mine.length) grant.addResourceScope(api.identifier, mine.join(' '));
+  }
+  if (params.claims) {
+    try {
+      const c = JSON.parse(params.claims);
+      grant.addOIDCClaims([...Object.keys(c.id_token ?? {}), ...Object.keys(c.userinfo ?? {})]);
+    } catch { /* invalid claims were rejected by the authorization endpoint already */ }
+  }
+  return grant.save();
+}
+
+/** 'auto' / 'error' policies: answer the interaction at once and redirect back. The
+ * interaction is found by the UID in the path, not by cookie, so no cookie jar is needed. */
+async function autoInteraction(policy, p, uid, req, res) {
+  const interaction = await p.provider.Interaction.find(uid);
+  if (!interaction) return sendText(res, 400, errorPage('invalid_request', 'interaction not found or expired'), 'text/html; charset=utf-8');
+
+  let result;
+  if (policy.interaction === 'error') {
+    const { error = 'access_denied', code, message } = policy.error;
+    result = { error, error_description: b2cDescription(code, message) };
+  } else if (interaction.prompt.name === 'login') {
+    const user = registerLogin(interaction.params.login_hint || DEFAULT_LOGIN);
+    const grantId = await grantFromParams(p.provider, interaction, user.oid);
+    result = { login: { accountId: user.oid }, consent: { grantId } };
+  } else if (interaction.prompt.name === 'consent') {
+    result = { ...interaction.lastSubmission, consent: { grantId: await grantFromDetails(p.provider, interaction) } };
+  } else {
+    return sendText(res, 501, `prompt ${interaction.prompt.name} not implemented`);
+  }
+  interaction.result = result;
+  await interaction.save(Math.max(1, interaction.exp - epoch()));
+  vlog(`${policy.name}: auto ${interaction.prompt.name} -> ${result.error ?? 'ok'}`);
+  res.writeHead(303, { Location: interaction.returnTo, 'Content-Length': '0', 'Cache-Control': 'no-store' });
+  res.end();
+}
+
+/** 'pages' policies: the dev login/consent forms post here. Logins map to the user's object
+ * ID (so `sub` of every token is the GUID), consent grants what the prompt lists. */
+async function devSubmit(policy, p, req, res) {
+  const body = await readForm(req);
+  const interaction = await p.provider.interactionDetails(req, res);
+  if (body.prompt === 'login' && interaction.prompt.name === 'login') {
+    const user = registerLogin(body.login);
+    vlog(`${policy.name}: login as ${user.login} (${user.oid})`);
+    return p.provider.interactionFinished(req, res, { login: { accountId: user.oid } }, { mergeWithLastSubmission: false });
+  }
+  if (body.prompt === 'consent' && interaction.prompt.name === 'consent') {
+    const grantId = await grantFromDetails(p.provider, interaction);
+    return p.provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  }
+  return sendText(res, 400, errorPage('invalid_request', `unexpected submission for prompt ${interaction.prompt.name}`), 'text/html; charset=utf-8');
+}
+
+/** "[ Cancel ]" on the dev pages: B2C's user-cancelled error. */
+async function devAbort(policy, p, req, res) {
+  vlog(`${policy.name}: user cancelled`);
+  return p.provider.interactionFinished(req, res, {
+    error: 'access_denied',
+    error_description: b2cDescription('AADB2C90091', 'The user has cancelled entering self-asserted information.'),
+  }, { mergeWithLastSubmission: false });
+}
+
+/** Without a cookie jar the resume request lacks oidc-provider's resume cookie; for the
+ * no-page policies its value is the UID in the path, so supply it. */
+function injectResumeCookie(policy, uid, req) {
+  const name = COOKIE_NAMES(policy).resume;
+  if (parseCookies(req.headers.cookie)[name]) return;
+  req.headers.cookie = [req.headers.cookie, `${name}=${uid}`].filter(Boolean).join('; ');
+}
+
+/** oidc-provider 9 drops offline_access unless the request's `prompt` includes `consent`
+ * (whether or not `prompt` was sent). B2C does not, so add `consent` to the prompt; native
+ * clients see the consent prompt on every authorization anyway. prompt=none is left alone. */
+function forceConsentForOffline(url) {
+  const scope = url.searchParams.get('scope');
+  if (!scope || !scope.split(' ').includes('offline_access')) return false;
+  const prompts = (url.searchParams.get('prompt') ?? '').split(' ').filter(Boolean);
+  if (prompts.includes('consent') || prompts.includes('none')) return false;
+  url.searchParams.set('prompt', [...prompts, 'consent'].join(' '));
+  return true;
+}
+
+/** Verify an id_token_hint issued by this policy (signature, issuer, audience; expiry ignored). */
+function verifyIdTokenHint(p, token) {
+  try {
+    const [h, b, s] = token.split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url'));
+    const payload = JSON.parse(Buffer.from(b, 'base64url'));
+    if (header.alg !== 'RS256' || header.kid !== p.jwk.kid) return null;
+    const key = crypto.createPublicKey({ key: { kty: p.jwk.kty, n: p.jwk.n, e: p.jwk.e }, format: 'jwk' });
+    if (!crypto.verify('RSA-SHA256', Buffer.from(`${h}.${b}`), key, Buffer.from(s, 'base64url'))) return null;
+    const aud = [].concat(payload.aud);
+    if (payload.iss !== p.provider.issuer || !aud.includes(CLIENT_ID)) return null;
+    return payload;
+  } catch {
+    return null;
+  }
+}
+
+/** B2C-style sign-out: clear the session, then a plain 302 to post_logout_redirect_uri
+ * (must be registered) with `state`, or a "signed out" page when none is given. */
+async function logout(policy, p, url, req, res) {
+  const q = url.searchParams;
+  const target = q.get('post_logout_redirect_uri');
+  const hint = q.get('id_token_hint');
+  const clientId = q.get('client_id');
+
+  if (hint && !verifyIdTokenHint(p, hint)) {
+    return sendText(res, 400, errorPage('invalid_request', 'id_token_hint is not a valid ID token of this policy'), 'text/html; charset=utf-8');
+  }
+  if (clientId && clientId !== CLIENT_ID) {
+    return sendText(res, 400, errorPage('invalid_client', `unknown client_id '${clientId}'`), 'text/html; charset=utf-8');
+  }
+  if (target) {
+    const client = await p.provider.Client.find(CLIENT_ID);
+    if (!client.postLogoutRedirectUriAllowed(target)) {
+      return sendText(res, 400, errorPage('invalid_request', `post_logout_redirect_uri '${target}' is not registered for the client id '${CLIENT_ID}'`), 'text/html; charset=utf-8');
+    }
+  }
+
+  const cookieName = COOKIE_NAMES(policy).session;
+  const sid = parseCookies(req.headers.cookie)[cookieName];
+  if (sid) {
+    const session = await p.provider.Session.find(sid);
+    if (session) await session.destroy();
+  }
+  const headers = {
+    'Set-Cookie': `${cookieName}=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; httponly; samesite=lax`,
+    'Cache-Control': 'no-store',
+  };
+  vlog(`${policy.name}: logout -> ${target ?? '(page)'}`);
+  if (target) {
+    const dest = new URL(target);
+    if (q.get('state') !== null) dest.searchParams.set('state', q.get('state'));
+    res.writeHead(302, { ...headers, Location: dest.href });
+    return res.end();
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
+  return res.end('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signed out</title></head><body><p>You have signed out.</p></body></html>');
+}
+
+// ---------------------------------------------------------------------------------------
+// Routing
+// ---------------------------------------------------------------------------------------
+const policyByLower = new Map(POLICIES.map((p) => [p.name.toLowerCase(), p]));
+const TENANT_SEGMENTS = new Set([TENANT.toLowerCase(), TENANT_ID]);
+
+/** Map a request path onto { policy, prefix, rest } or null. */
+function resolvePolicy(url) {
+  const segs = url.pathname.split('/'); // ['', ...]
+  let i = 1;
+  if (segs[i]?.toLowerCase() === 'tfp') i += 1;
+  if (!TENANT_SEGMENTS.has(segs[i]?.toLowerCase())) return null;
+
+  let policy = policyByLower.get(segs[i + 1]?.toLowerCase());
+  let prefix;
+  let rest;
+  if (policy) { // path form: keep the prefix exactly as requested
+    prefix = segs.slice(0, i + 2).join('/');
+    rest = `/${segs.slice(i + 2).join('/')}`;
+  } else { // query form: ?p=<policy>; generated URLs use the path form
+    policy = policyByLower.get(url.searchParams.get('p')?.toLowerCase());
+    if (!policy) return { error: `unknown policy '${url.searchParams.get('p') ?? segs[i + 1] ?? ''}'` };
+    prefix = `${segs.slice(0, i + 1).join('/')}/${policy.name}`;
+    rest = `/${segs.slice(i + 1).join('/')}`;
+  }
+  if (rest.startsWith('/v2.0/.well-known/')) rest = rest.slice('/v2.0'.length);
+  return { policy, prefix, rest };
+}
+
+let providers; // Map policy name -> { provider, callback, jwk }
+let base;
+
+function indexDocument() {
+  return {
+    ready: true,
+    base,
+    tenant: TENANT,
+    tenant_id: TENANT_ID,
+    client_id: CLIENT_ID,
+    api_scope: API_SCOPE,
+    api_app_id: APIS[0].appId,
+    policies: POLICIES.map((p) => p.name),
+    issuers: Object.fromEntries(POLICIES.map((p) => [p.name, providers.get(p.name).provider.issuer])),
+    test_user: { login: DEFAULT_LOGIN, oid: userForLogin(DEFAULT_LOGIN).oid },
+  };
+}
+
+async function handle(req, res) {
+  const url = new URL(req.url, base);
+  if (url.pathname === '/health') return sendText(res, 200, 'ok');
+  if (url.pathname === '/') {
+    const doc = indexDocument();
+    doc.metadata = Object.fromEntries(POLICIES.map((p) => [p.name, [
+      `${base}/${TENANT}/${p.name}/v2.0/.well-known/openid-configuration`,
+      `${base}/${TENANT}/v2.0/.well-known/openid-configuration?p=${p.name}`,
+      `${base}/${TENANT_ID}/${p.name}/v2.0/.well-known/openid-configuration`,
+    ]]));
+    return sendJson(res, 200, doc);
+  }
+
+  const r = resolvePolicy(url);
+  if (!r) return sendJson(res, 404, { error: 'not_found', error_description: `no route for ${url.pathname}` });
+  if (r.error) return sendJson(res, 404, { error: 'not_found', error_description: r.error });
+  const { policy, prefix, rest } = r;
+  const p = providers.get(policy.name);
+
+  // oidc-provider builds every URL (discovery, interaction, resume) from req.baseUrl
+  req.baseUrl = prefix;
+
+  if (rest === ROUTES.end_session && req.method === 'GET') return logout(policy, p, url, req, res);
+
+  const m = rest.match(/^\/interaction\/([A-Za-z0-9_-]+)(\/abort)?$/);
+  if (m && policy.interaction !== 'pages' && req.method === 'GET' && !m[2]) return autoInteraction(policy, p, m[1], req, res);
+  if (m && policy.interaction === 'pages' && req.method === 'POST' && !m[2]) return devSubmit(policy, p, req, res);
+  if (m && policy.interaction === 'pages' && req.method === 'GET' && m[2]) return devAbort(policy, p, req, res);
+
+  const resume = rest.match(/^\/oauth2\/v2\.0\/authorize\/([A-Za-z0-9_-]+)$/);
+  if (resume && policy.interaction !== 'pages') injectResumeCookie(policy, resume[1], req);
+
+  if (rest === ROUTES.authorization && req.method === 'GET') forceConsentForOffline(url);
+
+  req.url = rest + url.search;
+  return p.callback(req, res);
+}
+
+// ---------------------------------------------------------------------------------------
+// Start
+// ---------------------------------------------------------------------------------------
+const t0 = performance.now();
+const keys = await Promise.all(POLICIES.map(generateSigningKey));
+
+const server = http.createServer((req, res) => {
+  const started = performance.now();
+  const original = req.url;
+  res.on('finish', () => vlog(`${req.method} ${original} -> ${res.statusCode} (${(performance.now() - started).toFixed(1)} ms)`));
+  handle(req, res).catch((err) => {
+    log('request failed:', err);
+    if (!res.headersSent) {
+      const status = err.statusCode ?? err.status ?? 500;
+      sendText(res, status, errorPage(err.error ?? 'server_error', err.error_description ?? err.message), 'text/html; charset=utf-8');
+    } else {
+      res.destroy();
+    }
+  });
+});
+server.keepAliveTimeout = 5000;
+
+await new Promise((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(Number(args.port), args.host, resolve);
+});
+
+const { port } = server.address();
+const hostForUrl = args.host.includes(':') ? `[${args.host}]` : args.host;
+base = `http://${hostForUrl}:${port}`;
+providers = new Map(POLICIES.map((policy, i) => [policy.name, makeProvider(policy, issuerFor(policy, base), keys[i])]));
+
+log(`listening on ${base} (${(performance.now() - t0).toFixed(0)} ms after module load); policies: ${POLICIES.map((p) => p.name).join(', ')}`);
+// synchronous write: the line is flushed before anything else happens
+fs.writeSync(1, `${JSON.stringify(indexDocument())}\n`);
+
+// ---------------------------------------------------------------------------------------
+// Shutdown: signals, and EOF on stdin when stdin is a pipe/socket (a parent test process).
+// A TTY or /dev/null stdin is not watched (interactive use, backgrounded shell jobs).
+// ---------------------------------------------------------------------------------------
+let stopping = false;
+function shutdown(why) {
+  if (stopping) return;
+  stopping = true;
+  log(`shutting down (${why})`);
+  server.close();
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 50).unref();
+  process.exitCode = 0;
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGHUP', () => shutdown('SIGHUP'));
+try {
+  const st = fs.fstatSync(0);
+  if (st.isFIFO() || st.isSocket()) {
+    process.stdin.on('end', () => shutdown('stdin closed'));
+    process.stdin.on('error', () => shutdown('stdin error'));
+    process.stdin.resume();
+  }
+} catch { /* no stdin at all */ }
