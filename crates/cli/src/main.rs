@@ -1,1 +1,411 @@
-fn main() {}
+//! `tokenscope`: the command line on the Tokenscope engine. Signs in through the system browser
+//! (or a given browser command), refreshes, signs out, and decodes tokens. Output is for people
+//! (aligned, coloured on a terminal) or, with `--json`, one JSON object for scripts.
+
+mod output;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::{json, Value};
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokenscope_core::authority::{Authority, PortalRun};
+use tokenscope_core::engine::{Engine, Outcome, Progress, SignInOptions};
+use tokenscope_core::listener::{RedirectConfig, ResponseMode};
+use tokenscope_core::profile::Profile;
+use tokenscope_core::{explain, jwt, Error};
+use tokio_util::sync::CancellationToken;
+
+/// Exit status when the sign-in completed but a validation check failed.
+const EXIT_CHECKS_FAILED: u8 = 3;
+
+#[derive(Parser)]
+#[command(name = "tokenscope", version, about = "Sign in to Azure AD B2C or any OpenID Connect provider and see the tokens, explained and validated.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Sign in through the browser (authorization code + PKCE, loopback redirect).
+    Signin(SigninArgs),
+    /// Redeem the profile's stored refresh token (it rotates).
+    Refresh {
+        /// Profile name.
+        #[arg(long)]
+        profile: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete the profile's refresh token from the keyring.
+    Signout {
+        /// Profile name.
+        #[arg(long)]
+        profile: String,
+    },
+    /// Decode a token (argument, or stdin with `-` or no argument).
+    Decode {
+        /// The token, `Bearer <token>`, or `-` for stdin.
+        token: Option<String>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List saved profiles.
+    Profiles,
+}
+
+#[derive(Args)]
+struct SigninArgs {
+    /// Issuer, metadata URL (B2C path or ?p= form), custom domain, MSAL tfp authority,
+    /// `tenant/B2C_1_policy`, or a portal "Run user flow" URL.
+    #[arg(long)]
+    authority: Option<String>,
+    /// Application (client) ID.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Scopes, space-separated (`openid` is always added).
+    #[arg(long)]
+    scope: Option<String>,
+    /// Redirect URI on loopback: http://localhost (default), http://127.0.0.1:8400/callback...
+    #[arg(long)]
+    redirect_uri: Option<String>,
+    /// Command that opens the URL (the URL is appended); default: the system browser.
+    #[arg(long)]
+    browser: Option<String>,
+    /// Seconds to wait for the redirect.
+    #[arg(long, default_value_t = 300)]
+    timeout: u64,
+    /// Profile to use and save (default: "default").
+    #[arg(long)]
+    profile: Option<String>,
+    /// Do not store the refresh token (and do not save the profile).
+    #[arg(long)]
+    no_store: bool,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// `prompt` (login, none, consent, select_account, create).
+    #[arg(long)]
+    prompt: Option<String>,
+    /// `login_hint`.
+    #[arg(long)]
+    login_hint: Option<String>,
+    /// `domain_hint`.
+    #[arg(long)]
+    domain_hint: Option<String>,
+    /// `ui_locales`.
+    #[arg(long)]
+    ui_locales: Option<String>,
+    /// `max_age` in seconds.
+    #[arg(long)]
+    max_age: Option<u64>,
+    /// `acr_values`.
+    #[arg(long)]
+    acr_values: Option<String>,
+    /// Use `response_mode=form_post`.
+    #[arg(long)]
+    form_post: bool,
+    /// Extra authorization parameter `name=value` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start: {e}")),
+    };
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Decode { token, json } => decode(token, json),
+        Command::Signin(args) => with_engine(|engine| signin(engine, args)).await,
+        Command::Refresh { profile, json } => {
+            with_engine(|engine| refresh(engine, profile, json)).await
+        }
+        Command::Signout { profile } => with_engine(|engine| signout(engine, profile)).await,
+        Command::Profiles => with_engine(|engine| async move {
+            let profiles = engine.profiles().list()?;
+            if profiles.is_empty() {
+                println!("No profiles yet in {}.", engine.profiles().dir().display());
+            }
+            for p in profiles {
+                println!("{}\t{}\t{}", p.name, p.authority, p.client_id);
+            }
+            Ok(ExitCode::SUCCESS)
+        })
+        .await,
+    }
+}
+
+async fn with_engine<F, Fut>(f: F) -> ExitCode
+where
+    F: FnOnce(Arc<Engine>) -> Fut,
+    Fut: std::future::Future<Output = Result<ExitCode, Error>>,
+{
+    let engine = match Engine::production().await {
+        Ok(e) => Arc::new(e),
+        Err(e) => return fail(&e.to_string()),
+    };
+    match f(engine).await {
+        Ok(code) => code,
+        Err(e) => fail(&one_line(&e)),
+    }
+}
+
+fn one_line(e: &Error) -> String {
+    let text = e.to_string().replace(['\r', '\n'], " ");
+    match e.raw_body().filter(|b| !b.trim().is_empty()) {
+        Some(body) => {
+            let body: String = body.chars().take(200).collect();
+            format!("{text} — body: {}", body.replace(['\r', '\n'], " "))
+        }
+        None => text,
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    let style = output::Style::stderr();
+    eprintln!("{} {message}", style.red("error:"));
+    ExitCode::FAILURE
+}
+
+fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
+    let name = args.profile.clone().unwrap_or_else(|| "default".to_owned());
+    // A named profile that exists supplies the settings; flags override them.
+    let saved = match &args.profile {
+        Some(n) => engine.profiles().list()?.into_iter().find(|p| &p.name == n),
+        None => None,
+    };
+    let authority_text = args
+        .authority
+        .clone()
+        .or_else(|| saved.as_ref().map(|p| p.authority.clone()))
+        .ok_or_else(|| Error::Config("--authority is required (or a saved --profile)".into()))?;
+    let portal = PortalRun::parse(&authority_text).ok();
+    let authority = match &portal {
+        Some(run) => run.authority.metadata_url.to_string(),
+        None => {
+            Authority::parse(&authority_text)?;
+            authority_text
+        }
+    };
+    let client_id = args
+        .client_id
+        .clone()
+        .or_else(|| portal.as_ref().and_then(|r| r.client_id.clone()))
+        .or_else(|| saved.as_ref().map(|p| p.client_id.clone()))
+        .ok_or_else(|| Error::Config("--client-id is required".into()))?;
+    let mut profile = saved.unwrap_or_else(|| Profile::new(&name, &authority, &client_id));
+    profile.authority = authority;
+    profile.client_id = client_id;
+    if let Some(scope) = &args.scope {
+        profile.scopes = scope.split_whitespace().map(str::to_owned).collect();
+    } else if let Some(run) = &portal {
+        if profile.scopes.is_empty() {
+            profile.scopes = run.scopes.clone();
+        }
+    }
+    if let Some(uri) = &args.redirect_uri {
+        profile.redirect = RedirectConfig::parse(uri)?;
+    }
+    if args.browser.is_some() {
+        profile.browser_command = args.browser.clone();
+    }
+    let p = &mut profile.params;
+    let set = |slot: &mut Option<String>, v: &Option<String>| {
+        if v.is_some() {
+            slot.clone_from(v);
+        }
+    };
+    set(&mut p.prompt, &args.prompt);
+    set(&mut p.login_hint, &args.login_hint);
+    set(&mut p.domain_hint, &args.domain_hint);
+    set(&mut p.ui_locales, &args.ui_locales);
+    set(&mut p.acr_values, &args.acr_values);
+    if args.max_age.is_some() {
+        p.max_age = args.max_age;
+    }
+    if args.form_post {
+        p.response_mode = ResponseMode::FormPost;
+    }
+    if !args.params.is_empty() {
+        p.extra = args
+            .params
+            .iter()
+            .map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .ok_or_else(|| Error::Config(format!("--param `{kv}` is not NAME=VALUE")))
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(profile)
+}
+
+async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Error> {
+    let profile = build_profile(&engine, &args)?;
+    if !args.no_store {
+        engine.profiles().save(&profile)?;
+    }
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let style = output::Style::stderr();
+    let progress: Option<tokenscope_core::engine::ProgressFn> = if args.json {
+        None
+    } else {
+        Some(Arc::new(move |p: Progress| output::progress(&style, &p)))
+    };
+    let options = SignInOptions {
+        store: !args.no_store,
+        timeout: Duration::from_secs(args.timeout),
+        cancel,
+        progress,
+    };
+    let outcome = engine.sign_in(&profile, &options).await?;
+    finish(&outcome, args.json)
+}
+
+async fn refresh(engine: Arc<Engine>, name: String, json: bool) -> Result<ExitCode, Error> {
+    let profile = engine.profiles().get(&name)?;
+    let style = output::Style::stderr();
+    let progress: Option<tokenscope_core::engine::ProgressFn> = if json {
+        None
+    } else {
+        Some(Arc::new(move |p: Progress| output::progress(&style, &p)))
+    };
+    let outcome = engine.refresh(&profile, progress).await?;
+    finish(&outcome, json)
+}
+
+fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Error> {
+    if json {
+        println!("{}", outcome_json(outcome));
+    } else {
+        output::outcome(&output::Style::stdout(), outcome);
+    }
+    if outcome.passed() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let failed: Vec<&str> = outcome.report.failures().map(|c| c.name.as_str()).collect();
+        eprintln!(
+            "{} the tokens failed validation ({}); the sign-in does not count",
+            output::Style::stderr().red("error:"),
+            failed.join(", ")
+        );
+        Ok(ExitCode::from(EXIT_CHECKS_FAILED))
+    }
+}
+
+/// The `--json` contract of `signin` and `refresh`.
+fn outcome_json(o: &Outcome) -> Value {
+    let now = chrono::Utc::now();
+    let token = |t: &Option<tokenscope_core::engine::TokenView>| {
+        t.as_ref().map(|t| {
+            json!({
+                "raw": t.raw.expose(),
+                "kind": t.decoded.as_ref().map(|d| d.kind),
+                "header": t.decoded.as_ref().map(|d| Value::Object(d.header.clone())),
+                "claims": t.decoded.as_ref().map(|d| Value::Object(d.payload.clone())),
+                "explained": t.decoded.as_ref().map(|d| explain::decoded(d, now)),
+            })
+        })
+    };
+    json!({
+        "profile": o.profile,
+        "issuer": o.issuer,
+        "redirect_uri": o.redirect_uri,
+        "passed": o.passed(),
+        "id_token": token(&o.id_token),
+        "access_token": o.access_token.as_ref().map(|t| t.raw.expose()),
+        "access_token_decoded": token(&o.access_token),
+        "checks": o.report.checks,
+        "refresh_token_stored": o.refresh_token.stored,
+        "refresh_token": o.refresh_token,
+        "token_type": o.token_type,
+        "expires_in": o.expires_in,
+        "scope": o.scope,
+    })
+}
+
+async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Error> {
+    let profile = engine.profiles().get(&name)?;
+    let out = engine.sign_out(&profile).await?;
+    if out.deleted {
+        println!("Deleted the refresh token of {name:?}.");
+    } else {
+        println!("No refresh token was stored for {name:?}.");
+    }
+    if let Some(url) = out.logout_url {
+        println!("To end the provider's browser session too, open: {url}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn decode(token: Option<String>, json: bool) -> ExitCode {
+    let input = match token.as_deref() {
+        Some("-") | None => {
+            if token.is_none() && std::io::stdin().is_terminal() {
+                return fail("give a token as an argument, or pipe one on stdin");
+            }
+            let mut buf = String::new();
+            // Read at most one byte past the limit so a huge input is refused, not buffered.
+            let limit = (jwt::MAX_INPUT + 1) as u64;
+            if let Err(e) = std::io::stdin().take(limit).read_to_string(&mut buf) {
+                return fail(&format!("cannot read stdin: {e}"));
+            }
+            buf
+        }
+        Some(t) => t.to_owned(),
+    };
+    let decoded = match jwt::decode(&input) {
+        Ok(d) => d,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let now = chrono::Utc::now();
+    if json {
+        let claims: Vec<Value> = explain::decoded(&decoded, now)
+            .into_iter()
+            .map(|row| {
+                let mut v = json!({"name": row.name, "value": row.value, "description": row.description});
+                if let Some(t) = row.time {
+                    v["time"] = json!(t);
+                    v["relative"] = json!(row.relative);
+                }
+                if let Some(f) = row.flag {
+                    v["flag"] = json!(f);
+                }
+                v
+            })
+            .collect();
+        println!(
+            "{}",
+            json!({
+                "kind": decoded.kind,
+                "header": decoded.header,
+                "payload": decoded.payload,
+                "signature_length": decoded.signature_len,
+                "claims": claims,
+            })
+        );
+    } else {
+        output::decoded(&output::Style::stdout(), &decoded, now);
+    }
+    ExitCode::SUCCESS
+}

@@ -69,3 +69,111 @@ pub fn sign(alg: &str, claims: &Value) -> String {
     let key = key_for(alg);
     sign_raw(&serde_json::json!({"alg": alg, "kid": key, "typ": "JWT"}), claims, key)
 }
+
+/// The real B2C-shaped test provider (`tests/idp/server.mjs`, oidc-provider from npm), started
+/// on 127.0.0.1 for one test binary and stopped when dropped.
+pub mod idp {
+    use serde_json::Value;
+    use std::io::{BufRead, BufReader};
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// A running provider and what its ready line said.
+    pub struct TestIdp {
+        child: Child,
+        /// The ready line (`base`, `tenant`, `tenant_id`, `client_id`, `api_scope`, ...).
+        pub info: Value,
+    }
+
+    /// The repository root.
+    pub fn repo_root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// The browser stand-in command (`node tests/idp/browser.mjs`), for `--browser`.
+    pub fn browser_command(extra: &str) -> String {
+        let script = repo_root().join("tests/idp/browser.mjs");
+        format!("node '{}' {extra}", script.display())
+    }
+
+    impl TestIdp {
+        /// Starts the provider and waits for its ready line (panics with the reason if it
+        /// does not come: these are test fixtures).
+        pub fn start() -> TestIdp {
+            let script = repo_root().join("tests/idp/server.mjs");
+            let mut child = Command::new("node")
+                .arg(&script)
+                .args(["--port", "0"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start node {}: {e}", script.display()));
+            let stdout = child.stdout.take().expect("stdout piped");
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let _ = BufReader::new(stdout).read_line(&mut line);
+                let _ = tx.send(line);
+            });
+            let line = match rx.recv_timeout(Duration::from_secs(30)) {
+                Ok(line) if !line.trim().is_empty() => line,
+                other => {
+                    let _ = child.kill();
+                    panic!(
+                        "the test provider did not start ({other:?}); run `npm ci --prefix tests/idp`"
+                    )
+                }
+            };
+            let info: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("bad ready line {line:?}: {e}"));
+            TestIdp { child, info }
+        }
+
+        fn s(&self, key: &str) -> String {
+            self.info[key].as_str().unwrap_or_default().to_owned()
+        }
+
+        /// `http://127.0.0.1:PORT`.
+        pub fn base(&self) -> String {
+            self.s("base")
+        }
+        /// The registered public client.
+        pub fn client_id(&self) -> String {
+            self.s("client_id")
+        }
+        /// `tokenscopedemo.onmicrosoft.com`.
+        pub fn tenant(&self) -> String {
+            self.s("tenant")
+        }
+        /// The tenant GUID.
+        pub fn tenant_id(&self) -> String {
+            self.s("tenant_id")
+        }
+        /// The API scope that yields a JWT access token.
+        pub fn api_scope(&self) -> String {
+            self.s("api_scope")
+        }
+        /// The API's app ID (the access token's audience).
+        pub fn api_app_id(&self) -> String {
+            self.s("api_app_id")
+        }
+        /// Path-form metadata URL of a policy.
+        pub fn metadata_url(&self, policy: &str) -> String {
+            format!(
+                "{}/{}/{policy}/v2.0/.well-known/openid-configuration",
+                self.base(),
+                self.tenant()
+            )
+        }
+    }
+
+    impl Drop for TestIdp {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

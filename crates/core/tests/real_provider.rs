@@ -1,0 +1,228 @@
+//! The engine against the real B2C-shaped provider (`tests/idp`, oidc-provider from npm), with
+//! headless Chromium playing the system browser and the real keyring (gnome-keyring in a private
+//! D-Bus session) holding the refresh tokens.
+//!
+//! Ignored by a plain `cargo test`; `scripts/test.sh` runs them through `scripts/with-keyring.sh`
+//! with `--include-ignored` after installing Chromium and the provider's npm packages.
+
+use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokenscope_core::clock::SystemClock;
+use tokenscope_core::engine::{Engine, Outcome, SignInOptions};
+use tokenscope_core::http::{HttpLimits, ReqwestClient};
+use tokenscope_core::listener::RedirectConfig;
+use tokenscope_core::profile::{Profile, ProfileStore};
+use tokenscope_core::testkit::idp::{browser_command, TestIdp};
+use tokenscope_core::vault::{Vault, VaultLocation};
+use tokenscope_core::Error;
+
+const SERVICE: &str = "tokenscope-itest";
+const NEEDS: &str = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh";
+
+fn idp() -> &'static TestIdp {
+    static IDP: OnceLock<TestIdp> = OnceLock::new();
+    IDP.get_or_init(TestIdp::start)
+}
+
+fn require_harness() {
+    assert!(
+        std::env::var_os("TOKENSCOPE_KEYRING").is_some(),
+        "TOKENSCOPE_KEYRING is not set: run through scripts/with-keyring.sh (scripts/test.sh does)"
+    );
+}
+
+fn engine() -> Engine {
+    let dir = std::env::temp_dir().join(format!(
+        "tokenscope-itest-{}",
+        tokenscope_core::pkce::random_token()
+    ));
+    let vault = Vault::open(SERVICE);
+    assert_eq!(vault.location(), VaultLocation::Keyring, "the harness keyring was not used");
+    Engine::new(
+        Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()),
+        Arc::new(SystemClock),
+        vault,
+        ProfileStore::new(dir),
+    )
+}
+
+/// A profile on the given authority with offline_access and the API scope.
+fn profile(name: &str, authority: &str, browser: String) -> Profile {
+    let mut p = Profile::new(name, authority, &idp().client_id());
+    p.scopes = vec!["offline_access".into(), idp().api_scope()];
+    p.browser_command = Some(browser);
+    p
+}
+
+/// The plain-redirect "browser" for the no-page policies: curl following redirects.
+fn curl() -> String {
+    "curl -sS -L -o /dev/null --max-time 20".to_owned()
+}
+
+fn options() -> SignInOptions {
+    SignInOptions {
+        timeout: Duration::from_secs(60),
+        ..Default::default()
+    }
+}
+
+/// `secret-tool lookup service tokenscope-itest username <account>`.
+fn keyring_has(account: &str) -> bool {
+    Command::new("secret-tool")
+        .args(["lookup", "service", SERVICE, "username", account])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("secret-tool (libsecret-tools) is needed")
+        .success()
+}
+
+fn claim<'a>(o: &'a Outcome, name: &str) -> &'a serde_json::Value {
+    &o.id_token.as_ref().unwrap().decoded.as_ref().unwrap().payload[name]
+}
+
+fn assert_passed(o: &Outcome) {
+    let failed: Vec<_> = o.report.failures().collect();
+    assert!(o.passed(), "checks failed: {failed:#?}");
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
+async fn signs_in_through_a_real_browser_and_keeps_the_refresh_token_in_the_keyring() {
+    require_harness();
+    let _ = NEEDS;
+    let engine = engine();
+    let p = profile("browser", &idp().metadata_url("B2C_1_susi"), browser_command(""));
+    let o = engine.sign_in(&p, &options()).await.unwrap();
+    assert_passed(&o);
+    // The issuer quirk: the GUID issuer, not the discovery base.
+    assert_eq!(o.issuer, format!("{}/{}/v2.0/", idp().base(), idp().tenant_id()));
+    assert!(o.redirect_uri.as_deref().unwrap().starts_with("http://localhost:"));
+    assert_eq!(claim(&o, "tfp"), "B2C_1_susi");
+    assert_eq!(claim(&o, "emails")[0], "tester@example.com");
+    assert!(claim(&o, "oid").is_string());
+    let at = o.access_token.as_ref().unwrap().decoded.as_ref().expect("JWT access token");
+    assert_eq!(at.payload["aud"], idp().api_app_id().as_str());
+    assert_eq!(at.payload["scp"], "read");
+    assert!(o.refresh_token.stored, "{:?}", o.refresh_token);
+    assert!(keyring_has(&p.refresh_account()), "the refresh token is not in the keyring");
+    // The listener is closed after the flow.
+    let port: u16 = o.redirect_uri.unwrap().rsplit(':').next().unwrap().parse().unwrap();
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
+async fn refresh_rotates_and_an_old_refresh_token_means_sign_in_again() {
+    require_harness();
+    let engine = engine();
+    let p = profile("rotate", &idp().metadata_url("B2C_1_auto"), curl());
+    let o = engine.sign_in(&p, &options()).await.unwrap();
+    assert_passed(&o);
+    let first = engine.vault().load(&p.refresh_account()).unwrap().unwrap();
+
+    let r = engine.refresh(&p, None).await.unwrap();
+    assert_passed(&r);
+    assert!(r.report.get("same_subject").unwrap().ok);
+    assert!(r.refresh_token.received && r.refresh_token.stored);
+    let second = engine.vault().load(&p.refresh_account()).unwrap().unwrap();
+    assert_ne!(first.secret, second.secret, "the provider should rotate the refresh token");
+    assert_ne!(
+        o.id_token.as_ref().unwrap().raw,
+        r.id_token.as_ref().unwrap().raw,
+        "refresh should give a new ID token"
+    );
+    assert_eq!(claim(&o, "sub"), claim(&r, "sub"));
+
+    // Put the old (already redeemed) token back: the provider refuses it and revokes the grant.
+    engine.vault().store(&p.refresh_account(), &first.secret).unwrap();
+    match engine.refresh(&p, None).await {
+        Err(Error::SignInRequired(msg)) => assert!(msg.contains("sign in again"), "{msg}"),
+        other => panic!("expected SignInRequired, got {:?}", other.map(|o| o.report)),
+    }
+    assert!(!keyring_has(&p.refresh_account()), "the refused token must be deleted");
+    assert!(engine.vault().load(&p.refresh_account()).unwrap().is_none());
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
+async fn sign_out_removes_the_refresh_token_from_the_keyring() {
+    require_harness();
+    let engine = engine();
+    let p = profile("signout", &idp().metadata_url("B2C_1_auto"), curl());
+    assert_passed(&engine.sign_in(&p, &options()).await.unwrap());
+    assert!(keyring_has(&p.refresh_account()));
+    let out = engine.sign_out(&p).await.unwrap();
+    assert!(out.deleted);
+    let logout = out.logout_url.expect("the provider has an end_session_endpoint");
+    assert!(logout.path().ends_with("/oauth2/v2.0/logout"), "{logout}");
+    assert!(!keyring_has(&p.refresh_account()));
+    assert!(matches!(engine.refresh(&p, None).await, Err(Error::SignInRequired(_))));
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
+async fn every_authority_form_signs_in() {
+    require_harness();
+    let i = idp();
+    let (base, tenant, guid) = (i.base(), i.tenant(), i.tenant_id());
+    let forms = [
+        format!("{base}/{tenant}/B2C_1_auto/v2.0/.well-known/openid-configuration"),
+        format!("{base}/{tenant}/B2C_1_auto/v2.0/"),
+        format!("{base}/{tenant}/v2.0/.well-known/openid-configuration?p=B2C_1_auto"),
+        format!("{base}/{guid}/B2C_1_auto/v2.0/.well-known/openid-configuration"),
+        format!("{base}/tfp/{tenant}/B2C_1_auto"),
+        format!("{base}/{tenant}/b2c_1_AUTO"),
+    ];
+    let engine = engine();
+    for (n, authority) in forms.iter().enumerate() {
+        let p = profile(&format!("form{n}"), authority, curl());
+        let o = engine.sign_in(&p, &options()).await.unwrap_or_else(|e| panic!("{authority}: {e}"));
+        assert_passed(&o);
+        assert_eq!(o.issuer, format!("{base}/{guid}/v2.0/"), "{authority}");
+    }
+    // The compatibility (tfp) issuer form is taken from the metadata as is.
+    let p = profile("tfp-issuer", &i.metadata_url("B2C_1A_tfp"), curl());
+    let o = engine.sign_in(&p, &options()).await.unwrap();
+    assert_passed(&o);
+    assert_eq!(o.issuer, format!("{base}/tfp/{guid}/B2C_1A_tfp/v2.0/"));
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
+async fn redirect_uri_host_forms_and_path_work_with_the_provider() {
+    require_harness();
+    let engine = engine();
+    for uri in ["http://127.0.0.1", "http://127.0.0.1/callback", "http://localhost/callback"] {
+        let mut p = profile("redirects", &idp().metadata_url("B2C_1_auto"), curl());
+        p.redirect = RedirectConfig::parse(uri).unwrap();
+        let o = engine.sign_in(&p, &options()).await.unwrap_or_else(|e| panic!("{uri}: {e}"));
+        assert_passed(&o);
+    }
+    // Keys were fetched once for all these sign-ins of one provider.
+    assert_eq!(engine.jwks_fetch_count(&idp().metadata_url("B2C_1_auto")).await, 1);
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
+async fn provider_errors_keep_the_b2c_code_correlation_id_and_timestamp() {
+    require_harness();
+    let engine = engine();
+    let p = profile("forgot", &idp().metadata_url("B2C_1_forgot"), curl());
+    match engine.sign_in(&p, &options()).await {
+        Err(Error::Provider(e)) => {
+            assert_eq!(e.error, "access_denied");
+            assert_eq!(e.code.as_deref(), Some("AADB2C90118"));
+            assert!(e.correlation_id.is_some() && e.timestamp.is_some(), "{e:?}");
+        }
+        other => panic!("expected a provider error, got {:?}", other.map(|o| o.report)),
+    }
+    // A user who cancels on the real login page.
+    let p = profile("cancel", &idp().metadata_url("B2C_1_susi"), browser_command("--cancel"));
+    match engine.sign_in(&p, &options()).await {
+        Err(Error::Provider(e)) => assert_eq!(e.error, "access_denied"),
+        other => panic!("expected access_denied, got {:?}", other.map(|o| o.report)),
+    }
+}
