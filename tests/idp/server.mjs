@@ -29,8 +29,6 @@ import {
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
 } from './config.mjs';
 
-const { default: Provider, errors } = await import('oidc-provider');
-
 // ---------------------------------------------------------------------------------------
 // Command line
 // ---------------------------------------------------------------------------------------
@@ -38,16 +36,23 @@ const { values: args } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
+    keys: { type: 'string' }, // optional JSON file caching the private signing keys
     verbose: { type: 'boolean', short: 'v', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  process.stderr.write('usage: node server.mjs [--port N (0 = ephemeral)] [--host 127.0.0.1] [--verbose]\n');
+  process.stderr.write('usage: node server.mjs [--port N (0 = ephemeral)] [--host 127.0.0.1] [--keys FILE] [--verbose]\n');
   process.exit(0);
 }
 const log = (...a) => console.error('[idp]', ...a);
 const vlog = args.verbose ? log : () => {};
+
+// RSA key generation (about 0.5 s for all policies on 2 cores) runs on libuv's thread pool,
+// so start it before loading oidc-provider and let the two overlap.
+const t0 = performance.now();
+const keysPromise = loadOrGenerateKeys(args.keys);
+const { default: Provider, errors } = await import('oidc-provider');
 
 // ---------------------------------------------------------------------------------------
 // Small helpers
@@ -204,13 +209,32 @@ async function generateSigningKey(policy) {
   const jwk = privateKey.export({ format: 'jwk' });
   const thumb = crypto.createHash('sha256')
     .update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n })).digest('base64url');
-  return { ...jwk, kid: thumb, use: 'sig', alg: 'RS256', policy: policy.name };
+  return { ...jwk, kid: thumb, use: 'sig', alg: 'RS256' };
+}
+
+/** One signing key per policy: new at every start, unless --keys FILE names a cache (test
+ * keys only!) from which they are read, and to which missing ones are written. */
+async function loadOrGenerateKeys(file) {
+  let saved = {};
+  if (file) {
+    try {
+      saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      if (e.code !== 'ENOENT') throw new Error(`--keys ${file}: ${e.message}`);
+    }
+  }
+  const keys = await Promise.all(POLICIES.map((p) => saved[p.name] ?? generateSigningKey(p)));
+  if (file && POLICIES.some((p) => !saved[p.name])) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(Object.fromEntries(POLICIES.map((p, i) => [p.name, keys[i]])), null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+  return keys;
 }
 
 const AT_VALUE = Symbol('access token value');
 
-function makeProvider(policy, issuer, signingJwk) {
-  const { policy: _omit, ...jwk } = signingJwk;
+function makeProvider(policy, issuer, jwk) {
   const store = createStore();
 
   const config = {
@@ -621,8 +645,7 @@ async function handle(req, res) {
 // ---------------------------------------------------------------------------------------
 // Start
 // ---------------------------------------------------------------------------------------
-const t0 = performance.now();
-const keys = await Promise.all(POLICIES.map(generateSigningKey));
+const keys = await keysPromise;
 
 const server = http.createServer((req, res) => {
   const started = performance.now();
@@ -650,7 +673,7 @@ const hostForUrl = args.host.includes(':') ? `[${args.host}]` : args.host;
 base = `http://${hostForUrl}:${port}`;
 providers = new Map(POLICIES.map((policy, i) => [policy.name, makeProvider(policy, issuerFor(policy, base), keys[i])]));
 
-log(`listening on ${base} (${(performance.now() - t0).toFixed(0)} ms after module load); policies: ${POLICIES.map((p) => p.name).join(', ')}`);
+log(`listening on ${base} (${(performance.now() - t0).toFixed(0)} ms after start); policies: ${POLICIES.map((p) => p.name).join(', ')}`);
 // synchronous write: the line is flushed before anything else happens
 fs.writeSync(1, `${JSON.stringify(indexDocument())}\n`);
 

@@ -21,7 +21,11 @@ use tokio_util::sync::CancellationToken;
 const EXIT_CHECKS_FAILED: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "tokenscope", version, about = "Sign in to Azure AD B2C or any OpenID Connect provider and see the tokens, explained and validated.")]
+#[command(
+    name = "tokenscope",
+    version,
+    about = "Sign in to Azure AD B2C or any OpenID Connect provider and see the tokens, explained and validated."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,7 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Sign in through the browser (authorization code + PKCE, loopback redirect).
-    Signin(SigninArgs),
+    Signin(Box<SigninArgs>),
     /// Redeem the profile's stored refresh token (it rotates).
     Refresh {
         /// Profile name.
@@ -130,22 +134,24 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Decode { token, json } => decode(token, json),
-        Command::Signin(args) => with_engine(|engine| signin(engine, args)).await,
+        Command::Signin(args) => with_engine(|engine| signin(engine, *args)).await,
         Command::Refresh { profile, json } => {
             with_engine(|engine| refresh(engine, profile, json)).await
         }
         Command::Signout { profile } => with_engine(|engine| signout(engine, profile)).await,
-        Command::Profiles => with_engine(|engine| async move {
-            let profiles = engine.profiles().list()?;
-            if profiles.is_empty() {
-                println!("No profiles yet in {}.", engine.profiles().dir().display());
-            }
-            for p in profiles {
-                println!("{}\t{}\t{}", p.name, p.authority, p.client_id);
-            }
-            Ok(ExitCode::SUCCESS)
-        })
-        .await,
+        Command::Profiles => {
+            with_engine(|engine| async move {
+                let profiles = engine.profiles().list()?;
+                if profiles.is_empty() {
+                    println!("No profiles yet in {}.", engine.profiles().dir().display());
+                }
+                for p in profiles {
+                    println!("{}\t{}\t{}", p.name, p.authority, p.client_id);
+                }
+                Ok(ExitCode::SUCCESS)
+            })
+            .await
+        }
     }
 }
 
@@ -383,7 +389,8 @@ fn decode(token: Option<String>, json: bool) -> ExitCode {
         let claims: Vec<Value> = explain::decoded(&decoded, now)
             .into_iter()
             .map(|row| {
-                let mut v = json!({"name": row.name, "value": row.value, "description": row.description});
+                let mut v =
+                    json!({"name": row.name, "value": row.value, "description": row.description});
                 if let Some(t) = row.time {
                     v["time"] = json!(t);
                     v["relative"] = json!(row.relative);

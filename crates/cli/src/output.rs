@@ -73,7 +73,12 @@ fn value_text(v: &Value) -> String {
 }
 
 fn claims_table(s: &Style, rows: &[ClaimRow]) {
-    let width = rows.iter().map(|r| r.name.chars().count()).max().unwrap_or(0).min(40);
+    let width = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
     for r in rows {
         let mut value = value_text(&r.value);
         if value.chars().count() > 80 {
@@ -109,7 +114,11 @@ pub fn decoded(s: &Style, d: &Decoded, now: DateTime<Utc>) {
         claims_table(s, &explain::decoded(d, now));
     }
     if d.kind == TokenKind::Jws {
-        println!("{} {} bytes (not verified by decode)", s.bold("Signature"), d.signature_len);
+        println!(
+            "{} {} bytes (not verified by decode)",
+            s.bold("Signature"),
+            d.signature_len
+        );
     }
 }
 
@@ -127,7 +136,13 @@ pub fn outcome(s: &Style, o: &Outcome) {
         println!("  redirect_uri  {uri}");
     }
     println!("{}", s.bold("Checks"));
-    let width = o.report.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let width = o
+        .report
+        .checks
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
     for c in &o.report.checks {
         let mark = if c.ok { s.green("✔") } else { s.red("✘") };
         println!("  {mark} {:<width$}  {}", c.name, c.detail);
@@ -139,10 +154,17 @@ pub fn outcome(s: &Style, o: &Outcome) {
     match o.access_token.as_ref() {
         Some(t) => match &t.decoded {
             Some(d) if d.kind == TokenKind::Jws => {
-                println!("{}", s.bold("Access token (JWT, for the API; not validated here)"));
+                println!(
+                    "{}",
+                    s.bold("Access token (JWT, for the API; not validated here)")
+                );
                 claims_table(s, &explain::decoded(d, now));
             }
-            _ => println!("{} opaque, {} characters", s.bold("Access token"), t.raw.len()),
+            _ => println!(
+                "{} opaque, {} characters",
+                s.bold("Access token"),
+                t.raw.len()
+            ),
         },
         None => println!("{} none", s.bold("Access token")),
     }
@@ -150,5 +172,9 @@ pub fn outcome(s: &Style, o: &Outcome) {
         VaultLocation::Keyring => "OS keyring",
         VaultLocation::SessionOnly { .. } => "this session only",
     };
-    println!("{} {} ({where_})", s.bold("Refresh token"), o.refresh_token.note);
+    println!(
+        "{} {} ({where_})",
+        s.bold("Refresh token"),
+        o.refresh_token.note
+    );
 }

@@ -154,7 +154,9 @@ impl Authority {
         // Query form: /<tenant>/v2.0/.well-known/openid-configuration?p=<policy>
         if let Some(policy) = query_policy.filter(|p| is_policy(p)) {
             let tenant = segments.first().ok_or_else(|| {
-                Error::Authority(format!("`{text}` has a policy (?p=) but no tenant in its path"))
+                Error::Authority(format!(
+                    "`{text}` has a policy (?p=) but no tenant in its path"
+                ))
             })?;
             let mut metadata_url = join(&origin, &[tenant, "v2.0", WELL_KNOWN])?;
             metadata_url.query_pairs_mut().append_pair("p", &policy);
@@ -210,11 +212,7 @@ impl Authority {
             .strip_suffix(".onmicrosoft.com")
             .unwrap_or(tenant)
             .to_ascii_lowercase();
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
             return Err(Error::Authority(format!(
                 "`{tenant}` is not a B2C tenant name (like `contoso` or contoso.onmicrosoft.com)"
             )));
@@ -312,9 +310,7 @@ impl PortalRun {
 
 /// `B2C_1_…` user flows and `B2C_1A_…` custom policies (case-insensitive).
 pub fn is_policy(segment: &str) -> bool {
-    segment.len() > 6
-        && segment[..6].eq_ignore_ascii_case("b2c_1_")
-        && valid_policy_chars(segment)
+    segment.len() > 6 && segment[..6].eq_ignore_ascii_case("b2c_1_") && valid_policy_chars(segment)
         || segment.len() > 7
             && segment[..7].eq_ignore_ascii_case("b2c_1a_")
             && valid_policy_chars(segment)

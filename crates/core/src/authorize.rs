@@ -174,7 +174,9 @@ mod tests {
 
     #[test]
     fn builds_code_pkce_request_with_fresh_state_and_nonce() {
-        let m = metadata("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize");
+        let m = metadata(
+            "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize",
+        );
         let params = AuthParams {
             prompt: Some("login".into()),
             login_hint: Some("a@b.c".into()),
@@ -186,7 +188,10 @@ mod tests {
         let a = build(&m, "cid", &scopes, "http://localhost:5000", &params).unwrap();
         let b = build(&m, "cid", &scopes, "http://localhost:5000", &params).unwrap();
         let q = query(&a.url);
-        assert_eq!(a.url.path(), "/contoso.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize");
+        assert_eq!(
+            a.url.path(),
+            "/contoso.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize"
+        );
         assert_eq!(q["response_type"], "code");
         assert_eq!(q["client_id"], "cid");
         assert_eq!(q["scope"], "openid offline_access");
@@ -208,11 +213,19 @@ mod tests {
 
     #[test]
     fn only_https_or_loopback_endpoints_reach_the_browser() {
-        for bad in ["http://evil.example/authorize", "file:///etc/passwd", "javascript:alert(1)"] {
+        for bad in [
+            "http://evil.example/authorize",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+        ] {
             if let Ok(m) = serde_json::from_value::<ProviderMetadata>(serde_json::json!({
                 "issuer": "https://x/", "authorization_endpoint": bad,
-                "token_endpoint": "https://x/t", "jwks_uri": "https://x/k"})) {
-                assert!(build(&m, "c", &[], "http://localhost:1", &AuthParams::default()).is_err(), "{bad}");
+                "token_endpoint": "https://x/t", "jwks_uri": "https://x/k"}))
+            {
+                assert!(
+                    build(&m, "c", &[], "http://localhost:1", &AuthParams::default()).is_err(),
+                    "{bad}"
+                );
                 assert!(m.check().is_err(), "{bad}");
             }
         }
@@ -223,9 +236,15 @@ mod tests {
     #[test]
     fn bad_parameters_are_refused() {
         let m = metadata("https://x/authorize");
-        let p = AuthParams { prompt: Some("always".into()), ..Default::default() };
+        let p = AuthParams {
+            prompt: Some("always".into()),
+            ..Default::default()
+        };
         assert!(build(&m, "c", &[], "http://localhost:1", &p).is_err());
-        let p = AuthParams { extra: vec![("state".into(), "mine".into())], ..Default::default() };
+        let p = AuthParams {
+            extra: vec![("state".into(), "mine".into())],
+            ..Default::default()
+        };
         assert!(build(&m, "c", &[], "http://localhost:1", &p).is_err());
         assert!(build(&m, " ", &[], "http://localhost:1", &AuthParams::default()).is_err());
     }

@@ -49,7 +49,9 @@ impl Browser {
                     .stdout(Stdio::null())
                     .kill_on_drop(false)
                     .spawn()
-                    .map_err(|e| Error::Browser(format!("`{program}` could not be started: {e}")))?;
+                    .map_err(|e| {
+                        Error::Browser(format!("`{program}` could not be started: {e}"))
+                    })?;
                 // Reap it whenever it ends; a real browser may outlive the sign-in.
                 tokio::spawn(async move {
                     let _ = child.wait().await;
@@ -74,7 +76,12 @@ mod tests {
         );
         assert_eq!(
             Browser::from_command(Some("node 'tests/idp/browser.mjs' --user \"a b\"")).unwrap(),
-            Browser::Command(vec!["node".into(), "tests/idp/browser.mjs".into(), "--user".into(), "a b".into()])
+            Browser::Command(vec![
+                "node".into(),
+                "tests/idp/browser.mjs".into(),
+                "--user".into(),
+                "a b".into()
+            ])
         );
         assert!(Browser::from_command(Some("firefox 'unterminated")).is_err());
     }
@@ -83,10 +90,14 @@ mod tests {
     async fn non_web_urls_are_never_opened_and_missing_programs_are_clear() {
         let b = Browser::Command(vec!["true".into()]);
         assert!(b.open(&Url::parse("file:///etc/passwd").unwrap()).is_err());
-        assert!(b.open(&Url::parse("http://evil.example/").unwrap()).is_err());
+        assert!(b
+            .open(&Url::parse("http://evil.example/").unwrap())
+            .is_err());
         assert!(b.open(&Url::parse("https://ok.example/").unwrap()).is_ok());
         let missing = Browser::Command(vec!["/nonexistent/browser".into()]);
-        let e = missing.open(&Url::parse("https://ok.example/").unwrap()).unwrap_err();
+        let e = missing
+            .open(&Url::parse("https://ok.example/").unwrap())
+            .unwrap_err();
         assert!(e.to_string().contains("could not be started"), "{e}");
     }
 }

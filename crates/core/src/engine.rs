@@ -222,7 +222,9 @@ impl Engine {
 
     /// How many times the keys of this authority were fetched (0 if never).
     pub async fn jwks_fetch_count(&self, authority: &str) -> usize {
-        let Ok(a) = Authority::parse(authority) else { return 0 };
+        let Ok(a) = Authority::parse(authority) else {
+            return 0;
+        };
         let providers = self.providers.lock().await;
         providers
             .get(a.metadata_url.as_str())
@@ -231,7 +233,11 @@ impl Engine {
 
     /// The provider's metadata, fetched once per process.
     pub async fn metadata(&self, authority: &str) -> Result<ProviderMetadata> {
-        Ok(self.provider(&Authority::parse(authority)?).await?.metadata.clone())
+        Ok(self
+            .provider(&Authority::parse(authority)?)
+            .await?
+            .metadata
+            .clone())
     }
 
     async fn provider(&self, authority: &Authority) -> Result<Arc<Provider>> {
@@ -342,16 +348,13 @@ impl Engine {
     ) -> Outcome {
         let now = self.clock.now();
         let (decoded_id, report) = match &tokens.id_token {
-            Some(id) => {
-                validate::validate_id_token(id.expose(), expect, now, &provider.keys).await
-            }
+            Some(id) => validate::validate_id_token(id.expose(), expect, now, &provider.keys).await,
             None => {
                 let mut r = Report::default();
                 r.checks.push(validate::Check {
                     name: "id_token".into(),
                     ok: false,
-                    detail: "the token response has no ID token: is `openid` in the scopes?"
-                        .into(),
+                    detail: "the token response has no ID token: is `openid` in the scopes?".into(),
                 });
                 (None, r)
             }
@@ -426,7 +429,11 @@ impl Engine {
     /// Redeems the profile's stored refresh token and stores the rotated one. Concurrent calls
     /// for one profile share a single redemption. `invalid_grant` deletes the stored token and
     /// ends in [`Error::SignInRequired`].
-    pub async fn refresh(&self, profile: &Profile, progress: Option<ProgressFn>) -> Result<Outcome> {
+    pub async fn refresh(
+        &self,
+        profile: &Profile,
+        progress: Option<ProgressFn>,
+    ) -> Result<Outcome> {
         let slot = {
             let mut slots = self
                 .refreshes
@@ -450,7 +457,11 @@ impl Engine {
         outcome
     }
 
-    async fn refresh_once(&self, profile: &Profile, progress: Option<ProgressFn>) -> Result<Outcome> {
+    async fn refresh_once(
+        &self,
+        profile: &Profile,
+        progress: Option<ProgressFn>,
+    ) -> Result<Outcome> {
         let report = |p: Progress| {
             if let Some(f) = &progress {
                 f(p)
@@ -506,7 +517,10 @@ impl Engine {
             issuer: provider.metadata.issuer.clone(),
             client_id: profile.client_id.clone(),
             trusted_audiences: Vec::new(),
-            provider_algs: provider.metadata.id_token_signing_alg_values_supported.clone(),
+            provider_algs: provider
+                .metadata
+                .id_token_signing_alg_values_supported
+                .clone(),
             nonce: None,
             max_age: None,
             access_token: tokens.access_token.clone(),
@@ -550,11 +564,13 @@ impl Engine {
         let deleted = tokio::task::spawn_blocking(move || vault.delete(&account))
             .await
             .map_err(|e| Error::Config(format!("keyring task failed: {e}")))??;
-        self.profiles.update_state(&profile.name, |s| s.last_rotation = None)?;
+        self.profiles
+            .update_state(&profile.name, |s| s.last_rotation = None)?;
         let logout_url = match Authority::parse(&profile.authority) {
             Ok(a) => self.provider(&a).await.ok().and_then(|p| {
                 p.metadata.end_session_endpoint.clone().map(|mut url| {
-                    url.query_pairs_mut().append_pair("client_id", &profile.client_id);
+                    url.query_pairs_mut()
+                        .append_pair("client_id", &profile.client_id);
                     url
                 })
             }),

@@ -19,17 +19,26 @@ pub enum Error {
     Network { url: String, message: String },
     /// The provider answered with a status Tokenscope cannot use (500, a redirect, ...).
     #[error("{url} answered HTTP {status}{hint}")]
-    HttpStatus { url: String, status: u16, hint: String, body: String },
+    HttpStatus {
+        url: String,
+        status: u16,
+        hint: String,
+        body: String,
+    },
     /// The provider answered, but the body is not what the protocol says (not JSON, a field
     /// missing or of the wrong type, too large). `body` keeps what came back, for display.
     #[error("{url} answered something Tokenscope cannot use: {message}")]
-    InvalidResponse { url: String, message: String, body: String },
+    InvalidResponse {
+        url: String,
+        message: String,
+        body: String,
+    },
     /// The provider's metadata is unusable or unsafe (an endpoint over plain http, ...).
     #[error("provider metadata rejected: {0}")]
     Metadata(String),
     /// The provider answered with an OAuth error (from the redirect or the token endpoint).
     #[error("{0}")]
-    Provider(ProviderError),
+    Provider(Box<ProviderError>),
     /// The stored refresh token is gone or was refused: the user must sign in again.
     #[error("sign-in needed: {0}")]
     SignInRequired(String),
@@ -93,7 +102,7 @@ impl Error {
 
 impl From<ProviderError> for Error {
     fn from(value: ProviderError) -> Self {
-        Error::Provider(value)
+        Error::Provider(Box::new(value))
     }
 }
 

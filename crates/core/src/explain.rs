@@ -65,7 +65,10 @@ fn row(name: &str, value: &Value, entry: Option<ClaimDescription>, now: DateTime
         flag: None,
     };
     if catalogue::is_numeric_date(name) {
-        if let Some(secs) = value.as_i64().or_else(|| value.as_f64().filter(|f| f.abs() < 1e12).map(|f| f as i64)) {
+        if let Some(secs) = value
+            .as_i64()
+            .or_else(|| value.as_f64().filter(|f| f.abs() < 1e12).map(|f| f as i64))
+        {
             if let Some(t) = DateTime::from_timestamp(secs, 0) {
                 let delta = secs - now.timestamp();
                 out.time = Some(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
@@ -99,7 +102,11 @@ mod tests {
         assert_eq!(rows[0].flag, None);
         assert_eq!(rows[1].relative.as_deref(), Some("2 h ago"));
         assert_eq!(rows[2].flag.as_deref(), Some("not yet valid"));
-        assert!(rows[3].description.to_lowercase().contains("policy"), "{}", rows[3].description);
+        assert!(
+            rows[3].description.to_lowercase().contains("policy"),
+            "{}",
+            rows[3].description
+        );
         assert_eq!(rows[4].description, NOT_IN_CATALOGUE);
         let expired = claims(json!({"exp": 1}).as_object().unwrap(), now);
         assert_eq!(expired[0].flag.as_deref(), Some("expired"));

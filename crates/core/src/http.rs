@@ -296,9 +296,9 @@ pub fn parse_json<T: DeserializeOwned>(url: &Url, response: &HttpResponse) -> Re
 /// The error for a non-2xx answer, with a hint for redirects.
 pub fn status_error(url: &Url, response: &HttpResponse) -> Error {
     let hint = match (response.status, response.header("location")) {
-        (300..=399, Some(loc)) => format!(
-            " (a redirect to {loc}; Tokenscope never follows redirects from the provider)"
-        ),
+        (300..=399, Some(loc)) => {
+            format!(" (a redirect to {loc}; Tokenscope never follows redirects from the provider)")
+        }
         (300..=399, None) => " (a redirect; Tokenscope never follows redirects)".to_owned(),
         _ if looks_like_html(&response.body) => " with an HTML page".to_owned(),
         _ => String::new(),

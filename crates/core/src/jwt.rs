@@ -120,7 +120,10 @@ pub fn clean_input(input: &str) -> Result<String, DecodeError> {
         .filter(|c| !c.is_whitespace())
         .collect();
     if cleaned.is_empty() {
-        return Err(DecodeError::new(Part::Input, "nothing to decode: the input is empty"));
+        return Err(DecodeError::new(
+            Part::Input,
+            "nothing to decode: the input is empty",
+        ));
     }
     Ok(cleaned)
 }
@@ -153,7 +156,10 @@ pub fn decode(input: &str) -> Result<Decoded, DecodeError> {
         3 => {
             let header = decode_object(parts[0], Part::Header)?;
             if !header.contains_key("alg") {
-                return Err(DecodeError::new(Part::Header, "no `alg` parameter: not a JWS header"));
+                return Err(DecodeError::new(
+                    Part::Header,
+                    "no `alg` parameter: not a JWS header",
+                ));
             }
             let payload = decode_object(parts[1], Part::Payload)?;
             let signature = b64(parts[2], Part::Signature)?;

@@ -241,9 +241,7 @@ impl LoopbackListener {
     }
 }
 
-async fn accept_opt(
-    listener: Option<&TcpListener>,
-) -> std::io::Result<(TcpStream, SocketAddr)> {
+async fn accept_opt(listener: Option<&TcpListener>) -> std::io::Result<(TcpStream, SocketAddr)> {
     match listener {
         Some(l) => l.accept().await,
         None => std::future::pending().await,
@@ -323,7 +321,13 @@ async fn handle(mut stream: TcpStream, ctx: &Ctx) -> Option<Result<Callback>> {
     let request = match tokio::time::timeout(IDLE, read_request(&mut stream)).await {
         Ok(Ok(r)) => r,
         Ok(Err(status)) => {
-            let _ = respond(&mut stream, status, "Bad request", "The request could not be read.").await;
+            let _ = respond(
+                &mut stream,
+                status,
+                "Bad request",
+                "The request could not be read.",
+            )
+            .await;
             return None;
         }
         Err(_) => return None, // idle preconnect: drop it
@@ -410,7 +414,11 @@ type Routed = (u16, &'static str, String, Option<Result<Callback>>);
 fn route(request: &Request, ctx: &Ctx) -> Routed {
     let ignored = |status, title, text: &str| (status, title, text.to_owned(), None);
     if !host_allowed(request.host.as_deref(), ctx.port) {
-        return ignored(400, "Wrong host", "This address only answers requests for this machine.");
+        return ignored(
+            400,
+            "Wrong host",
+            "This address only answers requests for this machine.",
+        );
     }
     let (path, query) = match request.target.split_once('?') {
         Some((p, q)) => (p, q),
@@ -420,16 +428,26 @@ fn route(request: &Request, ctx: &Ctx) -> Routed {
         return ignored(404, "Not found", "Nothing here.");
     }
     let params: HashMap<String, String> = match request.method.as_str() {
-        "GET" => url::form_urlencoded::parse(query.as_bytes()).into_owned().collect(),
+        "GET" => url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect(),
         "POST"
             if request
                 .content_type
                 .as_deref()
                 .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded")) =>
         {
-            url::form_urlencoded::parse(&request.body).into_owned().collect()
+            url::form_urlencoded::parse(&request.body)
+                .into_owned()
+                .collect()
         }
-        _ => return ignored(405, "Not allowed", "This address only takes the sign-in redirect."),
+        _ => {
+            return ignored(
+                405,
+                "Not allowed",
+                "This address only takes the sign-in redirect.",
+            )
+        }
     };
     if params.get("state") != Some(&ctx.expected.state) {
         return ignored(
@@ -463,7 +481,7 @@ fn route(request: &Request, ctx: &Ctx) -> Routed {
             params.get("error_uri").map(String::as_str),
         );
         let text = format!("Sign-in failed: {e}. Details are in Tokenscope.");
-        return (200, "Sign-in failed", text, Some(Err(Error::Provider(e))));
+        return (200, "Sign-in failed", text, Some(Err(Error::Provider(Box::new(e)))));
     }
     match params.get("code").filter(|c| !c.is_empty()) {
         Some(code) => (
@@ -476,7 +494,11 @@ fn route(request: &Request, ctx: &Ctx) -> Routed {
                 iss: params.get("iss").cloned(),
             })),
         ),
-        None => ignored(400, "No code", "The response carries neither a code nor an error."),
+        None => ignored(
+            400,
+            "No code",
+            "The response carries neither a code nor an error.",
+        ),
     }
 }
 
@@ -489,7 +511,12 @@ fn host_allowed(host: Option<&str>, port: u16) -> bool {
         .any(|h| host == format!("{h}:{port}"))
 }
 
-async fn respond(stream: &mut TcpStream, status: u16, title: &str, text: &str) -> std::io::Result<()> {
+async fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    title: &str,
+    text: &str,
+) -> std::io::Result<()> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",

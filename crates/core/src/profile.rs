@@ -190,7 +190,10 @@ fn read_json<T: Default + serde::de::DeserializeOwned>(path: &Path) -> Result<T>
             ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
-        Err(e) => Err(Error::Profile(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => Err(Error::Profile(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -213,7 +216,10 @@ mod tests {
     use super::*;
 
     fn store() -> (ProfileStore, PathBuf) {
-        let dir = std::env::temp_dir().join(format!("tokenscope-profiles-{}", crate::pkce::random_token()));
+        let dir = std::env::temp_dir().join(format!(
+            "tokenscope-profiles-{}",
+            crate::pkce::random_token()
+        ));
         (ProfileStore::new(&dir), dir)
     }
 
@@ -229,7 +235,13 @@ mod tests {
         let all = s.list().unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(s.get("demo").unwrap().scopes, vec!["offline_access"]);
-        s.update_state("demo", |st| st.last_identity = Some(Identity { iss: "i".into(), sub: "s".into() })).unwrap();
+        s.update_state("demo", |st| {
+            st.last_identity = Some(Identity {
+                iss: "i".into(),
+                sub: "s".into(),
+            })
+        })
+        .unwrap();
         assert_eq!(s.state("demo").unwrap().last_identity.unwrap().sub, "s");
         assert!(s.delete("demo").unwrap());
         assert!(!s.delete("demo").unwrap());
@@ -248,7 +260,10 @@ mod tests {
         std::fs::write(dir.join("profiles.json"), "{ oops").unwrap();
         let e = s.save(&Profile::new("demo", "x/B2C_1_a", "c")).unwrap_err();
         assert!(e.to_string().contains("will not overwrite"), "{e}");
-        assert_eq!(std::fs::read_to_string(dir.join("profiles.json")).unwrap(), "{ oops");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("profiles.json")).unwrap(),
+            "{ oops"
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 

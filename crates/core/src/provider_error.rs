@@ -63,7 +63,11 @@ impl ProviderError {
 
     fn parse_description(&mut self, desc: &str) {
         let mut message_lines = Vec::new();
-        for line in desc.split(['\r', '\n']).map(str::trim).filter(|l| !l.is_empty()) {
+        for line in desc
+            .split(['\r', '\n'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
             if let Some(v) = strip_prefix_ci(line, "correlation id:") {
                 self.correlation_id = Some(v.trim().to_owned());
             } else if let Some(v) = strip_prefix_ci(line, "timestamp:") {
@@ -108,7 +112,8 @@ fn split_code(line: &str) -> Option<(String, String)> {
 
 fn strip_prefix_ci<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
     let head = line.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &line[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &line[prefix.len()..])
 }
 
 impl fmt::Display for ProviderError {
@@ -144,9 +149,17 @@ mod tests {
     fn b2c_description_yields_code_correlation_id_and_timestamp() {
         let desc = "AADB2C90118: The user has forgotten their password.\r\nCorrelation ID: \
                     0b5a7a5c-1234-4f6e-9a55-d7b3c1a2e001\r\nTimestamp: 2026-11-25 10:01:02Z\r\n";
-        let e = ProviderError::new(ErrorOrigin::Authorization, "access_denied", Some(desc), None);
+        let e = ProviderError::new(
+            ErrorOrigin::Authorization,
+            "access_denied",
+            Some(desc),
+            None,
+        );
         assert_eq!(e.code.as_deref(), Some("AADB2C90118"));
-        assert_eq!(e.message.as_deref(), Some("The user has forgotten their password."));
+        assert_eq!(
+            e.message.as_deref(),
+            Some("The user has forgotten their password.")
+        );
         assert_eq!(
             e.correlation_id.as_deref(),
             Some("0b5a7a5c-1234-4f6e-9a55-d7b3c1a2e001")

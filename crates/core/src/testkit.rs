@@ -67,7 +67,11 @@ pub fn sign_raw(header: &Value, claims: &Value, key: &str) -> String {
 /// Signs with `alg`, the fixture key for it, and `kid` = that key's name.
 pub fn sign(alg: &str, claims: &Value) -> String {
     let key = key_for(alg);
-    sign_raw(&serde_json::json!({"alg": alg, "kid": key, "typ": "JWT"}), claims, key)
+    sign_raw(
+        &serde_json::json!({"alg": alg, "kid": key, "typ": "JWT"}),
+        claims,
+        key,
+    )
 }
 
 /// The real B2C-shaped test provider (`tests/idp/server.mjs`, oidc-provider from npm), started

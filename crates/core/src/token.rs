@@ -94,8 +94,21 @@ async fn post(
         }
         ClientAuth::SecretBasic(_) => {}
     }
+    // What this request carries that must never come back in an error (a provider's error page
+    // or description may echo the request).
+    let mut sent: Vec<&str> = fields
+        .iter()
+        .filter(|(k, _)| {
+            matches!(
+                *k,
+                "code" | "code_verifier" | "refresh_token" | "client_secret"
+            )
+        })
+        .map(|(_, v)| *v)
+        .collect();
     let mut request = HttpRequest::form(url.clone(), &fields);
     if let ClientAuth::SecretBasic(secret) = auth {
+        sent.push(secret.expose());
         // RFC 6749 §2.3.1: form-encode each part, then base64.
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let pair = format!("{}:{}", enc(client_id), enc(secret.expose()));
@@ -104,8 +117,52 @@ async fn post(
             .headers
             .push(("authorization".into(), format!("Basic {value}")));
     }
-    let response = http::send(http, request).await?;
-    parse_token_response(url, &response)
+    let response = http::send(http, request)
+        .await
+        .map_err(|e| scrub(e, &sent))?;
+    parse_token_response(url, &response).map_err(|e| scrub(e, &sent))
+}
+
+/// Masks the secrets a request sent wherever an error repeats them, as sent or form-encoded.
+fn scrub(error: Error, sent: &[&str]) -> Error {
+    let mask = |mut text: String| {
+        for secret in sent.iter().filter(|s| !s.is_empty()) {
+            let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            text = text
+                .replace(secret, "[redacted]")
+                .replace(&encoded, "[redacted]");
+        }
+        text
+    };
+    match error {
+        Error::HttpStatus {
+            url,
+            status,
+            hint,
+            body,
+        } => Error::HttpStatus {
+            url,
+            status,
+            hint: mask(hint),
+            body: mask(body),
+        },
+        Error::InvalidResponse { url, message, body } => Error::InvalidResponse {
+            url,
+            message: mask(message),
+            body: mask(body),
+        },
+        Error::Network { url, message } => Error::Network {
+            url,
+            message: mask(message),
+        },
+        Error::Provider(mut p) => {
+            p.description = p.description.map(mask);
+            p.message = p.message.map(mask);
+            p.uri = p.uri.map(mask);
+            Error::Provider(p)
+        }
+        other => other,
+    }
 }
 
 /// Interprets what the token endpoint answered.
@@ -115,7 +172,7 @@ pub fn parse_token_response(url: &Url, response: &HttpResponse) -> Result<TokenR
     if !ok {
         if let Some(Value::Object(obj)) = &json {
             if let Some(error) = obj.get("error").and_then(Value::as_str) {
-                return Err(Error::Provider(ProviderError::new(
+                return Err(Error::from(ProviderError::new(
                     ErrorOrigin::TokenEndpoint,
                     error,
                     obj.get("error_description").and_then(Value::as_str),
@@ -132,11 +189,17 @@ pub fn parse_token_response(url: &Url, response: &HttpResponse) -> Result<TokenR
     };
     let obj = match json {
         Some(Value::Object(obj)) => obj,
-        Some(_) => return Err(invalid("the token response is JSON but not an object".into())),
+        Some(_) => {
+            return Err(invalid(
+                "the token response is JSON but not an object".into(),
+            ))
+        }
         None => {
-            return Err(http::parse_json::<Value>(url, response)
-                .err()
-                .unwrap_or_else(|| invalid("the token response is not JSON".into())))
+            let message = match http::parse_json::<Value>(url, response) {
+                Err(Error::InvalidResponse { message, .. }) => message,
+                _ => "the token response is not JSON".into(),
+            };
+            return Err(invalid(message));
         }
     };
     let string = |name: &str| -> Result<Option<String>> {
@@ -192,8 +255,34 @@ fn redact_tokens(body: &[u8]) -> String {
             }
             Value::Object(obj).to_string()
         }
-        _ => http::body_for_display(body),
+        _ => mask_token_fields(http::body_for_display(body)),
     }
+}
+
+/// Masks token values in a body that is not a JSON object (a truncated response):
+/// `"access_token": "…` up to its closing quote, or to the end.
+fn mask_token_fields(mut text: String) -> String {
+    const MASK: &str = "[redacted]";
+    for name in ["access_token", "id_token", "refresh_token"] {
+        let key = format!("\"{name}\"");
+        let mut from = 0;
+        while let Some(found) = text[from..].find(&key) {
+            let after_key = from + found + key.len();
+            from = after_key;
+            let rest = text[after_key..].trim_start();
+            let Some(value) = rest.strip_prefix(':').map(str::trim_start) else {
+                continue;
+            };
+            let Some(inner) = value.strip_prefix('"') else {
+                continue;
+            };
+            let start = text.len() - inner.len();
+            let end = inner.find('"').map_or(text.len(), |j| start + j);
+            text.replace_range(start..end, MASK);
+            from = start + MASK.len();
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -223,7 +312,10 @@ mod tests {
         assert_eq!(r.expires_in, Some(3600));
         assert_eq!(r.refresh_token_expires_in, Some(1_209_600));
         let dbg = format!("{r:?}");
-        assert!(!dbg.contains("RT\"") && !dbg.contains("AT\"") && !dbg.contains("a.b.c"), "{dbg}");
+        assert!(
+            !dbg.contains("RT\"") && !dbg.contains("AT\"") && !dbg.contains("a.b.c"),
+            "{dbg}"
+        );
     }
 
     #[test]
@@ -245,7 +337,8 @@ mod tests {
 
     #[test]
     fn faults_become_clear_errors_with_the_body() {
-        let e = parse_token_response(&url(), &resp(500, "<html><body>Oops</body></html>")).unwrap_err();
+        let e =
+            parse_token_response(&url(), &resp(500, "<html><body>Oops</body></html>")).unwrap_err();
         assert_eq!(e.kind(), "http_status");
         assert!(e.to_string().contains("HTTP 500 with an HTML page"), "{e}");
         assert!(e.raw_body().unwrap().contains("Oops"));
@@ -257,12 +350,85 @@ mod tests {
         assert!(e.to_string().contains("neither"), "{e}");
         let e = parse_token_response(&url(), &resp(200, r#"{"id_token":42}"#)).unwrap_err();
         assert!(e.to_string().contains("not a string"), "{e}");
-        let e = parse_token_response(&url(), &resp(200, r#"{"access_token":"AT","expires_in":-5}"#)).unwrap_err();
+        let e = parse_token_response(
+            &url(),
+            &resp(200, r#"{"access_token":"AT","expires_in":-5}"#),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("expires_in"), "{e}");
-        assert!(!e.raw_body().unwrap().contains("\"AT\""), "tokens masked in the kept body");
+        assert!(
+            !e.raw_body().unwrap().contains("\"AT\""),
+            "tokens masked in the kept body"
+        );
         let mut redirect = resp(302, "");
-        redirect.headers.push(("location".into(), "https://evil/".into()));
+        redirect
+            .headers
+            .push(("location".into(), "https://evil/".into()));
         let e = parse_token_response(&url(), &redirect).unwrap_err();
         assert!(e.to_string().contains("never follows redirects"), "{e}");
+    }
+
+    #[test]
+    fn a_truncated_response_keeps_its_body_with_the_tokens_masked() {
+        let body = r#"{"access_token": "AT-secret", "refresh_token":"RT-secret", "id_token": "a.b"#;
+        let e = parse_token_response(&url(), &resp(200, body)).unwrap_err();
+        assert_eq!(e.kind(), "invalid_response");
+        let kept = e.raw_body().unwrap();
+        assert!(
+            !kept.contains("AT-secret") && !kept.contains("RT-secret"),
+            "{kept}"
+        );
+        assert!(!kept.contains("a.b"), "{kept}");
+        assert!(kept.contains(r#""access_token": "[redacted]""#), "{kept}");
+        assert!(e.to_string().contains("expected JSON"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn errors_never_repeat_the_code_verifier_or_refresh_token_sent() {
+        // A provider whose error page and error description echo the request.
+        let echo = |request: HttpRequest| async move {
+            let form = String::from_utf8(request.body).unwrap();
+            let (status, body) = if form.contains("refresh_token=") {
+                (
+                    400,
+                    format!(r#"{{"error":"invalid_request","error_description":"bad: {form}"}}"#),
+                )
+            } else {
+                (500, format!("<html><pre>{form}</pre></html>"))
+            };
+            Ok::<_, http::HttpError>(HttpResponse {
+                status,
+                headers: vec![],
+                body: body.into_bytes(),
+            })
+        };
+        let (code, verifier) = (Secret::new("the-code/+="), Secret::new("the-verifier"));
+        let e = exchange_code(
+            &echo,
+            &url(),
+            "cid",
+            &ClientAuth::None,
+            &code,
+            "http://127.0.0.1:1",
+            &verifier,
+        )
+        .await
+        .unwrap_err();
+        let shown = format!("{e:?}");
+        assert!(
+            !shown.contains("the-code") && !shown.contains("the-verifier"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("grant_type=authorization_code"),
+            "the rest is kept: {shown}"
+        );
+        let rt = Secret::new("the-refresh-token");
+        let e = redeem_refresh(&echo, &url(), "cid", &ClientAuth::None, &rt, "openid")
+            .await
+            .unwrap_err();
+        let shown = format!("{e:?} {e}");
+        assert!(!shown.contains("the-refresh-token"), "{shown}");
+        assert!(shown.contains("invalid_request"), "{shown}");
     }
 }

@@ -116,7 +116,11 @@ impl JwksCache {
     /// A cache already holding keys (pasted keys, tests).
     pub fn with_keys(http: Arc<dyn HttpClient>, uri: Url, keys: Jwks) -> Self {
         let cache = Self::new(http, uri);
-        cache.keys.try_lock().map(|mut k| *k = Some(Arc::new(keys))).ok();
+        cache
+            .keys
+            .try_lock()
+            .map(|mut k| *k = Some(Arc::new(keys)))
+            .ok();
         cache
     }
 
@@ -198,7 +202,11 @@ pub async fn validate_id_token(
             return (Some(d), report);
         }
         Err(e) => {
-            report.push("format", false, format!("the ID token does not decode: {e}"));
+            report.push(
+                "format",
+                false,
+                format!("the ID token does not decode: {e}"),
+            );
             return (None, report);
         }
     };
@@ -221,7 +229,11 @@ async fn check_signature(
             false,
             "alg is `none`: the token is unsigned and anyone could have written it",
         );
-        report.push("signature", false, "not checked: the token carries no signature");
+        report.push(
+            "signature",
+            false,
+            "not checked: the token carries no signature",
+        );
         return;
     }
     if alg.starts_with("HS") {
@@ -233,14 +245,21 @@ async fn check_signature(
                  with the provider, so only a key pair (RS/PS/ES/EdDSA) proves who signed"
             ),
         );
-        report.push("signature", false, "not checked: HMAC is not acceptable here");
+        report.push(
+            "signature",
+            false,
+            "not checked: HMAC is not acceptable here",
+        );
         return;
     }
     let Some(algorithm) = algorithm(&alg) else {
         report.push(
             "alg",
             false,
-            format!("alg `{alg}` is not one Tokenscope accepts ({})", ASYMMETRIC.join(", ")),
+            format!(
+                "alg `{alg}` is not one Tokenscope accepts ({})",
+                ASYMMETRIC.join(", ")
+            ),
         );
         report.push("signature", false, "not checked: unsupported algorithm");
         return;
@@ -257,7 +276,11 @@ async fn check_signature(
         report.push("signature", false, "not checked: unexpected algorithm");
         return;
     }
-    report.push("alg", true, format!("{alg}, an algorithm the provider announces"));
+    report.push(
+        "alg",
+        true,
+        format!("{alg}, an algorithm the provider announces"),
+    );
 
     let kid = decoded.header_str("kid").map(str::to_owned);
     let (key, how) = match select_key(&alg, kid.as_deref(), keys).await {
@@ -270,7 +293,11 @@ async fn check_signature(
     };
     report.push("kid", true, how);
 
-    let key_id = key.get("kid").and_then(Value::as_str).unwrap_or("(no kid)").to_owned();
+    let key_id = key
+        .get("kid")
+        .and_then(Value::as_str)
+        .unwrap_or("(no kid)")
+        .to_owned();
     if let Some(key_alg) = key.get("alg").and_then(Value::as_str) {
         if key_alg != alg {
             report.push(
@@ -343,7 +370,10 @@ async fn select_key(
                 "no kid in the header; the JWKS has exactly one matching key, so it is used"
                     .to_owned(),
             )),
-            [] => Err(format!("no kid in the header and no {} signing key in the JWKS", key_type_for(alg))),
+            [] => Err(format!(
+                "no kid in the header and no {} signing key in the JWKS",
+                key_type_for(alg)
+            )),
             many => Err(format!(
                 "no kid in the header and {} candidate keys in the JWKS: the key is ambiguous",
                 many.len()
@@ -402,7 +432,10 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
     // aud
     let auds: Vec<String> = match claims.get("aud") {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     };
     let untrusted: Vec<&String> = auds
@@ -415,7 +448,10 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         report.push(
             "aud",
             false,
-            format!("aud {:?} does not contain the client ID {}", auds, expect.client_id),
+            format!(
+                "aud {:?} does not contain the client ID {}",
+                auds, expect.client_id
+            ),
         );
     } else if !untrusted.is_empty() {
         report.push(
@@ -450,12 +486,20 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         Some(exp) if now_s < exp + skew => report.push(
             "exp",
             true,
-            format!("expires {} ({}), skew {skew} s", at(exp), relative(exp - now_s)),
+            format!(
+                "expires {} ({}), skew {skew} s",
+                at(exp),
+                relative(exp - now_s)
+            ),
         ),
         Some(exp) => report.push(
             "exp",
             false,
-            format!("expired {} ({}), beyond the {skew} s skew", at(exp), relative(exp - now_s)),
+            format!(
+                "expired {} ({}), beyond the {skew} s skew",
+                at(exp),
+                relative(exp - now_s)
+            ),
         ),
         None => report.push("exp", false, "no numeric exp claim"),
     }
@@ -469,7 +513,11 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         (Some(_), Some(nbf)) => report.push(
             "nbf",
             false,
-            format!("not valid before {} ({}), beyond the {skew} s skew", at(nbf), relative(nbf - now_s)),
+            format!(
+                "not valid before {} ({}), beyond the {skew} s skew",
+                at(nbf),
+                relative(nbf - now_s)
+            ),
         ),
         (Some(_), None) => report.push("nbf", false, "nbf is not a number"),
     }
@@ -505,7 +553,11 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
             "differs from the nonce sent with this sign-in: a replayed or injected token",
         ),
         (Some(_), None) => report.push("nonce", false, "a nonce was sent but the token has none"),
-        (None, _) => report.push("nonce", true, "not checked on a refresh (no nonce was sent)"),
+        (None, _) => report.push(
+            "nonce",
+            true,
+            "not checked on a refresh (no nonce was sent)",
+        ),
     }
 
     // at_hash
@@ -532,12 +584,20 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         (Some(max), Some(t)) if now_s - skew <= t + max as i64 => report.push(
             "auth_time",
             true,
-            format!("signed in {} ({}), within max_age {max} s", at(t), relative(t - now_s)),
+            format!(
+                "signed in {} ({}), within max_age {max} s",
+                at(t),
+                relative(t - now_s)
+            ),
         ),
         (Some(max), Some(t)) => report.push(
             "auth_time",
             false,
-            format!("signed in {} ({}), older than max_age {max} s", at(t), relative(t - now_s)),
+            format!(
+                "signed in {} ({}), older than max_age {max} s",
+                at(t),
+                relative(t - now_s)
+            ),
         ),
         (Some(_), None) => report.push(
             "auth_time",
@@ -550,10 +610,20 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
 
     // Refresh continuity.
     if let Some(prev) = &expect.previous {
-        let iss = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
-        let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
+        let iss = claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let sub = claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if iss == prev.iss && sub == prev.sub {
-            report.push("same_subject", true, "same iss and sub as the previous ID token");
+            report.push(
+                "same_subject",
+                true,
+                "same iss and sub as the previous ID token",
+            );
         } else {
             report.push(
                 "same_subject",
@@ -581,7 +651,11 @@ pub fn at_hash(alg: &str, access_token: &str) -> Option<String> {
 
 fn numeric(v: Option<&Value>) -> Option<i64> {
     match v? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite() && f.abs() < 1e15)
+                .map(|f| f as i64)
+        }),
         _ => None,
     }
 }

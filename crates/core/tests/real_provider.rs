@@ -39,7 +39,11 @@ fn engine() -> Engine {
         tokenscope_core::pkce::random_token()
     ));
     let vault = Vault::open(SERVICE);
-    assert_eq!(vault.location(), VaultLocation::Keyring, "the harness keyring was not used");
+    assert_eq!(
+        vault.location(),
+        VaultLocation::Keyring,
+        "the harness keyring was not used"
+    );
     Engine::new(
         Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()),
         Arc::new(SystemClock),
@@ -80,7 +84,13 @@ fn keyring_has(account: &str) -> bool {
 }
 
 fn claim<'a>(o: &'a Outcome, name: &str) -> &'a serde_json::Value {
-    &o.id_token.as_ref().unwrap().decoded.as_ref().unwrap().payload[name]
+    &o.id_token
+        .as_ref()
+        .unwrap()
+        .decoded
+        .as_ref()
+        .unwrap()
+        .payload[name]
 }
 
 fn assert_passed(o: &Outcome) {
@@ -94,22 +104,49 @@ async fn signs_in_through_a_real_browser_and_keeps_the_refresh_token_in_the_keyr
     require_harness();
     let _ = NEEDS;
     let engine = engine();
-    let p = profile("browser", &idp().metadata_url("B2C_1_susi"), browser_command(""));
+    let p = profile(
+        "browser",
+        &idp().metadata_url("B2C_1_susi"),
+        browser_command(""),
+    );
     let o = engine.sign_in(&p, &options()).await.unwrap();
     assert_passed(&o);
     // The issuer quirk: the GUID issuer, not the discovery base.
-    assert_eq!(o.issuer, format!("{}/{}/v2.0/", idp().base(), idp().tenant_id()));
-    assert!(o.redirect_uri.as_deref().unwrap().starts_with("http://localhost:"));
+    assert_eq!(
+        o.issuer,
+        format!("{}/{}/v2.0/", idp().base(), idp().tenant_id())
+    );
+    assert!(o
+        .redirect_uri
+        .as_deref()
+        .unwrap()
+        .starts_with("http://localhost:"));
     assert_eq!(claim(&o, "tfp"), "B2C_1_susi");
     assert_eq!(claim(&o, "emails")[0], "tester@example.com");
     assert!(claim(&o, "oid").is_string());
-    let at = o.access_token.as_ref().unwrap().decoded.as_ref().expect("JWT access token");
+    let at = o
+        .access_token
+        .as_ref()
+        .unwrap()
+        .decoded
+        .as_ref()
+        .expect("JWT access token");
     assert_eq!(at.payload["aud"], idp().api_app_id().as_str());
     assert_eq!(at.payload["scp"], "read");
     assert!(o.refresh_token.stored, "{:?}", o.refresh_token);
-    assert!(keyring_has(&p.refresh_account()), "the refresh token is not in the keyring");
+    assert!(
+        keyring_has(&p.refresh_account()),
+        "the refresh token is not in the keyring"
+    );
     // The listener is closed after the flow.
-    let port: u16 = o.redirect_uri.unwrap().rsplit(':').next().unwrap().parse().unwrap();
+    let port: u16 = o
+        .redirect_uri
+        .unwrap()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
 }
 
@@ -128,7 +165,10 @@ async fn refresh_rotates_and_an_old_refresh_token_means_sign_in_again() {
     assert!(r.report.get("same_subject").unwrap().ok);
     assert!(r.refresh_token.received && r.refresh_token.stored);
     let second = engine.vault().load(&p.refresh_account()).unwrap().unwrap();
-    assert_ne!(first.secret, second.secret, "the provider should rotate the refresh token");
+    assert_ne!(
+        first.secret, second.secret,
+        "the provider should rotate the refresh token"
+    );
     assert_ne!(
         o.id_token.as_ref().unwrap().raw,
         r.id_token.as_ref().unwrap().raw,
@@ -137,12 +177,18 @@ async fn refresh_rotates_and_an_old_refresh_token_means_sign_in_again() {
     assert_eq!(claim(&o, "sub"), claim(&r, "sub"));
 
     // Put the old (already redeemed) token back: the provider refuses it and revokes the grant.
-    engine.vault().store(&p.refresh_account(), &first.secret).unwrap();
+    engine
+        .vault()
+        .store(&p.refresh_account(), &first.secret)
+        .unwrap();
     match engine.refresh(&p, None).await {
         Err(Error::SignInRequired(msg)) => assert!(msg.contains("sign in again"), "{msg}"),
         other => panic!("expected SignInRequired, got {:?}", other.map(|o| o.report)),
     }
-    assert!(!keyring_has(&p.refresh_account()), "the refused token must be deleted");
+    assert!(
+        !keyring_has(&p.refresh_account()),
+        "the refused token must be deleted"
+    );
     assert!(engine.vault().load(&p.refresh_account()).unwrap().is_none());
 }
 
@@ -156,10 +202,15 @@ async fn sign_out_removes_the_refresh_token_from_the_keyring() {
     assert!(keyring_has(&p.refresh_account()));
     let out = engine.sign_out(&p).await.unwrap();
     assert!(out.deleted);
-    let logout = out.logout_url.expect("the provider has an end_session_endpoint");
+    let logout = out
+        .logout_url
+        .expect("the provider has an end_session_endpoint");
     assert!(logout.path().ends_with("/oauth2/v2.0/logout"), "{logout}");
     assert!(!keyring_has(&p.refresh_account()));
-    assert!(matches!(engine.refresh(&p, None).await, Err(Error::SignInRequired(_))));
+    assert!(matches!(
+        engine.refresh(&p, None).await,
+        Err(Error::SignInRequired(_))
+    ));
 }
 
 #[tokio::test]
@@ -179,7 +230,10 @@ async fn every_authority_form_signs_in() {
     let engine = engine();
     for (n, authority) in forms.iter().enumerate() {
         let p = profile(&format!("form{n}"), authority, curl());
-        let o = engine.sign_in(&p, &options()).await.unwrap_or_else(|e| panic!("{authority}: {e}"));
+        let o = engine
+            .sign_in(&p, &options())
+            .await
+            .unwrap_or_else(|e| panic!("{authority}: {e}"));
         assert_passed(&o);
         assert_eq!(o.issuer, format!("{base}/{guid}/v2.0/"), "{authority}");
     }
@@ -195,14 +249,26 @@ async fn every_authority_form_signs_in() {
 async fn redirect_uri_host_forms_and_path_work_with_the_provider() {
     require_harness();
     let engine = engine();
-    for uri in ["http://127.0.0.1", "http://127.0.0.1/callback", "http://localhost/callback"] {
+    for uri in [
+        "http://127.0.0.1",
+        "http://127.0.0.1/callback",
+        "http://localhost/callback",
+    ] {
         let mut p = profile("redirects", &idp().metadata_url("B2C_1_auto"), curl());
         p.redirect = RedirectConfig::parse(uri).unwrap();
-        let o = engine.sign_in(&p, &options()).await.unwrap_or_else(|e| panic!("{uri}: {e}"));
+        let o = engine
+            .sign_in(&p, &options())
+            .await
+            .unwrap_or_else(|e| panic!("{uri}: {e}"));
         assert_passed(&o);
     }
     // Keys were fetched once for all these sign-ins of one provider.
-    assert_eq!(engine.jwks_fetch_count(&idp().metadata_url("B2C_1_auto")).await, 1);
+    assert_eq!(
+        engine
+            .jwks_fetch_count(&idp().metadata_url("B2C_1_auto"))
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -217,10 +283,17 @@ async fn provider_errors_keep_the_b2c_code_correlation_id_and_timestamp() {
             assert_eq!(e.code.as_deref(), Some("AADB2C90118"));
             assert!(e.correlation_id.is_some() && e.timestamp.is_some(), "{e:?}");
         }
-        other => panic!("expected a provider error, got {:?}", other.map(|o| o.report)),
+        other => panic!(
+            "expected a provider error, got {:?}",
+            other.map(|o| o.report)
+        ),
     }
     // A user who cancels on the real login page.
-    let p = profile("cancel", &idp().metadata_url("B2C_1_susi"), browser_command("--cancel"));
+    let p = profile(
+        "cancel",
+        &idp().metadata_url("B2C_1_susi"),
+        browser_command("--cancel"),
+    );
     match engine.sign_in(&p, &options()).await {
         Err(Error::Provider(e)) => assert_eq!(e.error, "access_denied"),
         other => panic!("expected access_denied, got {:?}", other.map(|o| o.report)),

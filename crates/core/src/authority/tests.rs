@@ -110,7 +110,14 @@ fn plain_http_only_for_loopback() {
 
 #[test]
 fn garbage_gives_clear_errors_not_panics() {
-    for input in ["", "   ", "not a url", "https://", "https://contoso.b2clogin.com/", "://x"] {
+    for input in [
+        "",
+        "   ",
+        "not a url",
+        "https://",
+        "https://contoso.b2clogin.com/",
+        "://x",
+    ] {
         let e = Authority::parse(input).unwrap_err();
         assert!(matches!(e, Error::Authority(_)), "{input}: {e:?}");
     }
@@ -146,5 +153,8 @@ fn portal_url_in_path_form() {
     .unwrap();
     assert_eq!(run.authority.metadata_url.as_str(), PATH_FORM);
     assert_eq!(run.client_id.as_deref(), Some("abc"));
-    assert!(PortalRun::parse("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=abc").is_err());
+    assert!(PortalRun::parse(
+        "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=abc"
+    )
+    .is_err());
 }

@@ -10,7 +10,10 @@ fn token(header: &str, payload: &str) -> String {
 
 #[test]
 fn decodes_a_jws_with_bearer_prefix_and_line_breaks() {
-    let t = token(r#"{"alg":"RS256","kid":"k1"}"#, r#"{"sub":"u1","exp":1700000000}"#);
+    let t = token(
+        r#"{"alg":"RS256","kid":"k1"}"#,
+        r#"{"sub":"u1","exp":1700000000}"#,
+    );
     let pasted = format!("  Bearer {}\r\n{}  ", &t[..10], &t[10..]);
     let d = decode(&pasted).unwrap();
     assert_eq!(d.kind, TokenKind::Jws);
@@ -41,26 +44,54 @@ fn malformed_inputs_name_the_part() {
         ("a.b".into(), Part::Input, "2 dot-separated parts"),
         ("".into(), Part::Input, "empty"),
         ("abc.d$f.ghi".into(), Part::Input, "position 6"),
-        (format!("{}.{}.x", enc("{"), enc("{}")), Part::Header, "not valid JSON"),
-        (format!("{}.{}.x", enc(r#"{"alg":"RS256"}"#), enc("[1]")), Part::Payload, "array"),
         (
-            format!("{}.{}.x", enc(r#"{"alg":"RS256"}"#), enc(r#"{"a":1,"a":2}"#)),
+            format!("{}.{}.x", enc("{"), enc("{}")),
+            Part::Header,
+            "not valid JSON",
+        ),
+        (
+            format!("{}.{}.x", enc(r#"{"alg":"RS256"}"#), enc("[1]")),
+            Part::Payload,
+            "array",
+        ),
+        (
+            format!(
+                "{}.{}.x",
+                enc(r#"{"alg":"RS256"}"#),
+                enc(r#"{"a":1,"a":2}"#)
+            ),
             Part::Payload,
             "duplicate member name `a`",
         ),
         (
-            format!("{}.{}.x", enc(r#"{"alg":"RS256"}"#), enc(r#"{"o":{"b":1,"b":1}}"#)),
+            format!(
+                "{}.{}.x",
+                enc(r#"{"alg":"RS256"}"#),
+                enc(r#"{"o":{"b":1,"b":1}}"#)
+            ),
             Part::Payload,
             "duplicate",
         ),
         (
-            format!("{}.{}.x", enc(r#"{"alg":"RS256"}"#), enc(r#"{"exp":1e999}"#)),
+            format!(
+                "{}.{}.x",
+                enc(r#"{"alg":"RS256"}"#),
+                enc(r#"{"exp":1e999}"#)
+            ),
             Part::Payload,
             "not valid JSON",
         ),
-        (format!("{}.{}.x", enc(r#"{"typ":"JWT"}"#), enc("{}")), Part::Header, "alg"),
+        (
+            format!("{}.{}.x", enc(r#"{"typ":"JWT"}"#), enc("{}")),
+            Part::Header,
+            "alg",
+        ),
         ("eyJ.eyJ.x".into(), Part::Header, ""),
-        (format!("{}.{}.x", enc(r#"{"alg":"RS256"}"#), "AAAA"), Part::Payload, ""),
+        (
+            format!("{}.{}.x", enc(r#"{"alg":"RS256"}"#), "AAAA"),
+            Part::Payload,
+            "",
+        ),
     ];
     for (input, part, needle) in cases {
         let e = decode(&input).expect_err(&input);

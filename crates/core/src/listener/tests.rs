@@ -13,11 +13,21 @@ fn get(port: u16, target: &str) -> String {
     format!("GET {target} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n")
 }
 
-async fn start(cfg: RedirectConfig, iss: Option<&str>) -> (u16, tokio::task::JoinHandle<Result<Callback>>, CancellationToken) {
+async fn start(
+    cfg: RedirectConfig,
+    iss: Option<&str>,
+) -> (
+    u16,
+    tokio::task::JoinHandle<Result<Callback>>,
+    CancellationToken,
+) {
     let l = LoopbackListener::bind(&cfg).await.unwrap();
     let port = l.port();
     let cancel = CancellationToken::new();
-    let expected = Expected { state: "s-good".into(), iss: iss.map(str::to_owned) };
+    let expected = Expected {
+        state: "s-good".into(),
+        iss: iss.map(str::to_owned),
+    };
     let c = cancel.clone();
     let h = tokio::spawn(async move { l.wait(expected, Duration::from_secs(10), c).await });
     (port, h, cancel)
@@ -28,27 +38,45 @@ fn redirect_uri_forms() {
     let c = RedirectConfig::default();
     assert_eq!(c.uri(51234), "http://localhost:51234");
     let c = RedirectConfig::parse("http://127.0.0.1:8400/callback").unwrap();
-    assert_eq!((c.host, c.port, c.path.as_str()), (RedirectHost::Ipv4, 8400, "/callback"));
+    assert_eq!(
+        (c.host, c.port, c.path.as_str()),
+        (RedirectHost::Ipv4, 8400, "/callback")
+    );
     assert_eq!(c.uri(8400), "http://127.0.0.1:8400/callback");
     let c = RedirectConfig::parse("http://[::1]/cb").unwrap();
     assert_eq!((c.host, c.port), (RedirectHost::Ipv6, 0));
     assert_eq!(c.uri(9), "http://[::1]:9/cb");
     let c = RedirectConfig::parse("http://localhost").unwrap();
     assert_eq!(c, RedirectConfig::default());
-    for bad in ["https://localhost", "http://example.com/", "http://10.0.0.1/", "http://localhost/?a=1", "nope"] {
-        assert!(matches!(RedirectConfig::parse(bad), Err(Error::Config(_))), "{bad}");
+    for bad in [
+        "https://localhost",
+        "http://example.com/",
+        "http://10.0.0.1/",
+        "http://localhost/?a=1",
+        "nope",
+    ] {
+        assert!(
+            matches!(RedirectConfig::parse(bad), Err(Error::Config(_))),
+            "{bad}"
+        );
     }
 }
 
 #[tokio::test]
 async fn binds_loopback_only_and_localhost_gets_both_families() {
-    let l = LoopbackListener::bind(&RedirectConfig::default()).await.unwrap();
+    let l = LoopbackListener::bind(&RedirectConfig::default())
+        .await
+        .unwrap();
     let addrs = l.local_addrs();
     assert!(!addrs.is_empty());
     assert!(addrs.iter().all(|a| a.ip().is_loopback()), "{addrs:?}");
     assert!(addrs.iter().all(|a| a.port() == l.port()));
     if std::net::TcpListener::bind("[::1]:0").is_ok() {
-        assert_eq!(addrs.len(), 2, "localhost should listen on 127.0.0.1 and [::1]");
+        assert_eq!(
+            addrs.len(),
+            2,
+            "localhost should listen on 127.0.0.1 and [::1]"
+        );
     }
     assert_eq!(l.redirect_uri(), format!("http://localhost:{}", l.port()));
 }
@@ -63,7 +91,10 @@ async fn stray_paths_and_wrong_state_are_answered_and_ignored_then_the_code_arri
     let missing = request(port, get(port, "/?code=evil")).await;
     assert!(missing.starts_with("HTTP/1.1 400"), "{missing}");
     let bad_error = request(port, get(port, "/?error=access_denied")).await;
-    assert!(bad_error.starts_with("HTTP/1.1 400"), "a stateless error must not abort: {bad_error}");
+    assert!(
+        bad_error.starts_with("HTTP/1.1 400"),
+        "a stateless error must not abort: {bad_error}"
+    );
     assert!(!h.is_finished());
     let ok = request(port, get(port, "/?code=the-code&state=s-good")).await;
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
@@ -79,7 +110,10 @@ async fn foreign_host_header_is_refused() {
     let (port, h, cancel) = start(RedirectConfig::default(), None).await;
     let raw = format!("GET /?code=c&state=s-good HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n");
     assert!(request(port, raw).await.starts_with("HTTP/1.1 400"));
-    let raw = format!("GET /?code=c&state=s-good HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", port + 1);
+    let raw = format!(
+        "GET /?code=c&state=s-good HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+        port + 1
+    );
     assert!(request(port, raw).await.starts_with("HTTP/1.1 400"));
     let raw = "GET /?code=c&state=s-good HTTP/1.1\r\n\r\n".to_owned();
     assert!(request(port, raw).await.starts_with("HTTP/1.1 400"));
@@ -102,10 +136,18 @@ async fn idle_preconnects_do_not_block_the_callback() {
 #[tokio::test]
 async fn oversized_requests_are_refused() {
     let (port, h, cancel) = start(RedirectConfig::default(), None).await;
-    let raw = format!("GET /?state={} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n", "a".repeat(20_000));
+    let raw = format!(
+        "GET /?state={} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n",
+        "a".repeat(20_000)
+    );
     let out = request(port, raw).await;
-    assert!(out.starts_with("HTTP/1.1 431"), "{}", &out[..out.len().min(80)]);
-    let raw = format!("POST / HTTP/1.1\r\nHost: localhost:{port}\r\nContent-Length: 999999\r\n\r\n");
+    assert!(
+        out.starts_with("HTTP/1.1 431"),
+        "{}",
+        &out[..out.len().min(80)]
+    );
+    let raw =
+        format!("POST / HTTP/1.1\r\nHost: localhost:{port}\r\nContent-Length: 999999\r\n\r\n");
     assert!(request(port, raw).await.starts_with("HTTP/1.1 413"));
     assert!(!h.is_finished());
     cancel.cancel();
@@ -136,22 +178,41 @@ async fn provider_error_is_shown_escaped_and_ends_the_flow() {
 #[tokio::test]
 async fn rfc9207_iss_mismatch_is_refused() {
     let (port, h, _) = start(RedirectConfig::default(), Some("http://127.0.0.1:1/good/")).await;
-    let page = request(port, get(port, "/?code=c&state=s-good&iss=http%3A%2F%2Fevil%2F")).await;
+    let page = request(
+        port,
+        get(port, "/?code=c&state=s-good&iss=http%3A%2F%2Fevil%2F"),
+    )
+    .await;
     assert!(page.starts_with("HTTP/1.1 400"), "{page}");
     assert!(matches!(h.await.unwrap(), Err(Error::RedirectRefused(_))));
     let (port, h, _) = start(RedirectConfig::default(), Some("http://127.0.0.1:1/good/")).await;
     let _ = request(port, get(port, "/?code=c&state=s-good")).await;
-    assert!(matches!(h.await.unwrap(), Err(Error::RedirectRefused(_))), "a missing iss is refused too");
+    assert!(
+        matches!(h.await.unwrap(), Err(Error::RedirectRefused(_))),
+        "a missing iss is refused too"
+    );
     let (port, h, _) = start(RedirectConfig::default(), Some("http://127.0.0.1:1/good/")).await;
-    let _ = request(port, get(port, "/?code=c&state=s-good&iss=http%3A%2F%2F127.0.0.1%3A1%2Fgood%2F")).await;
-    assert_eq!(h.await.unwrap().unwrap().iss.as_deref(), Some("http://127.0.0.1:1/good/"));
+    let _ = request(
+        port,
+        get(
+            port,
+            "/?code=c&state=s-good&iss=http%3A%2F%2F127.0.0.1%3A1%2Fgood%2F",
+        ),
+    )
+    .await;
+    assert_eq!(
+        h.await.unwrap().unwrap().iss.as_deref(),
+        Some("http://127.0.0.1:1/good/")
+    );
 }
 
 #[tokio::test]
 async fn configured_path_and_form_post() {
     let cfg = RedirectConfig::parse("http://127.0.0.1/callback").unwrap();
     let (port, h, _) = start(cfg, None).await;
-    assert!(request(port, get(port, "/?code=c&state=s-good")).await.starts_with("HTTP/1.1 404"));
+    assert!(request(port, get(port, "/?code=c&state=s-good"))
+        .await
+        .starts_with("HTTP/1.1 404"));
     let body = "code=posted&state=s-good";
     let raw = format!(
         "POST /callback HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
@@ -163,18 +224,39 @@ async fn configured_path_and_form_post() {
 
 #[tokio::test]
 async fn timeout_and_port_in_use_are_clear_errors() {
-    let l = LoopbackListener::bind(&RedirectConfig::parse("http://127.0.0.1").unwrap()).await.unwrap();
+    let l = LoopbackListener::bind(&RedirectConfig::parse("http://127.0.0.1").unwrap())
+        .await
+        .unwrap();
     let port = l.port();
-    let taken = LoopbackListener::bind(&RedirectConfig::parse(&format!("http://127.0.0.1:{port}")).unwrap()).await;
+    let taken = LoopbackListener::bind(
+        &RedirectConfig::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
+    )
+    .await;
     let e = taken.unwrap_err();
     assert!(e.to_string().contains("already in use"), "{e}");
-    let expected = Expected { state: "s".into(), iss: None };
-    let e = l.wait(expected, Duration::from_millis(200), CancellationToken::new()).await.unwrap_err();
+    let expected = Expected {
+        state: "s".into(),
+        iss: None,
+    };
+    let e = l
+        .wait(
+            expected,
+            Duration::from_millis(200),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::Timeout(_)), "{e}");
-    assert!(e.to_string().contains(&format!("http://127.0.0.1:{port}")), "{e}");
+    assert!(
+        e.to_string().contains(&format!("http://127.0.0.1:{port}")),
+        "{e}"
+    );
 }
 
 #[test]
 fn html_escaping() {
-    assert_eq!(escape_html(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    assert_eq!(
+        escape_html(r#"<a href="x">&'"#),
+        "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+    );
 }

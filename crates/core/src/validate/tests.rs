@@ -53,7 +53,9 @@ fn cache(initial: Jwks, served: Jwks) -> (JwksCache, Arc<AtomicUsize>) {
 
 async fn run(token: &str, expect: &Expectations) -> Report {
     let (keys, _) = cache(jwks(), jwks());
-    validate_id_token(token, expect, FixedClock::at(NOW).now(), &keys).await.1
+    validate_id_token(token, expect, FixedClock::at(NOW).now(), &keys)
+        .await
+        .1
 }
 
 fn failed(report: &Report) -> Vec<&str> {
@@ -62,13 +64,28 @@ fn failed(report: &Report) -> Vec<&str> {
 
 #[tokio::test]
 async fn a_good_token_passes_every_check_with_each_algorithm() {
-    for alg in ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"] {
+    for alg in [
+        "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
+    ] {
         let report = run(&sign(alg, &claims()), &expect()).await;
         assert!(report.passed(), "{alg}: {report:#?}");
         let names: Vec<&str> = report.checks.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
-            ["alg", "kid", "signature", "iss", "aud", "azp", "exp", "nbf", "iat", "nonce", "at_hash", "auth_time"],
+            [
+                "alg",
+                "kid",
+                "signature",
+                "iss",
+                "aud",
+                "azp",
+                "exp",
+                "nbf",
+                "iat",
+                "nonce",
+                "at_hash",
+                "auth_time"
+            ],
             "{alg}"
         );
     }
@@ -83,7 +100,11 @@ async fn tampered_payload_fails_the_signature() {
     parts[1] = crate::jwt::b64_encode(c.to_string().as_bytes());
     let report = run(&parts.join("."), &expect()).await;
     assert_eq!(failed(&report), ["signature"]);
-    assert!(report.get("signature").unwrap().detail.contains("does not match"));
+    assert!(report
+        .get("signature")
+        .unwrap()
+        .detail
+        .contains("does not match"));
 }
 
 #[tokio::test]
@@ -153,21 +174,84 @@ async fn key_of_the_wrong_family_or_alg_fails() {
 async fn claim_checks_each_fail_when_they_should() {
     type Mutate = fn(&mut Value, &mut Expectations);
     let cases: Vec<(&str, Mutate, &str)> = vec![
-        ("iss", |c, _| c["iss"] = json!("https://evil.example/"), "not the metadata's issuer"),
-        ("iss", |c, _| { c.as_object_mut().unwrap().remove("iss"); }, "no iss"),
-        ("aud", |c, _| c["aud"] = json!("someone-else"), "does not contain"),
-        ("aud", |c, _| c["aud"] = json!([CLIENT, "api://other"]), "untrusted"),
-        ("azp", |c, _| c["azp"] = json!("other-client"), "not the client ID"),
+        (
+            "iss",
+            |c, _| c["iss"] = json!("https://evil.example/"),
+            "not the metadata's issuer",
+        ),
+        (
+            "iss",
+            |c, _| {
+                c.as_object_mut().unwrap().remove("iss");
+            },
+            "no iss",
+        ),
+        (
+            "aud",
+            |c, _| c["aud"] = json!("someone-else"),
+            "does not contain",
+        ),
+        (
+            "aud",
+            |c, _| c["aud"] = json!([CLIENT, "api://other"]),
+            "untrusted",
+        ),
+        (
+            "azp",
+            |c, _| c["azp"] = json!("other-client"),
+            "not the client ID",
+        ),
         ("exp", |c, _| c["exp"] = json!(NOW - 301), "expired"),
         ("exp", |c, _| c["exp"] = json!("tomorrow"), "no numeric exp"),
-        ("nbf", |c, _| c["nbf"] = json!(NOW + 400), "not valid before"),
+        (
+            "nbf",
+            |c, _| c["nbf"] = json!(NOW + 400),
+            "not valid before",
+        ),
         ("iat", |c, _| c["iat"] = json!(NOW + 400), "future"),
         ("nonce", |c, _| c["nonce"] = json!("other"), "replayed"),
-        ("nonce", |c, _| { c.as_object_mut().unwrap().remove("nonce"); }, "has none"),
-        ("at_hash", |c, e| { c["at_hash"] = json!("AAAAAAAAAAAAAAAAAAAAAA"); e.access_token = Some(Secret::new("at")); }, "does not match"),
-        ("auth_time", |c, e| { c["auth_time"] = json!(NOW - 4000); e.max_age = Some(600); }, "older than max_age"),
-        ("auth_time", |c, e| { c.as_object_mut().unwrap().remove("auth_time"); e.max_age = Some(600); }, "required"),
-        ("same_subject", |c, e| { c["sub"] = json!("user-2"); e.previous = Some(Identity { iss: ISS.into(), sub: "user-1".into() }); }, "not user-1"),
+        (
+            "nonce",
+            |c, _| {
+                c.as_object_mut().unwrap().remove("nonce");
+            },
+            "has none",
+        ),
+        (
+            "at_hash",
+            |c, e| {
+                c["at_hash"] = json!("AAAAAAAAAAAAAAAAAAAAAA");
+                e.access_token = Some(Secret::new("at"));
+            },
+            "does not match",
+        ),
+        (
+            "auth_time",
+            |c, e| {
+                c["auth_time"] = json!(NOW - 4000);
+                e.max_age = Some(600);
+            },
+            "older than max_age",
+        ),
+        (
+            "auth_time",
+            |c, e| {
+                c.as_object_mut().unwrap().remove("auth_time");
+                e.max_age = Some(600);
+            },
+            "required",
+        ),
+        (
+            "same_subject",
+            |c, e| {
+                c["sub"] = json!("user-2");
+                e.previous = Some(Identity {
+                    iss: ISS.into(),
+                    sub: "user-1".into(),
+                });
+            },
+            "not user-1",
+        ),
     ];
     for (check, mutate, needle) in cases {
         let mut c = claims();

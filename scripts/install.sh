@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs whatever Tokenscope needs and is missing on Debian 12, and nothing else:
+#   - Debian packages (as root, via apt-get; otherwise prints the command to run),
+#   - the test provider's npm packages (tests/idp, from its lockfile).
+# Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Chromium plays the system browser in tests; gnome-keyring/dbus/libsecret-tools give a real
+# Secret Service; curl is the plain-redirect "browser" of the no-page test policies.
+APT_PACKAGES=(
+  ca-certificates curl git
+  chromium
+  dbus dbus-x11 gnome-keyring libsecret-tools
+  xdg-utils
+)
+
+say() { printf '[install] %s\n' "$*" >&2; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# Node.js 20+ with npm runs the test provider (oidc-provider 9). Debian's own nodejs is older,
+# so it is only installed when there is no node at all.
+if ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    say "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "missing Debian packages: ${missing[*]}"
+    say "run as root: apt-get install -y --no-install-recommends ${missing[*]}"
+    exit 1
+  fi
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if ((node_major < 20)); then
+  say "Node.js $(node --version) is too old for the test provider (oidc-provider 9 needs 20+)"
+  exit 1
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  say "no Rust toolchain: install one with rustup (https://rustup.rs), then run this again"
+  exit 1
+fi
+
+# npm packages of the test provider, exactly as locked. Reinstalled when the lockfile changed.
+stamp=tests/idp/node_modules/.tokenscope-lock
+if [[ ! -f $stamp ]] || ! cmp -s tests/idp/package-lock.json "$stamp"; then
+  say "npm ci in tests/idp"
+  npm ci --prefix tests/idp --no-audit --no-fund --loglevel=error >&2
+  cp tests/idp/package-lock.json "$stamp"
+fi
+say "ready"
