@@ -164,6 +164,8 @@ pub struct Engine {
     http: Arc<dyn HttpClient>,
     clock: Arc<dyn Clock>,
     vault: Vault,
+    /// Where refresh tokens go when the keyring refuses them (locked, no default collection).
+    session: Vault,
     profiles: ProfileStore,
     skew: Duration,
     providers: tokio::sync::Mutex<HashMap<String, Arc<Provider>>>,
@@ -182,6 +184,7 @@ impl Engine {
             http,
             clock,
             vault,
+            session: Vault::session_only("the keyring refused to store the token"),
             profiles,
             skew: validate::DEFAULT_SKEW,
             providers: tokio::sync::Mutex::new(HashMap::new()),
@@ -381,15 +384,8 @@ impl Engine {
                 note: "not stored (--no-store)".into(),
             },
             (Some(rt), true, true) => {
-                let vault = self.vault.clone();
-                let account = refresh_account(&profile.name);
-                let rt = rt.clone();
-                let stored = tokio::task::spawn_blocking(move || vault.store(&account, &rt))
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
-                match stored {
-                    Ok(()) => RefreshTokenStatus {
+                match self.store_token(&refresh_account(&profile.name), rt).await {
+                    Ok(location) => RefreshTokenStatus {
                         received: true,
                         stored: true,
                         note: match &location {
@@ -468,12 +464,7 @@ impl Engine {
             }
         };
         let account = refresh_account(&profile.name);
-        let vault = self.vault.clone();
-        let acct = account.clone();
-        let stored = tokio::task::spawn_blocking(move || vault.load(&acct))
-            .await
-            .map_err(|e| Error::Config(format!("keyring task failed: {e}")))??;
-        let Some(stored) = stored else {
+        let Some(stored) = self.load_token(&account).await? else {
             return Err(Error::SignInRequired(format!(
                 "no refresh token is stored for profile {:?}",
                 profile.name
@@ -501,8 +492,7 @@ impl Engine {
         {
             Ok(t) => t,
             Err(Error::Provider(p)) if p.is_invalid_grant() => {
-                let vault = self.vault.clone();
-                let _ = tokio::task::spawn_blocking(move || vault.delete(&account)).await;
+                let _ = self.delete_token(&account).await;
                 return Err(Error::SignInRequired(format!(
                     "the provider refused the stored refresh token ({}); it was deleted, \
                      sign in again",
@@ -556,14 +546,57 @@ impl Engine {
         Ok(outcome)
     }
 
+    /// Stores a refresh token in the vault; when the keyring refuses it (locked, no default
+    /// collection), keeps it in memory for this session rather than lose it.
+    async fn store_token(&self, account: &str, token: &Secret) -> Result<VaultLocation, String> {
+        let (vault, acct, t) = (self.vault.clone(), account.to_owned(), token.clone());
+        let stored = tokio::task::spawn_blocking(move || vault.store(&acct, &t))
+            .await
+            .map_err(|e| e.to_string())?;
+        match stored {
+            Ok(()) => {
+                // A token kept in memory earlier is now older than the keyring's.
+                let _ = self.session.delete(account);
+                Ok(self.vault.location())
+            }
+            Err(e) if self.vault.location() == VaultLocation::Keyring => {
+                self.session
+                    .store(account, token)
+                    .map_err(|e| e.to_string())?;
+                Ok(VaultLocation::SessionOnly {
+                    reason: format!("the keyring refused it ({e})"),
+                })
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// The newest stored refresh token: the session copy first (it exists only when the keyring
+    /// refused a newer one), then the vault.
+    async fn load_token(&self, account: &str) -> Result<Option<crate::vault::StoredSecret>> {
+        if let Some(t) = self.session.load(account)? {
+            return Ok(Some(t));
+        }
+        let (vault, acct) = (self.vault.clone(), account.to_owned());
+        Ok(tokio::task::spawn_blocking(move || vault.load(&acct))
+            .await
+            .map_err(|e| Error::Config(format!("keyring task failed: {e}")))??)
+    }
+
+    /// Deletes a refresh token everywhere; true when one existed.
+    async fn delete_token(&self, account: &str) -> Result<bool> {
+        let in_session = self.session.delete(account)?;
+        let (vault, acct) = (self.vault.clone(), account.to_owned());
+        let in_vault = tokio::task::spawn_blocking(move || vault.delete(&acct))
+            .await
+            .map_err(|e| Error::Config(format!("keyring task failed: {e}")))??;
+        Ok(in_session || in_vault)
+    }
+
     /// Deletes the profile's refresh token. Returns whether one was stored, and the provider's
     /// logout URL to open when it has an `end_session_endpoint`.
     pub async fn sign_out(&self, profile: &Profile) -> Result<SignOut> {
-        let vault = self.vault.clone();
-        let account = profile.refresh_account();
-        let deleted = tokio::task::spawn_blocking(move || vault.delete(&account))
-            .await
-            .map_err(|e| Error::Config(format!("keyring task failed: {e}")))??;
+        let deleted = self.delete_token(&profile.refresh_account()).await?;
         self.profiles
             .update_state(&profile.name, |s| s.last_rotation = None)?;
         let logout_url = match Authority::parse(&profile.authority) {

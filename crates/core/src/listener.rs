@@ -481,7 +481,12 @@ fn route(request: &Request, ctx: &Ctx) -> Routed {
             params.get("error_uri").map(String::as_str),
         );
         let text = format!("Sign-in failed: {e}. Details are in Tokenscope.");
-        return (200, "Sign-in failed", text, Some(Err(Error::Provider(Box::new(e)))));
+        return (
+            200,
+            "Sign-in failed",
+            text,
+            Some(Err(Error::Provider(Box::new(e)))),
+        );
     }
     match params.get("code").filter(|c| !c.is_empty()) {
         Some(code) => (

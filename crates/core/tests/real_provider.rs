@@ -299,3 +299,93 @@ async fn provider_errors_keep_the_b2c_code_correlation_id_and_timestamp() {
         other => panic!("expected access_denied, got {:?}", other.map(|o| o.report)),
     }
 }
+
+/// Runs in a child process on a D-Bus session whose gnome-keyring was auto-started without a
+/// default collection: the keyring answers reads but refuses every write (a locked keyring).
+const LOCKED_CHILD: &str = "TOKENSCOPE_LOCKED_KEYRING_CHILD";
+
+#[test]
+#[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
+fn a_keyring_that_refuses_writes_loses_nothing() {
+    if std::env::var_os(LOCKED_CHILD).is_some() {
+        return locked_keyring_scenario();
+    }
+    require_harness();
+    let tmp = std::env::temp_dir().join(format!(
+        "ts-locked-{}",
+        tokenscope_core::pkce::random_token()
+    ));
+    std::fs::create_dir_all(tmp.join("run")).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("dbus-run-session")
+        .arg("--")
+        .arg(&exe)
+        .args([
+            "--exact",
+            "a_keyring_that_refuses_writes_loses_nothing",
+            "--include-ignored",
+            "--nocapture",
+        ])
+        .env(LOCKED_CHILD, "1")
+        .env("XDG_DATA_HOME", tmp.join("data"))
+        .env("XDG_RUNTIME_DIR", tmp.join("run"))
+        .output()
+        .expect("dbus-run-session runs");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn locked_keyring_scenario() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let vault = Vault::open(SERVICE);
+        assert_eq!(
+            vault.location(),
+            VaultLocation::Keyring,
+            "reads work, so it looks usable"
+        );
+        assert!(
+            vault
+                .store("probe", &tokenscope_core::Secret::new("x"))
+                .is_err(),
+            "this keyring must refuse writes for the scenario to mean anything"
+        );
+        let idp = TestIdp::start();
+        let engine = Engine::new(
+            Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()),
+            Arc::new(SystemClock),
+            vault,
+            ProfileStore::new(std::env::temp_dir().join(format!(
+                "ts-locked-profiles-{}",
+                tokenscope_core::pkce::random_token()
+            ))),
+        );
+        let mut p = Profile::new("locked", &idp.metadata_url("B2C_1_auto"), &idp.client_id());
+        p.scopes = vec!["offline_access".into()];
+        p.browser_command = Some(curl());
+        let o = engine.sign_in(&p, &options()).await.unwrap();
+        assert_passed(&o);
+        assert!(o.refresh_token.stored);
+        match &o.refresh_token.location {
+            VaultLocation::SessionOnly { reason } => {
+                assert!(reason.contains("keyring refused"), "{reason}")
+            }
+            other => panic!("expected session-only, got {other:?}"),
+        }
+        // The token kept in memory still works, and its rotation is kept too.
+        let r = engine.refresh(&p, None).await.unwrap();
+        assert_passed(&r);
+        let r2 = engine.refresh(&p, None).await.unwrap();
+        assert_passed(&r2);
+        assert!(engine.sign_out(&p).await.unwrap().deleted);
+        assert!(matches!(
+            engine.refresh(&p, None).await,
+            Err(Error::SignInRequired(_))
+        ));
+    });
+}
