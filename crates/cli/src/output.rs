@@ -3,10 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::io::IsTerminal;
-use tokenscope_core::engine::{Outcome, Progress};
+use tokenscope_core::engine::{Flow, Outcome, Progress};
 use tokenscope_core::explain::{self, ClaimRow};
 use tokenscope_core::jwt::{Decoded, TokenKind};
-use tokenscope_core::vault::VaultLocation;
 
 /// Whether to colour, decided per stream.
 #[derive(Clone, Copy)]
@@ -124,10 +123,14 @@ pub fn decoded(s: &Style, d: &Decoded, now: DateTime<Utc>) {
 
 pub fn outcome(s: &Style, o: &Outcome) {
     let now = Utc::now();
+    let done = match o.flow {
+        Flow::SignIn => "Signed in",
+        Flow::Refresh => "Refreshed",
+    };
     let verdict = if o.passed() {
-        s.green("Signed in: every check passed")
+        s.green(&format!("{done}: every check passed"))
     } else {
-        s.red("Tokens received, but validation FAILED: the sign-in does not count")
+        s.red("Tokens received, but validation FAILED: they do not count and nothing is stored")
     };
     println!("{}", s.bold(&verdict));
     println!("  profile       {}", o.profile);
@@ -168,13 +171,5 @@ pub fn outcome(s: &Style, o: &Outcome) {
         },
         None => println!("{} none", s.bold("Access token")),
     }
-    let where_ = match &o.refresh_token.location {
-        VaultLocation::Keyring => "OS keyring",
-        VaultLocation::SessionOnly { .. } => "this session only",
-    };
-    println!(
-        "{} {} ({where_})",
-        s.bold("Refresh token"),
-        o.refresh_token.note
-    );
+    println!("{} {}", s.bold("Refresh token"), o.refresh_token.note);
 }

@@ -91,9 +91,21 @@ pub struct RefreshTokenStatus {
     pub note: String,
 }
 
+/// Which flow produced an [`Outcome`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flow {
+    /// A browser sign-in.
+    SignIn,
+    /// A refresh-token redemption.
+    Refresh,
+}
+
 /// The result of a sign-in or refresh. The refresh token itself is never in here.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// Sign-in or refresh.
+    pub flow: Flow,
     /// Profile name.
     pub profile: String,
     /// The metadata's issuer.
@@ -406,6 +418,11 @@ impl Engine {
             }
         };
         Outcome {
+            flow: if expect.nonce.is_some() {
+                Flow::SignIn
+            } else {
+                Flow::Refresh
+            },
             profile: profile.name.clone(),
             issuer: provider.metadata.issuer.clone(),
             redirect_uri: None,
@@ -518,7 +535,12 @@ impl Engine {
             skew: self.skew,
         };
         let mut outcome = self.judge(profile, &provider, &tokens, &expect, true).await;
-        if outcome.refresh_token.received && !outcome.refresh_token.stored {
+        if outcome.refresh_token.received && outcome.refresh_token.stored {
+            outcome.refresh_token.note = format!(
+                "rotated: the new refresh token replaced the old one ({})",
+                outcome.refresh_token.note
+            );
+        } else if outcome.refresh_token.received && !outcome.refresh_token.stored {
             outcome.refresh_token.note.push_str(
                 "; the provider rotated the refresh token, so the stored one no longer works",
             );

@@ -669,6 +669,9 @@ fn at(seconds: i64) -> String {
 /// "in 4 min" / "2 h ago".
 pub fn relative(delta: i64) -> String {
     let abs = delta.unsigned_abs();
+    if abs == 0 {
+        return "now".to_owned();
+    }
     let span = match abs {
         0..=59 => format!("{abs} s"),
         60..=3599 => format!("{} min", abs / 60),
