@@ -66,6 +66,14 @@ function isCallback(href) {
 }
 const isLoopbackUrl = (href) => { const u = URL.parse(href); return !!u && LOOPBACK.has(u.hostname); };
 
+/** A URL for the log with the authorization code masked (stdout keeps it for selftest.mjs). */
+function redact(href) {
+  const u = URL.parse(href);
+  if (!u || !u.searchParams.has('code')) return href;
+  u.searchParams.set('code', '[redacted]');
+  return u.href;
+}
+
 function finish(code, result) {
   process.stdout.write(`${JSON.stringify({ ...result, ms: Date.now() - t0 })}\n`);
   process.exitCode = code;
@@ -121,17 +129,17 @@ try {
 
   while (!outcome) {
     if (Date.now() > deadline) {
-      log(`timeout after ${timeoutMs / 1000}s at ${page.url()}`);
+      log(`timeout after ${timeoutMs / 1000}s at ${redact(page.url())}`);
       outcome = [2, { ok: false, error: 'timeout', url: page.url(), steps }];
       break;
     }
     if (callback?.done) {
       steps.push('callback');
       if (callback.failed) {
-        log(`callback request failed: ${callback.failed} (${callback.url})`);
+        log(`callback request failed: ${callback.failed} (${redact(callback.url)})`);
         outcome = [4, { ok: false, error: 'callback_failed', detail: callback.failed, url: callback.url, steps }];
       } else {
-        log(`callback loaded: HTTP ${callback.status} ${callback.url}`);
+        log(`callback loaded: HTTP ${callback.status} ${redact(callback.url)}`);
         outcome = [0, { ok: true, url: callback.url, status: callback.status, steps }];
       }
       break;

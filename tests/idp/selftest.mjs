@@ -181,6 +181,8 @@ await check('refresh rotates; reusing the old one gives invalid_grant', async ()
   assert.ok(r1.json.refresh_token && r1.json.refresh_token !== autoTokens.refresh_token, 'not rotated');
   assert.ok(r1.json.id_token && r1.json.access_token);
   assert.equal(decode(r1.json.access_token).payload.aud, apiAppId);
+  const h = crypto.createHash('sha256').update(r1.json.access_token).digest();
+  assert.equal(decode(r1.json.id_token).payload.at_hash, b64url(h.subarray(0, 16)), 'at_hash after refresh');
   const r2 = await token('B2C_1_auto', { grant_type: 'refresh_token', refresh_token: autoTokens.refresh_token });
   assert.equal(r2.status, 400);
   assert.equal(r2.json.error, 'invalid_grant');
@@ -210,6 +212,19 @@ await check('openid only: ID token, no refresh token, opaque access token works 
 await check('client ID as scope: access token audience is the client ID', async () => {
   const r = await codeFlow('B2C_1_auto', { scope: `openid offline_access ${clientId}` });
   assert.equal(decode(r.json.access_token).payload.aud, clientId);
+});
+
+await check('two resources in one request: AADB2C90146', async () => {
+  const { challenge } = pkce();
+  const { callback } = await followToCallback(authorizeUrl('B2C_1_auto', { challenge, scope: `openid ${apiScope} ${clientId}` }));
+  assert.equal(callback.searchParams.get('error'), 'invalid_request');
+  assert.match(callback.searchParams.get('error_description'), /^AADB2C90146: /);
+});
+
+await check('unknown policy: 404', async () => {
+  assert.equal((await fetch(`${base}/${tenant}/B2C_1_nope/v2.0/.well-known/openid-configuration`)).status, 404);
+  assert.equal((await fetch(`${base}/${tenant}/v2.0/.well-known/openid-configuration?p=B2C_1_nope`)).status, 404);
+  assert.equal((await fetch(`${base}/other.onmicrosoft.com/B2C_1_susi/v2.0/.well-known/openid-configuration`)).status, 404);
 });
 
 await check('login_hint picks the user in no-page mode', async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Tokenscope test provider: an Azure AD B2C-shaped OpenID provider on loopback.
 //
-//   node tests/idp/server.mjs [--port N] [--host 127.0.0.1] [--verbose]
+//   node tests/idp/server.mjs [--port N] [--host 127.0.0.1] [--keys FILE] [--verbose]
 //
 // Prints exactly one JSON line to stdout once listening (see README.md); everything else
 // goes to stderr. Exits on SIGTERM/SIGINT and when stdin (a pipe) reaches EOF, so a test
@@ -32,18 +32,29 @@ import {
 // ---------------------------------------------------------------------------------------
 // Command line
 // ---------------------------------------------------------------------------------------
-const { values: args } = parseArgs({
-  options: {
-    port: { type: 'string', default: '0' },
-    host: { type: 'string', default: '127.0.0.1' },
-    keys: { type: 'string' }, // optional JSON file caching the private signing keys
-    verbose: { type: 'boolean', short: 'v', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const USAGE = 'usage: node server.mjs [--port N (0 = ephemeral)] [--host 127.0.0.1] [--keys FILE] [--verbose]\n';
+let args;
+try {
+  ({ values: args } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      keys: { type: 'string' }, // optional JSON file caching the private signing keys
+      verbose: { type: 'boolean', short: 'v', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (e) {
+  process.stderr.write(`${e.message}\n${USAGE}`);
+  process.exit(2);
+}
 if (args.help) {
-  process.stderr.write('usage: node server.mjs [--port N (0 = ephemeral)] [--host 127.0.0.1] [--keys FILE] [--verbose]\n');
+  process.stderr.write(USAGE);
   process.exit(0);
+}
+if (!/^\d+$/.test(args.port) || Number(args.port) > 65535) {
+  process.stderr.write(`invalid --port ${args.port}\n${USAGE}`);
+  process.exit(2);
 }
 const log = (...a) => console.error('[idp]', ...a);
 const vlog = args.verbose ? log : () => {};
@@ -663,10 +674,15 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 5000;
 
-await new Promise((resolve, reject) => {
-  server.once('error', reject);
-  server.listen(Number(args.port), args.host, resolve);
-});
+try {
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(args.port), args.host, resolve);
+  });
+} catch (e) {
+  log(`cannot listen on ${args.host}:${args.port}: ${e.code ?? e.message}`);
+  process.exit(1);
+}
 
 const { port } = server.address();
 const hostForUrl = args.host.includes(':') ? `[${args.host}]` : args.host;
