@@ -11,6 +11,7 @@ const WELL_KNOWN: &str = ".well-known/openid-configuration";
 
 /// The shape the authority was given in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AuthorityForm {
     /// An issuer URL; discovery is appended.
@@ -31,6 +32,7 @@ pub enum AuthorityForm {
 
 /// The B2C tenant and user flow an authority points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct B2cPolicy {
     /// Host (`contoso.b2clogin.com` or a custom domain).
     pub host: String,

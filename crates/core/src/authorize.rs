@@ -13,6 +13,7 @@ use url::Url;
 
 /// Optional parameters of an authorization request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct AuthParams {
     /// `prompt` (login, none, consent, select_account, create).

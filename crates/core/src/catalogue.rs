@@ -4,6 +4,7 @@
 
 /// The JSON shape a claim's value is expected to have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ValueType {
     /// A JSON string.
@@ -30,6 +31,7 @@ pub enum ValueType {
 
 /// Where a claim or header parameter is defined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// RFC 7519 (JSON Web Token) registered claims.
@@ -71,6 +73,7 @@ pub struct ClaimInfo {
 /// A looked-up description: either a copy of a static entry or one built from a name pattern
 /// (such as a B2C `extension_<app id>_<attribute>` custom attribute).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClaimDescription {
     /// The claim name as looked up.
     pub name: String,

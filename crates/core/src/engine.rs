@@ -27,6 +27,7 @@ use url::Url;
 
 /// A step of a sign-in or refresh, as it happens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Progress {
     /// The provider's metadata is known.
@@ -80,6 +81,7 @@ impl TokenView {
 
 /// What happened to the refresh token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshTokenStatus {
     /// The provider sent one.
     pub received: bool,
@@ -93,6 +95,7 @@ pub struct RefreshTokenStatus {
 
 /// Which flow produced an [`Outcome`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Flow {
     /// A browser sign-in.
@@ -615,6 +618,25 @@ impl Engine {
         Ok(in_session || in_vault)
     }
 
+    /// Whether a refresh token is stored for the profile, since when and where, without
+    /// reading it out to the caller (the desktop UI never sees refresh tokens).
+    pub async fn stored_refresh(&self, profile: &str) -> Result<Option<StoredRefresh>> {
+        let account = refresh_account(profile);
+        if let Some(t) = self.session.load(&account)? {
+            return Ok(Some(StoredRefresh {
+                stored_at: t.stored_at,
+                location: VaultLocation::SessionOnly {
+                    reason: "the keyring refused it".into(),
+                },
+            }));
+        }
+        let location = self.vault.location();
+        Ok(self.load_token(&account).await?.map(|t| StoredRefresh {
+            stored_at: t.stored_at,
+            location,
+        }))
+    }
+
     /// Deletes the profile's refresh token. Returns whether one was stored, and the provider's
     /// logout URL to open when it has an `end_session_endpoint`.
     pub async fn sign_out(&self, profile: &Profile) -> Result<SignOut> {
@@ -636,6 +658,16 @@ impl Engine {
             logout_url,
         })
     }
+}
+
+/// A stored refresh token, described without its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StoredRefresh {
+    /// When it was stored (the last rotation).
+    pub stored_at: chrono::DateTime<chrono::Utc>,
+    /// Where it is kept.
+    pub location: VaultLocation,
 }
 
 /// The result of a sign-out.

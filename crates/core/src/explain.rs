@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 /// One claim (or header parameter) with its explanation.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClaimRow {
     /// Claim name.
     pub name: String,

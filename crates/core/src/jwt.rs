@@ -14,6 +14,7 @@ pub const MAX_INPUT: usize = 64 * 1024;
 
 /// Which part of a token an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Part {
     /// The whole input.
@@ -39,6 +40,7 @@ impl fmt::Display for Part {
 
 /// Why a token could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{part}: {message}")]
 pub struct DecodeError {
     /// The part at fault.
@@ -58,6 +60,7 @@ impl DecodeError {
 
 /// What kind of token this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     /// A signed JWT (JWS compact, 3 parts).

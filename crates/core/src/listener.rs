@@ -28,6 +28,7 @@ const IDLE: Duration = Duration::from_secs(30);
 
 /// How the redirect URI names this machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RedirectHost {
     /// `http://localhost:<port>`; listens on 127.0.0.1 and, where available, [::1].
@@ -42,6 +43,7 @@ pub enum RedirectHost {
 
 /// The redirect URI to listen on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RedirectConfig {
     /// Host form.
     #[serde(default)]
@@ -118,6 +120,7 @@ impl RedirectConfig {
 
 /// How the callback arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseMode {
     /// Parameters in the query of a GET.

@@ -16,6 +16,7 @@ pub const CONFIG_DIR_ENV: &str = "TOKENSCOPE_CONFIG_DIR";
 
 /// One profile's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Profile {
     /// Unique name.
     pub name: String,
@@ -74,6 +75,7 @@ pub fn refresh_account(profile: &str) -> String {
 
 /// What Tokenscope remembers about a profile between runs (no secrets).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProfileState {
     /// `iss` and `sub` of the last valid ID token.
     pub last_identity: Option<Identity>,
@@ -81,6 +83,11 @@ pub struct ProfileState {
     pub last_sign_in: Option<DateTime<Utc>>,
     /// Last refresh token rotation.
     pub last_rotation: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct AppSettings {
+    last_profile: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -164,6 +171,22 @@ impl ProfileStore {
         Ok(removed)
     }
 
+    fn app_path(&self) -> PathBuf {
+        self.dir.join("app.json")
+    }
+
+    /// The profile used last (the desktop app opens on it).
+    pub fn last_profile(&self) -> Result<Option<String>> {
+        Ok(read_json::<AppSettings>(&self.app_path())?.last_profile)
+    }
+
+    /// Remembers the profile used last.
+    pub fn set_last_profile(&self, name: Option<&str>) -> Result<()> {
+        let mut settings = read_json::<AppSettings>(&self.app_path())?;
+        settings.last_profile = name.map(str::to_owned);
+        write_json(&self.app_path(), &settings)
+    }
+
     fn all_state(&self) -> Result<BTreeMap<String, ProfileState>> {
         read_json(&self.state_path())
     }
@@ -243,6 +266,9 @@ mod tests {
         })
         .unwrap();
         assert_eq!(s.state("demo").unwrap().last_identity.unwrap().sub, "s");
+        assert_eq!(s.last_profile().unwrap(), None);
+        s.set_last_profile(Some("demo")).unwrap();
+        assert_eq!(s.last_profile().unwrap().as_deref(), Some("demo"));
         assert!(s.delete("demo").unwrap());
         assert!(!s.delete("demo").unwrap());
         assert_eq!(s.state("demo").unwrap(), ProfileState::default());

@@ -6,6 +6,7 @@ use std::fmt;
 
 /// An `error` answer from the authorization redirect or the token endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProviderError {
     /// Where the error came from.
     pub origin: ErrorOrigin,
@@ -27,6 +28,7 @@ pub struct ProviderError {
 
 /// Which step of the flow reported the error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorOrigin {
     /// The browser came back to the redirect URI with `error=`.

@@ -18,6 +18,7 @@ use url::Url;
 
 /// One named check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
     /// Stable identifier (`signature`, `iss`, `aud`, ...).
     pub name: String,
@@ -61,6 +62,7 @@ impl Report {
 
 /// Who the previous ID token of this profile was about (refresh continuity).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Identity {
     /// `iss`.
     pub iss: String,

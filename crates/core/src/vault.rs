@@ -51,6 +51,7 @@ const PROBE_ACCOUNT: &str = "tokenscope-vault-probe";
 
 /// Where the vault keeps secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VaultLocation {
     /// In the OS keyring: secrets survive restarts.
