@@ -1,0 +1,70 @@
+//! The TypeScript declarations of everything that crosses IPC, rendered from the Rust types
+//! (ts-rs) into `ui/src/lib/bindings.ts`. A test fails when the committed file differs; run
+//! `UPDATE_BINDINGS=1 cargo test -p tokenscope-desktop bindings` to regenerate it.
+
+use crate::views::{
+    AppInfo, AuthorityPreview, IpcError, ProfileEntry, SignInView, SignOutView, TokenPanel,
+};
+use tokenscope_core::authority::{AuthorityForm, B2cPolicy};
+use tokenscope_core::authorize::AuthParams;
+use tokenscope_core::catalogue::{ClaimDescription, Source, ValueType};
+use tokenscope_core::engine::{Flow, Progress, RefreshTokenStatus, StoredRefresh};
+use tokenscope_core::explain::ClaimRow;
+use tokenscope_core::jwt::TokenKind;
+use tokenscope_core::listener::{RedirectConfig, RedirectHost, ResponseMode};
+use tokenscope_core::profile::Profile;
+use tokenscope_core::provider_error::{ErrorOrigin, ProviderError};
+use tokenscope_core::validate::Check;
+use tokenscope_core::vault::VaultLocation;
+use ts_rs::TS;
+
+/// Path of the generated file, relative to the repository root.
+pub const PATH: &str = "ui/src/lib/bindings.ts";
+
+/// The whole generated file.
+pub fn render() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit:\n\
+         // run `UPDATE_BINDINGS=1 cargo test -p tokenscope-desktop bindings` instead.\n\n\
+         export type JsonValue = number | string | boolean | Array<JsonValue> | \
+         { [key in string]?: JsonValue } | null;\n",
+    );
+    macro_rules! declare {
+        ($($t:ty),* $(,)?) => {$(
+            out.push_str("\nexport ");
+            out.push_str(&<$t as TS>::decl(&cfg));
+            out.push('\n');
+        )*};
+    }
+    declare!(
+        Profile,
+        RedirectConfig,
+        RedirectHost,
+        ResponseMode,
+        AuthParams,
+        Progress,
+        Flow,
+        RefreshTokenStatus,
+        StoredRefresh,
+        VaultLocation,
+        Check,
+        ClaimRow,
+        ClaimDescription,
+        Source,
+        ValueType,
+        TokenKind,
+        ProviderError,
+        ErrorOrigin,
+        AuthorityForm,
+        B2cPolicy,
+        TokenPanel,
+        SignInView,
+        ProfileEntry,
+        AuthorityPreview,
+        AppInfo,
+        SignOutView,
+        IpcError,
+    );
+    out
+}

@@ -1,0 +1,203 @@
+//! The IPC commands: thin adapters from the UI to the engine. Each takes plain data, calls the
+//! engine, and returns a view or an [`IpcError`]. Progress of a sign-in goes out as
+//! `signin-progress` events.
+
+use crate::state::AppState;
+use crate::views::{
+    AppInfo, AuthorityPreview, IpcError, ProfileEntry, SignInView, SignOutView, TokenPanel,
+};
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tokenscope_core::authority::{Authority, PortalRun};
+use tokenscope_core::browser::Browser;
+use tokenscope_core::engine::{Progress, SignInOptions};
+use tokenscope_core::profile::Profile;
+use tokenscope_core::{jwt, Error};
+use tokio_util::sync::CancellationToken;
+
+/// Event carrying [`Progress`] during a sign-in or refresh.
+pub const PROGRESS_EVENT: &str = "signin-progress";
+
+type Res<T> = Result<T, IpcError>;
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Res<AppInfo> {
+    let engine = state.engine();
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        vault: engine.vault().location(),
+        config_dir: engine.profiles().dir().display().to_string(),
+        last_profile: engine.profiles().last_profile()?,
+    })
+}
+
+#[tauri::command]
+pub async fn list_profiles(state: State<'_, AppState>) -> Res<Vec<ProfileEntry>> {
+    entries(&state).await
+}
+
+async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
+    let engine = state.engine();
+    let mut out = Vec::new();
+    for profile in engine.profiles().list()? {
+        // A keyring that cannot be read is not a reason to hide the profile.
+        let refresh = engine.stored_refresh(&profile.name).await.unwrap_or(None);
+        out.push(ProfileEntry { profile, refresh });
+    }
+    Ok(out)
+}
+
+/// Saves a profile; `previous_name` renames (its refresh token does not follow: sign in again).
+#[tauri::command]
+pub async fn save_profile(
+    state: State<'_, AppState>,
+    profile: Profile,
+    previous_name: Option<String>,
+) -> Res<Vec<ProfileEntry>> {
+    let engine = state.engine();
+    Authority::parse(&profile.authority)?;
+    if profile.client_id.trim().is_empty() {
+        return Err(Error::Config("the client ID is empty".into()).into());
+    }
+    if let Some(prompt) = &profile.params.prompt {
+        tokenscope_core::authorize::check_prompt(prompt)?;
+    }
+    Browser::from_command(profile.browser_command.as_deref())?;
+    let existing = engine.profiles().list()?;
+    let renamed = previous_name.as_deref().filter(|p| *p != profile.name);
+    if (renamed.is_some() || previous_name.is_none())
+        && existing.iter().any(|p| p.name == profile.name)
+    {
+        return Err(Error::Profile(format!("a profile named {:?} exists", profile.name)).into());
+    }
+    engine.profiles().save(&profile)?;
+    if let Some(old) = renamed {
+        if let Ok(old_profile) = engine.profiles().get(old) {
+            let _ = engine.sign_out(&old_profile).await;
+        }
+        engine.profiles().delete(old)?;
+    }
+    entries(&state).await
+}
+
+/// Deletes a profile and its refresh token.
+#[tauri::command]
+pub async fn delete_profile(state: State<'_, AppState>, name: String) -> Res<Vec<ProfileEntry>> {
+    let engine = state.engine();
+    let profile = engine.profiles().get(&name)?;
+    let _ = engine.sign_out(&profile).await?;
+    engine.profiles().delete(&name)?;
+    if engine.profiles().last_profile()?.as_deref() == Some(name.as_str()) {
+        engine.profiles().set_last_profile(None)?;
+    }
+    entries(&state).await
+}
+
+/// Says what a pasted authority is (and what a portal URL carries) without fetching anything.
+#[tauri::command]
+pub fn preview_authority(text: String) -> Res<AuthorityPreview> {
+    if let Ok(run) = PortalRun::parse(&text) {
+        return Ok(AuthorityPreview {
+            metadata_url: run.authority.metadata_url.to_string(),
+            form: run.authority.form,
+            b2c: run.authority.b2c,
+            client_id: run.client_id,
+            scopes: run.scopes,
+            portal_redirect_uri: run.redirect_uri,
+        });
+    }
+    let a = Authority::parse(&text)?;
+    Ok(AuthorityPreview {
+        metadata_url: a.metadata_url.to_string(),
+        form: a.form,
+        b2c: a.b2c,
+        client_id: None,
+        scopes: Vec::new(),
+        portal_redirect_uri: None,
+    })
+}
+
+fn progress_to<R: Runtime>(app: &AppHandle<R>) -> tokenscope_core::engine::ProgressFn {
+    let app = app.clone();
+    Arc::new(move |p: Progress| {
+        let _ = app.emit(PROGRESS_EVENT, p);
+    })
+}
+
+/// Signs in with a profile through the system browser (or its browser command).
+#[tauri::command]
+pub async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+) -> Res<SignInView> {
+    let engine = state.engine();
+    let profile = engine.profiles().get(&name)?;
+    let cancel = CancellationToken::new();
+    state.set_cancel(Some(cancel.clone()));
+    let options = SignInOptions {
+        cancel,
+        progress: Some(progress_to(&app)),
+        ..SignInOptions::default()
+    };
+    let result = engine.sign_in(&profile, &options).await;
+    state.set_cancel(None);
+    let _ = engine.profiles().set_last_profile(Some(&name));
+    Ok(SignInView::from(&result?))
+}
+
+/// Cancels the sign-in in progress, if any.
+#[tauri::command]
+pub fn cancel_sign_in(state: State<'_, AppState>) -> bool {
+    state.cancel()
+}
+
+/// Redeems the stored refresh token (it rotates).
+#[tauri::command]
+pub async fn refresh<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+) -> Res<SignInView> {
+    let engine = state.engine();
+    let profile = engine.profiles().get(&name)?;
+    let outcome = engine.refresh(&profile, Some(progress_to(&app))).await?;
+    Ok(SignInView::from(&outcome))
+}
+
+/// Deletes the refresh token and opens the provider's logout page, when it has one.
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>, name: String) -> Res<SignOutView> {
+    let engine = state.engine();
+    let profile = engine.profiles().get(&name)?;
+    let out = engine.sign_out(&profile).await?;
+    let mut view = SignOutView {
+        deleted: out.deleted,
+        logout_url: out.logout_url.as_ref().map(ToString::to_string),
+        logout_error: None,
+    };
+    if let Some(url) = &out.logout_url {
+        if let Err(e) =
+            Browser::from_command(profile.browser_command.as_deref()).and_then(|b| b.open(url))
+        {
+            view.logout_error = Some(e.to_string());
+        }
+    }
+    Ok(view)
+}
+
+/// Decodes a pasted token (the inspector).
+#[tauri::command]
+pub fn decode_token(text: String) -> Res<TokenPanel> {
+    let decoded = jwt::decode(&text)?;
+    Ok(TokenPanel::new(&text, &decoded))
+}
+
+/// Remembers the selected profile for the next start.
+#[tauri::command]
+pub fn set_last_profile(state: State<'_, AppState>, name: Option<String>) -> Res<()> {
+    Ok(state
+        .engine()
+        .profiles()
+        .set_last_profile(name.as_deref())?)
+}

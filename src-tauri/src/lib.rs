@@ -1,0 +1,59 @@
+//! Tokenscope's desktop shell: a thin Tauri 2 layer on the engine (`tokenscope-core`). It holds
+//! the engine in state, adapts engine calls as IPC commands (`commands`), shapes results for the
+//! UI (`views`) and reports progress as events. Sign-in happens in the system browser, never in
+//! this window (RFC 8252); the window loads only the app's own UI under a strict CSP.
+
+pub mod bindings;
+pub mod commands;
+pub mod state;
+pub mod views;
+
+/// The IPC command names (also read by `build.rs`).
+pub mod command_names {
+    include!("command_names.rs");
+}
+
+use state::AppState;
+use tauri::{Builder, Runtime};
+use tokenscope_core::engine::Engine;
+
+/// The app's builder on any runtime (the real one, or `tauri::test::mock_builder()`), with the
+/// commands registered and the engine in state.
+pub fn app<R: Runtime>(builder: Builder<R>, engine: Engine) -> Builder<R> {
+    builder
+        .manage(AppState::new(engine))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_profiles,
+            commands::save_profile,
+            commands::delete_profile,
+            commands::preview_authority,
+            commands::sign_in,
+            commands::cancel_sign_in,
+            commands::refresh,
+            commands::sign_out,
+            commands::decode_token,
+            commands::set_last_profile,
+        ])
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    let engine = match tauri::async_runtime::block_on(Engine::production()) {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("Tokenscope cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = app(tauri::Builder::default(), engine)
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Tokenscope stopped: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests;

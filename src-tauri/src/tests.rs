@@ -1,0 +1,67 @@
+//! Shell tests: the generated TypeScript is current, the capability grants exactly the app's
+//! commands, and the commands answer through Tauri's IPC on the mock runtime.
+
+use crate::{bindings, command_names};
+use std::path::PathBuf;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn bindings_ts_is_generated_from_the_rust_types() {
+    let path = repo().join(bindings::PATH);
+    let want = bindings::render();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &want).expect("write bindings");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "{} is out of date with the Rust types: run \
+         `UPDATE_BINDINGS=1 cargo test -p tokenscope-desktop bindings`",
+        bindings::PATH
+    );
+}
+
+#[test]
+fn the_window_is_granted_exactly_the_apps_commands() {
+    let text = std::fs::read_to_string(repo().join("src-tauri/capabilities/main.json")).unwrap();
+    let cap: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let granted: Vec<String> = cap["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter_map(|p| p.strip_prefix("allow-"))
+        .map(str::to_owned)
+        .collect();
+    let mut want: Vec<String> = command_names::ALL
+        .iter()
+        .map(|c| c.replace('_', "-"))
+        .collect();
+    let mut got = granted.clone();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    assert_eq!(cap["windows"], serde_json::json!(["main"]));
+}
+
+#[test]
+fn the_csp_allows_no_remote_origin() {
+    let text = std::fs::read_to_string(repo().join("src-tauri/tauri.conf.json")).unwrap();
+    let conf: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    assert!(csp.starts_with("default-src 'self'"), "{csp}");
+    for directive in csp.split(';') {
+        for source in directive.split_whitespace().skip(1) {
+            let allowed = ["'self'", "'none'", "ipc:", "http://ipc.localhost", "data:"];
+            assert!(
+                allowed.contains(&source),
+                "remote or unsafe source {source} in {csp}"
+            );
+        }
+    }
+}
+
+mod ipc;

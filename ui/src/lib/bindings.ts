@@ -1,0 +1,446 @@
+// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit:
+// run `UPDATE_BINDINGS=1 cargo test -p tokenscope-desktop bindings` instead.
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type Profile = { 
+/**
+ * Unique name.
+ */
+name: string, 
+/**
+ * Authority in any accepted form.
+ */
+authority: string, 
+/**
+ * Application (client) ID.
+ */
+client_id: string, 
+/**
+ * Scopes besides `openid` (added always).
+ */
+scopes: Array<string>, 
+/**
+ * Redirect URI settings.
+ */
+redirect: RedirectConfig, 
+/**
+ * Optional authorization parameters.
+ */
+params: AuthParams, 
+/**
+ * Command that opens the browser (empty = the system browser).
+ */
+browser_command: string | null, };
+
+export type RedirectConfig = { 
+/**
+ * Host form.
+ */
+host: RedirectHost, 
+/**
+ * Port; 0 picks a free one.
+ */
+port: number, 
+/**
+ * Path, starting with `/`.
+ */
+path: string, };
+
+export type RedirectHost = "localhost" | "ipv4" | "ipv6";
+
+export type ResponseMode = "query" | "form_post";
+
+export type AuthParams = { 
+/**
+ * `prompt` (login, none, consent, select_account, create).
+ */
+prompt: string | null, 
+/**
+ * `login_hint`.
+ */
+login_hint: string | null, 
+/**
+ * `domain_hint` (B2C: skip to an upstream provider).
+ */
+domain_hint: string | null, 
+/**
+ * `ui_locales`.
+ */
+ui_locales: string | null, 
+/**
+ * `max_age` in seconds.
+ */
+max_age: number | null, 
+/**
+ * `acr_values`.
+ */
+acr_values: string | null, 
+/**
+ * Response mode; `query` by default.
+ */
+response_mode: ResponseMode, 
+/**
+ * Free extra parameters, sent as given.
+ */
+extra: Array<[string, string]>, };
+
+export type Progress = { "step": "metadata_fetched", 
+/**
+ * Where it came from.
+ */
+metadata_url: string, 
+/**
+ * The issuer tokens must carry.
+ */
+issuer: string, } | { "step": "browser_opened", 
+/**
+ * The URL (no secrets: the PKCE verifier never leaves the engine).
+ */
+authorize_url: string, } | { "step": "waiting_for_redirect", 
+/**
+ * The exact `redirect_uri` sent.
+ */
+redirect_uri: string, } | { "step": "code_received" } | { "step": "tokens_exchanged" } | { "step": "validated", 
+/**
+ * All checks passed.
+ */
+passed: boolean, };
+
+export type Flow = "sign_in" | "refresh";
+
+export type RefreshTokenStatus = { 
+/**
+ * The provider sent one.
+ */
+received: boolean, 
+/**
+ * It was put in the vault.
+ */
+stored: boolean, 
+/**
+ * Where the vault keeps it.
+ */
+location: VaultLocation, 
+/**
+ * In words.
+ */
+note: string, };
+
+export type StoredRefresh = { 
+/**
+ * When it was stored (the last rotation).
+ */
+stored_at: string, 
+/**
+ * Where it is kept.
+ */
+location: VaultLocation, };
+
+export type VaultLocation = { "kind": "keyring" } | { "kind": "session_only", 
+/**
+ * Why the keyring is not used, and how to get it.
+ */
+reason: string, };
+
+export type Check = { 
+/**
+ * Stable identifier (`signature`, `iss`, `aud`, ...).
+ */
+name: string, 
+/**
+ * Passed?
+ */
+ok: boolean, 
+/**
+ * What was found, in words.
+ */
+detail: string, };
+
+export type ClaimRow = { 
+/**
+ * Claim name.
+ */
+name: string, 
+/**
+ * Value as in the token.
+ */
+value: JsonValue, 
+/**
+ * One-line meaning, or "not in the catalogue".
+ */
+description: string, 
+/**
+ * The full catalogue entry, when there is one.
+ */
+catalogue: ClaimDescription | null, 
+/**
+ * For NumericDate claims: the time, RFC 3339 UTC.
+ */
+time: string | null, 
+/**
+ * For NumericDate claims: "in 4 min" / "2 h ago".
+ */
+relative: string | null, 
+/**
+ * Something worth a second look (expired, not yet valid, issued in the future).
+ */
+flag: string | null, };
+
+export type ClaimDescription = { 
+/**
+ * The claim name as looked up.
+ */
+name: string, 
+/**
+ * One plain-language line for testers and support staff.
+ */
+description: string, 
+/**
+ * Where the claim is defined.
+ */
+source: Source, 
+/**
+ * The defining document.
+ */
+reference: string, 
+/**
+ * The expected JSON shape of the value.
+ */
+value_type: ValueType, 
+/**
+ * Whether the value is personal data that a redacted copy must mask.
+ */
+personal: boolean, 
+/**
+ * True for a B2C custom attribute recognised by its `extension_` name pattern.
+ */
+custom_attribute: boolean, };
+
+export type Source = "rfc7519" | "oidc_core" | "entra" | "b2c" | "oauth" | "itsme" | "jose" | "other";
+
+export type ValueType = "string" | "uri" | "numeric_date" | "number" | "boolean" | "string_or_array" | "array" | "object" | "jwt" | "json";
+
+export type TokenKind = "jws" | "unsigned" | "jwe" | "opaque";
+
+export type ProviderError = { 
+/**
+ * Where the error came from.
+ */
+origin: ErrorOrigin, 
+/**
+ * The OAuth `error` code (`access_denied`, `invalid_grant`, ...).
+ */
+error: string, 
+/**
+ * `error_description`, as sent.
+ */
+description: string | null, 
+/**
+ * `error_uri`, as sent.
+ */
+uri: string | null, 
+/**
+ * B2C / Entra error code found in the description (`AADB2C90118`, `AADSTS50011`).
+ */
+code: string | null, 
+/**
+ * The description's message without the code and the trace lines.
+ */
+message: string | null, 
+/**
+ * B2C `Correlation ID:` line.
+ */
+correlation_id: string | null, 
+/**
+ * B2C `Timestamp:` line.
+ */
+timestamp: string | null, };
+
+export type ErrorOrigin = "authorization" | "token_endpoint" | "logout";
+
+export type AuthorityForm = "issuer" | "metadata_url" | "b2c_path" | "b2c_query" | "b2c_custom_domain" | "b2c_msal" | "b2c_tenant_policy";
+
+export type B2cPolicy = { 
+/**
+ * Host (`contoso.b2clogin.com` or a custom domain).
+ */
+host: string, 
+/**
+ * Tenant as written in the URL (`contoso.onmicrosoft.com` or a GUID).
+ */
+tenant: string, 
+/**
+ * Policy (user flow or custom policy) name as written.
+ */
+policy: string, };
+
+export type TokenPanel = { 
+/**
+ * The token as received (ID and access tokens only, never a refresh token).
+ */
+raw: string, 
+/**
+ * JWS, JWE, unsigned or opaque.
+ */
+kind: TokenKind, 
+/**
+ * The encoded parts, for colouring by part.
+ */
+parts: Array<string>, 
+/**
+ * Decoded header.
+ */
+header: JsonValue, 
+/**
+ * Decoded payload (empty for JWE and opaque tokens).
+ */
+payload: JsonValue, 
+/**
+ * Header parameters explained.
+ */
+header_rows: Array<ClaimRow>, 
+/**
+ * Claims explained.
+ */
+claim_rows: Array<ClaimRow>, 
+/**
+ * Signature length in bytes.
+ */
+signature_len: number, };
+
+export type SignInView = { 
+/**
+ * Sign-in or refresh.
+ */
+flow: Flow, 
+/**
+ * Profile name.
+ */
+profile: string, 
+/**
+ * The metadata's issuer.
+ */
+issuer: string, 
+/**
+ * The exact redirect URI sent (sign-in only).
+ */
+redirect_uri: string | null, 
+/**
+ * Every check passed.
+ */
+passed: boolean, 
+/**
+ * The ID token.
+ */
+id_token: TokenPanel | null, 
+/**
+ * The access token (a JWT for an API, or opaque).
+ */
+access_token: TokenPanel | null, 
+/**
+ * The validation report.
+ */
+checks: Array<Check>, 
+/**
+ * What happened to the refresh token (never the token itself).
+ */
+refresh: RefreshTokenStatus, 
+/**
+ * `token_type`.
+ */
+token_type: string | null, 
+/**
+ * `expires_in` seconds.
+ */
+expires_in: number | null, 
+/**
+ * Granted scopes.
+ */
+scope: string | null, };
+
+export type ProfileEntry = { 
+/**
+ * The settings.
+ */
+profile: Profile, 
+/**
+ * The stored refresh token, described (never its value).
+ */
+refresh: StoredRefresh | null, };
+
+export type AuthorityPreview = { 
+/**
+ * The metadata URL Tokenscope will fetch.
+ */
+metadata_url: string, 
+/**
+ * Which form was recognised.
+ */
+form: AuthorityForm, 
+/**
+ * B2C tenant and policy, when B2C.
+ */
+b2c: B2cPolicy | null, 
+/**
+ * From a portal "Run user flow" URL: the client ID.
+ */
+client_id: string | null, 
+/**
+ * From a portal "Run user flow" URL: the scopes.
+ */
+scopes: Array<string>, 
+/**
+ * From a portal URL: its redirect URI (a desktop app cannot use https://jwt.ms).
+ */
+portal_redirect_uri: string | null, };
+
+export type AppInfo = { 
+/**
+ * App version.
+ */
+version: string, 
+/**
+ * Where refresh tokens are kept.
+ */
+vault: VaultLocation, 
+/**
+ * Where profiles are kept.
+ */
+config_dir: string, 
+/**
+ * The profile used last.
+ */
+last_profile: string | null, };
+
+export type SignOutView = { 
+/**
+ * A refresh token was stored and is now deleted.
+ */
+deleted: boolean, 
+/**
+ * The provider's logout page that was opened in the browser.
+ */
+logout_url: string | null, 
+/**
+ * Why the logout page could not be opened, if it could not.
+ */
+logout_error: string | null, };
+
+export type IpcError = { 
+/**
+ * Stable kind (`provider`, `network`, `timeout`, `cancelled`, `decode`, ...).
+ */
+kind: string, 
+/**
+ * One sentence for people.
+ */
+message: string, 
+/**
+ * The provider's error (code, description, B2C Correlation ID and Timestamp).
+ */
+provider: ProviderError | null, 
+/**
+ * What the provider sent, when it did not parse.
+ */
+body: string | null, };
