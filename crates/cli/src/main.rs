@@ -58,8 +58,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List saved profiles.
-    Profiles,
+    /// List saved profiles, or add one.
+    Profiles {
+        #[command(subcommand)]
+        action: Option<ProfilesAction>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfilesAction {
+    /// Save a profile without signing in (replaces one of the same name).
+    Add {
+        /// Profile name.
+        name: String,
+        /// Any authority form (see `signin --help`).
+        #[arg(long)]
+        authority: String,
+        /// Application (client) ID.
+        #[arg(long)]
+        client_id: String,
+        /// Scopes, space-separated.
+        #[arg(long)]
+        scope: Option<String>,
+        /// Redirect URI on loopback.
+        #[arg(long)]
+        redirect_uri: Option<String>,
+        /// Command that opens the browser.
+        #[arg(long)]
+        browser: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -139,7 +166,7 @@ async fn run(cli: Cli) -> ExitCode {
             with_engine(|engine| refresh(engine, profile, json)).await
         }
         Command::Signout { profile } => with_engine(|engine| signout(engine, profile)).await,
-        Command::Profiles => {
+        Command::Profiles { action: None } => {
             with_engine(|engine| async move {
                 let profiles = engine.profiles().list()?;
                 if profiles.is_empty() {
@@ -152,7 +179,39 @@ async fn run(cli: Cli) -> ExitCode {
             })
             .await
         }
+        Command::Profiles { action: Some(add) } => {
+            with_engine(|engine| add_profile(engine, add)).await
+        }
     }
+}
+
+async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<ExitCode, Error> {
+    let ProfilesAction::Add {
+        name,
+        authority,
+        client_id,
+        scope,
+        redirect_uri,
+        browser,
+    } = action;
+    Authority::parse(&authority)?;
+    let mut p = Profile::new(&name, &authority, &client_id);
+    p.scopes = scope
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    if let Some(uri) = redirect_uri {
+        p.redirect = RedirectConfig::parse(&uri)?;
+    }
+    tokenscope_core::browser::Browser::from_command(browser.as_deref())?;
+    p.browser_command = browser;
+    engine.profiles().save(&p)?;
+    println!(
+        "Saved profile {name:?} in {}.",
+        engine.profiles().dir().display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn with_engine<F, Fut>(f: F) -> ExitCode

@@ -317,3 +317,57 @@ fn signin_failures_exit_non_zero_with_one_line() {
     );
     let _ = std::fs::remove_dir_all(config);
 }
+
+#[test]
+fn profiles_add_saves_a_profile_and_refuses_bad_authorities() {
+    let config = temp_config();
+    let out = run(
+        &[
+            "profiles",
+            "add",
+            "Local demo",
+            "--authority",
+            "contoso/B2C_1_susi",
+            "--client-id",
+            "cid",
+            "--scope",
+            "offline_access",
+            "--browser",
+            "firefox --private-window",
+        ],
+        None,
+        Some(&config),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&["profiles"], None, Some(&config));
+    let listed = text(&out.stdout);
+    assert!(
+        listed.contains("Local demo") && listed.contains("contoso/B2C_1_susi"),
+        "{listed}"
+    );
+    let saved = std::fs::read_to_string(config.join("profiles.json")).unwrap();
+    assert!(
+        saved.contains("firefox --private-window") && saved.contains("offline_access"),
+        "{saved}"
+    );
+    let out = run(
+        &[
+            "profiles",
+            "add",
+            "x",
+            "--authority",
+            "ftp://nope",
+            "--client-id",
+            "c",
+        ],
+        None,
+        Some(&config),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("only https"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(config);
+}
