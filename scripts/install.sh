@@ -8,11 +8,15 @@ cd "$(dirname "$0")/.."
 
 # Chromium plays the system browser in tests; gnome-keyring/dbus/libsecret-tools give a real
 # Secret Service; curl is the plain-redirect "browser" of the no-page test policies.
+# The desktop app builds on WebKitGTK (Tauri 2); its end-to-end tests drive the real window
+# under Xvfb through WebKitWebDriver.
 APT_PACKAGES=(
-  ca-certificates curl git
+  ca-certificates curl git file build-essential pkg-config
   chromium
   dbus dbus-x11 gnome-keyring libsecret-tools
   xdg-utils
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
+  xvfb webkit2gtk-driver
 )
 
 say() { printf '[install] %s\n' "$*" >&2; }
