@@ -331,12 +331,7 @@ async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Error
             on_ctrl_c.cancel();
         }
     });
-    let style = output::Style::stderr();
-    let progress: Option<tokenscope_core::engine::ProgressFn> = if args.json {
-        None
-    } else {
-        Some(Arc::new(move |p: Progress| output::progress(&style, &p)))
-    };
+    let progress = progress_printer(args.json);
     let options = SignInOptions {
         store: !args.no_store,
         timeout: Duration::from_secs(args.timeout),
@@ -349,14 +344,18 @@ async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Error
 
 async fn refresh(engine: Arc<Engine>, name: String, json: bool) -> Result<ExitCode, Error> {
     let profile = engine.profiles().get(&name)?;
-    let style = output::Style::stderr();
-    let progress: Option<tokenscope_core::engine::ProgressFn> = if json {
-        None
-    } else {
-        Some(Arc::new(move |p: Progress| output::progress(&style, &p)))
-    };
+    let progress = progress_printer(json);
     let outcome = engine.refresh(&profile, progress).await?;
     finish(&outcome, json)
+}
+
+/// Progress lines on stderr for people; nothing with `--json`.
+fn progress_printer(json: bool) -> Option<tokenscope_core::engine::ProgressFn> {
+    let style = output::Style::stderr();
+    (!json).then(|| {
+        Arc::new(move |p: Progress| output::progress(&style, &p))
+            as tokenscope_core::engine::ProgressFn
+    })
 }
 
 fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Error> {
