@@ -9,7 +9,7 @@ use crate::metadata::Jwks;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{jwk::Jwk, Algorithm, DecodingKey};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -96,44 +96,92 @@ pub struct Expectations {
 /// Default clock skew: 5 minutes, as Microsoft's libraries allow.
 pub const DEFAULT_SKEW: Duration = Duration::from_secs(300);
 
-/// The provider's signing keys, fetched once and again only when a `kid` is unknown.
+/// Signing keys to check signatures with: the provider's, fetched once and again only when a
+/// `kid` is unknown (key rotation), or keys the user pasted (never fetched).
 pub struct JwksCache {
-    http: Arc<dyn HttpClient>,
-    uri: Url,
+    origin: KeysOrigin,
     keys: tokio::sync::Mutex<Option<Arc<Jwks>>>,
     fetches: AtomicUsize,
+}
+
+enum KeysOrigin {
+    Remote { http: Arc<dyn HttpClient>, uri: Url },
+    Pasted { description: String },
 }
 
 impl JwksCache {
     /// A cache for the keys at `uri`.
     pub fn new(http: Arc<dyn HttpClient>, uri: Url) -> Self {
         Self {
-            http,
-            uri,
+            origin: KeysOrigin::Remote { http, uri },
             keys: tokio::sync::Mutex::new(None),
             fetches: AtomicUsize::new(0),
         }
     }
 
-    /// A cache already holding keys (pasted keys, tests).
+    /// A cache already holding keys (tests); fetches from `uri` again on an unknown `kid`.
     pub fn with_keys(http: Arc<dyn HttpClient>, uri: Url, keys: Jwks) -> Self {
         let cache = Self::new(http, uri);
-        cache
-            .keys
-            .try_lock()
-            .map(|mut k| *k = Some(Arc::new(keys)))
-            .ok();
+        cache.preload(keys);
         cache
     }
 
-    /// Where the keys come from.
-    pub fn uri(&self) -> &Url {
-        &self.uri
+    /// Keys the user gave (a JWK, a JWKS or a PEM key turned into a JWK). Never fetched;
+    /// `description` says where they came from ("the key in key.pem").
+    pub fn pasted(keys: Jwks, description: impl Into<String>) -> Self {
+        let cache = Self {
+            origin: KeysOrigin::Pasted {
+                description: description.into(),
+            },
+            keys: tokio::sync::Mutex::new(None),
+            fetches: AtomicUsize::new(0),
+        };
+        cache.preload(keys);
+        cache
+    }
+
+    fn preload(&self, keys: Jwks) {
+        self.keys
+            .try_lock()
+            .map(|mut k| *k = Some(Arc::new(keys)))
+            .ok();
+    }
+
+    /// Where the keys come from, when they are fetched.
+    pub fn uri(&self) -> Option<&Url> {
+        match &self.origin {
+            KeysOrigin::Remote { uri, .. } => Some(uri),
+            KeysOrigin::Pasted { .. } => None,
+        }
+    }
+
+    /// Where the keys come from, in words (the JWKS URL, or what the user pasted).
+    pub fn describe(&self) -> String {
+        match &self.origin {
+            KeysOrigin::Remote { uri, .. } => uri.to_string(),
+            KeysOrigin::Pasted { description } => description.clone(),
+        }
+    }
+
+    /// Whether the keys can be fetched again (provider keys) or are fixed (pasted keys).
+    pub fn can_refetch(&self) -> bool {
+        matches!(self.origin, KeysOrigin::Remote { .. })
     }
 
     /// How many times the JWKS was fetched.
     pub fn fetch_count(&self) -> usize {
         self.fetches.load(Ordering::Relaxed)
+    }
+
+    async fn fetch(&self) -> Result<Arc<Jwks>> {
+        match &self.origin {
+            KeysOrigin::Remote { http, uri } => {
+                let keys = Arc::new(Jwks::fetch(http.as_ref(), uri).await?);
+                self.fetches.fetch_add(1, Ordering::Relaxed);
+                Ok(keys)
+            }
+            KeysOrigin::Pasted { .. } => Ok(Arc::new(Jwks::default())),
+        }
     }
 
     /// The cached keys, fetching them the first time.
@@ -142,17 +190,18 @@ impl JwksCache {
         if let Some(keys) = guard.as_ref() {
             return Ok(keys.clone());
         }
-        let keys = Arc::new(Jwks::fetch(self.http.as_ref(), &self.uri).await?);
-        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let keys = self.fetch().await?;
         *guard = Some(keys.clone());
         Ok(keys)
     }
 
-    /// Fetches the keys again (key rotation), replacing the cache.
+    /// Fetches the keys again (key rotation), replacing the cache. Pasted keys stay as they are.
     pub async fn refetch(&self) -> Result<Arc<Jwks>> {
         let mut guard = self.keys.lock().await;
-        let keys = Arc::new(Jwks::fetch(self.http.as_ref(), &self.uri).await?);
-        self.fetches.fetch_add(1, Ordering::Relaxed);
+        if !self.can_refetch() {
+            return Ok(guard.clone().unwrap_or_default());
+        }
+        let keys = self.fetch().await?;
         *guard = Some(keys.clone());
         Ok(keys)
     }
@@ -173,15 +222,111 @@ fn algorithm(name: &str) -> Option<Algorithm> {
         "ES256" => Algorithm::ES256,
         "ES384" => Algorithm::ES384,
         "EdDSA" => Algorithm::EdDSA,
+        "HS256" => Algorithm::HS256,
+        "HS384" => Algorithm::HS384,
+        "HS512" => Algorithm::HS512,
         _ => return None,
     })
 }
 
-fn key_type_for(alg: &str) -> &'static str {
+/// The JWK `kty` an algorithm needs.
+pub fn key_type_for(alg: &str) -> &'static str {
     match alg {
         a if a.starts_with("RS") || a.starts_with("PS") => "RSA",
         a if a.starts_with("ES") => "EC",
+        a if a.starts_with("HS") => "oct",
         _ => "OKP",
+    }
+}
+
+/// Which signatures a check accepts.
+#[derive(Debug, Clone, Default)]
+pub struct SignaturePolicy {
+    /// Algorithms the provider announces; empty accepts any asymmetric algorithm.
+    pub allowed_algs: Vec<String>,
+    /// Check HMAC (`HS256/384/512`) tokens with a secret the user gave as an `oct` JWK. Never
+    /// for provider keys: a public client shares no secret with the provider.
+    pub hmac_secret: bool,
+}
+
+/// The key a signature was checked with (public facts only: never an `oct` key's secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct KeyUsed {
+    /// `kid`, when the key has one.
+    pub kid: Option<String>,
+    /// `kty` (`RSA`, `EC`, `OKP`, `oct`).
+    pub kty: String,
+    /// The key's `alg`, when it names one.
+    pub alg: Option<String>,
+    /// RFC 7638 SHA-256 thumbprint (base64url) of an asymmetric key.
+    pub thumbprint: Option<String>,
+    /// Where it came from: the JWKS URL or what the user gave.
+    pub source: String,
+}
+
+impl KeyUsed {
+    fn of(jwk: &Value, source: String) -> Self {
+        let s = |name: &str| jwk.get(name).and_then(Value::as_str).map(str::to_owned);
+        Self {
+            kid: s("kid"),
+            kty: s("kty").unwrap_or_default(),
+            alg: s("alg"),
+            thumbprint: thumbprint(jwk),
+            source,
+        }
+    }
+}
+
+/// RFC 7638 thumbprint of an RSA, EC or OKP public key (`None` for other keys).
+pub fn thumbprint(jwk: &Value) -> Option<String> {
+    let s = |name: &str| jwk.get(name).and_then(Value::as_str);
+    // Members in lexicographic order, no whitespace (RFC 7638 §3.2).
+    let canonical = match s("kty")? {
+        "RSA" => serde_json::json!({"e": s("e")?, "kty": "RSA", "n": s("n")?}),
+        "EC" => {
+            serde_json::json!({"crv": s("crv")?, "kty": "EC", "x": s("x")?, "y": s("y")?})
+        }
+        "OKP" => serde_json::json!({"crv": s("crv")?, "kty": "OKP", "x": s("x")?}),
+        _ => return None,
+    };
+    Some(jwt::b64_encode(&Sha256::digest(
+        canonical.to_string().as_bytes(),
+    )))
+}
+
+/// The outcome of a signature check: the `alg`, `kid` and `signature` checks (in that order,
+/// fewer when an early one makes the rest pointless) and the key used.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SignatureCheck {
+    /// The checks made.
+    pub checks: Vec<Check>,
+    /// The key the signature was checked with, when one was found.
+    pub key: Option<KeyUsed>,
+}
+
+impl SignatureCheck {
+    fn push(&mut self, name: &str, ok: bool, detail: impl Into<String>) {
+        self.checks.push(Check {
+            name: name.to_owned(),
+            ok,
+            detail: detail.into(),
+        });
+    }
+
+    /// True when the signature was checked and is valid.
+    pub fn verified(&self) -> bool {
+        self.checks.iter().any(|c| c.name == "signature") && self.checks.iter().all(|c| c.ok)
+    }
+
+    /// The `signature` check's words (the last check when there is none).
+    pub fn summary(&self) -> &str {
+        self.checks
+            .iter()
+            .find(|c| c.name == "signature")
+            .or(self.checks.last())
+            .map_or("", |c| c.detail.as_str())
     }
 }
 
@@ -212,34 +357,44 @@ pub async fn validate_id_token(
             return (None, report);
         }
     };
-    check_signature(token, &decoded, expect, keys, &mut report).await;
+    let policy = SignaturePolicy {
+        allowed_algs: expect.provider_algs.clone(),
+        hmac_secret: false,
+    };
+    let signature = verify_signature(token, &decoded, &policy, keys).await;
+    report.checks.extend(signature.checks);
     check_claims(&decoded, expect, now, &mut report);
     (Some(decoded), report)
 }
 
-async fn check_signature(
+/// Checks a JWS signature with `keys`: the algorithm (never `none`; HMAC only with a secret the
+/// user gave), the key (by `kid`, fetching the provider's keys again once when the `kid` is
+/// unknown), then the signature itself. Every refusal says why in words. Used by the sign-in
+/// report and by the token inspector.
+pub async fn verify_signature(
     token: &str,
     decoded: &Decoded,
-    expect: &Expectations,
+    policy: &SignaturePolicy,
     keys: &JwksCache,
-    report: &mut Report,
-) {
+) -> SignatureCheck {
+    let mut out = SignatureCheck::default();
     let alg = decoded.header_str("alg").unwrap_or_default().to_owned();
     if alg.eq_ignore_ascii_case("none") {
-        report.push(
+        out.push(
             "alg",
             false,
             "alg is `none`: the token is unsigned and anyone could have written it",
         );
-        report.push(
+        out.push(
             "signature",
             false,
             "not checked: the token carries no signature",
         );
-        return;
+        return out;
     }
-    if alg.starts_with("HS") {
-        report.push(
+    let hmac = alg.starts_with("HS");
+    if hmac && !policy.hmac_secret {
+        out.push(
             "alg",
             false,
             format!(
@@ -247,71 +402,131 @@ async fn check_signature(
                  with the provider, so only a key pair (RS/PS/ES/EdDSA) proves who signed"
             ),
         );
-        report.push(
+        out.push(
             "signature",
             false,
             "not checked: HMAC is not acceptable here",
         );
-        return;
+        return out;
     }
     let Some(algorithm) = algorithm(&alg) else {
-        report.push(
+        out.push(
             "alg",
             false,
             format!(
-                "alg `{alg}` is not one Tokenscope accepts ({})",
+                "alg `{alg}` is not one Tokenscope accepts ({}, or HS256/384/512 with a given \
+                 secret)",
                 ASYMMETRIC.join(", ")
             ),
         );
-        report.push("signature", false, "not checked: unsupported algorithm");
-        return;
+        out.push("signature", false, "not checked: unsupported algorithm");
+        return out;
     };
-    if !expect.provider_algs.is_empty() && !expect.provider_algs.iter().any(|a| a == &alg) {
-        report.push(
+    if !hmac && !policy.allowed_algs.is_empty() && !policy.allowed_algs.iter().any(|a| a == &alg) {
+        out.push(
             "alg",
             false,
             format!(
                 "alg is {alg} but the provider announces only {} for ID tokens",
-                expect.provider_algs.join(", ")
+                policy.allowed_algs.join(", ")
             ),
         );
-        report.push("signature", false, "not checked: unexpected algorithm");
-        return;
+        out.push("signature", false, "not checked: unexpected algorithm");
+        return out;
     }
-    report.push(
-        "alg",
-        true,
-        format!("{alg}, an algorithm the provider announces"),
-    );
+    if hmac {
+        let has_secret = match keys.get().await {
+            Ok(jwks) => jwks
+                .keys
+                .iter()
+                .any(|k| k.get("kty").and_then(Value::as_str) == Some("oct")),
+            Err(_) => false,
+        };
+        if !has_secret {
+            out.push(
+                "alg",
+                false,
+                format!(
+                    "alg is {alg}, an HMAC with a shared secret, but {} holds only public keys. \
+                     A public key cannot check an HMAC (using one as the secret is the classic \
+                     algorithm-confusion attack), so nothing was checked; give the shared \
+                     secret as an `oct` JWK to check it",
+                    keys.describe()
+                ),
+            );
+            out.push(
+                "signature",
+                false,
+                "not checked: an HMAC needs the shared secret, not a public key",
+            );
+            return out;
+        }
+        out.push(
+            "alg",
+            true,
+            format!("{alg}, an HMAC checked with the shared secret you gave"),
+        );
+    } else if policy.allowed_algs.is_empty() {
+        out.push(
+            "alg",
+            true,
+            format!("{alg}, an asymmetric algorithm (a key pair proves who signed)"),
+        );
+    } else {
+        out.push(
+            "alg",
+            true,
+            format!("{alg}, an algorithm the provider announces"),
+        );
+    }
 
     let kid = decoded.header_str("kid").map(str::to_owned);
     let (key, how) = match select_key(&alg, kid.as_deref(), keys).await {
         Ok(found) => found,
         Err(detail) => {
-            report.push("kid", false, detail);
-            report.push("signature", false, "not checked: no key to check it with");
-            return;
+            out.push("kid", false, detail);
+            out.push("signature", false, "not checked: no key to check it with");
+            return out;
         }
     };
-    report.push("kid", true, how);
+    out.push("kid", true, how);
+    out.key = Some(KeyUsed::of(&key, keys.describe()));
 
     let key_id = key
         .get("kid")
         .and_then(Value::as_str)
         .unwrap_or("(no kid)")
         .to_owned();
+    let want_kty = key_type_for(&alg);
+    let kty = key.get("kty").and_then(Value::as_str).unwrap_or("?");
+    if kty != want_kty {
+        out.push(
+            "signature",
+            false,
+            format!(
+                "key {key_id} is an {kty} key, but the token says {alg}, which needs an \
+                 {want_kty} key: the header names the wrong key or the wrong algorithm"
+            ),
+        );
+        return out;
+    }
     if let Some(key_alg) = key.get("alg").and_then(Value::as_str) {
         if key_alg != alg {
-            report.push(
+            out.push(
                 "signature",
                 false,
                 format!("key {key_id} is for {key_alg}, but the token says {alg}"),
             );
-            return;
+            return out;
         }
     }
     let verified = serde_json::from_value::<Jwk>(key.clone())
-        .map_err(|e| format!("key {key_id} in the JWKS is not a usable JWK: {e}"))
+        .map_err(|e| {
+            format!(
+                "key {key_id} in {} is not a usable JWK: {e}",
+                keys.describe()
+            )
+        })
         .and_then(|jwk| {
             DecodingKey::from_jwk(&jwk).map_err(|e| format!("key {key_id} is unusable: {e}"))
         })
@@ -321,12 +536,15 @@ async fn check_signature(
                 .map_err(|e| format!("key {key_id} does not fit {alg}: {e}"))
         });
     match verified {
-        Ok(true) => report.push(
+        Ok(true) => out.push(
             "signature",
             true,
-            format!("valid {alg} signature by key {key_id} from {}", keys.uri()),
+            format!(
+                "valid {alg} signature by key {key_id} from {}",
+                keys.describe()
+            ),
         ),
-        Ok(false) => report.push(
+        Ok(false) => out.push(
             "signature",
             false,
             format!(
@@ -334,8 +552,9 @@ async fn check_signature(
                  by someone else"
             ),
         ),
-        Err(detail) => report.push("signature", false, detail),
+        Err(detail) => out.push("signature", false, detail),
     }
+    out
 }
 
 /// `header.payload` and the signature of a cleaned compact token.
@@ -366,18 +585,24 @@ async fn select_key(
         .map_err(|e| format!("the signing keys could not be fetched: {e}"))?;
     let Some(kid) = kid else {
         let candidates: Vec<&Value> = signing_keys(&jwks, alg).collect();
+        let place = if keys.can_refetch() {
+            "the JWKS".to_owned()
+        } else {
+            keys.describe()
+        };
         return match candidates.as_slice() {
             [one] => Ok((
                 (*one).clone(),
-                "no kid in the header; the JWKS has exactly one matching key, so it is used"
-                    .to_owned(),
+                format!(
+                    "no kid in the header; {place} has exactly one matching key, so it is used"
+                ),
             )),
             [] => Err(format!(
-                "no kid in the header and no {} signing key in the JWKS",
+                "no kid in the header and no {} signing key in {place}",
                 key_type_for(alg)
             )),
             many => Err(format!(
-                "no kid in the header and {} candidate keys in the JWKS: the key is ambiguous",
+                "no kid in the header and {} candidate keys in {place}: the key is ambiguous",
                 many.len()
             )),
         };
@@ -388,8 +613,45 @@ async fn select_key(
             .find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
             .cloned()
     };
+    let known = |jwks: &Jwks| {
+        if jwks.kids().is_empty() {
+            "no kids".to_owned()
+        } else {
+            jwks.kids().join(", ")
+        }
+    };
     if let Some(key) = find(&jwks) {
-        return Ok((key, format!("kid {kid} found in the provider's JWKS")));
+        return Ok((
+            key,
+            if keys.can_refetch() {
+                format!("kid {kid} found in the provider's JWKS")
+            } else {
+                format!("kid {kid} found in {}", keys.describe())
+            },
+        ));
+    }
+    if !keys.can_refetch() {
+        // A single pasted key without a kid is what the user chose: use it.
+        let candidates: Vec<&Value> = signing_keys(&jwks, alg).collect();
+        if let [one] = candidates.as_slice() {
+            if one.get("kid").is_none() {
+                return Ok((
+                    (*one).clone(),
+                    format!(
+                        "the header names kid {kid}; {} has one {} key without a kid, so it \
+                         is used",
+                        keys.describe(),
+                        key_type_for(alg)
+                    ),
+                ));
+            }
+        }
+        return Err(format!(
+            "kid {kid} is unknown: {} has no key with that kid (it has {}); the token was \
+             signed with another key",
+            keys.describe(),
+            known(&jwks)
+        ));
     }
     let fresh = keys.refetch().await.map_err(|e| {
         format!("kid {kid} is not in the cached JWKS and fetching it again failed: {e}")
@@ -401,12 +663,8 @@ async fn select_key(
         )),
         None => Err(format!(
             "kid {kid} is unknown: not in the JWKS at {} even after fetching it again (it has {})",
-            keys.uri(),
-            if fresh.kids().is_empty() {
-                "no kids".to_owned()
-            } else {
-                fresh.kids().join(", ")
-            }
+            keys.describe(),
+            known(&fresh)
         )),
     }
 }
@@ -483,65 +741,7 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         None => report.push("azp", true, "not present (optional with a single audience)"),
     }
 
-    // exp
-    match numeric(claims.get("exp")) {
-        Some(exp) if now_s < exp + skew => report.push(
-            "exp",
-            true,
-            format!(
-                "expires {} ({}), skew {skew} s",
-                at(exp),
-                relative(exp - now_s)
-            ),
-        ),
-        Some(exp) => report.push(
-            "exp",
-            false,
-            format!(
-                "expired {} ({}), beyond the {skew} s skew",
-                at(exp),
-                relative(exp - now_s)
-            ),
-        ),
-        None => report.push("exp", false, "no numeric exp claim"),
-    }
-
-    // nbf
-    match (claims.get("nbf"), numeric(claims.get("nbf"))) {
-        (None, _) => report.push("nbf", true, "not present"),
-        (Some(_), Some(nbf)) if nbf <= now_s + skew => {
-            report.push("nbf", true, format!("valid since {}", at(nbf)))
-        }
-        (Some(_), Some(nbf)) => report.push(
-            "nbf",
-            false,
-            format!(
-                "not valid before {} ({}), beyond the {skew} s skew",
-                at(nbf),
-                relative(nbf - now_s)
-            ),
-        ),
-        (Some(_), None) => report.push("nbf", false, "nbf is not a number"),
-    }
-
-    // iat
-    match numeric(claims.get("iat")) {
-        Some(iat) if iat <= now_s + skew => report.push(
-            "iat",
-            true,
-            format!("issued {} ({})", at(iat), relative(iat - now_s)),
-        ),
-        Some(iat) => report.push(
-            "iat",
-            false,
-            format!(
-                "issued in the future: {} ({}); the provider's or this machine's clock is off",
-                at(iat),
-                relative(iat - now_s)
-            ),
-        ),
-        None => report.push("iat", false, "no numeric iat claim"),
-    }
+    report.checks.extend(time_checks(claims, now, expect.skew));
 
     // nonce
     let nonce = claims.get("nonce").and_then(Value::as_str);
@@ -637,6 +837,75 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
             );
         }
     }
+}
+
+/// The time checks (`exp`, `nbf`, `iat`) against `now` with the allowed clock `skew`. Used by
+/// the sign-in report and by the token inspector.
+pub fn time_checks(claims: &Map<String, Value>, now: DateTime<Utc>, skew: Duration) -> Vec<Check> {
+    let mut out = Report::default();
+    let skew = skew.as_secs() as i64;
+    let now_s = now.timestamp();
+
+    // exp
+    match numeric(claims.get("exp")) {
+        Some(exp) if now_s < exp + skew => out.push(
+            "exp",
+            true,
+            format!(
+                "expires {} ({}), skew {skew} s",
+                at(exp),
+                relative(exp - now_s)
+            ),
+        ),
+        Some(exp) => out.push(
+            "exp",
+            false,
+            format!(
+                "expired {} ({}), beyond the {skew} s skew",
+                at(exp),
+                relative(exp - now_s)
+            ),
+        ),
+        None => out.push("exp", false, "no numeric exp claim"),
+    }
+
+    // nbf
+    match (claims.get("nbf"), numeric(claims.get("nbf"))) {
+        (None, _) => out.push("nbf", true, "not present"),
+        (Some(_), Some(nbf)) if nbf <= now_s + skew => {
+            out.push("nbf", true, format!("valid since {}", at(nbf)))
+        }
+        (Some(_), Some(nbf)) => out.push(
+            "nbf",
+            false,
+            format!(
+                "not valid before {} ({}), beyond the {skew} s skew",
+                at(nbf),
+                relative(nbf - now_s)
+            ),
+        ),
+        (Some(_), None) => out.push("nbf", false, "nbf is not a number"),
+    }
+
+    // iat
+    match numeric(claims.get("iat")) {
+        Some(iat) if iat <= now_s + skew => out.push(
+            "iat",
+            true,
+            format!("issued {} ({})", at(iat), relative(iat - now_s)),
+        ),
+        Some(iat) => out.push(
+            "iat",
+            false,
+            format!(
+                "issued in the future: {} ({}); the provider's or this machine's clock is off",
+                at(iat),
+                relative(iat - now_s)
+            ),
+        ),
+        None => out.push("iat", false, "no numeric iat claim"),
+    }
+    out.checks
 }
 
 /// `at_hash` per OIDC Core §3.2.2.9: left half of the hash of the ASCII access token.
