@@ -1,0 +1,103 @@
+// The one door to the Rust side: every command the UI calls and the one event it listens to,
+// typed with the generated bindings. Components and state modules import these functions and
+// never call `invoke` or `listen` themselves (ESLint enforces it). Anything a call throws comes
+// back as an `IpcError`, whatever shape it had.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  AppInfo,
+  AuthorityPreview,
+  IpcError,
+  Profile,
+  ProfileEntry,
+  Progress,
+  SignInView,
+  SignOutView,
+  TokenPanel,
+} from './bindings';
+
+/** The event the shell emits while a sign-in or refresh runs (`commands::PROGRESS_EVENT`). */
+export const PROGRESS_EVENT = 'signin-progress';
+
+/** Command names as the shell registers them (`src-tauri/src/command_names.rs`). */
+export const COMMANDS = {
+  appInfo: 'app_info',
+  listProfiles: 'list_profiles',
+  saveProfile: 'save_profile',
+  deleteProfile: 'delete_profile',
+  previewAuthority: 'preview_authority',
+  signIn: 'sign_in',
+  cancelSignIn: 'cancel_sign_in',
+  refresh: 'refresh',
+  signOut: 'sign_out',
+  decodeToken: 'decode_token',
+  setLastProfile: 'set_last_profile',
+} as const;
+
+/** Turns whatever a call rejected with into an `IpcError`. */
+export function toIpcError(e: unknown): IpcError {
+  if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
+    const o = e as Partial<IpcError>;
+    return {
+      kind: typeof o.kind === 'string' ? o.kind : 'unknown',
+      message: typeof o.message === 'string' ? o.message : String(o.message),
+      provider: o.provider ?? null,
+      body: typeof o.body === 'string' ? o.body : null,
+    };
+  }
+  if (e instanceof Error) return { kind: 'unknown', message: e.message, provider: null, body: null };
+  if (typeof e === 'string') return { kind: 'unknown', message: e, provider: null, body: null };
+  return { kind: 'unknown', message: 'Something went wrong', provider: null, body: null };
+}
+
+/** Is this value an `IpcError` (as produced by `toIpcError`)? */
+export function isIpcError(e: unknown): e is IpcError {
+  return !!e && typeof e === 'object' && 'kind' in e && 'message' in e && 'provider' in e;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+export const appInfo = () => call<AppInfo>(COMMANDS.appInfo);
+
+export const listProfiles = () => call<ProfileEntry[]>(COMMANDS.listProfiles);
+
+/** Saves a profile; `previousName` renames an existing one (its refresh token does not follow). */
+export const saveProfile = (profile: Profile, previousName: string | null) =>
+  call<ProfileEntry[]>(COMMANDS.saveProfile, { profile, previousName });
+
+export const deleteProfile = (name: string) =>
+  call<ProfileEntry[]>(COMMANDS.deleteProfile, { name });
+
+export const previewAuthority = (text: string) =>
+  call<AuthorityPreview>(COMMANDS.previewAuthority, { text });
+
+/** Signs in through the browser; progress arrives through `onProgress` meanwhile. */
+export const signIn = (name: string) => call<SignInView>(COMMANDS.signIn, { name });
+
+/** Cancels the running sign-in; false when none was running. */
+export const cancelSignIn = () => call<boolean>(COMMANDS.cancelSignIn);
+
+/** Redeems the stored refresh token (no browser). */
+export const refresh = (name: string) => call<SignInView>(COMMANDS.refresh, { name });
+
+export const signOut = (name: string) => call<SignOutView>(COMMANDS.signOut, { name });
+
+export const decodeToken = (text: string) => call<TokenPanel>(COMMANDS.decodeToken, { text });
+
+export const setLastProfile = (name: string | null) =>
+  call<null>(COMMANDS.setLastProfile, { name });
+
+/** Calls `handler` with each progress step until the returned function is called. */
+export async function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {
+  try {
+    return await listen<Progress>(PROGRESS_EVENT, (event) => handler(event.payload));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}

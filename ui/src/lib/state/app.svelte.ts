@@ -1,0 +1,258 @@
+// The app's state: profiles, the selection, what the main pane shows, and per profile the last
+// sign-in, refresh or sign-out of this session. Every action goes through `ipc.ts`; components
+// read this state and call these methods, nothing else.
+import { getContext, setContext } from 'svelte';
+import type {
+  AppInfo,
+  IpcError,
+  Profile,
+  ProfileEntry,
+  SignInView,
+  SignOutView,
+} from '../bindings';
+import { copyName } from '../draft';
+import { nowIso } from '../format';
+import * as ipc from '../ipc';
+import { newRun, type Run } from '../steps';
+
+export type View = 'profile' | 'form' | 'inspector';
+export type FormMode = { kind: 'new' } | { kind: 'edit'; name: string };
+export type Busy = { name: string; what: 'sign_in' | 'refresh' | 'sign_out' | 'delete' };
+
+/** What happened to one profile in this session. */
+export interface Session {
+  run: Run | null;
+  result: SignInView | null;
+  /** When the result arrived (ISO). */
+  resultAt: string | null;
+  /** The result came from the silent refresh at start-up. */
+  startup: boolean;
+  error: IpcError | null;
+  signOut: SignOutView | null;
+}
+
+function emptySession(): Session {
+  return { run: null, result: null, resultAt: null, startup: false, error: null, signOut: null };
+}
+
+export class AppState {
+  info = $state<AppInfo | null>(null);
+  infoError = $state<IpcError | null>(null);
+  profiles = $state<ProfileEntry[]>([]);
+  /** The profile list has been read once (the first screen can paint). */
+  loaded = $state(false);
+  listError = $state<IpcError | null>(null);
+  view = $state<View>('profile');
+  form = $state<FormMode>({ kind: 'new' });
+  selected = $state<string | null>(null);
+  sessions = $state<Record<string, Session>>({});
+  busy = $state<Busy | null>(null);
+  /** A failure of an action outside any session (duplicate, delete). */
+  actionError = $state<IpcError | null>(null);
+  /** The inspector keeps what was pasted while the person looks elsewhere. */
+  inspectorText = $state('');
+
+  selectedEntry = $derived(this.profiles.find((e) => e.profile.name === this.selected) ?? null);
+  names = $derived(this.profiles.map((e) => e.profile.name));
+
+  /** Reads the app info and the profiles, selects the last profile and, when it has a stored
+   *  refresh token, refreshes silently. */
+  async start(): Promise<void> {
+    const info = ipc.appInfo().then(
+      (i) => (this.info = i),
+      (e) => (this.infoError = ipc.toIpcError(e)),
+    );
+    try {
+      this.profiles = await ipc.listProfiles();
+    } catch (e) {
+      this.listError = ipc.toIpcError(e);
+    }
+    this.loaded = true;
+    await info;
+    const last = this.info?.last_profile ?? null;
+    const entry = last === null ? undefined : this.profiles.find((e) => e.profile.name === last);
+    if (this.selected === null && this.view === 'profile') {
+      const pick = entry ?? this.profiles[0];
+      if (pick) this.selected = pick.profile.name;
+    }
+    if (entry?.refresh && this.selected === entry.profile.name && !this.busy) {
+      await this.refresh(entry.profile.name, true);
+    }
+  }
+
+  session(name: string): Session {
+    if (!this.sessions[name]) this.sessions[name] = emptySession();
+    return this.sessions[name];
+  }
+
+  async reloadProfiles(): Promise<void> {
+    try {
+      this.profiles = await ipc.listProfiles();
+      this.listError = null;
+    } catch (e) {
+      this.listError = ipc.toIpcError(e);
+    }
+  }
+
+  /** Shows a profile and remembers it for the next start. */
+  select(name: string): void {
+    this.view = 'profile';
+    this.actionError = null;
+    if (this.selected === name) return;
+    this.selected = name;
+    ipc.setLastProfile(name).catch(() => {
+      // Not remembering the last profile costs nothing now; the next start just opens another.
+    });
+  }
+
+  newProfile(): void {
+    this.form = { kind: 'new' };
+    this.view = 'form';
+  }
+
+  edit(name: string): void {
+    this.form = { kind: 'edit', name };
+    this.view = 'form';
+  }
+
+  openInspector(): void {
+    this.view = 'inspector';
+  }
+
+  showProfiles(): void {
+    this.view = 'profile';
+  }
+
+  closeForm(): void {
+    this.view = 'profile';
+  }
+
+  /** Saves the form's profile; throws the `IpcError` for the form to show. */
+  async save(profile: Profile, previousName: string | null): Promise<void> {
+    this.profiles = await ipc.saveProfile(profile, previousName);
+    if (previousName !== null && previousName !== profile.name) {
+      delete this.sessions[previousName];
+    }
+    this.select(profile.name);
+  }
+
+  /** Saves a copy named "<name> (copy)" and selects it. */
+  async duplicate(name: string): Promise<void> {
+    const entry = this.profiles.find((e) => e.profile.name === name);
+    if (!entry) return;
+    const copy: Profile = { ...$state.snapshot(entry.profile), name: copyName(name, this.names) };
+    this.actionError = null;
+    try {
+      this.profiles = await ipc.saveProfile(copy, null);
+      this.select(copy.name);
+    } catch (e) {
+      this.actionError = ipc.toIpcError(e);
+    }
+  }
+
+  async remove(name: string): Promise<boolean> {
+    if (this.busy) return false;
+    this.busy = { name, what: 'delete' };
+    this.actionError = null;
+    try {
+      this.profiles = await ipc.deleteProfile(name);
+      delete this.sessions[name];
+      if (this.selected === name) this.selected = this.profiles[0]?.profile.name ?? null;
+      return true;
+    } catch (e) {
+      this.actionError = ipc.toIpcError(e);
+      return false;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Runs a sign-in (browser) or a refresh (no browser), following its progress events. */
+  private async run(name: string, flow: 'sign_in' | 'refresh', startup: boolean): Promise<void> {
+    if (this.busy) return;
+    const s = this.session(name);
+    s.run = newRun(flow);
+    s.result = null;
+    s.error = null;
+    s.signOut = null;
+    s.startup = false;
+    const run = s.run;
+    this.busy = { name, what: flow };
+    let unlisten: (() => void) | null = null;
+    try {
+      unlisten = await ipc.onProgress((p) => {
+        if (run.status === 'running') run.events.push(p);
+      });
+    } catch {
+      // Without events the steps still end right: the result marks them all.
+    }
+    try {
+      const view = flow === 'sign_in' ? await ipc.signIn(name) : await ipc.refresh(name);
+      run.passed = view.passed;
+      run.status = 'done';
+      s.result = view;
+      s.resultAt = nowIso();
+      s.startup = startup;
+    } catch (e) {
+      const err = ipc.toIpcError(e);
+      if (err.kind === 'cancelled') {
+        run.status = 'cancelled';
+      } else {
+        run.status = 'failed';
+        s.error = err;
+      }
+    } finally {
+      unlisten?.();
+      this.busy = null;
+    }
+    await this.reloadProfiles();
+  }
+
+  signIn(name: string | null = this.selected): Promise<void> {
+    return name === null ? Promise.resolve() : this.run(name, 'sign_in', false);
+  }
+
+  refresh(name: string | null = this.selected, startup = false): Promise<void> {
+    return name === null ? Promise.resolve() : this.run(name, 'refresh', startup);
+  }
+
+  /** Cancels the running sign-in (the browser stays open; its redirect is no longer awaited). */
+  async cancel(): Promise<void> {
+    if (this.busy?.what !== 'sign_in') return;
+    try {
+      await ipc.cancelSignIn();
+    } catch (e) {
+      this.session(this.busy.name).error = ipc.toIpcError(e);
+    }
+  }
+
+  async signOut(name: string | null = this.selected): Promise<void> {
+    if (name === null || this.busy) return;
+    const s = this.session(name);
+    this.busy = { name, what: 'sign_out' };
+    s.error = null;
+    try {
+      s.signOut = await ipc.signOut(name);
+      s.result = null;
+      s.run = null;
+      s.startup = false;
+    } catch (e) {
+      s.error = ipc.toIpcError(e);
+    } finally {
+      this.busy = null;
+    }
+    await this.reloadProfiles();
+  }
+}
+
+const KEY = Symbol('tokenscope-app');
+
+export function provideApp(app: AppState): AppState {
+  return setContext(KEY, app);
+}
+
+export function useApp(): AppState {
+  const app = getContext<AppState | undefined>(KEY);
+  if (!app) throw new Error('AppState missing: render components inside App');
+  return app;
+}

@@ -1,0 +1,126 @@
+// The steps of a sign-in or refresh as the person sees them, computed from the progress events
+// received so far and how the run ended. Pure, so the step display is tested with plain data.
+import type { Flow, Progress } from './bindings';
+
+export type StepId = Progress['step'];
+export type StepState = 'done' | 'active' | 'failed';
+export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One sign-in or refresh as it happens. */
+export interface Run {
+  flow: Flow;
+  /** Progress events, in the order they arrived. */
+  events: Progress[];
+  status: RunStatus;
+  /** From the result, once there is one (covers a `validated` event that lost the race). */
+  passed: boolean | null;
+}
+
+export interface StepView {
+  id: StepId;
+  state: StepState;
+  label: string;
+  /** Text worth reading (issuer, URL); rendered as text. */
+  detail: string | null;
+}
+
+export const SIGN_IN_STEPS: StepId[] = [
+  'metadata_fetched',
+  'browser_opened',
+  'waiting_for_redirect',
+  'code_received',
+  'tokens_exchanged',
+  'validated',
+];
+
+export const REFRESH_STEPS: StepId[] = ['metadata_fetched', 'tokens_exchanged', 'validated'];
+
+export function newRun(flow: Flow): Run {
+  return { flow, events: [], status: 'running', passed: null };
+}
+
+function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean): string {
+  const active = state === 'active';
+  const failed = state === 'failed';
+  switch (id) {
+    case 'metadata_fetched':
+      if (failed) return 'Could not get the provider’s metadata';
+      return active ? 'Fetching the provider’s metadata…' : 'Metadata fetched';
+    case 'browser_opened':
+      if (failed) return 'Could not open the browser';
+      return active ? 'Opening the browser…' : 'Browser opened';
+    case 'waiting_for_redirect':
+      if (failed) return cancelled ? 'Cancelled while waiting for the redirect' : 'No redirect came back';
+      return active ? 'Waiting for the redirect: sign in in the browser' : 'Redirect received';
+    case 'code_received':
+      if (failed) return 'No authorization code';
+      return active ? 'Reading the authorization code…' : 'Authorization code received';
+    case 'tokens_exchanged':
+      if (flow === 'refresh') {
+        if (failed) return 'The refresh token was not redeemed';
+        return active ? 'Redeeming the refresh token…' : 'Refresh token redeemed';
+      }
+      if (failed) return 'The code was not exchanged for tokens';
+      return active ? 'Exchanging the code for tokens…' : 'Code exchanged for tokens';
+    case 'validated':
+      if (failed) return 'Validated: some checks failed';
+      return active ? 'Validating the tokens…' : 'Tokens validated';
+  }
+}
+
+function detail(event: Progress | undefined): string | null {
+  if (!event) return null;
+  switch (event.step) {
+    case 'metadata_fetched':
+      return `issuer ${event.issuer}`;
+    case 'browser_opened':
+      return event.authorize_url;
+    case 'waiting_for_redirect':
+      return event.redirect_uri;
+    default:
+      return null;
+  }
+}
+
+/** The steps to show: those that happened, then the one in progress (or the one that failed). */
+export function stepsOf(run: Run): StepView[] {
+  const order = run.flow === 'refresh' ? REFRESH_STEPS : SIGN_IN_STEPS;
+  const seen = new Map<StepId, Progress>();
+  for (const e of run.events) seen.set(e.step, e);
+  let last = -1;
+  order.forEach((id, i) => {
+    if (seen.has(id)) last = i;
+  });
+  if (run.status === 'done') last = order.length - 1;
+
+  const validatedEvent = seen.get('validated');
+  const passed =
+    run.passed ?? (validatedEvent?.step === 'validated' ? validatedEvent.passed : true);
+  const cancelled = run.status === 'cancelled';
+  const out: StepView[] = order.slice(0, last + 1).map((id) => {
+    const state: StepState = id === 'validated' && !passed ? 'failed' : 'done';
+    return { id, state, label: '', detail: detail(seen.get(id)) };
+  });
+
+  const tail = out[out.length - 1];
+  const waitingIsLast = tail?.id === 'waiting_for_redirect';
+  if (run.status === 'running') {
+    if (waitingIsLast) tail.state = 'active';
+    else if (last < order.length - 1) {
+      out.push({ id: order[last + 1] as StepId, state: 'active', label: '', detail: null });
+    }
+  } else if (run.status === 'failed' || cancelled) {
+    if (waitingIsLast) tail.state = 'failed';
+    else if (last < order.length - 1) {
+      out.push({ id: order[last + 1] as StepId, state: 'failed', label: '', detail: null });
+    }
+  }
+  for (const s of out) s.label = label(s.id, s.state, run.flow, cancelled);
+  return out;
+}
+
+/** The exact redirect_uri sent, once known. */
+export function redirectUriOf(run: Run): string | null {
+  for (const e of run.events) if (e.step === 'waiting_for_redirect') return e.redirect_uri;
+  return null;
+}
