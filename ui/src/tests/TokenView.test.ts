@@ -1,0 +1,106 @@
+// The token view as a person sees it: parts coloured, dates readable, unknown claims marked,
+// and untrusted values shown as text.
+import { render, screen, within } from '@testing-library/svelte';
+import { describe, expect, test } from 'vitest';
+import TokenView from '../lib/components/TokenView.svelte';
+import { ID_HEADER, ID_PAYLOAD, idToken, jwt, opaqueAccessToken } from './fixtures';
+
+function claimRow(name: string): HTMLElement {
+  const table = screen.getByTestId('claims-table');
+  const row = table.querySelector<HTMLElement>(`[data-testid="claim-row"][data-name="${name}"]`);
+  if (!row) throw new Error(`no claim row ${name}`);
+  return row;
+}
+
+describe('TokenView', () => {
+  test('colours the encoded token by part and keeps its exact text', () => {
+    const token = idToken();
+    render(TokenView, { token });
+    const encoded = screen.getByTestId('encoded-token');
+    expect(encoded.textContent).toBe(token.raw);
+    const parts = [...encoded.querySelectorAll<HTMLElement>('[data-part]')];
+    expect(parts.map((p) => p.dataset.part)).toEqual(['header', 'payload', 'signature']);
+    expect(parts.map((p) => p.className)).toEqual([
+      expect.stringContaining('part-0'),
+      expect.stringContaining('part-1'),
+      expect.stringContaining('part-2'),
+    ]);
+    expect(parts[1]?.textContent).toBe(token.parts[1]);
+  });
+
+  test('shows the decoded header and payload as pretty JSON', () => {
+    render(TokenView, { token: idToken() });
+    expect(JSON.parse(screen.getByTestId('decoded-header').textContent ?? '')).toEqual(ID_HEADER);
+    expect(JSON.parse(screen.getByTestId('decoded-payload').textContent ?? '')).toEqual(ID_PAYLOAD);
+    expect(screen.getByTestId('decoded-payload').textContent).toContain('\n  "tfp": "B2C_1_susi"');
+  });
+
+  test('shows NumericDate claims as a date with "expires in" wording', () => {
+    render(TokenView, { token: idToken() });
+    const exp = within(claimRow('exp')).getByTestId('claim-value');
+    expect(exp).toHaveTextContent('2026');
+    expect(exp).toHaveTextContent('expires in 4 min');
+    expect(exp).toHaveTextContent('1772446740');
+    expect(within(claimRow('iat')).getByTestId('claim-value')).toHaveTextContent('issued 1 h ago');
+  });
+
+  test('marks custom attributes and claims the catalogue does not know', () => {
+    render(TokenView, { token: idToken() });
+    expect(within(claimRow('zz_team')).getByTestId('claim-unknown')).toHaveTextContent('not in the catalogue');
+    expect(claimRow('zz_team').dataset.kind).toBe('unknown');
+    expect(within(claimRow('extension_Role')).getByTestId('claim-custom')).toHaveTextContent('custom attribute');
+    expect(within(claimRow('tfp')).queryByTestId('claim-unknown')).toBeNull();
+    expect(claimRow('tfp')).toHaveTextContent('The B2C policy (user flow) that issued the token');
+  });
+
+  test('shows a flag such as "expired" as a warning', () => {
+    const token = idToken();
+    token.claim_rows = token.claim_rows.map((r) =>
+      r.name === 'exp' ? { ...r, relative: '2 h ago', flag: 'expired' } : r,
+    );
+    render(TokenView, { token });
+    const value = within(claimRow('exp')).getByTestId('claim-value');
+    expect(within(value).getByTestId('claim-flag')).toHaveTextContent('expired');
+    expect(value).toHaveTextContent('expired 2 h ago');
+  });
+
+  test('renders a hostile claim value as literal text, never as HTML', () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const token = jwt(ID_HEADER, { ...ID_PAYLOAD, name: hostile, [hostile]: 'also a name' });
+    const { container } = render(TokenView, { token });
+    expect(within(claimRow('name')).getByTestId('claim-value').textContent).toContain(hostile);
+    expect(container.querySelector('img')).toBeNull();
+    expect(document.querySelector('img')).toBeNull();
+    expect(screen.getByTestId('decoded-payload').textContent).toContain(hostile);
+  });
+
+  test('shows arrays and objects as JSON text', () => {
+    render(TokenView, { token: idToken() });
+    expect(within(claimRow('emails')).getByTestId('claim-value')).toHaveTextContent('["tester@example.com"]');
+  });
+
+  test('says an opaque access token is opaque and shows no claims', () => {
+    const token = opaqueAccessToken();
+    render(TokenView, { token });
+    expect(screen.getByTestId('token-kind')).toHaveTextContent('opaque');
+    expect(screen.getByTestId('opaque-note')).toHaveTextContent('not a JWT');
+    expect(screen.getByTestId('encoded-token').textContent).toBe(token.raw);
+    expect(screen.queryByTestId('claims-table')).toBeNull();
+    expect(screen.queryByTestId('copy-claims')).toBeNull();
+  });
+
+  test('renders 500 claims, one keyed row each, and filters them', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 500; i++) many[`claim_${i}`] = `value ${i}`;
+    const started = performance.now();
+    render(TokenView, { token: jwt(ID_HEADER, many) });
+    const elapsed = performance.now() - started;
+    expect(screen.getAllByTestId('claim-row')).toHaveLength(500);
+    expect(elapsed).toBeLessThan(2000);
+    const { default: userEvent } = await import('@testing-library/user-event');
+    const user = userEvent.setup();
+    await user.type(screen.getByPlaceholderText(/Filter by name/), 'claim_49');
+    // claim_49 and claim_490…claim_499
+    expect(screen.getAllByTestId('claim-row')).toHaveLength(11);
+  });
+});

@@ -1,0 +1,91 @@
+// The pure helpers: IPC error normalisation, wording, and the profile form's model.
+import { describe, expect, test } from 'vitest';
+import { copyName, draftFromProfile, emptyDraft, profileFromDraft, validateDraft } from '../lib/draft';
+import { authoritySummary, redirectUriText, relativePhrase, valueText, vaultText } from '../lib/format';
+import { toIpcError } from '../lib/ipc';
+import { profile } from './fixtures';
+
+describe('toIpcError', () => {
+  test('keeps an IpcError and fills what is missing', () => {
+    expect(toIpcError({ kind: 'network', message: 'offline' })).toEqual({
+      kind: 'network',
+      message: 'offline',
+      provider: null,
+      body: null,
+    });
+  });
+
+  test('turns strings and exceptions into an IpcError', () => {
+    expect(toIpcError('Command sign_in not allowed by ACL')).toMatchObject({
+      kind: 'unknown',
+      message: 'Command sign_in not allowed by ACL',
+    });
+    expect(toIpcError(new TypeError('boom'))).toMatchObject({ kind: 'unknown', message: 'boom' });
+    expect(toIpcError(undefined).message).toBe('Something went wrong');
+  });
+});
+
+describe('wording', () => {
+  test('NumericDate claims read naturally', () => {
+    expect(relativePhrase('exp', 'in 4 min')).toBe('expires in 4 min');
+    expect(relativePhrase('exp', '2 h ago')).toBe('expired 2 h ago');
+    expect(relativePhrase('nbf', 'in 1 min')).toBe('valid in 1 min');
+    expect(relativePhrase('iat', 'now')).toBe('issued just now');
+    expect(relativePhrase('auth_time', '3 d ago')).toBe('signed in 3 d ago');
+    expect(relativePhrase('custom_time', 'in 2 h')).toBe('in 2 h');
+  });
+
+  test('values render as text or JSON', () => {
+    expect(valueText('<b>hi</b>')).toBe('<b>hi</b>');
+    expect(valueText(42)).toBe('42');
+    expect(valueText(true)).toBe('true');
+    expect(valueText(null)).toBe('null');
+    expect(valueText(['a', 'b'])).toBe('["a","b"]');
+    expect(valueText({ long: 'x'.repeat(80) })).toContain('\n  "long"');
+  });
+
+  test('authorities summarise as host and policy', () => {
+    expect(
+      authoritySummary('https://contoso.b2clogin.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration?p=B2C_1_susi'),
+    ).toBe('contoso.b2clogin.com · B2C_1_susi');
+    expect(authoritySummary('contoso/B2C_1A_signup_signin')).toBe('contoso · B2C_1A_signup_signin');
+    expect(authoritySummary('https://login.example.org/realms/test/')).toBe('login.example.org/realms/test');
+  });
+
+  test('redirect URIs and vault locations', () => {
+    expect(redirectUriText({ host: 'ipv6', port: 0, path: '/' })).toBe('http://[::1]:<any free port>/');
+    expect(redirectUriText({ host: 'ipv4', port: 8400, path: '/cb' })).toBe('http://127.0.0.1:8400/cb');
+    expect(vaultText({ kind: 'keyring' })).toBe('OS keyring');
+    expect(vaultText({ kind: 'session_only', reason: 'the keyring is locked' })).toBe(
+      'this session only: the keyring is locked',
+    );
+  });
+});
+
+describe('profile draft', () => {
+  test('round-trips a profile', () => {
+    const p = profile({ params: { ...profile().params, extra: [['a', '1']], max_age: 60, prompt: 'login' } });
+    expect(profileFromDraft(draftFromProfile(p))).toEqual(p);
+  });
+
+  test('empty optional fields are not sent', () => {
+    const d = { ...emptyDraft(), name: ' x ', authority: 'contoso/B2C_1_susi', clientId: 'id', loginHint: '  ' };
+    const p = profileFromDraft(d);
+    expect(p.name).toBe('x');
+    expect(p.params.login_hint).toBeNull();
+    expect(p.browser_command).toBeNull();
+    expect(p.redirect).toEqual({ host: 'localhost', port: 0, path: '/' });
+  });
+
+  test('refuses what the engine would refuse', () => {
+    const d = { ...emptyDraft(), name: 'n', authority: 'a', clientId: 'c', port: 70000 };
+    expect(validateDraft(d, [])).toEqual({ port: 'A port from 0 to 65535 (0 = any free port).' });
+    const reserved = { ...d, port: 0, extra: [{ id: 1, key: 'redirect_uri', value: 'https://jwt.ms' }] };
+    expect(validateDraft(reserved, []).extra).toContain('redirect_uri');
+  });
+
+  test('copies get a free name', () => {
+    expect(copyName('A', ['A'])).toBe('A (copy)');
+    expect(copyName('A', ['A', 'A (copy)'])).toBe('A (copy 2)');
+  });
+});
