@@ -1,11 +1,12 @@
 //! Claims explained: each header parameter and payload claim paired with its catalogue entry,
-//! NumericDate claims turned into UTC times with "expires in" / "issued ago" wording and flags
-//! for expired, not yet valid and issued in the future. Shared by the CLI and the desktop.
+//! NumericDate claims turned into UTC and local times with "expires in" / "issued ago" wording
+//! and flags for expired, not yet valid and issued in the future. Shared by the CLI and the
+//! desktop.
 
 use crate::catalogue::{self, ClaimDescription};
 use crate::jwt::Decoded;
 use crate::validate::relative;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -23,6 +24,8 @@ pub struct ClaimRow {
     pub catalogue: Option<ClaimDescription>,
     /// For NumericDate claims: the time, RFC 3339 UTC.
     pub time: Option<String>,
+    /// For NumericDate claims: the same time on this machine's clock, RFC 3339 with its offset.
+    pub local_time: Option<String>,
     /// For NumericDate claims: "in 4 min" / "2 h ago".
     pub relative: Option<String>,
     /// Something worth a second look (expired, not yet valid, issued in the future).
@@ -62,6 +65,7 @@ fn row(name: &str, value: &Value, entry: Option<ClaimDescription>, now: DateTime
             .map_or_else(|| NOT_IN_CATALOGUE.to_owned(), |e| e.description.clone()),
         catalogue: entry,
         time: None,
+        local_time: None,
         relative: None,
         flag: None,
     };
@@ -73,6 +77,10 @@ fn row(name: &str, value: &Value, entry: Option<ClaimDescription>, now: DateTime
             if let Some(t) = DateTime::from_timestamp(secs, 0) {
                 let delta = secs - now.timestamp();
                 out.time = Some(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                out.local_time = Some(
+                    t.with_timezone(&Local)
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                );
                 out.relative = Some(relative(delta));
                 out.flag = match name {
                     "exp" if delta <= 0 => Some("expired".into()),
@@ -101,6 +109,12 @@ mod tests {
         assert_eq!(rows[0].relative.as_deref(), Some("in 4 min"));
         assert_eq!(rows[0].time.as_deref(), Some("2026-09-21T14:17:20Z"));
         assert_eq!(rows[0].flag, None);
+        let local = DateTime::parse_from_rfc3339(rows[0].local_time.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            local.timestamp(),
+            1_790_000_240,
+            "the same instant on the local clock"
+        );
         assert_eq!(rows[1].relative.as_deref(), Some("2 h ago"));
         assert_eq!(rows[2].flag.as_deref(), Some("not yet valid"));
         assert!(

@@ -179,6 +179,10 @@ catalogue: ClaimDescription | null,
  */
 time: string | null, 
 /**
+ * For NumericDate claims: the same time on this machine's clock, RFC 3339 with its offset.
+ */
+local_time: string | null, 
+/**
  * For NumericDate claims: "in 4 min" / "2 h ago".
  */
 relative: string | null, 
