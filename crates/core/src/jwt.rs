@@ -50,7 +50,8 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    fn new(part: Part, message: impl Into<String>) -> Self {
+    /// An error about `part`.
+    pub fn new(part: Part, message: impl Into<String>) -> Self {
         Self {
             part,
             message: message.into(),
@@ -100,9 +101,8 @@ impl Decoded {
     }
 }
 
-/// Cleans what a person pasted: trims, drops a `Bearer ` prefix, removes line breaks and other
-/// whitespace that e-mails insert.
-pub fn clean_input(input: &str) -> Result<String, DecodeError> {
+/// Refuses input over [`MAX_INPUT`] before anything looks at it.
+pub fn check_size(input: &str) -> Result<(), DecodeError> {
     if input.len() > MAX_INPUT {
         return Err(DecodeError::new(
             Part::Input,
@@ -113,6 +113,13 @@ pub fn clean_input(input: &str) -> Result<String, DecodeError> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// Cleans what a person pasted: trims, drops a `Bearer ` prefix, removes line breaks and other
+/// whitespace that e-mails insert.
+pub fn clean_input(input: &str) -> Result<String, DecodeError> {
+    check_size(input)?;
     let trimmed = input.trim();
     let without_bearer = match trimmed.get(..7) {
         Some(p) if p.eq_ignore_ascii_case("bearer ") => &trimmed[7..],

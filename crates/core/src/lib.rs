@@ -11,6 +11,7 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod http;
+pub mod inspect;
 pub mod jwt;
 pub mod listener;
 pub mod metadata;

@@ -633,6 +633,23 @@ async fn select_key(
     if !keys.can_refetch() {
         // A single pasted key without a kid is what the user chose: use it.
         let candidates: Vec<&Value> = signing_keys(&jwks, alg).collect();
+        if candidates.is_empty() {
+            let kinds: Vec<&str> = jwks
+                .keys
+                .iter()
+                .filter_map(|k| k.get("kty").and_then(Value::as_str))
+                .collect();
+            return Err(format!(
+                "{} has no {} signing key, and the token's {alg} needs one (it has: {})",
+                keys.describe(),
+                key_type_for(alg),
+                if kinds.is_empty() {
+                    "no usable keys".to_owned()
+                } else {
+                    kinds.join(", ")
+                }
+            ));
+        }
         if let [one] = candidates.as_slice() {
             if one.get("kid").is_none() {
                 return Ok((

@@ -1,0 +1,269 @@
+//! JWE compact decryption (RFC 7516) with a private key the user gives, locally and offline:
+//! key management `RSA-OAEP`, `RSA-OAEP-256`, `RSA1_5` and `dir`; content encryption `A128GCM`,
+//! `A192GCM`, `A256GCM`, `A128CBC-HS256`, `A192CBC-HS384`, `A256CBC-HS512`; `zip: DEF`.
+//! Pure Rust (RustCrypto). Every failure says which step failed and why, in words.
+
+use super::keys::{DecryptionKeys, PrivateKey};
+use crate::jwt::{self, Part, MAX_INPUT};
+use aes_gcm::aead::consts::U12;
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::AesGcm;
+use cbc::cipher::block_padding::Pkcs7;
+use cbc::cipher::{BlockDecryptMut, KeyIvInit};
+use hmac::{Hmac, Mac};
+use rsa::{Oaep, Pkcs1v15Encrypt};
+use serde_json::{Map, Value};
+
+/// What decryption gave.
+#[derive(Debug)]
+pub struct Decrypted {
+    /// The plaintext (a JWS for signed-then-encrypted tokens, or a JSON claims object).
+    pub plaintext: Vec<u8>,
+    /// Which key decrypted it, for display.
+    pub key: String,
+}
+
+const KEY_ALGS: &str = "RSA-OAEP, RSA-OAEP-256, RSA1_5, dir";
+const ENCS: &str = "A128GCM, A192GCM, A256GCM, A128CBC-HS256, A192CBC-HS384, A256CBC-HS512";
+
+/// Decrypts a compact JWE (`token` already cleaned, 5 parts) whose protected header is `header`.
+pub fn decrypt(
+    token: &str,
+    header: &Map<String, Value>,
+    keys: &DecryptionKeys,
+) -> Result<Decrypted, String> {
+    let parts: Vec<&str> = token.split('.').collect();
+    let [protected, encrypted_key, iv, ciphertext, tag] = parts.as_slice() else {
+        return Err(format!("{} parts; a JWE has 5", parts.len()));
+    };
+    let text = |name: &str| header.get(name).and_then(Value::as_str);
+    let alg = text("alg").ok_or("the header has no `alg` (key management algorithm)")?;
+    let enc = text("enc").ok_or("the header has no `enc` (content encryption)")?;
+    let content = Content::of(enc)
+        .ok_or_else(|| format!("content encryption `{enc}` is not supported ({ENCS})"))?;
+    if !matches!(alg, "RSA-OAEP" | "RSA-OAEP-256" | "RSA1_5" | "dir") {
+        return Err(format!(
+            "key management `{alg}` is not supported ({KEY_ALGS}); the token cannot be \
+             decrypted here"
+        ));
+    }
+    let b64 = |s: &str, what: &str| {
+        jwt::b64(s, Part::Input).map_err(|e| format!("the {what} is not base64url: {}", e.message))
+    };
+    let encrypted_key = b64(encrypted_key, "encrypted key (part 2)")?;
+    let iv = b64(iv, "initialization vector (part 3)")?;
+    let ciphertext = b64(ciphertext, "ciphertext (part 4)")?;
+    let tag = b64(tag, "authentication tag (part 5)")?;
+
+    let kid = text("kid");
+    let candidates: Vec<&PrivateKey> = match kid {
+        Some(kid) if keys.keys.iter().any(|k| k.kid() == Some(kid)) => {
+            keys.keys.iter().filter(|k| k.kid() == Some(kid)).collect()
+        }
+        _ => keys.keys.iter().collect(),
+    };
+    let mut failures = Vec::new();
+    for key in candidates {
+        let attempt = unwrap_key(alg, &encrypted_key, key)
+            .and_then(|cek| content.decrypt(&cek, protected.as_bytes(), &iv, &ciphertext, &tag));
+        match attempt {
+            Ok(plaintext) => {
+                let plaintext = match text("zip") {
+                    None => plaintext,
+                    Some("DEF") => inflate(&plaintext)?,
+                    Some(other) => return Err(format!("compression `zip: {other}` is unknown")),
+                };
+                return Ok(Decrypted {
+                    plaintext,
+                    key: format!("{} from {}", key.label(), keys.description),
+                });
+            }
+            Err(e) => failures.push(format!("{}: {e}", key.label())),
+        }
+    }
+    let wanted = kid
+        .map(|k| format!(" (the header names kid {k})"))
+        .unwrap_or_default();
+    Err(match failures.as_slice() {
+        [] => format!("no key in {} fits{wanted}", keys.description),
+        [one] => format!("{one}{wanted}"),
+        many => format!(
+            "none of the {} keys in {} decrypts it{wanted}: {}",
+            many.len(),
+            keys.description,
+            many.join("; ")
+        ),
+    })
+}
+
+/// The content encryption key, from the encrypted key and the recipient's private key.
+fn unwrap_key(alg: &str, encrypted_key: &[u8], key: &PrivateKey) -> Result<Vec<u8>, String> {
+    match (alg, key) {
+        ("dir", PrivateKey::Oct { k, .. }) => {
+            if !encrypted_key.is_empty() {
+                return Err("`dir` but the encrypted key (part 2) is not empty".into());
+            }
+            Ok(k.clone())
+        }
+        ("dir", PrivateKey::Rsa { .. }) => {
+            Err("`dir` uses a shared symmetric key (an `oct` JWK), not an RSA key".into())
+        }
+        (_, PrivateKey::Oct { .. }) => Err(format!("{alg} needs an RSA private key")),
+        (_, PrivateKey::Rsa { key, .. }) => {
+            let mut rng = rand::rngs::OsRng;
+            let result = match alg {
+                "RSA-OAEP" => {
+                    key.decrypt_blinded(&mut rng, Oaep::new::<sha1::Sha1>(), encrypted_key)
+                }
+                "RSA-OAEP-256" => {
+                    key.decrypt_blinded(&mut rng, Oaep::new::<sha2::Sha256>(), encrypted_key)
+                }
+                _ => key.decrypt_blinded(&mut rng, Pkcs1v15Encrypt, encrypted_key),
+            };
+            result.map_err(|_| {
+                format!(
+                    "{alg} could not unwrap the content key: this is not the recipient's key \
+                     (or the encrypted key was changed)"
+                )
+            })
+        }
+    }
+}
+
+/// Content encryption algorithms.
+#[derive(Debug, Clone, Copy)]
+enum Content {
+    Gcm(usize),
+    CbcHs(usize),
+}
+
+impl Content {
+    fn of(enc: &str) -> Option<Content> {
+        Some(match enc {
+            "A128GCM" => Content::Gcm(16),
+            "A192GCM" => Content::Gcm(24),
+            "A256GCM" => Content::Gcm(32),
+            "A128CBC-HS256" => Content::CbcHs(32),
+            "A192CBC-HS384" => Content::CbcHs(48),
+            "A256CBC-HS512" => Content::CbcHs(64),
+            _ => return None,
+        })
+    }
+
+    fn decrypt(
+        self,
+        cek: &[u8],
+        aad: &[u8],
+        iv: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Vec<u8>, String> {
+        let (want_key, want_iv, want_tag) = match self {
+            Content::Gcm(n) => (n, 12, 16),
+            Content::CbcHs(n) => (n, 16, n / 2),
+        };
+        if cek.len() != want_key {
+            return Err(format!(
+                "the content key is {} bytes, the encryption needs {want_key}: not the \
+                 recipient's key",
+                cek.len()
+            ));
+        }
+        if iv.len() != want_iv {
+            return Err(format!(
+                "the initialization vector is {} bytes, {want_iv} expected",
+                iv.len()
+            ));
+        }
+        if tag.len() != want_tag {
+            return Err(format!(
+                "the authentication tag is {} bytes, {want_tag} expected",
+                tag.len()
+            ));
+        }
+        let tampered = || {
+            "the authentication tag does not match: the token was changed after encryption, \
+             or the key is not the recipient's"
+                .to_owned()
+        };
+        match self {
+            Content::Gcm(n) => {
+                let mut sealed = ciphertext.to_vec();
+                sealed.extend_from_slice(tag);
+                let payload = Payload { msg: &sealed, aad };
+                let iv: [u8; 12] = iv
+                    .try_into()
+                    .map_err(|_| "the initialization vector is not 12 bytes")?;
+                let nonce = &aes_gcm::Nonce::<U12>::from(iv);
+                let opened = match n {
+                    16 => AesGcm::<aes::Aes128, U12>::new_from_slice(cek)
+                        .map_err(|e| e.to_string())?
+                        .decrypt(nonce, payload),
+                    24 => AesGcm::<aes::Aes192, U12>::new_from_slice(cek)
+                        .map_err(|e| e.to_string())?
+                        .decrypt(nonce, payload),
+                    _ => AesGcm::<aes::Aes256, U12>::new_from_slice(cek)
+                        .map_err(|e| e.to_string())?
+                        .decrypt(nonce, payload),
+                };
+                opened.map_err(|_| tampered())
+            }
+            Content::CbcHs(n) => {
+                let (mac_key, enc_key) = cek.split_at(n / 2);
+                let al = ((aad.len() as u64) * 8).to_be_bytes();
+                let authentic = match n {
+                    32 => {
+                        check_mac::<Hmac<sha2::Sha256>>(mac_key, &[aad, iv, ciphertext, &al], tag)
+                    }
+                    48 => {
+                        check_mac::<Hmac<sha2::Sha384>>(mac_key, &[aad, iv, ciphertext, &al], tag)
+                    }
+                    _ => check_mac::<Hmac<sha2::Sha512>>(mac_key, &[aad, iv, ciphertext, &al], tag),
+                };
+                if !authentic {
+                    return Err(tampered());
+                }
+                let padding = |_| "the padding is wrong after decryption".to_owned();
+                match n {
+                    32 => cbc::Decryptor::<aes::Aes128>::new_from_slices(enc_key, iv)
+                        .map_err(|e| e.to_string())?
+                        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+                        .map_err(padding),
+                    48 => cbc::Decryptor::<aes::Aes192>::new_from_slices(enc_key, iv)
+                        .map_err(|e| e.to_string())?
+                        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+                        .map_err(padding),
+                    _ => cbc::Decryptor::<aes::Aes256>::new_from_slices(enc_key, iv)
+                        .map_err(|e| e.to_string())?
+                        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+                        .map_err(padding),
+                }
+            }
+        }
+    }
+}
+
+/// HMAC over the parts, compared in constant time with `tag` (the left half of the MAC).
+fn check_mac<M: Mac + KeyInit>(key: &[u8], parts: &[&[u8]], tag: &[u8]) -> bool {
+    let Ok(mut mac) = <M as KeyInit>::new_from_slice(key) else {
+        return false;
+    };
+    for part in parts {
+        mac.update(part);
+    }
+    mac.verify_truncated_left(tag).is_ok()
+}
+
+/// `zip: DEF`: raw DEFLATE, bounded so a small token cannot inflate into a huge one.
+fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(data, MAX_INPUT).map_err(|e| {
+        if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
+            format!(
+                "the compressed payload inflates past {} KiB",
+                MAX_INPUT / 1024
+            )
+        } else {
+            "the compressed payload (zip DEF) does not inflate".to_owned()
+        }
+    })
+}
