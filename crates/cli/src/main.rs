@@ -7,11 +7,18 @@ mod output;
 use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Value};
 use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use tokenscope_core::authority::{Authority, PortalRun};
 use tokenscope_core::engine::{Engine, Outcome, Progress, SignInOptions};
+use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
+use tokenscope_core::inspect::keys::{public_keys, MAX_KEY_TEXT};
+use tokenscope_core::inspect::verify::verify_all;
+use tokenscope_core::inspect::{
+    self, export, DecryptionKeys, InspectOptions, Inspection, KeySource, TokenInspection,
+};
 use tokenscope_core::listener::{RedirectConfig, ResponseMode};
 use tokenscope_core::profile::Profile;
 use tokenscope_core::{explain, jwt, Error};
@@ -50,10 +57,25 @@ enum Command {
         #[arg(long)]
         profile: String,
     },
-    /// Decode a token (argument, or stdin with `-` or no argument).
-    Decode {
-        /// The token, `Bearer <token>`, or `-` for stdin.
-        token: Option<String>,
+    /// Decode and explain tokens: a token, `Bearer <token>`, a redirect URL, or a JSON token
+    /// response (every token in it). Exit 1 on malformed input, 3 when --verify fails.
+    Decode(DecodeArgs),
+    /// Compare two tokens: claims (and header parameters) added, removed and changed.
+    #[command(
+        after_help = "A and B are each a token (or any form `decode` accepts: Bearer, redirect \
+                      URL, token response), `@FILE` to read it from a file, or `-` for stdin \
+                      (one of the two). From a URL or token response the first token that \
+                      decodes is compared (the id_token). Exit 0 whether or not they differ; \
+                      `--json` says `identical`."
+    )]
+    Diff {
+        /// The first token (text, @FILE or -).
+        a: String,
+        /// The second token (text, @FILE or -).
+        b: String,
+        /// Private key (JWK, JWKS or PEM) to decrypt encrypted tokens before comparing.
+        #[arg(long, value_name = "FILE")]
+        decrypt_key: Option<PathBuf>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -87,6 +109,52 @@ enum ProfilesAction {
         #[arg(long)]
         browser: Option<String>,
     },
+}
+
+#[derive(Args)]
+#[command(
+    after_help = "Input: the argument, `@FILE`, or stdin (`-` or no argument). Accepted: a \
+    bare token; `Bearer <token>` or a whole `Authorization:` line; a redirect URL \
+    (https://jwt.ms/#id_token=…, …#access_token=…&id_token=…, …?code=… which is explained, \
+    …#error=… with B2C's code, correlation ID and timestamp); a JSON token response \
+    ({\"id_token\":…,\"access_token\":…,\"refresh_token\":…}). Line breaks and spaces from \
+    e-mails are ignored; at most 64 KiB.\n\n\
+    Exit status: 0 decoded (and verified, with --verify); 1 malformed input or unusable key \
+    file; 3 a verification failed (signature, issuer, or time checks).\n\n\
+    --json prints one object: `form`; the primary token's `kind`, `header`, `payload`, \
+    `signature_length`, `claims` (each with `name`, `value`, `description`, and for NumericDate \
+    claims `time` in RFC 3339 UTC, `local_time` and `relative`); and `tokens`, every token found \
+    with `warnings`, `jwe`, `inner`, `nested` and `verification`."
+)]
+struct DecodeArgs {
+    /// The token, `Bearer <token>`, a redirect URL, a JSON token response, `@FILE`, or `-` for
+    /// stdin.
+    token: Option<String>,
+    /// Print one JSON object (see below).
+    #[arg(long)]
+    json: bool,
+    /// Print Markdown (for tickets and wikis).
+    #[arg(long, conflicts_with = "json")]
+    markdown: bool,
+    /// Check signatures and times: with --key, or with keys discovered from the token's issuer
+    /// (network; for B2C the policy's metadata named by `tfp`/`acr`).
+    #[arg(long)]
+    verify: bool,
+    /// Public key to verify with: a JWK, a JWKS, a PEM public key or certificate, or an `oct`
+    /// JWK holding an HMAC secret. Implies --verify.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Private key to decrypt encrypted tokens (JWE) with, locally: an RSA JWK/JWKS or PEM
+    /// (PKCS#8 or PKCS#1), or an `oct` JWK for `dir`.
+    #[arg(long, value_name = "FILE")]
+    decrypt_key: Option<PathBuf>,
+    /// Mask personal claims (names, e-mails, phone, address, national numbers...) for sharing;
+    /// also prints a re-encoded unsigned copy, marked as not verifiable.
+    #[arg(long)]
+    redact: bool,
+    /// Clock skew allowed by --verify's time checks, in seconds.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    skew: u64,
 }
 
 #[derive(Args)]
@@ -160,7 +228,13 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Decode { token, json } => decode(token, json),
+        Command::Decode(args) => decode(args).await,
+        Command::Diff {
+            a,
+            b,
+            decrypt_key,
+            json,
+        } => diff(&a, &b, decrypt_key.as_deref(), json),
         Command::Signin(args) => with_engine(|engine| signin(engine, *args)).await,
         Command::Refresh { profile, json } => {
             with_engine(|engine| refresh(engine, profile, json)).await
@@ -422,55 +496,161 @@ async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn decode(token: Option<String>, json: bool) -> ExitCode {
-    let input = match token.as_deref() {
+/// Reads a token argument: text, `@FILE`, or `-` (stdin; also when absent and stdin is piped).
+fn read_input(arg: Option<&str>) -> Result<String, String> {
+    let limit = (jwt::MAX_INPUT + 1) as u64;
+    match arg {
         Some("-") | None => {
-            if token.is_none() && std::io::stdin().is_terminal() {
-                return fail("give a token as an argument, or pipe one on stdin");
+            if arg.is_none() && std::io::stdin().is_terminal() {
+                return Err("give a token as an argument, or pipe one on stdin".into());
             }
             let mut buf = String::new();
             // Read at most one byte past the limit so a huge input is refused, not buffered.
-            let limit = (jwt::MAX_INPUT + 1) as u64;
-            if let Err(e) = std::io::stdin().take(limit).read_to_string(&mut buf) {
-                return fail(&format!("cannot read stdin: {e}"));
-            }
-            buf
+            std::io::stdin()
+                .take(limit)
+                .read_to_string(&mut buf)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            Ok(buf)
         }
-        Some(t) => t.to_owned(),
+        Some(text) => match text.strip_prefix('@') {
+            Some(path) => read_file(Path::new(path), limit),
+            None => Ok(text.to_owned()),
+        },
+    }
+}
+
+/// A file's text, at most `limit` bytes read (the decoders refuse what is longer).
+fn read_file(path: &Path, limit: u64) -> Result<String, String> {
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut buf = String::new();
+    file.take(limit)
+        .read_to_string(&mut buf)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(buf)
+}
+
+fn decryption_keys(path: Option<&Path>) -> Result<Option<DecryptionKeys>, String> {
+    let Some(path) = path else {
+        return Ok(None);
     };
-    let decoded = match jwt::decode(&input) {
-        Ok(d) => d,
-        Err(e) => return fail(&e.to_string()),
-    };
+    let text = read_file(path, MAX_KEY_TEXT as u64 + 1)?;
+    DecryptionKeys::parse(&text, format!("--decrypt-key {}", path.display()))
+        .map(Some)
+        .map_err(|e| format!("--decrypt-key {}: {e}", path.display()))
+}
+
+async fn decode(args: DecodeArgs) -> ExitCode {
+    match decode_inner(args).await {
+        Ok(code) => code,
+        Err(message) => fail(&message.replace(['\r', '\n'], " ")),
+    }
+}
+
+async fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
+    let input = read_input(args.token.as_deref())?;
     let now = chrono::Utc::now();
-    if json {
-        let claims: Vec<Value> = explain::decoded(&decoded, now)
-            .into_iter()
-            .map(|row| {
-                let mut v =
-                    json!({"name": row.name, "value": row.value, "description": row.description});
-                if let Some(t) = row.time {
-                    v["time"] = json!(t);
-                    v["relative"] = json!(row.relative);
-                }
-                if let Some(f) = row.flag {
-                    v["flag"] = json!(f);
-                }
-                v
+    let options = InspectOptions {
+        now,
+        decryption_keys: decryption_keys(args.decrypt_key.as_deref())?,
+    };
+    let source = match &args.key {
+        Some(path) => {
+            let text = read_file(path, MAX_KEY_TEXT as u64 + 1)?;
+            let keys = public_keys(&text).map_err(|e| format!("--key {}: {e}", path.display()))?;
+            Some(KeySource::Given(keys, format!("--key {}", path.display())))
+        }
+        None if args.verify => Some(KeySource::Discover),
+        None => None,
+    };
+    let mut inspection = inspect::inspect(&input, &options).map_err(|e| e.to_string())?;
+    if let Some(source) = &source {
+        let http: Arc<dyn HttpClient> =
+            Arc::new(ReqwestClient::new(HttpLimits::default()).map_err(|e| e.to_string())?);
+        let skew = Duration::from_secs(args.skew);
+        verify_all(&mut inspection, source, http, now, skew).await;
+    }
+    if args.json {
+        println!("{}", export::json(&inspection, args.redact));
+    } else if args.markdown {
+        print!("{}", export::markdown(&inspection, args.redact));
+    } else {
+        output::inspection(&output::Style::stdout(), &inspection, args.redact);
+    }
+    decode_status(&inspection, source.is_some())
+}
+
+/// 1 when a token among several did not decode, 3 when a verification failed.
+fn decode_status(inspection: &Inspection, verified: bool) -> Result<ExitCode, String> {
+    if let Some((label, e)) = inspection.first_error() {
+        return Err(format!("{label}: {e}"));
+    }
+    if verified {
+        let failed: Vec<String> = inspection
+            .tokens
+            .iter()
+            .filter_map(|t| {
+                let v = t.verification.as_ref()?;
+                (!v.passed).then(|| {
+                    let names: Vec<&str> = v
+                        .checks
+                        .iter()
+                        .filter(|c| !c.ok)
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    format!("{} ({})", t.label, names.join(", "))
+                })
             })
             .collect();
-        println!(
-            "{}",
-            json!({
-                "kind": decoded.kind,
-                "header": decoded.header,
-                "payload": decoded.payload,
-                "signature_length": decoded.signature_len,
-                "claims": claims,
-            })
-        );
-    } else {
-        output::decoded(&output::Style::stdout(), &decoded, now);
+        if !failed.is_empty() {
+            eprintln!(
+                "{} verification failed: {}",
+                output::Style::stderr().red("error:"),
+                failed.join("; ")
+            );
+            return Ok(ExitCode::from(EXIT_CHECKS_FAILED));
+        }
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The token a diff compares: the first that decodes.
+fn pick<'a>(name: &str, i: &'a Inspection) -> Result<&'a TokenInspection, String> {
+    i.tokens
+        .iter()
+        .find(|t| t.error.is_none())
+        .ok_or_else(|| match i.first_error() {
+            Some((label, e)) => format!("{name}: {label}: {e}"),
+            None => format!("{name}: no token in it"),
+        })
+}
+
+fn diff(a: &str, b: &str, decrypt_key: Option<&Path>, json: bool) -> ExitCode {
+    if a == "-" && b == "-" {
+        return fail("only one of A and B can be read from stdin");
+    }
+    let run = || -> Result<(), String> {
+        let options = InspectOptions {
+            now: chrono::Utc::now(),
+            decryption_keys: decryption_keys(decrypt_key)?,
+        };
+        let load = |name: &str, arg: &str| -> Result<Inspection, String> {
+            let text = read_input(Some(arg)).map_err(|e| format!("{name}: {e}"))?;
+            inspect::inspect(&text, &options).map_err(|e| format!("{name}: {e}"))
+        };
+        let (ia, ib) = (load("A", a)?, load("B", b)?);
+        let d = inspect::diff::diff(pick("A", &ia)?, pick("B", &ib)?);
+        if json {
+            let mut v = serde_json::to_value(&d).map_err(|e| e.to_string())?;
+            v["identical"] = json!(d.is_empty());
+            println!("{v}");
+        } else {
+            output::diff(&output::Style::stdout(), &d);
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message.replace(['\r', '\n'], " ")),
+    }
 }

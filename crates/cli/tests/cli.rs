@@ -371,3 +371,379 @@ fn profiles_add_saves_a_profile_and_refuses_bad_authorities() {
     );
     let _ = std::fs::remove_dir_all(config);
 }
+
+// ---- The inspector: decode --verify/--key/--decrypt-key/--redact/--markdown, and diff ----
+
+use tokenscope_core::testkit::{fixture_path, sign};
+
+fn fixture(name: &str) -> String {
+    fixture_path(name).display().to_string()
+}
+
+fn far_future_claims() -> Value {
+    serde_json::json!({"iss": "https://contoso.b2clogin.com/9f1c/v2.0/", "sub": "u1",
+                       "aud": "app", "exp": 4102444800u64, "iat": 1700000000,
+                       "tfp": "B2C_1_susi", "name": "Ada Lovelace",
+                       "emails": ["ada@example.com"], "phone_number": "+1 555 0100"})
+}
+
+/// A one-line error on stderr, nothing that looks like a panic.
+fn one_error_line(out: &Output) -> String {
+    let err = text(&out.stderr);
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn decode_verify_with_a_key_file_passes_and_a_changed_token_exits_3() {
+    let token = sign("RS256", &far_future_claims());
+    for key in [fixture("verify/rsa1.pub.pem"), fixture("keys/jwks.json")] {
+        let out = run(&["decode", "--verify", "--key", &key, &token], None, None);
+        assert!(out.status.success(), "{key}: {}", text(&out.stderr));
+        let s = text(&out.stdout);
+        assert!(s.contains("Verification passed"), "{s}");
+        assert!(s.contains("valid RS256 signature"), "{s}");
+        assert!(
+            s.contains(&format!("--key {key}")),
+            "the key used is named: {s}"
+        );
+    }
+    // --key alone implies --verify; JSON carries the outcome.
+    let out = run(
+        &[
+            "decode",
+            "--json",
+            "--key",
+            &fixture("keys/jwks.json"),
+            &token,
+        ],
+        None,
+        None,
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verification"]["passed"], true);
+    assert_eq!(v["verification"]["key"]["kid"], "rsa1");
+    assert_eq!(v["verification"]["skew_seconds"], 300);
+    // A changed payload: exit 3, one error line, the reason in the output.
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    let mut c = far_future_claims();
+    c["sub"] = serde_json::json!("attacker");
+    parts[1] = b64_encode(c.to_string().as_bytes());
+    let out = run(
+        &[
+            "decode",
+            "--key",
+            &fixture("keys/jwks.json"),
+            &parts.join("."),
+        ],
+        None,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(one_error_line(&out).contains("verification failed: token (signature)"));
+    assert!(text(&out.stdout).contains("does not match key rsa1"));
+    // HMAC with a public key is explained.
+    let hs = tokenscope_core::testkit::sign_raw(
+        &serde_json::json!({"alg": "HS256"}),
+        &far_future_claims(),
+        "rsa1",
+    );
+    let out = run(
+        &["decode", "--key", &fixture("verify/rsa1.pub.pem"), &hs],
+        None,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stdout).contains("algorithm-confusion"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn decode_refuses_unusable_key_files_with_one_line() {
+    let token = sign("RS256", &far_future_claims());
+    let dir = temp_config();
+    std::fs::create_dir_all(&dir).unwrap();
+    let junk = dir.join("junk.txt");
+    std::fs::write(&junk, "not a key").unwrap();
+    for (flag, path, needle) in [
+        ("--key", junk.display().to_string(), "not a key"),
+        ("--key", "/nonexistent/key.pem".to_owned(), "cannot read"),
+        (
+            "--decrypt-key",
+            fixture("verify/rsa1.pub.pem"),
+            "private key is needed",
+        ),
+    ] {
+        let out = run(&["decode", flag, &path, &token], None, None);
+        assert_eq!(out.status.code(), Some(1), "{flag} {path}");
+        let err = one_error_line(&out);
+        assert!(err.contains(needle), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A tiny OpenID provider on 127.0.0.1 serving metadata and the fixture JWKS; returns its issuer.
+fn key_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let issuer = format!("{base}/");
+    let metadata = serde_json::json!({"issuer": issuer, "jwks_uri": format!("{base}/keys")});
+    let jwks = std::fs::read_to_string(fixture_path("keys/jwks.json")).unwrap();
+    std::thread::spawn(move || {
+        use std::io::{BufRead, BufReader};
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = first.split_whitespace().nth(1).unwrap_or("");
+            let (status, body) = match path {
+                "/.well-known/openid-configuration" => ("200 OK", metadata.to_string()),
+                "/keys" => ("200 OK", jwks.clone()),
+                _ => ("404 Not Found", "{}".to_owned()),
+            };
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    issuer
+}
+
+#[test]
+fn decode_verify_discovers_the_issuers_keys() {
+    let issuer = key_server();
+    let mut claims = far_future_claims();
+    claims["iss"] = serde_json::json!(issuer);
+    claims.as_object_mut().unwrap().remove("tfp");
+    let token = sign("ES256", &claims);
+    let out = run(&["decode", "--verify", "--json", &token], None, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ver = &v["verification"];
+    assert_eq!(ver["passed"], true, "{ver}");
+    assert_eq!(
+        ver["metadata_url"],
+        format!("{issuer}.well-known/openid-configuration")
+    );
+    assert_eq!(ver["keys_from"], format!("{issuer}keys"));
+    assert_eq!(ver["key"]["kid"], "ec256");
+    // A kid the issuer does not publish: explained, exit 3.
+    let unknown = tokenscope_core::testkit::sign_raw(
+        &serde_json::json!({"alg": "RS256", "kid": "retired-key"}),
+        &claims,
+        "rsa1",
+    );
+    let out = run(&["decode", "--verify", &unknown], None, None);
+    assert_eq!(out.status.code(), Some(3));
+    let s = text(&out.stdout);
+    assert!(s.contains("kid retired-key is unknown"), "{s}");
+}
+
+#[test]
+fn decode_redact_masks_personal_claims() {
+    let token = sign("RS256", &far_future_claims());
+    let out = run(&["decode", "--redact", &token], None, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for personal in ["Ada Lovelace", "ada@example.com", "555 0100"] {
+        assert!(!s.contains(personal), "{personal} leaked: {s}");
+    }
+    assert!(s.contains("[redacted]") && s.contains("B2C_1_susi"), "{s}");
+    assert!(s.contains("NOT verifiable"), "{s}");
+    let out = run(&["decode", "--redact", "--json", &token], None, None);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["redacted"], true);
+    assert_eq!(v["payload"]["name"], "[redacted]");
+    assert_eq!(v["payload"]["sub"], "u1");
+    let copy = v["tokens"][0]["redacted"]["unsigned_token"]
+        .as_str()
+        .unwrap();
+    let decoded = tokenscope_core::jwt::decode(copy).unwrap();
+    assert_eq!(decoded.kind, tokenscope_core::jwt::TokenKind::Unsigned);
+    assert!(!text(&out.stdout).contains("ada@example.com"));
+}
+
+#[test]
+fn decode_markdown_for_tickets() {
+    let token = sign("RS256", &far_future_claims());
+    let out = run(&["decode", "--markdown", "--redact", &token], None, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.starts_with("# Token inspection"), "{md}");
+    assert!(md.contains("| Claim | Value | Meaning |"), "{md}");
+    assert!(
+        md.contains("| `exp` | `4102444800`<br>`2100-01-01T00:00:00Z`"),
+        "{md}"
+    );
+    assert!(!md.contains("Ada Lovelace"), "{md}");
+    let out = run(&["decode", "--markdown", "--json", &token], None, None);
+    assert!(!out.status.success(), "--markdown and --json conflict");
+}
+
+#[test]
+fn decode_takes_urls_token_responses_and_files() {
+    let id = sign("RS256", &far_future_claims());
+    let out = run(
+        &[
+            "decode",
+            "--json",
+            &format!("https://jwt.ms/#id_token={id}&state=s1"),
+        ],
+        None,
+        None,
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["form"], "redirect_url");
+    assert_eq!(v["label"], "id_token");
+    assert_eq!(v["parameters"][0]["value"], "s1");
+    // A code is explained, not decoded.
+    let out = run(
+        &["decode", "http://localhost:5000/?code=0.AXYZ&state=s"],
+        None,
+        None,
+    );
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("an authorization code is not a token"));
+    // An error redirect shows B2C's details.
+    let out = run(
+        &[
+            "decode",
+            "https://jwt.ms/#error=access_denied&error_description=AADB2C90118%3a+Forgot.%0d%0aCorrelation+ID%3a+abc-123%0d%0aTimestamp%3a+2026-11-25+10%3a01%3a02Z",
+        ],
+        None,
+        None,
+    );
+    let s = text(&out.stdout);
+    assert!(s.contains("AADB2C90118") && s.contains("abc-123"), "{s}");
+    // A token response from a file: each token, the refresh token opaque.
+    let dir = temp_config();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("response.json");
+    let body = serde_json::json!({"id_token": id, "access_token": sign("ES256", &far_future_claims()),
+                                  "refresh_token": "opaque-refresh-token", "token_type": "Bearer"});
+    std::fs::write(&file, body.to_string()).unwrap();
+    let out = run(
+        &["decode", "--json", &format!("@{}", file.display())],
+        None,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = v["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["jws", "jws", "opaque"]);
+    // A bad token among several: everything shown, then exit 1 naming it.
+    let body = serde_json::json!({"id_token": "x.y.z", "access_token": id});
+    let out = run(&["decode", &body.to_string()], None, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_error_line(&out).contains("id_token: header"));
+    assert!(text(&out.stdout).contains("access_token"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn decode_decrypts_signed_then_encrypted_tokens() {
+    let tokens: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_path("jwe/tokens.json")).unwrap())
+            .unwrap();
+    let nested = tokens["nested"].as_str().unwrap();
+    let out = run(&["decode", nested], None, None);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("encrypted JWT (JWE)") && s.contains("alg RSA-OAEP"),
+        "{s}"
+    );
+    assert!(s.contains("the payload needs the recipient's key"), "{s}");
+    let out = run(
+        &[
+            "decode",
+            "--json",
+            "--decrypt-key",
+            &fixture("jwe/recipient.jwk.json"),
+            "--key",
+            &fixture("keys/jwks.json"),
+            nested,
+        ],
+        None,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &v["tokens"][0];
+    assert_eq!(t["jwe"]["decrypted"], true);
+    assert_eq!(t["inner"]["kind"], "jws");
+    assert_eq!(t["inner"]["payload"]["sub"], "itsme-user-7");
+    assert_eq!(t["verification"]["key"]["kid"], "rsa2");
+    assert_eq!(t["verification"]["passed"], true);
+}
+
+#[test]
+fn diff_shows_added_removed_and_changed_claims() {
+    let a = sign("RS256", &far_future_claims());
+    let mut c = far_future_claims();
+    c["exp"] = serde_json::json!(4102448400u64);
+    c["newUser"] = serde_json::json!(true);
+    c.as_object_mut().unwrap().remove("phone_number");
+    let b = sign("RS256", &c);
+    let dir = temp_config();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("b.txt");
+    std::fs::write(&file, format!("Bearer {b}\n")).unwrap();
+    let out = run(&["diff", &a, &format!("@{}", file.display())], None, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("1 changed, 1 added, 1 removed"), "{s}");
+    assert!(
+        s.contains("~ exp") && s.contains("4102444800 → 4102448400"),
+        "{s}"
+    );
+    assert!(s.contains("(later by 1 h)"), "{s}");
+    assert!(
+        s.contains("+ newUser") && s.contains("- phone_number"),
+        "{s}"
+    );
+    // JSON, with B from stdin.
+    let out = run(&["diff", "--json", &a, "-"], Some(&b), None);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["identical"], false);
+    let exp = v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "exp")
+        .unwrap();
+    assert_eq!(exp["change"], "changed");
+    assert_eq!(exp["old"], 4102444800u64);
+    assert_eq!(exp["new"], 4102448400u64);
+    let out = run(&["diff", "--json", &a, &a], None, None);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["identical"], true);
+    // Errors name the side.
+    let out = run(&["diff", &a, "x.y.z"], None, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_error_line(&out).contains("B: header"));
+    let out = run(&["diff", "-", "-"], Some(&a), None);
+    assert!(one_error_line(&out).contains("only one"));
+    let _ = std::fs::remove_dir_all(dir);
+}
