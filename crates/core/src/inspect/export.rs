@@ -1,6 +1,8 @@
 //! Exports of an inspection: JSON for scripts (the `tokenscope decode --json` contract) and
-//! Markdown for tickets and wikis. Both hold the decoded token and its explanation, never the
-//! encoded token; with `redact`, personal claims are masked ([`super::redact`]). Values from the
+//! Markdown for tickets and wikis. Both hold the decoded token and its explanation, not the
+//! encoded token itself (claim values that are tokens, like `idp_access_token`, are claim values
+//! and stay unless redacted); with `redact`, personal claims are masked ([`super::redact`]) and
+//! tokens inside claims too. Values from the
 //! token are untrusted: in Markdown they go into code spans and table cells with escaping, so a
 //! claim cannot add links, HTML or table columns to the document.
 
