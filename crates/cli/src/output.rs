@@ -142,11 +142,11 @@ pub fn inspection(s: &Style, i: &Inspection, redact: bool) {
     }
     if let Some(e) = &shown.provider_error {
         println!("{} {e}", s.red("Provider error:"));
+        // Support needs these two; one per line, to copy.
         for (name, value) in [
-            ("code", &e.code),
-            ("message", &e.message),
             ("correlation ID", &e.correlation_id),
             ("timestamp", &e.timestamp),
+            ("error_uri", &e.uri),
         ] {
             if let Some(v) = value {
                 println!("  {name:<15} {v}");

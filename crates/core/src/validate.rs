@@ -964,7 +964,8 @@ pub fn relative(delta: i64) -> String {
         0..=59 => format!("{abs} s"),
         60..=3599 => format!("{} min", abs / 60),
         3600..=172_799 => format!("{} h", abs / 3600),
-        _ => format!("{} days", abs / 86_400),
+        172_800..=63_071_999 => format!("{} days", abs / 86_400),
+        _ => format!("{} years", abs / 31_536_000),
     };
     if delta >= 0 {
         format!("in {span}")

@@ -313,4 +313,6 @@ fn relative_times_read_naturally() {
     assert_eq!(relative(240), "in 4 min");
     assert_eq!(relative(-7200), "2 h ago");
     assert_eq!(relative(5), "in 5 s");
+    assert_eq!(relative(3 * 86_400), "in 3 days");
+    assert_eq!(relative(-800 * 86_400), "2 years ago");
 }
