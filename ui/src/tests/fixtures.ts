@@ -135,6 +135,7 @@ export function rowsOf(obj: Record<string, JsonValue>): ClaimRow[] {
       description: catalogue?.description ?? 'not in the catalogue',
       catalogue,
       time: date?.time ?? null,
+      local_time: date ? date.time.replace('Z', '+00:00') : null,
       relative: date?.relative ?? null,
       flag: date?.flag ?? null,
     };
