@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BROWSER_MJS, REPO, SCREENSHOTS, cleanup, fill, first, gone, keyringLookup, screenshot, shown,
-  startApp, startProvider, tempDir, tid, watchProcesses,
+  BROWSER_MJS, REPO, SCREENSHOTS, cleanup, fill, first, gone, keyringLookup, screenshot,
+  processesMatching, scrollIntoView, scrollToTop, shown, startApp, startProvider, tempDir, tid, watchProcesses,
 } from './harness.mjs';
 
 const DEMO = 'Demo B2C';
@@ -89,6 +89,9 @@ async function launch() {
   });
 }
 
+/** Watches for browser.mjs processes started by this test's app (they inherit its config dir). */
+const watchBrowsers = () => watchProcesses(BROWSER_MJS, `TOKENSCOPE_CONFIG_DIR=${ctx.config}`);
+
 const profileItem = (name) => tid('profile-item', `[data-name="${name}"]`);
 const inResult = (selector) => `${tid('result-view')} ${selector}`;
 const claimValue = (name) => inResult(`${tid('claim-row', `[data-name="${name}"]`)} ${tid('claim-value')}`);
@@ -113,7 +116,10 @@ async function createProfile({ name, browser, screenshotName }) {
   await fill(b(), tid('client-id-input'), ready.client_id);
   await fill(b(), tid('scopes-input'), `offline_access ${ready.api_scope}`);
   await fill(b(), tid('browser-input'), browser);
-  if (screenshotName) await screenshot(b(), screenshotName);
+  if (screenshotName) {
+    await scrollToTop(b(), tid('name-input'));
+    await screenshot(b(), screenshotName);
+  }
   await (await shown(b(), tid('save-profile'))).click();
   await shown(b(), profileItem(name), { msg: `no profile item "${name}" after saving` });
   await gone(b(), tid('profile-form'));
@@ -173,7 +179,7 @@ describe('Tokenscope desktop, end to end', () => {
   }, { needs: ['the window opens on the profile list, with the vault in the status bar'] });
 
   step('signing in goes through the browser and shows the claims', async () => {
-    const watch = watchProcesses(BROWSER_MJS);
+    const watch = watchBrowsers();
     const view = await signIn(DEMO);
     const browsers = watch.stop();
     if (view !== tid('result-view')) assert.fail(`sign-in ended on the error view: ${await errorText()}`);
@@ -191,8 +197,10 @@ describe('Tokenscope desktop, end to end', () => {
     const encoded = await shown(b(), inResult(tid('encoded-token')));
     ctx.idToken = (await encoded.getText()).replace(/\s+/g, '');
     assert.match(ctx.idToken, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'the encoded ID token should be a JWS');
-    await (await b().$(tid('result-view'))).scrollIntoView({ block: 'start' });
+    await scrollToTop(b(), tid('result-view'));
     await screenshot(b(), 'signin-result');
+    await scrollIntoView(b(), inResult(tid('claims-table')));
+    await screenshot(b(), 'claims');
   }, { needs: ['a profile is created by pasting the B2C metadata URL'] });
 
   step('every validation check passes', async () => {
@@ -202,12 +210,12 @@ describe('Tokenscope desktop, end to end', () => {
     for (const c of checks) {
       assert.equal(await c.getAttribute('data-ok'), 'true', `check ${await c.getAttribute('data-name')} failed: ${await c.getText()}`);
     }
-    await list.scrollIntoView({ block: 'start' });
+    await scrollIntoView(b(), inResult(tid('checklist')));
     await screenshot(b(), 'checklist');
   }, { needs: ['signing in goes through the browser and shows the claims'] });
 
   step('the refresh token is in the OS keyring, and never in the window or the config files', async () => {
-    const status = await shown(b(), inResult(tid('refresh-status')));
+    const status = await shown(b(), tid('refresh-status'));
     const text = await status.getText();
     assert.match(text, /keyring/i, `refresh-status: ${text}`);
     assert.doesNotMatch(text, /session only/i);
@@ -223,7 +231,7 @@ describe('Tokenscope desktop, end to end', () => {
   step('after a restart the app signs in silently with the stored refresh token', async () => {
     await ctx.app.stop();
     ctx.app = null;
-    const watch = watchProcesses(BROWSER_MJS);
+    const watch = watchBrowsers();
     try {
       await launch();
       await shown(b(), tid('startup-refresh-note'), { timeout: 30_000 });
@@ -242,6 +250,7 @@ describe('Tokenscope desktop, end to end', () => {
     assert.ok(rotated, 'the keyring lost the refresh token');
     assert.notEqual(rotated, ctx.refreshToken, 'the refresh token should have rotated');
     ctx.refreshToken = rotated;
+    await scrollToTop(b(), tid('result-view'));
     await screenshot(b(), 'startup-refresh');
   }, { needs: ['the refresh token is in the OS keyring, and never in the window or the config files'] });
 
@@ -288,13 +297,30 @@ describe('Tokenscope desktop, end to end', () => {
     const tfp = `${tid('claims-table')} ${tid('claim-row', '[data-name="tfp"]')} ${tid('claim-value')}`;
     assert.equal((await (await shown(b(), tfp)).getText()).trim(), 'B2C_1_susi');
     await screenshot(b(), 'inspector');
+    // A JWS whose payload is not JSON: the error names the part.
     await input.clearValue();
-    await input.setValue('not a token');
+    await input.setValue('eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln');
     await (await shown(b(), tid('decode-button'))).click();
-    await shown(b(), tid('decode-error'));
+    assert.match(await (await shown(b(), tid('decode-error'))).getText(), /payload/i);
     await (await shown(b(), tid('nav-profiles'))).click();
     await shown(b(), tid('profile-list'));
   }, { needs: ['signing in goes through the browser and shows the claims'] });
+
+  step('when the app ends, nothing it started is left running', async () => {
+    await ctx.app.stop();
+    ctx.app = null;
+    // Everything the app started inherits its config directory in the environment: WebKit's
+    // processes, browser.mjs and the Chromium it drives (which runs in its own process group).
+    const mine = `TOKENSCOPE_CONFIG_DIR=${ctx.config}`;
+    const deadline = Date.now() + 10_000;
+    let left = processesMatching('', mine);
+    while (left.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = processesMatching('', mine);
+    }
+    for (const p of left) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+    assert.deepEqual(left.map((p) => p.cmd.slice(0, 120)), [], 'processes outlived the app');
+  }, { needs: ['the window opens on the profile list, with the vault in the status bar'] });
 });
 
 process.on('exit', () => {

@@ -105,24 +105,35 @@ export function groupMembers(pgid) {
   return out;
 }
 
-/** Processes whose command line contains `needle` (for "did a browser start?"). */
-export function processesMatching(needle) {
+/**
+ * Processes whose command line contains `needle` and, when `envVar` is given ("NAME=value"),
+ * whose environment holds it: processes started by this test's app, not by anyone else on the
+ * machine (for "did a browser start?").
+ */
+export function processesMatching(needle, envVar) {
   const out = [];
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      if (cmd.includes(needle)) out.push({ pid: Number(pid), cmd });
+      if (!cmd.includes(needle)) continue;
+      if (envVar && !readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(envVar)) continue;
+      out.push({ pid: Number(pid), cmd });
     } catch { /* gone */ }
   }
   return out;
 }
 
-/** Samples /proc every 100 ms and remembers every pid whose command line contains `needle`. */
-export function watchProcesses(needle) {
+/**
+ * Samples /proc every 100 ms and remembers every pid whose command line contains `needle`,
+ * except those already running when the watch started.
+ */
+export function watchProcesses(needle, envVar) {
+  const before = new Set(processesMatching(needle, envVar).map((p) => p.pid));
   const seen = new Map();
-  const sample = () => { for (const p of processesMatching(needle)) seen.set(p.pid, p.cmd); };
-  sample();
+  const sample = () => {
+    for (const p of processesMatching(needle, envVar)) if (!before.has(p.pid)) seen.set(p.pid, p.cmd);
+  };
   const timer = setInterval(sample, 100);
   return { seen, stop() { clearInterval(timer); sample(); return seen; } };
 }
@@ -229,7 +240,8 @@ export async function startApp({ env = {}, logFile, sessionTimeoutMs = 60_000 } 
     browser = await remote({
       hostname: '127.0.0.1',
       port,
-      logLevel: 'warn',
+      // 'warn' would report every stale element met while polling for something to go away.
+      logLevel: 'error',
       connectionRetryTimeout: sessionTimeoutMs,
       connectionRetryCount: 0,
       capabilities: {
@@ -290,10 +302,29 @@ export async function fill(browser, selector, value) {
   return el;
 }
 
+/** Scrolls the element to the top of its scrolling container. */
+export async function scrollIntoView(browser, selector) {
+  const el = await shown(browser, selector);
+  await browser.execute((e) => e.scrollIntoView({ block: 'start', behavior: 'instant' }), el);
+}
+
+/** Scrolls the element's scrolling container (and the page) back to the top. */
+export async function scrollToTop(browser, selector) {
+  const el = await shown(browser, selector);
+  await browser.execute((e) => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      if (p.scrollHeight > p.clientHeight) p.scrollTop = 0;
+    }
+    window.scrollTo(0, 0);
+  }, el);
+}
+
 /** Saves a PNG of the window (after the caller waited for what it should show). */
 export async function screenshot(browser, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
+  // The DOM can be ahead of the picture: let two frames pass so the last change is painted.
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   await browser.saveScreenshot(file);
   log(`screenshot ${path.relative(REPO, file)} (${Math.round(statSync(file).size / 1024)} KiB)`);
   return file;
