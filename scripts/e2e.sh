@@ -13,6 +13,7 @@
 # test provider's npm packages). Builds the UI and the app the same way every time, installs
 # tauri-driver into target/tools when it is missing, and installs tests/e2e's npm packages
 # from their lockfile. Screenshots go to target/e2e/screenshots unless --screenshots is given.
+# TOKENSCOPE_E2E_APP=<binary> tests another build of the app (with --no-build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -62,7 +63,7 @@ if ((build)); then
   cargo build --locked -p tokenscope-desktop >&2
   say "app built ($(elapsed "$t"))"
 fi
-export TOKENSCOPE_E2E_APP="$repo/target/debug/tokenscope-desktop"
+export TOKENSCOPE_E2E_APP="${TOKENSCOPE_E2E_APP:-$repo/target/debug/tokenscope-desktop}"
 
 # 3. tauri-driver 2.x (crates.io, compiled here; the newest release is a 3.0 alpha).
 t=$SECONDS
