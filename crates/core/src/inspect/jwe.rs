@@ -23,6 +23,8 @@ pub struct Decrypted {
     pub key: String,
 }
 
+/// Most keys tried when the header's `kid` names none of them.
+const MAX_TRIES: usize = 16;
 const KEY_ALGS: &str = "RSA-OAEP, RSA-OAEP-256, RSA1_5, dir";
 const ENCS: &str = "A128GCM, A192GCM, A256GCM, A128CBC-HS256, A192CBC-HS384, A256CBC-HS512";
 
@@ -60,7 +62,9 @@ pub fn decrypt(
         Some(kid) if keys.keys.iter().any(|k| k.kid() == Some(kid)) => {
             keys.keys.iter().filter(|k| k.kid() == Some(kid)).collect()
         }
-        _ => keys.keys.iter().collect(),
+        // Without a matching kid every key is tried, up to a bound (each try is an RSA
+        // decryption).
+        _ => keys.keys.iter().take(MAX_TRIES).collect(),
     };
     let mut failures = Vec::new();
     for key in candidates {
