@@ -89,6 +89,8 @@ describe('selection and keyboard', () => {
     await user.keyboard('{Control>}n{/Control}');
     expect(screen.getByTestId('profile-form')).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId('name-input')).toHaveFocus());
+    await user.keyboard('Half typed{Control>}n{/Control}');
+    expect(screen.getByTestId('name-input')).toHaveValue('Half typed');
     await user.keyboard('{Control>}i{/Control}');
     expect(screen.getByTestId('inspector')).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId('token-input')).toHaveFocus());

@@ -106,6 +106,8 @@ export class AppState {
   }
 
   newProfile(): void {
+    // Already on an empty form: keep what was typed.
+    if (this.view === 'form' && this.form.kind === 'new') return;
     this.form = { kind: 'new' };
     this.view = 'form';
   }
