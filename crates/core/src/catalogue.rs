@@ -127,6 +127,22 @@ pub fn claim(name: &str) -> Option<ClaimDescription> {
             custom_attribute: true,
         });
     }
+    if let Some(attribute) = parse_b2c_short_extension(name) {
+        return Some(ClaimDescription {
+            name: name.to_owned(),
+            description: format!(
+                "Azure AD B2C custom attribute \"{attribute}\", named as user flows and custom \
+                 policies put it in tokens (Microsoft Graph calls it \
+                 extension_<app id>_{attribute}); its meaning is set by this tenant, not by a \
+                 standard, and it is masked in redacted copies to be safe."
+            ),
+            source: Source::B2c,
+            reference: "Azure AD B2C custom attributes".to_owned(),
+            value_type: ValueType::Json,
+            personal: true,
+            custom_attribute: true,
+        });
+    }
     if let Some(rest) = name.strip_prefix(ITSME_CLAIM_PREFIX) {
         if !rest.is_empty() {
             return Some(ClaimDescription {
@@ -201,6 +217,19 @@ fn parse_b2c_extension(name: &str) -> Option<(&str, &str)> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_');
     valid.then_some((app_id, attribute))
+}
+
+/// `extension_<attribute>`, the form B2C user flows and custom policies write in tokens: an
+/// identifier starting with a letter (the long Graph form, with the app ID, is handled above).
+fn parse_b2c_short_extension(name: &str) -> Option<&str> {
+    let attribute = name.strip_prefix("extension_")?;
+    let first = attribute.chars().next()?;
+    let valid = first.is_ascii_alphabetic()
+        && attribute
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !attribute.ends_with('_');
+    valid.then_some(attribute)
 }
 
 const fn e(
@@ -698,9 +727,14 @@ mod tests {
         assert!(c.description.contains("loyaltyNumber"));
         assert!(c.description.contains("3fa85f6457174562b3fc2c963f66afa6"));
         assert!(c.personal);
+        let short = claim("extension_loyaltyId").expect("user-flow form recognised");
+        assert!(short.custom_attribute && short.personal);
+        assert!(short.description.contains("\"loyaltyId\""));
+        assert!(claim("extension_foo").is_some());
         for bad in [
-            "extension_foo",
             "extension_",
+            "extension_9lives",
+            "extension_foo_",
             "extension_3fa85f6457174562b3fc2c963f66afa6",
             "extension_3fa85f6457174562b3fc2c963f66afa6_",
             "extension_3fa85f6457174562b3fc2c963f66afaZ_x",
