@@ -40,12 +40,13 @@ const results = new Map();
 function step(name, fn, { needs = [], timeout = 120_000 } = {}) {
   test(name, { timeout }, async (t) => {
     const missing = needs.filter((n) => results.get(n) !== true);
-    if (missing.length || !ctx.app) {
+    if (missing.length) {
       results.set(name, false);
-      t.skip(`needs: ${missing.join(', ') || 'a running app'}`);
+      t.skip(`needs: ${missing.join(', ')}`);
       return;
     }
     try {
+      if (!ctx.app) await launch(); // an earlier step lost the app: start it again
       await fn(t);
       results.set(name, true);
     } catch (e) {
@@ -59,13 +60,15 @@ function step(name, fn, { needs = [], timeout = 120_000 } = {}) {
 /** On failure: a screenshot and the page source in target/e2e/failures, and the app's log tail. */
 async function saveFailure(name) {
   const base = path.join(FAILURES, name.replace(/[^\w-]+/g, '_').slice(0, 60));
-  try {
-    mkdirSync(FAILURES, { recursive: true });
-    await b().saveScreenshot(`${base}.png`);
-    writeFileSync(`${base}.html`, await b().getPageSource());
-    process.stderr.write(`[e2e] failure evidence: ${path.relative(REPO, base)}.{png,html}\n`);
-  } catch (e) {
-    process.stderr.write(`[e2e] could not save failure evidence: ${e.message}\n`);
+  if (ctx.app?.browser) {
+    try {
+      mkdirSync(FAILURES, { recursive: true });
+      await b().saveScreenshot(`${base}.png`);
+      writeFileSync(`${base}.html`, await b().getPageSource());
+      process.stderr.write(`[e2e] failure evidence: ${path.relative(REPO, base)}.{png,html}\n`);
+    } catch (e) {
+      process.stderr.write(`[e2e] could not save failure evidence: ${e.message}\n`);
+    }
   }
   try {
     const log = readFileSync(path.join(ctx.work, 'app.log'), 'utf8').split('\n').slice(-30).join('\n');
@@ -125,7 +128,10 @@ async function createProfile({ name, browser, screenshotName }) {
   await gone(b(), tid('profile-form'));
 }
 
-/** Clicks sign-in and waits for the result or the error view; returns which. */
+/**
+ * Clicks sign-in and waits for the result or the error view; returns which. Meant for a profile
+ * whose pane shows no earlier result (each flow here has its own profile).
+ */
 async function signIn(name, timeout = 60_000) {
   await selectProfile(name);
   await (await shown(b(), tid('sign-in'))).click();

@@ -235,7 +235,10 @@ export async function startApp({ env = {}, logFile, sessionTimeoutMs = 60_000 } 
   };
 
   try {
+    // tauri-driver listens at once and starts WebKitWebDriver; a session requested before
+    // WebKitWebDriver listens fails (connection refused behind tauri-driver): wait for both.
     await waitForPort(port, 15_000, alive);
+    await waitForPort(nativePort, 15_000, alive);
     if (spawnError) throw spawnError;
     browser = await remote({
       hostname: '127.0.0.1',
