@@ -33,7 +33,8 @@ while (($#)); do
   shift
 done
 
-for tool in xvfb-run WebKitWebDriver secret-tool dbus-run-session gnome-keyring-daemon chromium; do
+# xauth: xvfb-run needs it, and it is only a Recommends of Debian's xvfb.
+for tool in xvfb-run xauth WebKitWebDriver secret-tool dbus-run-session gnome-keyring-daemon chromium; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     say "'$tool' not found: run scripts/install.sh (as root) first"
     exit 127
@@ -87,13 +88,25 @@ fi
 t=$SECONDS
 say "running tests/e2e under Xvfb with a private keyring"
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+rc=$(mktemp)
+trap 'rm -f "$out" "$rc"' EXIT
 set +e
+# The tests' own exit status goes to $rc: xvfb-run can fail on its own after they ended
+# (seen once: "problem while cleaning up temporary directory"), which is no test failure.
 xvfb-run -a -s "-screen 0 1280x800x24" \
   scripts/with-keyring.sh \
-  node --test --test-concurrency=1 --test-timeout=240000 "${node_args[@]}" tests/e2e/*.test.mjs 2>&1 | tee "$out"
-status=${PIPESTATUS[0]}
+  bash -c 'node --test --test-concurrency=1 --test-timeout=240000 "${@:2}" tests/e2e/*.test.mjs
+           s=$?; echo $s >"$1"; exit $s' \
+  e2e "$rc" "${node_args[@]}" 2>&1 | tee "$out"
+xvfb_status=${PIPESTATUS[0]}
 set -e
+status=$(cat "$rc")
+if [[ -z $status ]]; then
+  status=$xvfb_status
+  ((status != 0)) || status=1
+elif ((xvfb_status != status)); then
+  say "xvfb-run exited with $xvfb_status after the tests exited with $status"
+fi
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out" | tail -n1)
 fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out" | tail -n1)
 skipped=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$out" | tail -n1)
@@ -109,6 +122,10 @@ if [[ -n ${TOKENSCOPE_SCREENSHOTS_DIR:-} ]] && ((status == 0)); then
   fi
   say "screenshots: $(du -ch "$TOKENSCOPE_SCREENSHOTS_DIR"/*.png | tail -n1 | cut -f1) in ${TOKENSCOPE_SCREENSHOTS_DIR#"$repo"/}"
 fi
+cancelled=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$out" | tail -n1)
+fail=$((${fail:-0} + ${cancelled:-0}))
+# A failure outside any test (the suite's set-up) counts as one.
+((status == 0 || fail > 0)) || fail=1
 echo "e2e: ${pass:-0} passed, ${fail:-0} failed, ${skipped:-0} skipped"
 if ((status == 0)) && [[ -z $pass || $pass -eq 0 ]]; then
   say "no test ran"
