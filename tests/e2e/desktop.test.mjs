@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   BROWSER_MJS, REPO, SCREENSHOTS, cleanup, fill, first, gone, keyringLookup, screenshot,
-  processesMatching, scrollIntoView, scrollToTop, shown, startApp, startProvider, tempDir, tid, watchProcesses,
+  paste, processesMatching, scrollIntoView, scrollToTop, shown, startApp, startProvider, tempDir, tid, watchProcesses,
 } from './harness.mjs';
 
 const DEMO = 'Demo B2C';
@@ -94,6 +94,12 @@ async function launch() {
 
 /** Watches for browser.mjs processes started by this test's app (they inherit its config dir). */
 const watchBrowsers = () => watchProcesses(BROWSER_MJS, `TOKENSCOPE_CONFIG_DIR=${ctx.config}`);
+
+/** Presses keys together, then releases the input state (WebKitWebDriver keeps it otherwise). */
+async function press(keys) {
+  await b().keys(keys);
+  await b().releaseActions();
+}
 
 const profileItem = (name) => tid('profile-item', `[data-name="${name}"]`);
 const inResult = (selector) => `${tid('result-view')} ${selector}`;
@@ -284,6 +290,32 @@ describe('Tokenscope desktop, end to end', () => {
     await shown(b(), tid('sign-in'));
   }, { needs: ['the window opens on the profile list, with the vault in the status bar'] });
 
+  step('the keyboard reaches new profile (Ctrl+N), sign in (Ctrl+Enter), cancel (Esc) and the inspector (Ctrl+I)', async () => {
+    const focused = () => b().execute(() => document.activeElement?.getAttribute('data-testid') ?? null);
+    await press(['Control', 'n']);
+    await shown(b(), tid('profile-form'));
+    await b().waitUntil(async () => (await focused()) === 'name-input', {
+      timeout: 5000, interval: 100, timeoutMsg: 'Ctrl+N should put the focus in the name field',
+    });
+    await (await shown(b(), tid('cancel-edit'))).click();
+    await gone(b(), tid('profile-form'));
+
+    await selectProfile(WAITING);
+    await press(['Control', 'Enter']);
+    await shown(b(), tid('step', '[data-step="waiting_for_redirect"][data-state="active"]'));
+    await press(['Escape']);
+    await gone(b(), tid('cancel-sign-in'), { timeout: 10_000 });
+    await shown(b(), tid('sign-in'));
+
+    await press(['Control', 'i']);
+    await shown(b(), tid('token-input'));
+    await b().waitUntil(async () => (await focused()) === 'token-input', {
+      timeout: 5000, interval: 100, timeoutMsg: 'Ctrl+I should put the focus in the token field',
+    });
+    await (await shown(b(), tid('nav-profiles'))).click();
+    await shown(b(), tid('profile-list'));
+  }, { needs: ['while waiting for the redirect the app shows the redirect URI and can cancel'] });
+
   step('a sign-in cancelled at the provider shows AADB2C90091 with its Correlation ID and Timestamp', async () => {
     await createProfile({ name: CANCELLED, browser: browserCommand('--cancel') });
     const view = await signIn(CANCELLED);
@@ -298,14 +330,13 @@ describe('Tokenscope desktop, end to end', () => {
 
   step('the inspector decodes a pasted token and refuses garbage', async () => {
     await (await shown(b(), tid('nav-inspector'))).click();
-    const input = await fill(b(), tid('token-input'), ctx.idToken);
+    await paste(b(), tid('token-input'), ctx.idToken);
     await (await shown(b(), tid('decode-button'))).click();
     const tfp = `${tid('claims-table')} ${tid('claim-row', '[data-name="tfp"]')} ${tid('claim-value')}`;
     assert.equal((await (await shown(b(), tfp)).getText()).trim(), 'B2C_1_susi');
     await screenshot(b(), 'inspector');
-    // A JWS whose payload is not JSON: the error names the part.
-    await input.clearValue();
-    await input.setValue('eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln');
+    // A JWS whose payload is not JSON (typed, this time): the error names the part.
+    await fill(b(), tid('token-input'), 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln');
     await (await shown(b(), tid('decode-button'))).click();
     assert.match(await (await shown(b(), tid('decode-error'))).getText(), /payload/i);
     await (await shown(b(), tid('nav-profiles'))).click();

@@ -322,6 +322,23 @@ export async function scrollToTop(browser, selector) {
   }, el);
 }
 
+/**
+ * Pastes text into an input or textarea the way a paste lands: the whole value at once and one
+ * `input` event (typing a 1,000-character token key by key takes seconds through WebDriver).
+ */
+export async function paste(browser, selector, text) {
+  const el = await shown(browser, selector);
+  await el.click();
+  await browser.execute((e, t) => {
+    e.focus();
+    e.value = t;
+    e.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste', data: t }));
+  }, el, text);
+  const got = await el.getValue();
+  if (got !== text) throw new Error(`${selector}: pasted ${text.length} characters, field holds ${got.length}`);
+  return el;
+}
+
 /** Saves a PNG of the window (after the caller waited for what it should show). */
 export async function screenshot(browser, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
