@@ -16,7 +16,7 @@ APT_PACKAGES=(
   dbus dbus-x11 gnome-keyring libsecret-tools
   xdg-utils
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver
 )
 
 say() { printf '[install] %s\n' "$*" >&2; }
