@@ -3,18 +3,23 @@
 //! `UPDATE_BINDINGS=1 cargo test -p tokenscope-desktop bindings` to regenerate it.
 
 use crate::views::{
-    AppInfo, AuthorityPreview, IpcError, ProfileEntry, SignInView, SignOutView, TokenPanel,
+    AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
+    ProfileEntry, SignInView, SignOutView, TokenPanel,
 };
 use tokenscope_core::authority::{AuthorityForm, B2cPolicy};
 use tokenscope_core::authorize::AuthParams;
 use tokenscope_core::catalogue::{ClaimDescription, Source, ValueType};
 use tokenscope_core::engine::{Flow, Progress, RefreshTokenStatus, StoredRefresh};
 use tokenscope_core::explain::ClaimRow;
-use tokenscope_core::jwt::TokenKind;
+use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
+use tokenscope_core::inspect::{
+    AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection, Verification,
+};
+use tokenscope_core::jwt::{DecodeError, Part, TokenKind};
 use tokenscope_core::listener::{RedirectConfig, RedirectHost, ResponseMode};
 use tokenscope_core::profile::Profile;
 use tokenscope_core::provider_error::{ErrorOrigin, ProviderError};
-use tokenscope_core::validate::Check;
+use tokenscope_core::validate::{Check, KeyUsed};
 use tokenscope_core::vault::VaultLocation;
 use ts_rs::TS;
 
@@ -65,6 +70,22 @@ pub fn render() -> String {
         AppInfo,
         SignOutView,
         IpcError,
+        InspectorOptions,
+        ExportFormat,
+        InspectionView,
+        Inspection,
+        InputForm,
+        Parameter,
+        AuthorizationCode,
+        TokenInspection,
+        JweInfo,
+        Verification,
+        KeyUsed,
+        DecodeError,
+        Part,
+        TokenDiff,
+        ClaimChange,
+        ChangeKind,
     );
     out
 }

@@ -10,5 +10,8 @@ pub const ALL: &[&str] = &[
     "refresh",
     "sign_out",
     "decode_token",
+    "inspect",
+    "export_inspection",
+    "diff_tokens",
     "set_last_profile",
 ];

@@ -4,14 +4,23 @@
 
 use crate::state::AppState;
 use crate::views::{
-    AppInfo, AuthorityPreview, IpcError, ProfileEntry, SignInView, SignOutView, TokenPanel,
+    AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
+    ProfileEntry, SignInView, SignOutView, TokenPanel,
 };
 use std::sync::Arc;
+use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tokenscope_core::authority::{Authority, PortalRun};
 use tokenscope_core::browser::Browser;
-use tokenscope_core::engine::{Progress, SignInOptions};
+use tokenscope_core::engine::{Engine, Progress, SignInOptions};
+use tokenscope_core::inspect::diff::TokenDiff;
+use tokenscope_core::inspect::keys::public_keys;
+use tokenscope_core::inspect::{
+    self, export, redact, verify, DecryptionKeys, InspectOptions, Inspection, KeySource,
+    TokenInspection,
+};
 use tokenscope_core::profile::Profile;
+use tokenscope_core::validate::DEFAULT_SKEW;
 use tokenscope_core::{jwt, Error};
 use tokio_util::sync::CancellationToken;
 
@@ -191,6 +200,103 @@ pub async fn sign_out(state: State<'_, AppState>, name: String) -> Res<SignOutVi
 pub fn decode_token(text: String) -> Res<TokenPanel> {
     let decoded = jwt::decode(&text)?;
     Ok(TokenPanel::new(&text, &decoded))
+}
+
+/// What the pasted key text says, or `None` when the field is blank.
+fn pasted(text: &Option<String>) -> Option<&str> {
+    text.as_deref().filter(|t| !t.trim().is_empty())
+}
+
+/// Inspects `text` the way `tokenscope decode` does, and verifies when asked.
+async fn inspection(engine: &Engine, text: &str, options: &InspectorOptions) -> Res<Inspection> {
+    let decryption_keys = pasted(&options.decryption_key)
+        .map(|k| DecryptionKeys::parse(k, "the pasted decryption key"))
+        .transpose()
+        .map_err(|e| IpcError::new("decryption_key", format!("the decryption key: {e}")))?;
+    let source = match (options.verify, pasted(&options.public_key)) {
+        (false, _) => None,
+        (true, Some(key)) => Some(KeySource::Given(
+            public_keys(key)
+                .map_err(|e| IpcError::new("public_key", format!("the public key: {e}")))?,
+            "the pasted key".to_owned(),
+        )),
+        (true, None) => Some(KeySource::Discover),
+    };
+    let now = engine.now();
+    let options_at = InspectOptions {
+        now,
+        decryption_keys,
+    };
+    let mut found = inspect::inspect(text, &options_at)?;
+    if let Some(source) = &source {
+        let skew = options
+            .skew_seconds
+            .map_or(DEFAULT_SKEW, |s| Duration::from_secs(s.into()));
+        verify::verify_all(&mut found, source, engine.http(), now, skew).await;
+    }
+    Ok(found)
+}
+
+/// The inspector: everything in a pasted token, `Bearer …`, redirect URL or token response,
+/// decoded and explained; with `verify`, signatures and times checked; with `redact`, personal
+/// claims masked.
+#[tauri::command]
+pub async fn inspect(
+    state: State<'_, AppState>,
+    text: String,
+    options: InspectorOptions,
+) -> Res<InspectionView> {
+    let found = inspection(&state.engine(), &text, &options).await?;
+    Ok(InspectionView::from(if options.redact {
+        redact::redact_inspection(&found)
+    } else {
+        found
+    }))
+}
+
+/// The inspection as a JSON (the `decode --json` document) or Markdown text.
+#[tauri::command]
+pub async fn export_inspection(
+    state: State<'_, AppState>,
+    text: String,
+    options: InspectorOptions,
+    format: ExportFormat,
+) -> Res<String> {
+    let found = inspection(&state.engine(), &text, &options).await?;
+    Ok(match format {
+        ExportFormat::Json => {
+            serde_json::to_string_pretty(&export::json(&found, options.redact)).unwrap_or_default()
+        }
+        ExportFormat::Markdown => export::markdown(&found, options.redact),
+    })
+}
+
+/// Compares the first token that decodes in `a` with the first in `b`: claims (and header
+/// parameters) added, removed and changed.
+#[tauri::command]
+pub fn diff_tokens(state: State<'_, AppState>, a: String, b: String) -> Res<TokenDiff> {
+    let options = InspectOptions::at(state.engine().now());
+    let failed =
+        |name: &str, message: String| IpcError::new("decode", format!("{name}: {message}"));
+    let first = |name: &str, text: &str| -> Res<TokenInspection> {
+        let mut found = inspect::inspect(text, &options).map_err(|e| {
+            let mut err = IpcError::from(e);
+            err.message = format!("{name}: {}", err.message);
+            err
+        })?;
+        if let Some(i) = found.tokens.iter().position(|t| t.error.is_none()) {
+            return Ok(found.tokens.swap_remove(i));
+        }
+        Err(match found.first_error() {
+            Some((label, e)) => failed(name, format!("{label}: {e}")),
+            None => failed(
+                name,
+                "no token in it (an authorization code or a provider error is not a token)"
+                    .to_owned(),
+            ),
+        })
+    };
+    Ok(inspect::diff::diff(&first("A", &a)?, &first("B", &b)?))
 }
 
 /// Remembers the selected profile for the next start.

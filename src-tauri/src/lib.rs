@@ -33,6 +33,9 @@ pub fn app<R: Runtime>(builder: Builder<R>, engine: Engine) -> Builder<R> {
             commands::refresh,
             commands::sign_out,
             commands::decode_token,
+            commands::inspect,
+            commands::export_inspection,
+            commands::diff_tokens,
             commands::set_last_profile,
         ])
 }

@@ -1,10 +1,11 @@
 //! What crosses the IPC boundary, shaped for the UI. Built from the engine's results; the
 //! refresh token is never part of any of these types.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokenscope_core::authority::{AuthorityForm, B2cPolicy};
 use tokenscope_core::engine::{Flow, Outcome, RefreshTokenStatus, StoredRefresh, TokenView};
 use tokenscope_core::explain::{self, ClaimRow};
+use tokenscope_core::inspect::Inspection;
 use tokenscope_core::jwt::{self, Decoded, TokenKind};
 use tokenscope_core::profile::Profile;
 use tokenscope_core::provider_error::ProviderError;
@@ -172,6 +173,59 @@ pub struct SignOutView {
     pub logout_error: Option<String>,
 }
 
+/// What the inspector asks for besides the pasted text.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct InspectorOptions {
+    /// Check signatures and times: with `public_key` when given, else with the keys the
+    /// issuer publishes (discovered from each token's `iss`; B2C's policy from `tfp`/`acr`).
+    pub verify: bool,
+    /// A pasted public key to verify with: JWK, JWKS, PEM public key or certificate.
+    pub public_key: Option<String>,
+    /// A pasted private key (JWK or PEM) that decrypts JWEs, here and offline.
+    pub decryption_key: Option<String>,
+    /// Mask personal claims (names, e-mails, phone, address, national numbers).
+    pub redact: bool,
+    /// The clock difference the time checks allow, in seconds (default 300).
+    pub skew_seconds: Option<u32>,
+}
+
+/// The format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// The `tokenscope decode --json` document, pretty-printed.
+    Json,
+    /// Markdown for tickets and wikis.
+    Markdown,
+}
+
+/// The engine's [`Inspection`] for the inspector view, plus the encoded text of each token
+/// (the engine never serializes it, so exports leave it out) for colouring by part. The UI
+/// has the text already: it was pasted there.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct InspectionView {
+    /// Everything found in the input.
+    #[serde(flatten)]
+    pub inspection: Inspection,
+    /// The encoded text of each of `tokens`, in the same order (empty when redacted).
+    pub encoded: Vec<String>,
+}
+
+impl From<Inspection> for InspectionView {
+    fn from(inspection: Inspection) -> Self {
+        let encoded = inspection
+            .tokens
+            .iter()
+            .map(|t| t.encoded.expose().to_owned())
+            .collect();
+        Self {
+            inspection,
+            encoded,
+        }
+    }
+}
+
 /// An error as the UI receives it: `kind` to react on, `message` to show, details to copy.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct IpcError {
@@ -183,6 +237,19 @@ pub struct IpcError {
     pub provider: Option<Box<ProviderError>>,
     /// What the provider sent, when it did not parse.
     pub body: Option<String>,
+}
+
+impl IpcError {
+    /// An error of the shell's own (`public_key`, `decryption_key`: a pasted key that does not
+    /// parse), not the engine's.
+    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            message: message.into(),
+            provider: None,
+            body: None,
+        }
+    }
 }
 
 impl From<Error> for IpcError {

@@ -238,6 +238,17 @@ impl Engine {
         &self.profiles
     }
 
+    /// The HTTP client the engine fetches with, for other fetches of the same kind (the
+    /// inspector's key discovery): same limits, no redirects.
+    pub fn http(&self) -> Arc<dyn HttpClient> {
+        self.http.clone()
+    }
+
+    /// The engine clock's current time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     /// How many times the keys of this authority were fetched (0 if never).
     pub async fn jwks_fetch_count(&self, authority: &str) -> usize {
         let Ok(a) = Authority::parse(authority) else {

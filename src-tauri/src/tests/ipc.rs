@@ -3,26 +3,35 @@
 
 use crate::app;
 use serde_json::{json, Value};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{WebviewWindow, WebviewWindowBuilder};
 use tokenscope_core::clock::SystemClock;
 use tokenscope_core::engine::Engine;
-use tokenscope_core::http::{HttpLimits, ReqwestClient};
+use tokenscope_core::http::{
+    HttpClient, HttpError, HttpLimits, HttpRequest, HttpResponse, ReqwestClient,
+};
 use tokenscope_core::profile::ProfileStore;
 use tokenscope_core::vault::Vault;
 
-fn window() -> (
+type Window = (
     tauri::App<tauri::test::MockRuntime>,
     WebviewWindow<tauri::test::MockRuntime>,
-) {
+);
+
+fn window() -> Window {
+    window_with(Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()))
+}
+
+/// The app on an engine whose HTTP client is `http` (a closure serving fixed answers).
+fn window_with(http: Arc<dyn HttpClient>) -> Window {
     let dir = std::env::temp_dir().join(format!(
         "tokenscope-shell-{}",
         tokenscope_core::pkce::random_token()
     ));
     let engine = Engine::new(
-        Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()),
+        http,
         Arc::new(SystemClock),
         Vault::session_only("test"),
         ProfileStore::new(dir),
@@ -163,4 +172,316 @@ fn app_info_reports_the_vault_and_refresh_needs_a_stored_token() {
         invoke(&w, "cancel_sign_in", json!({})).unwrap(),
         json!(false)
     );
+}
+
+// ---- The inspector: inspect, export_inspection, diff_tokens ----
+
+const TENANT_ID: &str = "8c2b9e3a-5f2d-4c5e-9f4a-1b2c3d4e5f60";
+
+/// Claims of a B2C ID token from the `B2C_1_susi` user flow on contoso.b2clogin.com.
+fn b2c_claims() -> Value {
+    json!({
+        "iss": format!("https://contoso.b2clogin.com/{TENANT_ID}/v2.0/"),
+        "sub": "5c1f3c2e-8d0a-4b8e-a1f7-3e9d2c4b6a10",
+        "aud": "cid",
+        "exp": 4102444800_i64,
+        "iat": 1772442900,
+        "tfp": "B2C_1_susi",
+        "emails": ["tester@example.com"],
+        "name": "Test User",
+    })
+}
+
+fn b2c_token() -> String {
+    tokenscope_core::testkit::sign("RS256", &b2c_claims())
+}
+
+fn options(extra: Value) -> Value {
+    let mut o = json!({"verify": false, "public_key": null, "decryption_key": null,
+                       "redact": false, "skew_seconds": null});
+    for (k, v) in extra.as_object().unwrap() {
+        o[k] = v.clone();
+    }
+    o
+}
+
+fn inspect(w: &WebviewWindow<tauri::test::MockRuntime>, text: &str, extra: Value) -> Value {
+    invoke(
+        w,
+        "inspect",
+        json!({"text": text, "options": options(extra)}),
+    )
+    .unwrap()
+}
+
+fn row<'a>(token: &'a Value, name: &str) -> &'a Value {
+    token["claim_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no claim row {name} in {token}"))
+}
+
+#[test]
+fn inspect_finds_the_id_token_in_a_redirect_urls_fragment_and_explains_it() {
+    let (_app, w) = window();
+    let token = b2c_token();
+    let found = inspect(
+        &w,
+        &format!("https://jwt.ms/#id_token={token}&state=s1"),
+        json!({}),
+    );
+    assert_eq!(found["form"], "redirect_url");
+    let t = &found["tokens"][0];
+    assert_eq!(t["label"], "id_token");
+    assert_eq!(t["kind"], "jws");
+    assert_eq!(found["encoded"], json!([token]));
+    let tfp = row(t, "tfp");
+    assert_eq!(tfp["value"], "B2C_1_susi");
+    assert!(
+        tfp["catalogue"].is_object(),
+        "tfp is in the catalogue: {tfp}"
+    );
+    assert_eq!(row(t, "exp")["time"], "2100-01-01T00:00:00Z");
+    assert!(row(t, "exp")["local_time"].is_string());
+    assert_eq!(
+        found["parameters"],
+        json!([{"name": "state", "value": "s1"}])
+    );
+    assert_eq!(
+        t["verification"],
+        Value::Null,
+        "no verification unless asked for"
+    );
+}
+
+#[test]
+fn inspect_explains_that_an_authorization_code_is_not_a_token() {
+    let (_app, w) = window();
+    let found = inspect(
+        &w,
+        "http://localhost:53124/?code=eyJraWQiOiJjcGltY29yZV8wOTI1MjAxNSJ9.secret-code&state=s1",
+        json!({}),
+    );
+    assert_eq!(found["form"], "redirect_url");
+    assert_eq!(found["tokens"], json!([]));
+    let code = &found["authorization_code"];
+    assert!(code["length"].as_u64().unwrap() > 10);
+    assert!(code["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("not a token"));
+    // The code's value does not come back.
+    assert!(!found.to_string().contains("secret-code"));
+}
+
+#[test]
+fn inspect_reads_a_provider_error_from_a_redirect_url() {
+    let (_app, w) = window();
+    let url = "https://jwt.ms/#error=access_denied&error_description=AADB2C90091%3a+The+user+has+cancelled+entering+self-asserted+information.%0d%0aCorrelation+ID%3a+0f9a2c1e-4b7d-4e0a-9c3b-2d1e0f9a8b7c%0d%0aTimestamp%3a+2026-03-02+09%3a15%3a01Z%0d%0a";
+    let found = inspect(&w, url, json!({}));
+    let e = &found["provider_error"];
+    assert_eq!(e["error"], "access_denied");
+    assert_eq!(e["code"], "AADB2C90091");
+    assert_eq!(e["correlation_id"], "0f9a2c1e-4b7d-4e0a-9c3b-2d1e0f9a8b7c");
+    assert_eq!(e["timestamp"], "2026-03-02 09:15:01Z");
+    assert_eq!(found["tokens"], json!([]));
+}
+
+#[test]
+fn inspect_refuses_garbage_with_the_part_at_fault() {
+    let (_app, w) = window();
+    let e = invoke(
+        &w,
+        "inspect",
+        json!({"text": "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln", "options": options(json!({}))}),
+    )
+    .unwrap_err();
+    assert_eq!(e["kind"], "decode");
+    assert!(e["message"].as_str().unwrap().contains("payload"), "{e}");
+}
+
+#[test]
+fn inspect_verifies_with_a_pasted_jwk_and_says_which_key() {
+    let (_app, w) = window();
+    let jwk = tokenscope_core::testkit::jwks_of(&["rsa1"]).keys[0].to_string();
+    let found = inspect(
+        &w,
+        &format!("Bearer {}", b2c_token()),
+        json!({"verify": true, "public_key": jwk}),
+    );
+    assert_eq!(found["form"], "bearer");
+    let v = &found["tokens"][0]["verification"];
+    assert_eq!(v["passed"], true, "{v}");
+    assert_eq!(v["signature_valid"], true);
+    assert_eq!(v["key"]["kid"], "rsa1");
+    assert_eq!(v["keys_from"], "the pasted key");
+    assert!(v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "signature" && c["ok"] == true));
+
+    // Another key: the signature does not verify, and the result says so (not an error).
+    let other = tokenscope_core::testkit::jwks_of(&["rsa2"]).keys[0].to_string();
+    let found = inspect(
+        &w,
+        &b2c_token(),
+        json!({"verify": true, "public_key": other}),
+    );
+    assert_eq!(found["tokens"][0]["verification"]["passed"], false);
+
+    // A key that does not parse is an error of its own kind, for the key field.
+    let e = invoke(
+        &w,
+        "inspect",
+        json!({"text": b2c_token(), "options": options(json!({"verify": true, "public_key": "{not json"}))}),
+    )
+    .unwrap_err();
+    assert_eq!(e["kind"], "public_key");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the public key: "),
+        "{e}"
+    );
+}
+
+/// Serves the B2C policy's metadata and the fixture JWKS; records the URLs asked for.
+fn fake_b2c(seen: Arc<Mutex<Vec<String>>>) -> Arc<dyn HttpClient> {
+    let metadata = format!(
+        "https://contoso.b2clogin.com/{TENANT_ID}/B2C_1_susi/v2.0/.well-known/openid-configuration"
+    );
+    let jwks =
+        "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_susi/discovery/v2.0/keys";
+    Arc::new(move |request: HttpRequest| {
+        let url = request.url.to_string();
+        seen.lock().unwrap().push(url.clone());
+        let body = if url == metadata {
+            Some(json!({
+                "issuer": format!("https://contoso.b2clogin.com/{TENANT_ID}/v2.0/"),
+                "jwks_uri": jwks,
+            }))
+        } else if url == jwks {
+            Some(serde_json::to_value(tokenscope_core::testkit::jwks()).unwrap())
+        } else {
+            None
+        };
+        async move {
+            match body {
+                Some(b) => Ok(HttpResponse {
+                    status: 200,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body: b.to_string().into_bytes(),
+                }),
+                None => Err(HttpError::Connect(format!(
+                    "no such host in this test: {url}"
+                ))),
+            }
+        }
+    })
+}
+
+#[test]
+fn inspect_verifies_with_keys_discovered_from_the_b2c_policy_through_the_engines_client() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (_app, w) = window_with(fake_b2c(seen.clone()));
+    let found = inspect(
+        &w,
+        &b2c_token(),
+        json!({"verify": true, "skew_seconds": 60}),
+    );
+    let v = &found["tokens"][0]["verification"];
+    assert_eq!(v["passed"], true, "{v}");
+    assert_eq!(v["skew_seconds"], 60);
+    assert!(v["metadata_url"]
+        .as_str()
+        .unwrap()
+        .contains("/B2C_1_susi/v2.0/.well-known/openid-configuration"));
+    assert!(v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "issuer" && c["ok"] == true));
+    assert_eq!(seen.lock().unwrap().len(), 2, "metadata, then keys");
+}
+
+#[test]
+fn inspect_with_redact_masks_emails_and_names_and_drops_the_encoded_token() {
+    let (_app, w) = window();
+    let found = inspect(&w, &b2c_token(), json!({"redact": true}));
+    let t = &found["tokens"][0];
+    assert_eq!(t["payload"]["emails"], json!(["[redacted]"]));
+    assert_eq!(t["payload"]["name"], "[redacted]");
+    assert_eq!(row(t, "emails")["value"], json!(["[redacted]"]));
+    assert_eq!(t["payload"]["tfp"], "B2C_1_susi", "the rest is kept");
+    assert_eq!(found["encoded"], json!([""]));
+    assert!(!found.to_string().contains("tester@example.com"));
+}
+
+#[test]
+fn diff_tokens_lists_a_changed_claim() {
+    let (_app, w) = window();
+    let a = b2c_token();
+    let mut claims = b2c_claims();
+    claims["tfp"] = json!("B2C_1_edit");
+    claims["newUser"] = json!(true);
+    let b = tokenscope_core::testkit::sign("RS256", &claims);
+    let d = invoke(
+        &w,
+        "diff_tokens",
+        json!({"a": a, "b": format!("https://jwt.ms/#id_token={b}")}),
+    )
+    .unwrap();
+    assert_eq!(
+        (d["a"].as_str(), d["b"].as_str()),
+        (Some("token"), Some("id_token"))
+    );
+    let change = |name: &str| {
+        d["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(change("tfp")["change"], "changed");
+    assert_eq!(change("tfp")["old"], "B2C_1_susi");
+    assert_eq!(change("tfp")["new"], "B2C_1_edit");
+    assert_eq!(change("newUser")["change"], "added");
+    assert!(d["unchanged"].as_array().unwrap().contains(&json!("iss")));
+    let e = invoke(&w, "diff_tokens", json!({"a": a, "b": "a.b"})).unwrap_err();
+    assert_eq!(e["kind"], "decode");
+    assert!(e["message"].as_str().unwrap().starts_with("B: "), "{e}");
+}
+
+#[test]
+fn export_inspection_writes_markdown_and_json() {
+    let (_app, w) = window();
+    let token = b2c_token();
+    let md = invoke(
+        &w,
+        "export_inspection",
+        json!({"text": token, "options": options(json!({})), "format": "markdown"}),
+    )
+    .unwrap();
+    let md = md.as_str().unwrap();
+    assert!(md.starts_with('#'), "{md}");
+    assert!(md.contains("tfp") && md.contains("B2C_1_susi"), "{md}");
+    assert!(
+        !md.contains(&token),
+        "the export holds the decoded token, not the token"
+    );
+    let json_text = invoke(
+        &w,
+        "export_inspection",
+        json!({"text": token, "options": options(json!({"redact": true})), "format": "json"}),
+    )
+    .unwrap();
+    let doc: Value = serde_json::from_str(json_text.as_str().unwrap()).unwrap();
+    assert_eq!(doc["redacted"], true);
+    assert_eq!(doc["payload"]["emails"], json!(["[redacted]"]));
 }

@@ -448,3 +448,312 @@ provider: ProviderError | null,
  * What the provider sent, when it did not parse.
  */
 body: string | null, };
+
+export type InspectorOptions = { 
+/**
+ * Check signatures and times: with `public_key` when given, else with the keys the
+ * issuer publishes (discovered from each token's `iss`; B2C's policy from `tfp`/`acr`).
+ */
+verify: boolean, 
+/**
+ * A pasted public key to verify with: JWK, JWKS, PEM public key or certificate.
+ */
+public_key: string | null, 
+/**
+ * A pasted private key (JWK or PEM) that decrypts JWEs, here and offline.
+ */
+decryption_key: string | null, 
+/**
+ * Mask personal claims (names, e-mails, phone, address, national numbers).
+ */
+redact: boolean, 
+/**
+ * The clock difference the time checks allow, in seconds (default 300).
+ */
+skew_seconds: number | null, };
+
+export type ExportFormat = "json" | "markdown";
+
+export type InspectionView = { 
+/**
+ * The encoded text of each of `tokens`, in the same order (empty when redacted).
+ */
+encoded: Array<string>, 
+/**
+ * The shape of the input.
+ */
+form: InputForm, 
+/**
+ * Every token found, in the order `id_token`, `access_token`, `refresh_token` (a bare
+ * token is labelled `token`).
+ */
+tokens: Array<TokenInspection>, 
+/**
+ * An authorization code found in a redirect URL (not a token; its value is not kept).
+ */
+authorization_code: AuthorizationCode | null, 
+/**
+ * The error the provider sent (redirect URL or token response), with B2C's details.
+ */
+provider_error: ProviderError | null, 
+/**
+ * Other parameters next to the tokens (`state`, `token_type`, `expires_in`, `scope`...).
+ */
+parameters: Array<Parameter>, };
+
+export type Inspection = { 
+/**
+ * The shape of the input.
+ */
+form: InputForm, 
+/**
+ * Every token found, in the order `id_token`, `access_token`, `refresh_token` (a bare
+ * token is labelled `token`).
+ */
+tokens: Array<TokenInspection>, 
+/**
+ * An authorization code found in a redirect URL (not a token; its value is not kept).
+ */
+authorization_code: AuthorizationCode | null, 
+/**
+ * The error the provider sent (redirect URL or token response), with B2C's details.
+ */
+provider_error: ProviderError | null, 
+/**
+ * Other parameters next to the tokens (`state`, `token_type`, `expires_in`, `scope`...).
+ */
+parameters: Array<Parameter>, };
+
+export type InputForm = "token" | "bearer" | "redirect_url" | "token_response";
+
+export type Parameter = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its value as sent (JSON text for non-string JSON values).
+ */
+value: string, };
+
+export type AuthorizationCode = { 
+/**
+ * Its length in characters (the value itself is not kept).
+ */
+length: number, 
+/**
+ * Why it is not a token and what to do with it.
+ */
+explanation: string, };
+
+export type TokenInspection = { 
+/**
+ * Where it was found: `token`, `id_token`, `access_token`, `refresh_token`, `decrypted`
+ * (inside a JWE) or the claim that holds it.
+ */
+label: string, 
+/**
+ * JWS, unsigned, JWE or opaque; `None` when it does not decode.
+ */
+kind: TokenKind | null, 
+/**
+ * Length of each encoded part, for colouring by part.
+ */
+part_lengths: Array<number>, 
+/**
+ * The (protected) header.
+ */
+header: { [key in string]: JsonValue }, 
+/**
+ * The claims (empty for opaque tokens and JWEs that stay encrypted).
+ */
+payload: { [key in string]: JsonValue }, 
+/**
+ * Header parameters explained.
+ */
+header_rows: Array<ClaimRow>, 
+/**
+ * Claims explained, in token order.
+ */
+claim_rows: Array<ClaimRow>, 
+/**
+ * Signature length in bytes (JWS).
+ */
+signature_len: number, 
+/**
+ * Things worth a second look, in words.
+ */
+warnings: Array<string>, 
+/**
+ * For JWEs: the protected header's algorithms and whether it was decrypted.
+ */
+jwe: JweInfo | null, 
+/**
+ * The token inside a decrypted JWE (signed-then-encrypted, `cty: JWT`).
+ */
+inner: TokenInspection | null, 
+/**
+ * Claims whose values are JWTs themselves (B2C `idp_access_token`), decoded in place;
+ * each is labelled with its claim name.
+ */
+nested: Array<TokenInspection>, 
+/**
+ * The signature and time checks, when asked for ([`verify`]).
+ */
+verification: Verification | null, 
+/**
+ * Why it does not decode.
+ */
+error: DecodeError | null, };
+
+export type JweInfo = { 
+/**
+ * Key management algorithm (`RSA-OAEP`, ...).
+ */
+alg: string | null, 
+/**
+ * Content encryption (`A128CBC-HS256`, ...).
+ */
+enc: string | null, 
+/**
+ * The recipient key's ID.
+ */
+kid: string | null, 
+/**
+ * Content type: `JWT` for a signed-then-encrypted (nested) token.
+ */
+cty: string | null, 
+/**
+ * Compression (`DEF`).
+ */
+zip: string | null, 
+/**
+ * Whether the payload was decrypted.
+ */
+decrypted: boolean, 
+/**
+ * In words: encrypted and why it stays so, or which key decrypted it.
+ */
+note: string, };
+
+export type Verification = { 
+/**
+ * The signature was checked and is valid.
+ */
+signature_valid: boolean, 
+/**
+ * Every check passed (signature, issuer when discovered, and the time checks).
+ */
+passed: boolean, 
+/**
+ * One sentence: the signature's outcome.
+ */
+summary: string, 
+/**
+ * Where the keys came from, in words.
+ */
+keys_from: string, 
+/**
+ * The metadata document used, when the keys were discovered.
+ */
+metadata_url: string | null, 
+/**
+ * The key the signature was checked with.
+ */
+key: KeyUsed | null, 
+/**
+ * The checks: `keys` (discovery), `alg`, `kid`, `signature`, `issuer`, `exp`, `nbf`, `iat`.
+ */
+checks: Array<Check>, 
+/**
+ * The clock difference allowed by the time checks, in seconds.
+ */
+skew_seconds: number, };
+
+export type KeyUsed = { 
+/**
+ * `kid`, when the key has one.
+ */
+kid: string | null, 
+/**
+ * `kty` (`RSA`, `EC`, `OKP`, `oct`).
+ */
+kty: string, 
+/**
+ * The key's `alg`, when it names one.
+ */
+alg: string | null, 
+/**
+ * RFC 7638 SHA-256 thumbprint (base64url) of an asymmetric key.
+ */
+thumbprint: string | null, 
+/**
+ * Where it came from: the JWKS URL or what the user gave.
+ */
+source: string, };
+
+export type DecodeError = { 
+/**
+ * The part at fault.
+ */
+part: Part, 
+/**
+ * What is wrong, with the position where known.
+ */
+message: string, };
+
+export type Part = "input" | "header" | "payload" | "signature";
+
+export type TokenDiff = { 
+/**
+ * Label of the first token (`id_token`, `token`, ...).
+ */
+a: string, 
+/**
+ * Label of the second token.
+ */
+b: string, 
+/**
+ * Header parameters that differ (a new `kid` after key rotation, ...).
+ */
+header: Array<ClaimChange>, 
+/**
+ * Claims that differ, in the first token's order, then the added ones.
+ */
+claims: Array<ClaimChange>, 
+/**
+ * Names of the claims equal in both.
+ */
+unchanged: Array<string>, 
+/**
+ * Notes (a token with no readable claims, different kinds).
+ */
+notes: Array<string>, };
+
+export type ClaimChange = { 
+/**
+ * The claim name.
+ */
+name: string, 
+/**
+ * Added, removed or changed.
+ */
+change: ChangeKind, 
+/**
+ * The value in the first token.
+ */
+old: JsonValue | null, 
+/**
+ * The value in the second token.
+ */
+new: JsonValue | null, 
+/**
+ * The catalogue's one-line meaning.
+ */
+description: string, 
+/**
+ * For NumericDate claims that changed: how far the time moved ("later by 60 min").
+ */
+note: string | null, };
+
+export type ChangeKind = "added" | "removed" | "changed";
