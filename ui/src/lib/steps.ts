@@ -50,7 +50,7 @@ function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean): st
       if (failed) return 'Could not open the browser';
       return active ? 'Opening the browser…' : 'Browser opened';
     case 'waiting_for_redirect':
-      if (failed) return cancelled ? 'Cancelled while waiting for the redirect' : 'No authorization code came back';
+      if (failed) return cancelled ? 'Cancelled while waiting for the redirect' : 'The redirect brought no code (see below)';
       return active ? 'Waiting for the redirect: sign in in the browser' : 'Redirect received';
     case 'code_received':
       if (failed) return 'No authorization code';
