@@ -42,6 +42,13 @@ export function formatTime(rfc3339: string): string {
   return Number.isNaN(d.getTime()) ? rfc3339 : dateFormat.format(d);
 }
 
+/** An RFC 3339 time in UTC, to the second: "2026-03-02 10:19:00 UTC". */
+export function utcText(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 /** "in 4 min" / "2 h ago" / "now" (from the engine) turned into words for the claim. */
 export function relativePhrase(claim: string, relative: string): string {
   const future = relative.startsWith('in ');
@@ -106,10 +113,13 @@ const HOSTS: Record<RedirectHost, string> = {
   ipv6: '[::1]',
 };
 
-/** The redirect URI a profile's settings produce; a port of 0 means any free one. */
+/** The redirect URI a profile's settings produce, exactly as the engine sends it (the root path
+ * is left off, which is what a B2C `http://localhost` registration matches); a port of 0 means
+ * any free one. */
 export function redirectUriText(r: RedirectConfig): string {
   const port = r.port === 0 ? ':<any free port>' : `:${r.port}`;
-  return `http://${HOSTS[r.host]}${port}${r.path || '/'}`;
+  const path = !r.path || r.path === '/' ? '' : r.path;
+  return `http://${HOSTS[r.host]}${port}${path}`;
 }
 
 export function hostLabel(host: RedirectHost): string {

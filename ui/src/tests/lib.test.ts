@@ -53,7 +53,7 @@ describe('wording', () => {
   });
 
   test('redirect URIs and vault locations', () => {
-    expect(redirectUriText({ host: 'ipv6', port: 0, path: '/' })).toBe('http://[::1]:<any free port>/');
+    expect(redirectUriText({ host: 'ipv6', port: 0, path: '/' })).toBe('http://[::1]:<any free port>');
     expect(redirectUriText({ host: 'ipv4', port: 8400, path: '/cb' })).toBe('http://127.0.0.1:8400/cb');
     expect(vaultText({ kind: 'keyring' })).toBe('OS keyring');
     expect(vaultText({ kind: 'session_only', reason: 'the keyring is locked' })).toBe(
