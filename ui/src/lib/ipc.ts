@@ -7,12 +7,16 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppInfo,
   AuthorityPreview,
+  ExportFormat,
+  InspectionView,
+  InspectorOptions,
   IpcError,
   Profile,
   ProfileEntry,
   Progress,
   SignInView,
   SignOutView,
+  TokenDiff,
   TokenPanel,
 } from './bindings';
 
@@ -31,6 +35,9 @@ export const COMMANDS = {
   refresh: 'refresh',
   signOut: 'sign_out',
   decodeToken: 'decode_token',
+  inspect: 'inspect',
+  exportInspection: 'export_inspection',
+  diffTokens: 'diff_tokens',
   setLastProfile: 'set_last_profile',
 } as const;
 
@@ -89,6 +96,18 @@ export const refresh = (name: string) => call<SignInView>(COMMANDS.refresh, { na
 export const signOut = (name: string) => call<SignOutView>(COMMANDS.signOut, { name });
 
 export const decodeToken = (text: string) => call<TokenPanel>(COMMANDS.decodeToken, { text });
+
+/** Everything in a pasted token, `Bearer …`, redirect URL or token response, explained; verified
+ *  when `options.verify` (with `options.public_key`, else keys discovered from `iss`). */
+export const inspect = (text: string, options: InspectorOptions) =>
+  call<InspectionView>(COMMANDS.inspect, { text, options });
+
+/** The same inspection as a JSON or Markdown document (redacted when `options.redact`). */
+export const exportInspection = (text: string, options: InspectorOptions, format: ExportFormat) =>
+  call<string>(COMMANDS.exportInspection, { text, options, format });
+
+/** Claims added, removed and changed between the first token of `a` and the first of `b`. */
+export const diffTokens = (a: string, b: string) => call<TokenDiff>(COMMANDS.diffTokens, { a, b });
 
 export const setLastProfile = (name: string | null) =>
   call<null>(COMMANDS.setLastProfile, { name });

@@ -6,13 +6,18 @@ import type {
   Check,
   ClaimDescription,
   ClaimRow,
+  InputForm,
+  InspectionView,
   IpcError,
   JsonValue,
   Profile,
   ProfileEntry,
   Progress,
   SignInView,
+  TokenDiff,
+  TokenInspection,
   TokenPanel,
+  Verification,
 } from '../lib/bindings';
 
 export const TENANT_ID = '8c2b9e3a-5f2d-4c5e-9f4a-1b2c3d4e5f60';
@@ -250,3 +255,103 @@ export const cancelledByUser: IpcError = {
   },
   body: null,
 };
+
+// ---- The inspector: what the `inspect` and `diff_tokens` commands return ----
+
+/** A token as the inspector finds it, from a token panel (`label` says where it was found). */
+export function inspected(label: string, panel: TokenPanel = idToken(), extra: Partial<TokenInspection> = {}): TokenInspection {
+  return {
+    label,
+    kind: panel.kind,
+    part_lengths: panel.parts.map((p) => p.length),
+    header: panel.header as Record<string, JsonValue>,
+    payload: panel.payload as Record<string, JsonValue>,
+    header_rows: panel.header_rows,
+    claim_rows: panel.claim_rows,
+    signature_len: panel.signature_len,
+    warnings: [],
+    jwe: null,
+    inner: null,
+    nested: [],
+    verification: null,
+    error: null,
+    ...extra,
+  };
+}
+
+/** An inspection: the tokens with their encoded text. */
+export function inspection(
+  form: InputForm,
+  tokens: [TokenInspection, string][],
+  extra: Partial<InspectionView> = {},
+): InspectionView {
+  return {
+    form,
+    tokens: tokens.map(([t]) => t),
+    encoded: tokens.map(([, e]) => e),
+    authorization_code: null,
+    provider_error: null,
+    parameters: [],
+    ...extra,
+  };
+}
+
+/** A pasted ID token (a bare token). */
+export function inspectedIdToken(form: InputForm = 'token', label = 'token'): InspectionView {
+  const t = idToken();
+  return inspection(form, [[inspected(label, t), t.raw]]);
+}
+
+export const CODE_EXPLANATION =
+  'an authorization code is not a token: it carries no claims and means nothing on its own. The app that asked for it ' +
+  'redeems it once, within minutes, at the token endpoint with its PKCE code_verifier.';
+
+export function verification(passed = true): Verification {
+  return {
+    signature_valid: passed,
+    passed,
+    summary: passed ? 'valid RS256 signature (key X5eXk4xy…)' : 'the signature does not verify with key X5eXk4xy…',
+    keys_from: 'https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_susi/discovery/v2.0/keys',
+    metadata_url: `https://contoso.b2clogin.com/${TENANT_ID}/B2C_1_susi/v2.0/.well-known/openid-configuration`,
+    key: { kid: ID_HEADER.kid, kty: 'RSA', alg: 'RS256', thumbprint: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', source: 'jwks' },
+    checks: [
+      { name: 'keys', ok: true, detail: 'the issuer’s metadata names its keys' },
+      { name: 'alg', ok: true, detail: 'RS256' },
+      { name: 'kid', ok: true, detail: `kid ${ID_HEADER.kid} found` },
+      { name: 'signature', ok: passed, detail: passed ? 'valid RS256 signature' : 'the signature does not verify' },
+      { name: 'issuer', ok: true, detail: `${ISSUER}, the issuer the metadata names` },
+      { name: 'exp', ok: true, detail: 'expires in 4 min' },
+    ],
+    skew_seconds: 300,
+  };
+}
+
+export function tokenDiff(): TokenDiff {
+  return {
+    a: 'token',
+    b: 'id_token',
+    header: [],
+    claims: [
+      {
+        name: 'exp',
+        change: 'changed',
+        old: 1772446740,
+        new: 1772450340,
+        description: 'When the token expires',
+        note: 'later by 60 min',
+      },
+      {
+        name: 'tfp',
+        change: 'changed',
+        old: 'B2C_1_susi',
+        new: 'B2C_1_edit',
+        description: 'The B2C policy (user flow) that issued the token',
+        note: null,
+      },
+      { name: 'nonce', change: 'removed', old: 'Qm9vdHN0cmFwTm9uY2U', new: null, description: 'Ties the token to this sign-in request', note: null },
+      { name: 'newUser', change: 'added', old: null, new: true, description: 'The user signed up with this sign-in', note: null },
+    ],
+    unchanged: ['iss', 'sub', 'aud'],
+    notes: [],
+  };
+}

@@ -14,6 +14,7 @@ import { copyName } from '../draft';
 import { nowIso } from '../format';
 import * as ipc from '../ipc';
 import { newRun, type Run } from '../steps';
+import { InspectorState } from './inspector.svelte';
 
 export type View = 'profile' | 'form' | 'inspector';
 export type FormMode = { kind: 'new' } | { kind: 'edit'; name: string };
@@ -50,7 +51,7 @@ export class AppState {
   /** A failure of an action outside any session (duplicate, delete). */
   actionError = $state<IpcError | null>(null);
   /** The inspector keeps what was pasted while the person looks elsewhere. */
-  inspectorText = $state('');
+  inspector = new InspectorState();
 
   selectedEntry = $derived(this.profiles.find((e) => e.profile.name === this.selected) ?? null);
   names = $derived(this.profiles.map((e) => e.profile.name));
