@@ -9,7 +9,6 @@ pub const ALL: &[&str] = &[
     "cancel_sign_in",
     "refresh",
     "sign_out",
-    "decode_token",
     "inspect",
     "export_inspection",
     "diff_tokens",

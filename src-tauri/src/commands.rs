@@ -5,7 +5,7 @@
 use crate::state::AppState;
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
-    ProfileEntry, SignInView, SignOutView, TokenPanel,
+    ProfileEntry, SignInView, SignOutView,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +21,7 @@ use tokenscope_core::inspect::{
 };
 use tokenscope_core::profile::Profile;
 use tokenscope_core::validate::DEFAULT_SKEW;
-use tokenscope_core::{jwt, Error};
+use tokenscope_core::Error;
 use tokio_util::sync::CancellationToken;
 
 /// Event carrying [`Progress`] during a sign-in or refresh.
@@ -193,13 +193,6 @@ pub async fn sign_out(state: State<'_, AppState>, name: String) -> Res<SignOutVi
         }
     }
     Ok(view)
-}
-
-/// Decodes a pasted token (the inspector).
-#[tauri::command]
-pub fn decode_token(text: String) -> Res<TokenPanel> {
-    let decoded = jwt::decode(&text)?;
-    Ok(TokenPanel::new(&text, &decoded))
 }
 
 /// What the pasted key text says, or `None` when the field is blank.

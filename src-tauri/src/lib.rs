@@ -32,7 +32,6 @@ pub fn app<R: Runtime>(builder: Builder<R>, engine: Engine) -> Builder<R> {
             commands::cancel_sign_in,
             commands::refresh,
             commands::sign_out,
-            commands::decode_token,
             commands::inspect,
             commands::export_inspection,
             commands::diff_tokens,

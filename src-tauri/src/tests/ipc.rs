@@ -135,32 +135,6 @@ fn authority_preview_reads_a_portal_url() {
 }
 
 #[test]
-fn decode_token_explains_and_refuses_garbage() {
-    let (_app, w) = window();
-    let token = tokenscope_core::testkit::sign(
-        "RS256",
-        &json!({"sub": "u", "exp": 4102444800_i64, "tfp": "B2C_1_susi"}),
-    );
-    let panel = invoke(
-        &w,
-        "decode_token",
-        json!({"text": format!("Bearer {token}")}),
-    )
-    .unwrap();
-    assert_eq!(panel["kind"], "jws");
-    assert_eq!(panel["parts"].as_array().unwrap().len(), 3);
-    let exp = panel["claim_rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "exp")
-        .unwrap();
-    assert_eq!(exp["time"], "2100-01-01T00:00:00Z");
-    let e = invoke(&w, "decode_token", json!({"text": "a.b"})).unwrap_err();
-    assert_eq!(e["kind"], "decode");
-}
-
-#[test]
 fn app_info_reports_the_vault_and_refresh_needs_a_stored_token() {
     let (_app, w) = window();
     let info = invoke(&w, "app_info", json!({})).unwrap();

@@ -17,7 +17,6 @@ import type {
   SignInView,
   SignOutView,
   TokenDiff,
-  TokenPanel,
 } from './bindings';
 
 /** The event the shell emits while a sign-in or refresh runs (`commands::PROGRESS_EVENT`). */
@@ -34,7 +33,6 @@ export const COMMANDS = {
   cancelSignIn: 'cancel_sign_in',
   refresh: 'refresh',
   signOut: 'sign_out',
-  decodeToken: 'decode_token',
   inspect: 'inspect',
   exportInspection: 'export_inspection',
   diffTokens: 'diff_tokens',
@@ -94,8 +92,6 @@ export const cancelSignIn = () => call<boolean>(COMMANDS.cancelSignIn);
 export const refresh = (name: string) => call<SignInView>(COMMANDS.refresh, { name });
 
 export const signOut = (name: string) => call<SignOutView>(COMMANDS.signOut, { name });
-
-export const decodeToken = (text: string) => call<TokenPanel>(COMMANDS.decodeToken, { text });
 
 /** Everything in a pasted token, `Bearer …`, redirect URL or token response, explained; verified
  *  when `options.verify` (with `options.public_key`, else keys discovered from `iss`). */
