@@ -328,13 +328,26 @@ describe('Tokenscope desktop, end to end', () => {
     await screenshot(b(), 'error-view');
   }, { needs: ['a profile is created by pasting the B2C metadata URL'] });
 
-  step('the inspector decodes a pasted token and refuses garbage', async () => {
+  step('the inspector explains a pasted redirect URL, verifies it with the issuer\'s keys and refuses garbage', async () => {
     await (await shown(b(), tid('nav-inspector'))).click();
-    await paste(b(), tid('token-input'), ctx.idToken);
+    // The whole URL a browser shows after a jwt.ms-style redirect, as support staff paste it.
+    await paste(b(), tid('token-input'), `https://jwt.ms/#id_token=${ctx.idToken}&state=e2e`);
     await (await shown(b(), tid('decode-button'))).click();
-    const tfp = `${tid('claims-table')} ${tid('claim-row', '[data-name="tfp"]')} ${tid('claim-value')}`;
-    assert.equal((await (await shown(b(), tfp)).getText()).trim(), 'B2C_1_susi');
+    const form = await shown(b(), tid('input-form'));
+    assert.equal(await form.getAttribute('data-form'), 'redirect_url', `recognised as: ${await form.getText()}`);
+    const tfp = `${tid('inspect-token', '[data-label="id_token"]')} ${tid('claim-row', '[data-name="tfp"]')}`;
+    assert.equal((await (await shown(b(), `${tfp} ${tid('claim-value')}`)).getText()).trim(), 'B2C_1_susi');
+    assert.match(await (await shown(b(), `${tfp} ${tid('claim-description')}`)).getText(), /Trust framework policy/);
     await screenshot(b(), 'inspector');
+    // Verify signature without a pasted key: the user flow's keys, found from iss and tfp on the
+    // running provider (http on loopback is allowed for that).
+    await (await shown(b(), tid('verify-button'))).click();
+    const verification = await shown(b(), tid('verification'), { timeout: 30_000 });
+    assert.equal(await verification.getAttribute('data-passed'), 'true', `verification: ${await verification.getText()}`);
+    const keysFrom = await (await shown(b(), tid('verification-keys-from'))).getText();
+    assert.ok(keysFrom.startsWith(ctx.provider.ready.base), `keys from ${keysFrom}, not the test provider`);
+    await scrollIntoView(b(), tid('verification'));
+    await screenshot(b(), 'inspector-verified');
     // A JWS whose payload is not JSON (typed, this time): the error names the part.
     await fill(b(), tid('token-input'), 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln');
     await (await shown(b(), tid('decode-button'))).click();

@@ -2,8 +2,9 @@
 import { describe, expect, test } from 'vitest';
 import { copyName, draftFromProfile, emptyDraft, profileFromDraft, validateDraft } from '../lib/draft';
 import { authoritySummary, redirectUriText, relativePhrase, valueText, vaultText } from '../lib/format';
+import { diffSummary, diffValue, exportFileName, toPanel, tokenTitle, warningsOf } from '../lib/inspection';
 import { toIpcError } from '../lib/ipc';
-import { profile } from './fixtures';
+import { idToken, inspected, profile, tokenDiff } from './fixtures';
 
 describe('toIpcError', () => {
   test('keeps an IpcError and fills what is missing', () => {
@@ -87,5 +88,38 @@ describe('profile draft', () => {
   test('copies get a free name', () => {
     expect(copyName('A', ['A'])).toBe('A (copy)');
     expect(copyName('A', ['A', 'A (copy)'])).toBe('A (copy 2)');
+  });
+});
+
+describe('inspection helpers', () => {
+  test('a token found by the inspector becomes a token panel, parts from its encoded text', () => {
+    const t = idToken();
+    const panel = toPanel(inspected('id_token', t), t.raw);
+    expect(panel.parts).toEqual(t.parts);
+    expect(panel.claim_rows).toEqual(t.claim_rows);
+    // Redacted or decrypted: no encoded text, no parts to colour.
+    expect(toPanel(inspected('decrypted', t), '').parts).toEqual([]);
+  });
+
+  test('labels read as words, claim names stay', () => {
+    expect(tokenTitle('id_token')).toBe('ID token');
+    expect(tokenTitle('idp_access_token')).toBe('idp_access_token');
+    expect(exportFileName('markdown', true)).toBe('token-inspection-redacted.md');
+  });
+
+  test('the JWE note is not repeated among the warnings', () => {
+    const note = 'encrypted: the payload needs the recipient’s key';
+    const t = inspected('token', idToken(), {
+      warnings: [note, 'exp: expired (2 h ago)'],
+      jwe: { alg: 'RSA-OAEP', enc: 'A256GCM', kid: null, cty: null, zip: null, decrypted: false, note },
+    });
+    expect(warningsOf(t)).toEqual(['exp: expired (2 h ago)']);
+  });
+
+  test('a diff is summed up in one line', () => {
+    expect(diffSummary(tokenDiff())).toBe('2 changed, 1 added, 1 removed; 3 the same');
+    expect(diffSummary({ ...tokenDiff(), claims: [] })).toBe('The claims and header are the same');
+    expect(diffValue(null, false)).toBe('—');
+    expect(diffValue(['a'], true)).toBe('["a"]');
   });
 });
