@@ -328,7 +328,7 @@ describe('Tokenscope desktop, end to end', () => {
     await screenshot(b(), 'error-view');
   }, { needs: ['a profile is created by pasting the B2C metadata URL'] });
 
-  step('the inspector explains a pasted redirect URL, verifies it with the issuer\'s keys and refuses garbage', async () => {
+  step('the inspector explains a pasted redirect URL, verifies it with the issuer\'s keys, copies it redacted and refuses garbage', async () => {
     await (await shown(b(), tid('nav-inspector'))).click();
     // The whole URL a browser shows after a jwt.ms-style redirect, as support staff paste it.
     await paste(b(), tid('token-input'), `https://jwt.ms/#id_token=${ctx.idToken}&state=e2e`);
@@ -348,6 +348,26 @@ describe('Tokenscope desktop, end to end', () => {
     assert.ok(keysFrom.startsWith(ctx.provider.ready.base), `keys from ${keysFrom}, not the test provider`);
     await scrollIntoView(b(), tid('verification'));
     await screenshot(b(), 'inspector-verified');
+    // Redacted copy: the clipboard gets the redacted JSON (WebKit allows the write only during
+    // the click, while the export still comes from the shell); pasted back into a field here.
+    await (await shown(b(), tid('copy-redacted'))).click();
+    const status = await shown(b(), tid('export-status'));
+    await b().waitUntil(async () => /Copied|refused|failed/.test(await status.getText()), {
+      timeout: 10_000, interval: 100, timeoutMsg: 'the redacted copy never finished',
+    });
+    assert.match(await status.getText(), /^Copied the redacted JSON/);
+    await (await shown(b(), tid('diff-mode'))).click();
+    const field = await shown(b(), tid('diff-a'));
+    await field.click();
+    await press(['Control', 'v']);
+    await b().waitUntil(async () => (await field.getValue()).length > 0, {
+      timeout: 5000, interval: 100, timeoutMsg: 'Ctrl+V pasted nothing from the clipboard',
+    });
+    const copied = await field.getValue();
+    assert.equal(JSON.parse(copied).redacted, true);
+    assert.ok(!copied.includes('tester@example.com'), 'the redacted copy holds the e-mail address');
+    assert.ok(!copied.includes(ctx.idToken), 'the redacted copy holds the token');
+    await (await shown(b(), tid('inspect-mode'))).click();
     // A JWS whose payload is not JSON (typed, this time): the error names the part.
     await fill(b(), tid('token-input'), 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln');
     await (await shown(b(), tid('decode-button'))).click();

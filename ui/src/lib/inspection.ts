@@ -75,8 +75,3 @@ export function diffValue(v: JsonValue | null, present: boolean): string {
   if (!present) return '—';
   return typeof v === 'string' ? v : (JSON.stringify(v) ?? 'null');
 }
-
-/** A file name for an export. */
-export function exportFileName(format: 'json' | 'markdown', redacted: boolean): string {
-  return `token-inspection${redacted ? '-redacted' : ''}.${format === 'json' ? 'json' : 'md'}`;
-}

@@ -290,6 +290,7 @@ describe('Inspector', () => {
     await user.click(screen.getByTestId('export-markdown'));
     await waitFor(() => expect(screen.getByTestId('export-status')).toHaveTextContent('Copied the Markdown export'));
     expect(await navigator.clipboard.readText()).toBe('# Token\n\n| claim | value |');
+    expect(screen.getByTestId('export-preview').textContent).toBe('# Token\n\n| claim | value |');
     await user.click(screen.getByTestId('export-json'));
     await waitFor(() => expect(screen.getByTestId('export-status')).toHaveTextContent('Copied the JSON export'));
     expect(b.argsOf('export_inspection').at(-1)).toMatchObject({ format: 'json', options: { redact: false } });

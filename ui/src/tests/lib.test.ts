@@ -1,8 +1,9 @@
 // The pure helpers: IPC error normalisation, wording, and the profile form's model.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { copyWhenReady } from '../lib/clipboard';
 import { copyName, draftFromProfile, emptyDraft, profileFromDraft, validateDraft } from '../lib/draft';
 import { authoritySummary, redirectUriText, relativePhrase, valueText, vaultText } from '../lib/format';
-import { diffSummary, diffValue, exportFileName, toPanel, tokenTitle, warningsOf } from '../lib/inspection';
+import { diffSummary, diffValue, toPanel, tokenTitle, warningsOf } from '../lib/inspection';
 import { toIpcError } from '../lib/ipc';
 import { idToken, inspected, profile, tokenDiff } from './fixtures';
 
@@ -104,7 +105,6 @@ describe('inspection helpers', () => {
   test('labels read as words, claim names stay', () => {
     expect(tokenTitle('id_token')).toBe('ID token');
     expect(tokenTitle('idp_access_token')).toBe('idp_access_token');
-    expect(exportFileName('markdown', true)).toBe('token-inspection-redacted.md');
   });
 
   test('the JWE note is not repeated among the warnings', () => {
@@ -121,5 +121,45 @@ describe('inspection helpers', () => {
     expect(diffSummary({ ...tokenDiff(), claims: [] })).toBe('The claims and header are the same');
     expect(diffValue(null, false)).toBe('—');
     expect(diffValue(['a'], true)).toBe('["a"]');
+  });
+});
+
+describe('copyWhenReady', () => {
+  test('starts the clipboard write at once, with the text still to come (WebKit needs the click)', async () => {
+    const written: ClipboardItem[] = [];
+    class FakeItem {
+      constructor(public items: Record<string, Promise<Blob>>) {}
+    }
+    vi.stubGlobal('ClipboardItem', FakeItem);
+    const write = vi.fn(async (items: ClipboardItem[]) => {
+      written.push(...items);
+    });
+    vi.stubGlobal('navigator', { clipboard: { write, writeText: vi.fn() } });
+    try {
+      let resolve!: (t: string) => void;
+      const text = new Promise<string>((r) => (resolve = r));
+      const copied = copyWhenReady(text);
+      expect(write).toHaveBeenCalledTimes(1); // before the text exists
+      resolve('{"redacted":true}');
+      expect(await copied).toBe(true);
+      const blob = await (written[0] as unknown as FakeItem).items['text/plain']!;
+      const read = await new Promise<string>((done) => {
+        const reader = new FileReader();
+        reader.onload = () => done(String(reader.result));
+        reader.readAsText(blob);
+      });
+      expect(read).toBe('{"redacted":true}');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  test('says false when the text never comes', async () => {
+    vi.stubGlobal('navigator', { clipboard: { writeText: vi.fn() } });
+    try {
+      expect(await copyWhenReady(Promise.reject(new Error('no')))).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
