@@ -434,26 +434,31 @@ async fn run_case(case: Case) -> Result<(), String> {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_validation_check_fails_the_sign_in_shows_the_token_and_stores_nothing() {
-    let cases = validation_cases();
-    let count = cases.len();
-    let tasks: Vec<_> = cases
-        .into_iter()
-        .map(|c| tokio::spawn(run_case(c)))
-        .collect();
+/// Runs every item at once and fails with all the items that went wrong, not just the first.
+async fn run_in_parallel<T, F, Fut>(what: &str, items: Vec<T>, run: F)
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+{
+    let count = items.len();
+    let tasks: Vec<_> = items.into_iter().map(|i| tokio::spawn(run(i))).collect();
     let mut failures = Vec::new();
     for task in tasks {
-        if let Err(e) = task.await.expect("case task") {
+        if let Err(e) = task.await.expect("test task") {
             failures.push(e);
         }
     }
     assert!(
         failures.is_empty(),
-        "{} of {count} cases went wrong:\n\n{}",
+        "{} of {count} {what} went wrong:\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_validation_check_fails_the_sign_in_shows_the_token_and_stores_nothing() {
+    run_in_parallel("cases", validation_cases(), run_case).await;
 }
 
 #[tokio::test]
@@ -896,24 +901,7 @@ async fn run_fault(fault: Fault) -> Result<(), String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_endpoint_faults_end_in_clear_errors_within_the_timeout() {
-    let faults = token_faults();
-    let count = faults.len();
-    let tasks: Vec<_> = faults
-        .into_iter()
-        .map(|f| tokio::spawn(run_fault(f)))
-        .collect();
-    let mut failures = Vec::new();
-    for task in tasks {
-        if let Err(e) = task.await.expect("fault task") {
-            failures.push(e);
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {count} faults went wrong:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    run_in_parallel("faults", token_faults(), run_fault).await;
 }
 
 #[tokio::test]
