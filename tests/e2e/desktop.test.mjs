@@ -6,195 +6,55 @@
 // One app, one config directory, ordered steps: a step that later steps build on skips them when
 // it fails. Run with scripts/e2e.sh (builds, installs tauri-driver, sets up Xvfb and the keyring).
 
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BROWSER_MJS, REPO, SCREENSHOTS, cleanup, fill, first, gone, keyringLookup, screenshot,
-  paste, processesMatching, scrollIntoView, scrollToTop, shown, startApp, startProvider, tempDir, tid, watchProcesses,
+  REPO, SCREENSHOTS, fill, gone, keyringLookup, screenshot, paste, processesMatching, scrollIntoView, scrollToTop,
+  shown, tid,
 } from './harness.mjs';
+import { Session, browserCommand, claimValue, inResult, profileItem } from './session.mjs';
 
 const DEMO = 'Demo B2C';
 const WAITING = 'Waiting demo';
 const CANCELLED = 'Cancelled demo';
-const FAILURES = path.join(REPO, 'target/e2e/failures');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-/** Quotes a word for the browser-command field (split like a shell by the app). */
-const sq = (w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`);
-const browserCommand = (...extra) => ['node', BROWSER_MJS, ...extra].map(sq).join(' ');
-
-const ctx = {
-  work: null, // temp dir: config, XDG dirs, logs
-  config: null, // TOKENSCOPE_CONFIG_DIR
-  provider: null,
-  app: null,
-  idToken: null,
-  refreshToken: null,
-};
-const b = () => ctx.app.browser;
-const results = new Map();
-
-/** An ordered step; skipped when a step it needs failed or was skipped. */
-function step(name, fn, { needs = [], timeout = 120_000 } = {}) {
-  test(name, { timeout }, async (t) => {
-    const missing = needs.filter((n) => results.get(n) !== true);
-    if (missing.length) {
-      results.set(name, false);
-      t.skip(`needs: ${missing.join(', ')}`);
-      return;
-    }
-    try {
-      if (!ctx.app) await launch(); // an earlier step lost the app: start it again
-      await fn(t);
-      results.set(name, true);
-    } catch (e) {
-      results.set(name, false);
-      await saveFailure(name);
-      throw e;
-    }
-  });
-}
-
-/** On failure: a screenshot and the page source in target/e2e/failures, and the app's log tail. */
-async function saveFailure(name) {
-  const base = path.join(FAILURES, name.replace(/[^\w-]+/g, '_').slice(0, 60));
-  if (ctx.app?.browser) {
-    try {
-      mkdirSync(FAILURES, { recursive: true });
-      await b().saveScreenshot(`${base}.png`);
-      writeFileSync(`${base}.html`, await b().getPageSource());
-      process.stderr.write(`[e2e] failure evidence: ${path.relative(REPO, base)}.{png,html}\n`);
-    } catch (e) {
-      process.stderr.write(`[e2e] could not save failure evidence: ${e.message}\n`);
-    }
-  }
-  try {
-    const log = readFileSync(path.join(ctx.work, 'app.log'), 'utf8').split('\n').slice(-30).join('\n');
-    process.stderr.write(`[e2e] last lines of the app/driver log:\n${log}\n`);
-  } catch { /* no log */ }
-}
-
-/** Starts the app (a new WebDriver session) on the shared config directory. */
-async function launch() {
-  const xdg = (d) => path.join(ctx.work, 'xdg', d);
-  for (const d of ['config', 'cache', 'data']) mkdirSync(xdg(d), { recursive: true });
-  ctx.app = await startApp({
-    logFile: path.join(ctx.work, 'app.log'),
-    env: {
-      TOKENSCOPE_CONFIG_DIR: ctx.config,
-      // Window state and WebKit's caches go to the test's directory, not the user's.
-      XDG_CONFIG_HOME: xdg('config'),
-      XDG_CACHE_HOME: xdg('cache'),
-      XDG_DATA_HOME: xdg('data'),
-    },
-  });
-}
-
-/** Watches for browser.mjs processes started by this test's app (they inherit its config dir). */
-const watchBrowsers = () => watchProcesses(BROWSER_MJS, `TOKENSCOPE_CONFIG_DIR=${ctx.config}`);
-
-/** Presses keys together, then releases the input state (WebKitWebDriver keeps it otherwise). */
-async function press(keys) {
-  await b().keys(keys);
-  await b().releaseActions();
-}
-
-const profileItem = (name) => tid('profile-item', `[data-name="${name}"]`);
-const inResult = (selector) => `${tid('result-view')} ${selector}`;
-const claimValue = (name) => inResult(`${tid('claim-row', `[data-name="${name}"]`)} ${tid('claim-value')}`);
-
-async function selectProfile(name) {
-  const item = await shown(b(), profileItem(name));
-  await item.click();
-}
-
-/** Fills and saves the profile form for a new profile on the demo provider. */
-async function createProfile({ name, browser, screenshotName }) {
-  const { ready, metadataUrl } = ctx.provider;
-  await (await shown(b(), tid('new-profile'))).click();
-  await shown(b(), tid('profile-form'));
-  await fill(b(), tid('name-input'), name);
-  await fill(b(), tid('authority-input'), metadataUrl('B2C_1_susi'));
-  // The pasted authority is recognised before anything is fetched.
-  const preview = await shown(b(), tid('authority-preview'));
-  await b().waitUntil(async () => /B2C_1_susi/i.test(await preview.getText()), {
-    timeout: 10_000, interval: 100, timeoutMsg: 'the authority preview does not name the user flow B2C_1_susi',
-  });
-  await fill(b(), tid('client-id-input'), ready.client_id);
-  await fill(b(), tid('scopes-input'), `offline_access ${ready.api_scope}`);
-  await fill(b(), tid('browser-input'), browser);
-  if (screenshotName) {
-    await scrollToTop(b(), tid('name-input'));
-    await screenshot(b(), screenshotName);
-  }
-  await (await shown(b(), tid('save-profile'))).click();
-  await shown(b(), profileItem(name), { msg: `no profile item "${name}" after saving` });
-  await gone(b(), tid('profile-form'));
-}
-
-/**
- * Clicks sign-in and waits for the result or the error view; returns which. Meant for a profile
- * whose pane shows no earlier result (each flow here has its own profile).
- */
-async function signIn(name, timeout = 60_000) {
-  await selectProfile(name);
-  await (await shown(b(), tid('sign-in'))).click();
-  return first(b(), [tid('result-view'), tid('error-view')], { timeout });
-}
-
-async function errorText() {
-  const parts = [];
-  for (const id of ['error-kind', 'error-code', 'error-message']) {
-    const el = await b().$(tid(id));
-    if (await el.isExisting()) parts.push(`${id}: ${await el.getText()}`);
-  }
-  return parts.join(' | ');
-}
+const s = new Session();
+const b = () => s.b();
+const ctx = { idToken: null, refreshToken: null };
+const selectProfile = (name) => s.selectProfile(name);
+const press = (keys) => s.press(keys);
 
 describe('Tokenscope desktop, end to end', () => {
-  before(async () => {
-    assert.ok(process.env.DISPLAY, 'no DISPLAY: run through scripts/e2e.sh (xvfb-run)');
-    assert.ok(process.env.DBUS_SESSION_BUS_ADDRESS && process.env.TOKENSCOPE_KEYRING,
-      'no private keyring: run through scripts/e2e.sh (scripts/with-keyring.sh)');
-    ctx.work = tempDir('run');
-    ctx.config = path.join(ctx.work, 'config');
-    mkdirSync(ctx.config);
-    ctx.provider = await startProvider({ logFile: path.join(ctx.work, 'provider.log') });
-    await launch();
-  });
+  before(() => s.start());
+  after(() => s.stop());
 
-  after(async () => {
-    await ctx.app?.stop().catch((e) => process.stderr.write(`[e2e] stopping the app: ${e.message}\n`));
-    await ctx.provider?.stop();
-    cleanup(ctx.work);
-  });
-
-  step('the window opens on the profile list, with the vault in the status bar', async () => {
+  s.step('the window opens on the profile list, with the vault in the status bar', async () => {
     await shown(b(), tid('profile-list'), { timeout: 30_000 });
     assert.equal(await b().getTitle(), 'Tokenscope');
     const vault = await shown(b(), tid('vault-location'));
     assert.match(await vault.getText(), /keyring/i, 'the status bar should say the OS keyring is used');
   });
 
-  step('a profile is created by pasting the B2C metadata URL', async () => {
-    await createProfile({ name: DEMO, browser: browserCommand(), screenshotName: 'profile-form' });
+  s.step('a profile is created by pasting the B2C metadata URL', async () => {
+    await s.createProfile({ name: DEMO, browser: browserCommand(), screenshotName: 'profile-form' });
     // Persisted in the config directory, as typed.
-    const saved = JSON.parse(readFileSync(path.join(ctx.config, 'profiles.json'), 'utf8'));
+    const saved = JSON.parse(readFileSync(path.join(s.config, 'profiles.json'), 'utf8'));
     const p = saved.profiles.find((x) => x.name === DEMO);
     assert.ok(p, 'profiles.json should hold the new profile');
-    assert.equal(p.authority, ctx.provider.metadataUrl('B2C_1_susi'));
-    assert.equal(p.client_id, ctx.provider.ready.client_id);
-    assert.deepEqual(p.scopes, ['offline_access', ctx.provider.ready.api_scope]);
+    assert.equal(p.authority, s.provider.metadataUrl('B2C_1_susi'));
+    assert.equal(p.client_id, s.provider.ready.client_id);
+    assert.deepEqual(p.scopes, ['offline_access', s.provider.ready.api_scope]);
     assert.equal(p.browser_command, browserCommand());
   }, { needs: ['the window opens on the profile list, with the vault in the status bar'] });
 
-  step('signing in goes through the browser and shows the claims', async () => {
-    const watch = watchBrowsers();
-    const view = await signIn(DEMO);
+  s.step('signing in goes through the browser and shows the claims', async () => {
+    const watch = s.watchBrowsers();
+    const view = await s.signIn(DEMO);
     const browsers = watch.stop();
-    if (view !== tid('result-view')) assert.fail(`sign-in ended on the error view: ${await errorText()}`);
+    if (view !== tid('result-view')) assert.fail(`sign-in ended on the error view: ${await s.errorText()}`);
     assert.ok(browsers.size >= 1, 'the profile browser command (browser.mjs) should have run');
     await shown(b(), tid('result-summary'));
     // The steps, when still shown, all completed.
@@ -215,7 +75,7 @@ describe('Tokenscope desktop, end to end', () => {
     await screenshot(b(), 'claims');
   }, { needs: ['a profile is created by pasting the B2C metadata URL'] });
 
-  step('every validation check passes', async () => {
+  s.step('every validation check passes', async () => {
     const list = await shown(b(), inResult(tid('checklist')));
     const checks = await list.$$(tid('check'));
     assert.ok(checks.length >= 5, `expected the validation report, found ${checks.length} checks`);
@@ -226,7 +86,7 @@ describe('Tokenscope desktop, end to end', () => {
     await screenshot(b(), 'checklist');
   }, { needs: ['signing in goes through the browser and shows the claims'] });
 
-  step('the refresh token is in the OS keyring, and never in the window or the config files', async () => {
+  s.step('the refresh token is in the OS keyring, and never in the window or the config files', async () => {
     const status = await shown(b(), tid('refresh-status'));
     const text = await status.getText();
     assert.match(text, /keyring/i, `refresh-status: ${text}`);
@@ -235,17 +95,15 @@ describe('Tokenscope desktop, end to end', () => {
     ctx.refreshToken = await keyringLookup(DEMO);
     assert.ok(ctx.refreshToken, `secret-tool finds no refresh-token:${DEMO} in the keyring`);
     assert.ok(!(await b().getPageSource()).includes(ctx.refreshToken), 'the refresh token reached the webview');
-    for (const f of readdirSync(ctx.config)) {
-      assert.ok(!readFileSync(path.join(ctx.config, f), 'utf8').includes(ctx.refreshToken), `the refresh token is in ${f}`);
+    for (const f of readdirSync(s.config)) {
+      assert.ok(!readFileSync(path.join(s.config, f), 'utf8').includes(ctx.refreshToken), `the refresh token is in ${f}`);
     }
   }, { needs: ['signing in goes through the browser and shows the claims'] });
 
-  step('after a restart the app signs in silently with the stored refresh token', async () => {
-    await ctx.app.stop();
-    ctx.app = null;
-    const watch = watchBrowsers();
+  s.step('after a restart the app signs in silently with the stored refresh token', async () => {
+    const watch = s.watchBrowsers();
     try {
-      await launch();
+      await s.restart();
       await shown(b(), tid('startup-refresh-note'), { timeout: 30_000 });
       await shown(b(), tid('result-view'), { timeout: 30_000 });
     } finally {
@@ -266,7 +124,7 @@ describe('Tokenscope desktop, end to end', () => {
     await screenshot(b(), 'startup-refresh');
   }, { needs: ['the refresh token is in the OS keyring, and never in the window or the config files'] });
 
-  step('signing out deletes the refresh token from the keyring', async () => {
+  s.step('signing out deletes the refresh token from the keyring', async () => {
     await selectProfile(DEMO);
     await (await shown(b(), tid('sign-out'))).click();
     await shown(b(), tid('signout-result'));
@@ -276,9 +134,9 @@ describe('Tokenscope desktop, end to end', () => {
     await gone(b(), `${profileItem(DEMO)} ${tid('refresh-badge')}`);
   }, { needs: ['after a restart the app signs in silently with the stored refresh token'] });
 
-  step('while waiting for the redirect the app shows the redirect URI and can cancel', async () => {
+  s.step('while waiting for the redirect the app shows the redirect URI and can cancel', async () => {
     // A browser command that opens nothing: the app waits for a redirect that never comes.
-    await createProfile({ name: WAITING, browser: 'true' });
+    await s.createProfile({ name: WAITING, browser: 'true' });
     await selectProfile(WAITING);
     await (await shown(b(), tid('sign-in'))).click();
     await shown(b(), tid('step', '[data-step="waiting_for_redirect"][data-state="active"]'));
@@ -290,7 +148,7 @@ describe('Tokenscope desktop, end to end', () => {
     await shown(b(), tid('sign-in'));
   }, { needs: ['the window opens on the profile list, with the vault in the status bar'] });
 
-  step('the keyboard reaches new profile (Ctrl+N), sign in (Ctrl+Enter), cancel (Esc) and the inspector (Ctrl+I)', async () => {
+  s.step('the keyboard reaches new profile (Ctrl+N), sign in (Ctrl+Enter), cancel (Esc) and the inspector (Ctrl+I)', async () => {
     const focused = () => b().execute(() => document.activeElement?.getAttribute('data-testid') ?? null);
     await press(['Control', 'n']);
     await shown(b(), tid('profile-form'));
@@ -316,9 +174,9 @@ describe('Tokenscope desktop, end to end', () => {
     await shown(b(), tid('profile-list'));
   }, { needs: ['while waiting for the redirect the app shows the redirect URI and can cancel'] });
 
-  step('a sign-in cancelled at the provider shows AADB2C90091 with its Correlation ID and Timestamp', async () => {
-    await createProfile({ name: CANCELLED, browser: browserCommand('--cancel') });
-    const view = await signIn(CANCELLED);
+  s.step('a sign-in cancelled at the provider shows AADB2C90091 with its Correlation ID and Timestamp', async () => {
+    await s.createProfile({ name: CANCELLED, browser: browserCommand('--cancel') });
+    const view = await s.signIn(CANCELLED);
     assert.equal(view, tid('error-view'), 'a cancelled sign-in should end on the error view');
     assert.match(await (await shown(b(), tid('error-code'))).getText(), /AADB2C90091/);
     assert.match(await (await shown(b(), tid('error-message'))).getText(), /cancel/i);
@@ -328,7 +186,7 @@ describe('Tokenscope desktop, end to end', () => {
     await screenshot(b(), 'error-view');
   }, { needs: ['a profile is created by pasting the B2C metadata URL'] });
 
-  step('the inspector explains a pasted redirect URL, verifies it with the issuer\'s keys, copies it redacted and refuses garbage', async () => {
+  s.step('the inspector explains a pasted redirect URL, verifies it with the issuer\'s keys, copies it redacted and refuses garbage', async () => {
     await (await shown(b(), tid('nav-inspector'))).click();
     // The whole URL a browser shows after a jwt.ms-style redirect, as support staff paste it.
     await paste(b(), tid('token-input'), `https://jwt.ms/#id_token=${ctx.idToken}&state=e2e`);
@@ -345,7 +203,7 @@ describe('Tokenscope desktop, end to end', () => {
     const verification = await shown(b(), tid('verification'), { timeout: 30_000 });
     assert.equal(await verification.getAttribute('data-passed'), 'true', `verification: ${await verification.getText()}`);
     const keysFrom = await (await shown(b(), tid('verification-keys-from'))).getText();
-    assert.ok(keysFrom.startsWith(ctx.provider.ready.base), `keys from ${keysFrom}, not the test provider`);
+    assert.ok(keysFrom.startsWith(s.provider.ready.base), `keys from ${keysFrom}, not the test provider`);
     await scrollIntoView(b(), tid('verification'));
     await screenshot(b(), 'inspector-verified');
     // Redacted copy: the clipboard gets the redacted JSON (WebKit allows the write only during
@@ -376,12 +234,12 @@ describe('Tokenscope desktop, end to end', () => {
     await shown(b(), tid('profile-list'));
   }, { needs: ['signing in goes through the browser and shows the claims'] });
 
-  step('when the app ends, nothing it started is left running', async () => {
-    await ctx.app.stop();
-    ctx.app = null;
+  s.step('when the app ends, nothing it started is left running', async () => {
+    await s.app.stop();
+    s.app = null;
     // Everything the app started inherits its config directory in the environment: WebKit's
     // processes, browser.mjs and the Chromium it drives (which runs in its own process group).
-    const mine = `TOKENSCOPE_CONFIG_DIR=${ctx.config}`;
+    const mine = `TOKENSCOPE_CONFIG_DIR=${s.config}`;
     const deadline = Date.now() + 10_000;
     let left = processesMatching('', mine);
     while (left.length && Date.now() < deadline) {
@@ -394,5 +252,5 @@ describe('Tokenscope desktop, end to end', () => {
 });
 
 process.on('exit', () => {
-  if (results.size) process.stderr.write(`[e2e] screenshots in ${path.relative(REPO, SCREENSHOTS) || '.'}\n`);
+  if (s.results.size) process.stderr.write(`[e2e] screenshots in ${path.relative(REPO, SCREENSHOTS) || '.'}\n`);
 });
