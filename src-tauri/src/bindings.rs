@@ -8,6 +8,7 @@ use crate::views::{
 };
 use tokenscope_core::authority::{AuthorityForm, B2cPolicy};
 use tokenscope_core::authorize::AuthParams;
+use tokenscope_core::b2c_errors::{ErrorAction, ErrorAdvice, ErrorArea};
 use tokenscope_core::catalogue::{ClaimDescription, Source, ValueType};
 use tokenscope_core::engine::{Flow, Progress, RefreshTokenStatus, StoredRefresh};
 use tokenscope_core::explain::ClaimRow;
@@ -61,6 +62,9 @@ pub fn render() -> String {
         TokenKind,
         ProviderError,
         ErrorOrigin,
+        ErrorAdvice,
+        ErrorArea,
+        ErrorAction,
         AuthorityForm,
         B2cPolicy,
         TokenPanel,

@@ -2,6 +2,7 @@
 //! (or a given browser command), refreshes, signs out, and decodes tokens. Output is for people
 //! (aligned, coloured on a terminal) or, with `--json`, one JSON object for scripts.
 
+mod errors;
 mod output;
 
 use clap::{Args, Parser, Subcommand};
@@ -77,6 +78,14 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         decrypt_key: Option<PathBuf>,
         /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What an AADB2C/AADSTS error code means and what to do (all known codes without CODE).
+    Errors {
+        /// The code, e.g. AADB2C90118.
+        code: Option<String>,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
@@ -235,6 +244,7 @@ async fn run(cli: Cli) -> ExitCode {
             decrypt_key,
             json,
         } => diff(&a, &b, decrypt_key.as_deref(), json),
+        Command::Errors { code, json } => errors::run(code.as_deref(), json),
         Command::Signin(args) => with_engine(|engine| signin(engine, *args)).await,
         Command::Refresh { profile, json } => {
             with_engine(|engine| refresh(engine, profile, json)).await
@@ -299,7 +309,15 @@ where
     };
     match f(engine).await {
         Ok(code) => code,
-        Err(e) => fail(&one_line(&e)),
+        Err(e) => {
+            let code = fail(&one_line(&e));
+            if let Error::Provider(p) = &e {
+                for line in p.advice.iter().flat_map(errors::advice_lines) {
+                    eprintln!("{line}");
+                }
+            }
+            code
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod authority;
 pub mod authorize;
+pub mod b2c_errors;
 pub mod browser;
 pub mod catalogue;
 pub mod clock;

@@ -1,6 +1,7 @@
 //! OAuth errors as the provider reports them (RFC 6749 §4.1.2.1 and §5.2), with the Azure AD B2C
 //! details support staff need: the `AADB2Cnnnnn` code, Correlation ID and Timestamp.
 
+use crate::b2c_errors::{self, ErrorAdvice};
 use serde::Serialize;
 use std::fmt;
 
@@ -24,6 +25,8 @@ pub struct ProviderError {
     pub correlation_id: Option<String>,
     /// B2C `Timestamp:` line.
     pub timestamp: Option<String>,
+    /// What the code means and what to do, from Tokenscope's catalogue (`b2c_errors`).
+    pub advice: Option<ErrorAdvice>,
 }
 
 /// Which step of the flow reported the error.
@@ -56,10 +59,12 @@ impl ProviderError {
             message: None,
             correlation_id: None,
             timestamp: None,
+            advice: None,
         };
         if let Some(desc) = description {
             out.parse_description(desc);
         }
+        out.advice = out.code.as_deref().and_then(b2c_errors::lookup);
         out
     }
 
@@ -167,6 +172,11 @@ mod tests {
             Some("0b5a7a5c-1234-4f6e-9a55-d7b3c1a2e001")
         );
         assert_eq!(e.timestamp.as_deref(), Some("2026-11-25 10:01:02Z"));
+        let advice = e.advice.as_ref().expect("catalogued");
+        assert_eq!(
+            advice.action,
+            Some(crate::b2c_errors::ErrorAction::PasswordReset)
+        );
         let shown = e.to_string();
         assert!(shown.contains("access_denied (AADB2C90118)"), "{shown}");
         assert!(shown.contains("Correlation ID 0b5a7a5c"), "{shown}");

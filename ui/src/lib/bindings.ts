@@ -259,9 +259,39 @@ correlation_id: string | null,
 /**
  * B2C `Timestamp:` line.
  */
-timestamp: string | null, };
+timestamp: string | null, 
+/**
+ * What the code means and what to do, from Tokenscope's catalogue (`b2c_errors`).
+ */
+advice: ErrorAdvice | null, };
 
 export type ErrorOrigin = "authorization" | "token_endpoint" | "logout";
+
+export type ErrorAdvice = { 
+/**
+ * `AADB2C90118`, `AADSTS50011`, ...
+ */
+code: string, 
+/**
+ * What it means, in one or two sentences.
+ */
+meaning: string, 
+/**
+ * What to do.
+ */
+advice: string, 
+/**
+ * What it points at.
+ */
+area: ErrorArea, 
+/**
+ * What Tokenscope can do about it, if anything.
+ */
+action: ErrorAction | null, };
+
+export type ErrorArea = "user" | "registration" | "request" | "grant" | "policy" | "upstream" | "account" | "service";
+
+export type ErrorAction = "password_reset" | "check_redirect_uri" | "sign_in_again";
 
 export type AuthorityForm = "issuer" | "metadata_url" | "b2c_path" | "b2c_query" | "b2c_custom_domain" | "b2c_msal" | "b2c_tenant_policy";
 

@@ -16,7 +16,8 @@ describe('ErrorView', () => {
     expect(screen.getByTestId('error-timestamp')).toHaveTextContent('2026-03-02 09:15:01Z');
     expect(screen.getByTestId('error-error')).toHaveTextContent('access_denied');
     expect(screen.getByRole('heading')).toHaveTextContent('The provider refused the sign-in');
-    expect(screen.getByText('The user cancelled at the provider.')).toBeInTheDocument();
+    expect(screen.getByTestId('error-meaning')).toHaveTextContent('The user cancelled in the B2C pages.');
+    expect(screen.getByTestId('error-todo')).toHaveTextContent('sign in again and complete the pages');
     expect(screen.getByRole('button', { name: 'Copy: Correlation ID' })).toBeInTheDocument();
     expect(screen.getByTestId('copy-error-details')).toBeInTheDocument();
   });

@@ -145,7 +145,7 @@ describe('Inspector', () => {
     expect(within(view).getByTestId('error-code')).toHaveTextContent('AADB2C90091');
     expect(within(view).getByTestId('error-correlation-id')).toHaveTextContent('0f9a2c1e-4b7d-4e0a-9c3b-2d1e0f9a8b7c');
     expect(within(view).getByTestId('error-timestamp')).toHaveTextContent('2026-03-02 09:15:01Z');
-    expect(view).toHaveTextContent('The user cancelled at the provider.');
+    expect(view).toHaveTextContent('The user cancelled in the B2C pages.');
   });
 
   test('a token inside a claim is decoded right under its claim', async () => {

@@ -252,6 +252,13 @@ export const cancelledByUser: IpcError = {
     message: 'The user has cancelled entering self-asserted information.',
     correlation_id: '0f9a2c1e-4b7d-4e0a-9c3b-2d1e0f9a8b7c',
     timestamp: '2026-03-02 09:15:01Z',
+    advice: {
+      code: 'AADB2C90091',
+      meaning: 'The user cancelled in the B2C pages.',
+      advice: 'Nothing is wrong with the set-up; sign in again and complete the pages.',
+      area: 'user',
+      action: null,
+    },
   },
   body: null,
 };
