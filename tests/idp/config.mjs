@@ -71,19 +71,28 @@ export const DEFAULT_LOGIN = 'tester';
  *   issuer       'guid' : http://HOST:PORT/<tenant GUID>/v2.0/              (B2C default)
  *                'tfp'  : http://HOST:PORT/tfp/<tenant GUID>/<policy>/v2.0/ (compatibility form)
  *   error        for 'error' policies: { error, code, message } sent back to the redirect URI
+ *   kind         what the flow is for: 'susi' (sign-up/sign-in), 'edit' (profile edit),
+ *                'reset' (password reset), 'custom'; informational, listed in the ready line
+ *   resets       a completed sign-in here counts as a password reset of that login
+ *   passesAfterReset  an 'error' policy that lets a login through once after it reset its
+ *                password (the AADB2C90118 → reset policy → sign-in again chain)
  *
  * To add a policy (profile edit, password reset, ...) add a row; nothing else changes.
  */
 export const POLICIES = [
-  { name: 'B2C_1_susi', interaction: 'pages', issuer: 'guid' },
-  { name: 'B2C_1_auto', interaction: 'auto', issuer: 'guid' },
-  { name: 'B2C_1A_tfp', interaction: 'auto', issuer: 'tfp' },
+  { name: 'B2C_1_susi', interaction: 'pages', issuer: 'guid', kind: 'susi' },
+  { name: 'B2C_1_auto', interaction: 'auto', issuer: 'guid', kind: 'susi' },
+  { name: 'B2C_1A_tfp', interaction: 'auto', issuer: 'tfp', kind: 'custom' },
   {
     name: 'B2C_1_forgot',
     interaction: 'error',
     issuer: 'guid',
+    kind: 'susi',
+    passesAfterReset: true,
     error: { error: 'access_denied', code: 'AADB2C90118', message: 'The user has forgotten their password.' },
   },
+  { name: 'B2C_1_edit', interaction: 'auto', issuer: 'guid', kind: 'edit' },
+  { name: 'B2C_1_reset', interaction: 'auto', issuer: 'guid', kind: 'reset', resets: true },
 ];
 
 /** Lifetimes in seconds. */

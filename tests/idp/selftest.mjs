@@ -266,6 +266,32 @@ await check('B2C_1_forgot: AADB2C90118 error to the redirect URI', async () => {
   assert.equal(callback.searchParams.get('state'), 'st-1');
 });
 
+await check('B2C_1_edit and B2C_1_reset: same tenant, own keys, tfp names the policy', async () => {
+  for (const policy of ['B2C_1_edit', 'B2C_1_reset']) {
+    const r = await codeFlow(policy);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const { payload } = decode(r.json.id_token);
+    assert.equal(payload.tfp, policy);
+    assert.equal(payload.iss, guidIssuer);
+    await verifySig(policy, r.json.id_token);
+  }
+});
+
+await check('reset chain: B2C_1_forgot lets a login through once after B2C_1_reset', async () => {
+  const login = { login_hint: 'resetter' };
+  const forgot = async () => {
+    const { challenge } = pkce();
+    return (await followToCallback(authorizeUrl('B2C_1_forgot', { challenge, extra: login }))).callback;
+  };
+  assert.match((await forgot()).searchParams.get('error_description'), /^AADB2C90118/);
+  const r = await codeFlow('B2C_1_reset', { extra: login });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const through = await forgot();
+  assert.equal(through.searchParams.get('error'), null, through.href);
+  assert.ok(through.searchParams.get('code'));
+  assert.match((await forgot()).searchParams.get('error_description'), /^AADB2C90118/);
+});
+
 const accepted = [
   'http://localhost:54321', 'http://localhost:54321/', 'http://localhost:1/callback',
   'http://127.0.0.1:54321', 'http://127.0.0.1:54321/', 'http://127.0.0.1:65535/callback',

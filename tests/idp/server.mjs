@@ -437,6 +437,15 @@ async function grantFromParams(provider, interaction, accountId) {
   return grant.save();
 }
 
+/** Logins that completed a password-reset policy ('resets') and have not signed in since
+ * through a 'passesAfterReset' policy: that policy lets each of them through once. */
+const resetsDone = new Map();
+function takeReset(login) {
+  const n = resetsDone.get(login) ?? 0;
+  if (n > 0) resetsDone.set(login, n - 1);
+  return n > 0;
+}
+
 /** 'auto' / 'error' policies: answer the interaction at once and redirect back. The
  * interaction is found by the UID in the path, not by cookie, so no cookie jar is needed. */
 async function autoInteraction(policy, p, uid, req, res) {
@@ -444,13 +453,16 @@ async function autoInteraction(policy, p, uid, req, res) {
   if (!interaction) return sendText(res, 400, errorPage('invalid_request', 'interaction not found or expired'), 'text/html; charset=utf-8');
 
   let result;
-  if (policy.interaction === 'error') {
+  const login = interaction.params.login_hint || DEFAULT_LOGIN;
+  const letThrough = policy.passesAfterReset && interaction.prompt.name === 'login' && takeReset(login);
+  if (policy.interaction === 'error' && !letThrough) {
     const { error = 'access_denied', code, message } = policy.error;
     result = { error, error_description: b2cDescription(code, message) };
   } else if (interaction.prompt.name === 'login') {
-    const user = registerLogin(interaction.params.login_hint || DEFAULT_LOGIN);
+    const user = registerLogin(login);
     const grantId = await grantFromParams(p.provider, interaction, user.oid);
     result = { login: { accountId: user.oid }, consent: { grantId } };
+    if (policy.resets) resetsDone.set(login, (resetsDone.get(login) ?? 0) + 1);
   } else if (interaction.prompt.name === 'consent') {
     result = { ...interaction.lastSubmission, consent: { grantId: await grantFromDetails(p.provider, interaction) } };
   } else {
