@@ -25,6 +25,8 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+mod session;
+
 /// A step of a sign-in or refresh, as it happens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -185,6 +187,8 @@ pub struct Engine {
     skew: Duration,
     providers: tokio::sync::Mutex<HashMap<String, Arc<Provider>>>,
     refreshes: Mutex<HashMap<String, Arc<RefreshSlot>>>,
+    /// This session's history per profile (`session.rs`).
+    journal: crate::history::Journal,
 }
 
 impl Engine {
@@ -204,6 +208,7 @@ impl Engine {
             skew: validate::DEFAULT_SKEW,
             providers: tokio::sync::Mutex::new(HashMap::new()),
             refreshes: Mutex::new(HashMap::new()),
+            journal: crate::history::Journal::default(),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod history;
 pub mod http;
 pub mod inspect;
 pub mod jwt;
@@ -20,6 +21,8 @@ pub mod pkce;
 pub mod profile;
 pub mod provider_error;
 pub mod secret;
+pub mod support;
+pub mod tenant;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod token;

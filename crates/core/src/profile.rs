@@ -204,7 +204,7 @@ impl ProfileStore {
     }
 }
 
-fn read_json<T: Default + serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+pub(crate) fn read_json<T: Default + serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     match std::fs::read(path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
             Error::Profile(format!(
@@ -221,7 +221,7 @@ fn read_json<T: Default + serde::de::DeserializeOwned>(path: &Path) -> Result<T>
 }
 
 /// Writes through a temporary file and a rename, so a crash never leaves half a file.
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let fail = |e: std::io::Error| Error::Profile(format!("cannot write {}: {e}", path.display()));
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;

@@ -1,0 +1,488 @@
+//! Tokens over time: per profile, this session's sign-ins and refreshes (time, policy, checks
+//! passed, claims changed since the previous ID token, what the tenant returned), the last
+//! attempt's request and error (for the support bundle), and the refresh token's age against
+//! B2C's default lifetimes. Kept in memory only: a session's history ends with the process.
+
+use crate::authority::Authority;
+use crate::engine::{Flow, Outcome};
+use crate::error::Error;
+use crate::inspect::diff::{diff, TokenDiff};
+use crate::inspect::{inspect_token, InspectOptions};
+use crate::provider_error::ProviderError;
+use crate::secret::Secret;
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// B2C's default refresh token lifetime (14 days; a user flow may set 1–90).
+pub const B2C_REFRESH_LIFETIME_DAYS: i64 = 14;
+/// B2C's default refresh token sliding window (90 days from the interactive sign-in; a user
+/// flow may set 1–365 or no expiry).
+pub const B2C_SLIDING_WINDOW_DAYS: i64 = 90;
+
+/// Why a sign-in ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// The profile's own sign-in.
+    SignIn,
+    /// The tenant's password-reset policy, after AADB2C90118.
+    PasswordReset,
+    /// A refresh-token redemption.
+    Refresh,
+}
+
+/// The shape of the issuer B2C put in the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum IssuerForm {
+    /// `https://<host>/<tenant GUID>/v2.0/` (B2C's default).
+    Guid,
+    /// `https://<host>/tfp/<tenant>/<policy>/v2.0/` (the compatibility form).
+    Tfp,
+    /// Anything else (not B2C, or a form Tokenscope does not know).
+    Other,
+}
+
+/// What the tenant returned, read from the tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TenantFacts {
+    /// The ID token's `iss`.
+    pub issuer: String,
+    /// GUID or `tfp` form.
+    pub issuer_form: IssuerForm,
+    /// The tenant GUID or name in the issuer.
+    pub issuer_tenant: Option<String>,
+    /// Which claim names the policy: `tfp` or `acr` (older tenants and custom policies).
+    pub policy_claim: Option<String>,
+    /// The policy the claim names.
+    pub policy: Option<String>,
+    /// ID token lifetime as issued (`exp - iat`), seconds.
+    pub id_token_lifetime: Option<i64>,
+    /// Access token lifetime as issued (`exp - iat`), seconds, when it is a JWT.
+    pub access_token_lifetime: Option<i64>,
+    /// `expires_in` of the token response, seconds.
+    pub expires_in: Option<u64>,
+}
+
+/// One sign-in or refresh of this session.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryEntry {
+    /// When it ended.
+    pub at: DateTime<Utc>,
+    /// Sign-in or refresh.
+    pub flow: Flow,
+    /// Why it ran.
+    pub purpose: Purpose,
+    /// The B2C policy it ran against.
+    pub policy: Option<String>,
+    /// Tokens came back and every check passed.
+    pub passed: bool,
+    /// Checks passed.
+    pub checks_passed: u32,
+    /// Checks made.
+    pub checks_total: u32,
+    /// Names of the checks that failed.
+    pub failed_checks: Vec<String>,
+    /// The error it ended in: the B2C code when there is one, else the error's kind.
+    pub error: Option<String>,
+    /// The error's message.
+    pub error_message: Option<String>,
+    /// The ID token compared with the previous one of this session (`None` for the first).
+    pub changes: Option<TokenDiff>,
+    /// What the tenant returned.
+    pub facts: Option<TenantFacts>,
+}
+
+/// The refresh token's age against B2C's default lifetimes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefreshAge {
+    /// When the stored refresh token was received (its last rotation).
+    pub stored_at: DateTime<Utc>,
+    /// Its age, seconds.
+    pub age_seconds: i64,
+    /// B2C's default lifetime, days.
+    pub lifetime_days: i64,
+    /// When it expires with the default lifetime.
+    pub expires_at: DateTime<Utc>,
+    /// The interactive sign-in that started the refresh chain, when known.
+    pub window_started_at: Option<DateTime<Utc>>,
+    /// B2C's default sliding window, days.
+    pub window_days: i64,
+    /// When the sliding window closes (no refresh after it: sign in again).
+    pub window_ends_at: Option<DateTime<Utc>>,
+    /// In words.
+    pub summary: String,
+}
+
+/// The refresh token's age at `now`.
+pub fn refresh_age(
+    stored_at: DateTime<Utc>,
+    window_started_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> RefreshAge {
+    let expires_at = stored_at + Duration::days(B2C_REFRESH_LIFETIME_DAYS);
+    let window_ends_at = window_started_at.map(|s| s + Duration::days(B2C_SLIDING_WINDOW_DAYS));
+    let age = now - stored_at;
+    let mut summary = format!(
+        "{} old of {B2C_REFRESH_LIFETIME_DAYS} days (B2C's default lifetime)",
+        span(age)
+    );
+    if now >= expires_at {
+        summary = format!(
+            "{} old: past B2C's default {B2C_REFRESH_LIFETIME_DAYS}-day lifetime, expect \
+             AADB2C90080 unless the user flow sets a longer one",
+            span(age)
+        );
+    }
+    match window_ends_at {
+        Some(end) if now >= end => summary.push_str(&format!(
+            "; the {B2C_SLIDING_WINDOW_DAYS}-day sliding window closed {} ago: sign in again",
+            span(now - end)
+        )),
+        Some(end) => summary.push_str(&format!(
+            "; {} left of the {B2C_SLIDING_WINDOW_DAYS}-day sliding window",
+            span(end - now)
+        )),
+        None => {}
+    }
+    RefreshAge {
+        stored_at,
+        age_seconds: age.num_seconds(),
+        lifetime_days: B2C_REFRESH_LIFETIME_DAYS,
+        expires_at,
+        window_started_at,
+        window_days: B2C_SLIDING_WINDOW_DAYS,
+        window_ends_at,
+        summary,
+    }
+}
+
+fn span(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min", s / 60),
+        3600..=86_399 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    }
+}
+
+/// Reads what the tenant returned from an outcome's tokens.
+pub fn tenant_facts(outcome: &Outcome) -> Option<TenantFacts> {
+    let id = outcome.id_token.as_ref()?.decoded.as_ref()?;
+    let issuer = id.claim_str("iss")?.to_owned();
+    let (issuer_form, issuer_tenant) = issuer_form(&issuer);
+    let (policy_claim, policy) = match (id.claim_str("tfp"), id.claim_str("acr")) {
+        (Some(p), _) => (Some("tfp".to_owned()), Some(p.to_owned())),
+        (None, Some(p)) if crate::authority::is_policy(p) => {
+            (Some("acr".to_owned()), Some(p.to_owned()))
+        }
+        _ => (None, None),
+    };
+    let lifetime = |payload: &serde_json::Map<String, Value>| {
+        Some(payload.get("exp")?.as_i64()? - payload.get("iat")?.as_i64()?)
+    };
+    Some(TenantFacts {
+        issuer,
+        issuer_form,
+        issuer_tenant,
+        policy_claim,
+        policy,
+        id_token_lifetime: lifetime(&id.payload),
+        access_token_lifetime: outcome
+            .access_token
+            .as_ref()
+            .and_then(|t| t.decoded.as_ref())
+            .and_then(|d| lifetime(&d.payload)),
+        expires_in: outcome.expires_in,
+    })
+}
+
+fn issuer_form(issuer: &str) -> (IssuerForm, Option<String>) {
+    let Ok(url) = url::Url::parse(issuer) else {
+        return (IssuerForm::Other, None);
+    };
+    let segs: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default();
+    if let Some(i) = segs.iter().position(|s| s.eq_ignore_ascii_case("tfp")) {
+        if segs.len() > i + 2 {
+            return (IssuerForm::Tfp, Some(segs[i + 1].to_owned()));
+        }
+    }
+    match segs.first() {
+        Some(t) if segs.get(1) == Some(&"v2.0") && is_guid(t) => {
+            (IssuerForm::Guid, Some((*t).to_owned()))
+        }
+        _ => (IssuerForm::Other, None),
+    }
+}
+
+fn is_guid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// An error as the history and the support bundle keep it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptError {
+    /// [`Error::kind`].
+    pub kind: String,
+    /// The error in words.
+    pub message: String,
+    /// The provider's error, when it was one.
+    pub provider: Option<ProviderError>,
+}
+
+/// The last sign-in or refresh of a profile, with its request (no secrets: the authorize URL
+/// carries no verifier, and nothing here holds a token).
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// Sign-in or refresh.
+    pub flow: Flow,
+    /// Why it ran.
+    pub purpose: Purpose,
+    /// The authority used.
+    pub authority: String,
+    /// The policy, for B2C.
+    pub policy: Option<String>,
+    /// The metadata URL fetched.
+    pub metadata_url: Option<String>,
+    /// The authorization request URL sent to the browser.
+    pub authorize_url: Option<String>,
+    /// The exact `redirect_uri` sent.
+    pub redirect_uri: Option<String>,
+    /// How it ended, when it failed.
+    pub error: Option<AttemptError>,
+}
+
+impl Attempt {
+    /// A new attempt with an authority.
+    pub fn new(flow: Flow, purpose: Purpose, authority: &str, now: DateTime<Utc>) -> Self {
+        Self {
+            started_at: now,
+            flow,
+            purpose,
+            authority: authority.to_owned(),
+            policy: Authority::parse(authority)
+                .ok()
+                .and_then(|a| a.b2c)
+                .map(|b| b.policy),
+            metadata_url: None,
+            authorize_url: None,
+            redirect_uri: None,
+            error: None,
+        }
+    }
+}
+
+#[derive(Default)]
+struct ProfileJournal {
+    entries: Vec<HistoryEntry>,
+    last_id_token: Option<Secret>,
+    last_attempt: Option<Attempt>,
+}
+
+/// The session's history of every profile.
+#[derive(Default)]
+pub struct Journal {
+    profiles: Mutex<HashMap<String, ProfileJournal>>,
+}
+
+impl Journal {
+    /// Records how an attempt ended; returns the new entry.
+    pub fn record(
+        &self,
+        profile: &str,
+        mut attempt: Attempt,
+        result: &Result<Outcome, Error>,
+        now: DateTime<Utc>,
+    ) -> HistoryEntry {
+        let Ok(mut all) = self.profiles.lock() else {
+            return entry_of(&attempt, result, None, now);
+        };
+        let journal = all.entry(profile.to_owned()).or_default();
+        let changes = match result {
+            Ok(outcome) => outcome.id_token.as_ref().and_then(|new| {
+                let options = InspectOptions::at(now);
+                let previous = journal.last_id_token.replace(new.raw.clone())?;
+                let a = inspect_token("previous id_token", previous.expose(), &options);
+                let b = inspect_token("id_token", new.raw.expose(), &options);
+                (a.error.is_none() && b.error.is_none()).then(|| diff(&a, &b))
+            }),
+            Err(_) => None,
+        };
+        if let Err(e) = result {
+            attempt.error = Some(AttemptError {
+                kind: e.kind().to_owned(),
+                message: e.to_string(),
+                provider: match e {
+                    Error::Provider(p) => Some((**p).clone()),
+                    _ => None,
+                },
+            });
+        }
+        let entry = entry_of(&attempt, result, changes, now);
+        journal.entries.push(entry.clone());
+        journal.last_attempt = Some(attempt);
+        entry
+    }
+
+    /// The profile's history, oldest first.
+    pub fn entries(&self, profile: &str) -> Vec<HistoryEntry> {
+        self.profiles
+            .lock()
+            .ok()
+            .and_then(|all| all.get(profile).map(|j| j.entries.clone()))
+            .unwrap_or_default()
+    }
+
+    /// The profile's last attempt.
+    pub fn last_attempt(&self, profile: &str) -> Option<Attempt> {
+        self.profiles
+            .lock()
+            .ok()?
+            .get(profile)
+            .and_then(|j| j.last_attempt.clone())
+    }
+
+    /// Forgets a profile (deleted or renamed).
+    pub fn forget(&self, profile: &str) {
+        if let Ok(mut all) = self.profiles.lock() {
+            all.remove(profile);
+        }
+    }
+}
+
+fn entry_of(
+    attempt: &Attempt,
+    result: &Result<Outcome, Error>,
+    changes: Option<TokenDiff>,
+    now: DateTime<Utc>,
+) -> HistoryEntry {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    match result {
+        Ok(o) => HistoryEntry {
+            at: now,
+            flow: o.flow,
+            purpose: attempt.purpose,
+            policy: attempt.policy.clone(),
+            passed: o.passed(),
+            checks_passed: count(o.report.checks.iter().filter(|c| c.ok).count()),
+            checks_total: count(o.report.checks.len()),
+            failed_checks: o
+                .report
+                .checks
+                .iter()
+                .filter(|c| !c.ok)
+                .map(|c| c.name.clone())
+                .collect(),
+            error: None,
+            error_message: None,
+            changes,
+            facts: tenant_facts(o),
+        },
+        Err(e) => HistoryEntry {
+            at: now,
+            flow: attempt.flow,
+            purpose: attempt.purpose,
+            policy: attempt.policy.clone(),
+            passed: false,
+            checks_passed: 0,
+            checks_total: 0,
+            failed_checks: Vec::new(),
+            error: Some(match e {
+                Error::Provider(p) => p.code.clone().unwrap_or_else(|| p.error.clone()),
+                other => other.kind().to_owned(),
+            }),
+            error_message: Some(match e {
+                Error::Provider(p) => p
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| p.description.clone().unwrap_or_else(|| e.to_string())),
+                other => other.to_string(),
+            }),
+            changes: None,
+            facts: None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn refresh_age_is_measured_against_b2c_defaults() {
+        let a = refresh_age(at(1, 0), Some(at(1, 0)), at(3, 0));
+        assert_eq!(a.age_seconds, 2 * 86_400);
+        assert_eq!(a.expires_at, at(15, 0));
+        assert_eq!(a.window_ends_at, Some(at(1, 0) + Duration::days(90)));
+        assert!(
+            a.summary.starts_with("2 days old of 14 days"),
+            "{}",
+            a.summary
+        );
+        assert!(
+            a.summary
+                .contains("88 days left of the 90-day sliding window"),
+            "{}",
+            a.summary
+        );
+
+        let old = refresh_age(at(1, 0), None, at(20, 0));
+        assert!(
+            old.summary.contains("past B2C's default 14-day lifetime"),
+            "{}",
+            old.summary
+        );
+        assert_eq!(old.window_ends_at, None);
+
+        let start = at(1, 0) - Duration::days(100);
+        let closed = refresh_age(at(1, 0), Some(start), at(2, 0));
+        assert!(
+            closed.summary.contains("sliding window closed 11 days ago"),
+            "{}",
+            closed.summary
+        );
+    }
+
+    #[test]
+    fn issuer_forms_are_recognised() {
+        let g = "81659f24-f1c7-4ca5-8a9b-494bf0b206a5";
+        assert_eq!(
+            issuer_form(&format!("https://contoso.b2clogin.com/{g}/v2.0/")),
+            (IssuerForm::Guid, Some(g.to_owned()))
+        );
+        assert_eq!(
+            issuer_form(&format!(
+                "https://contoso.b2clogin.com/tfp/{g}/b2c_1_susi/v2.0/"
+            )),
+            (IssuerForm::Tfp, Some(g.to_owned()))
+        );
+        assert_eq!(
+            issuer_form("https://login.example.org/realms/x"),
+            (IssuerForm::Other, None)
+        );
+        assert_eq!(issuer_form("not a url"), (IssuerForm::Other, None));
+    }
+}
