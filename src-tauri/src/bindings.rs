@@ -2,6 +2,7 @@
 //! (ts-rs) into `ui/src/lib/bindings.ts`. A test fails when the committed file differs; run
 //! `UPDATE_BINDINGS=1 cargo test -p tokenscope-desktop bindings` to regenerate it.
 
+use crate::b2c::HistoryView;
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
     ProfileEntry, SignInView, SignOutView, TokenPanel,
@@ -12,6 +13,7 @@ use tokenscope_core::b2c_errors::{ErrorAction, ErrorAdvice, ErrorArea};
 use tokenscope_core::catalogue::{ClaimDescription, Source, ValueType};
 use tokenscope_core::engine::{Flow, Progress, RefreshTokenStatus, StoredRefresh};
 use tokenscope_core::explain::ClaimRow;
+use tokenscope_core::history::{HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
 use tokenscope_core::inspect::{
     AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection, Verification,
@@ -20,6 +22,7 @@ use tokenscope_core::jwt::{DecodeError, Part, TokenKind};
 use tokenscope_core::listener::{RedirectConfig, RedirectHost, ResponseMode};
 use tokenscope_core::profile::Profile;
 use tokenscope_core::provider_error::{ErrorOrigin, ProviderError};
+use tokenscope_core::tenant::{PolicyEntry, PolicyKind, TenantView};
 use tokenscope_core::validate::{Check, KeyUsed};
 use tokenscope_core::vault::VaultLocation;
 use ts_rs::TS;
@@ -90,6 +93,15 @@ pub fn render() -> String {
         TokenDiff,
         ClaimChange,
         ChangeKind,
+        TenantView,
+        PolicyEntry,
+        PolicyKind,
+        HistoryView,
+        HistoryEntry,
+        Purpose,
+        TenantFacts,
+        IssuerForm,
+        RefreshAge,
     );
     out
 }

@@ -13,4 +13,11 @@ pub const ALL: &[&str] = &[
     "export_inspection",
     "diff_tokens",
     "set_last_profile",
+    "tenant_policies",
+    "add_policy",
+    "remove_policy",
+    "switch_policy",
+    "reset_password",
+    "session_history",
+    "support_bundle",
 ];

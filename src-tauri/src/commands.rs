@@ -45,7 +45,7 @@ pub async fn list_profiles(state: State<'_, AppState>) -> Res<Vec<ProfileEntry>>
     entries(&state).await
 }
 
-async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
+pub(crate) async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
     let engine = state.engine();
     let mut out = Vec::new();
     for profile in engine.profiles().list()? {
@@ -96,6 +96,7 @@ pub async fn delete_profile(state: State<'_, AppState>, name: String) -> Res<Vec
     let profile = engine.profiles().get(&name)?;
     let _ = engine.sign_out(&profile).await?;
     engine.profiles().delete(&name)?;
+    engine.forget_history(&name);
     if engine.profiles().last_profile()?.as_deref() == Some(name.as_str()) {
         engine.profiles().set_last_profile(None)?;
     }
@@ -126,7 +127,7 @@ pub fn preview_authority(text: String) -> Res<AuthorityPreview> {
     })
 }
 
-fn progress_to<R: Runtime>(app: &AppHandle<R>) -> tokenscope_core::engine::ProgressFn {
+pub(crate) fn progress_to<R: Runtime>(app: &AppHandle<R>) -> tokenscope_core::engine::ProgressFn {
     let app = app.clone();
     Arc::new(move |p: Progress| {
         let _ = app.emit(PROGRESS_EVENT, p);
@@ -149,7 +150,7 @@ pub async fn sign_in<R: Runtime>(
         progress: Some(progress_to(&app)),
         ..SignInOptions::default()
     };
-    let result = engine.sign_in(&profile, &options).await;
+    let result = engine.sign_in_tracked(&profile, &options).await;
     state.set_cancel(None);
     let _ = engine.profiles().set_last_profile(Some(&name));
     Ok(SignInView::from(&result?))
@@ -170,7 +171,9 @@ pub async fn refresh<R: Runtime>(
 ) -> Res<SignInView> {
     let engine = state.engine();
     let profile = engine.profiles().get(&name)?;
-    let outcome = engine.refresh(&profile, Some(progress_to(&app))).await?;
+    let outcome = engine
+        .refresh_tracked(&profile, Some(progress_to(&app)))
+        .await?;
     Ok(SignInView::from(&outcome))
 }
 

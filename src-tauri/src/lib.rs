@@ -3,6 +3,7 @@
 //! UI (`views`) and reports progress as events. Sign-in happens in the system browser, never in
 //! this window (RFC 8252); the window loads only the app's own UI under a strict CSP.
 
+pub mod b2c;
 pub mod bindings;
 pub mod commands;
 pub mod state;
@@ -36,6 +37,13 @@ pub fn app<R: Runtime>(builder: Builder<R>, engine: Engine) -> Builder<R> {
             commands::export_inspection,
             commands::diff_tokens,
             commands::set_last_profile,
+            b2c::tenant_policies,
+            b2c::add_policy,
+            b2c::remove_policy,
+            b2c::switch_policy,
+            b2c::reset_password,
+            b2c::session_history,
+            b2c::support_bundle,
         ])
 }
 

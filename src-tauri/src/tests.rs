@@ -64,4 +64,5 @@ fn the_csp_allows_no_remote_origin() {
     }
 }
 
+mod b2c_ipc;
 mod ipc;

@@ -55,6 +55,8 @@ pub struct ErrorAdvice {
     pub area: ErrorArea,
     /// What Tokenscope can do about it, if anything.
     pub action: Option<ErrorAction>,
+    /// Rules that go with the advice (for redirect URI errors: how desktop apps register them).
+    pub details: Vec<String>,
 }
 
 use ErrorAction::{CheckRedirectUri, PasswordReset, SignInAgain};
@@ -360,6 +362,13 @@ fn advice_of(row: &Row) -> ErrorAdvice {
         advice: advice.to_owned(),
         area,
         action,
+        details: match action {
+            Some(CheckRedirectUri) => DESKTOP_REDIRECT_RULES
+                .iter()
+                .map(|r| (*r).to_owned())
+                .collect(),
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -435,6 +444,9 @@ mod tests {
             Some(ErrorAction::SignInAgain)
         );
         assert_eq!(lookup("AADB2C90091").map(|e| e.area), Some(ErrorArea::User));
+        let rules = lookup("AADB2C90006").map(|e| e.details).unwrap_or_default();
+        assert!(rules.iter().any(|r| r.contains("any port")), "{rules:?}");
+        assert!(lookup("AADB2C90118").is_some_and(|e| e.details.is_empty()));
         assert_eq!(lookup("AADB2C00000"), None);
         assert_eq!(lookup(""), None);
     }

@@ -20,7 +20,7 @@ type Window = (
     WebviewWindow<tauri::test::MockRuntime>,
 );
 
-fn window() -> Window {
+pub(super) fn window() -> Window {
     window_with(Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()))
 }
 
@@ -45,7 +45,7 @@ fn window_with(http: Arc<dyn HttpClient>) -> Window {
     (app, window)
 }
 
-fn invoke(
+pub(super) fn invoke(
     window: &WebviewWindow<tauri::test::MockRuntime>,
     cmd: &str,
     body: Value,

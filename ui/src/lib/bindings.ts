@@ -287,7 +287,11 @@ area: ErrorArea,
 /**
  * What Tokenscope can do about it, if anything.
  */
-action: ErrorAction | null, };
+action: ErrorAction | null, 
+/**
+ * Rules that go with the advice (for redirect URI errors: how desktop apps register them).
+ */
+details: Array<string>, };
 
 export type ErrorArea = "user" | "registration" | "request" | "grant" | "policy" | "upstream" | "account" | "service";
 
@@ -787,3 +791,182 @@ description: string,
 note: string | null, };
 
 export type ChangeKind = "added" | "removed" | "changed";
+
+export type TenantView = { 
+/**
+ * `host/tenant`, lower case.
+ */
+key: string, 
+/**
+ * Host (b2clogin.com or a custom domain).
+ */
+host: string, 
+/**
+ * Tenant name or GUID as written.
+ */
+tenant: string, 
+/**
+ * The policy the profile uses.
+ */
+current_policy: string, 
+/**
+ * Every known policy, sign-in first, then profile edit, reset, custom, other; by name.
+ */
+policies: Array<PolicyEntry>, 
+/**
+ * The password-reset policy to offer on AADB2C90118: the chosen one, else the first
+ * policy whose name says reset.
+ */
+reset_policy: string | null, };
+
+export type PolicyEntry = { 
+/**
+ * Name as written.
+ */
+name: string, 
+/**
+ * What it is for (guessed from the name).
+ */
+kind: PolicyKind, 
+/**
+ * The profile uses it now.
+ */
+current: boolean, 
+/**
+ * Profiles on this tenant that use it.
+ */
+profiles: Array<string>, };
+
+export type PolicyKind = "sign_in" | "profile_edit" | "password_reset" | "custom" | "other";
+
+export type HistoryView = { 
+/**
+ * Sign-ins and refreshes, oldest first.
+ */
+entries: Array<HistoryEntry>, 
+/**
+ * The stored refresh token against B2C's default lifetimes (none stored: `None`).
+ */
+refresh_age: RefreshAge | null, };
+
+export type HistoryEntry = { 
+/**
+ * When it ended.
+ */
+at: string, 
+/**
+ * Sign-in or refresh.
+ */
+flow: Flow, 
+/**
+ * Why it ran.
+ */
+purpose: Purpose, 
+/**
+ * The B2C policy it ran against.
+ */
+policy: string | null, 
+/**
+ * Tokens came back and every check passed.
+ */
+passed: boolean, 
+/**
+ * Checks passed.
+ */
+checks_passed: number, 
+/**
+ * Checks made.
+ */
+checks_total: number, 
+/**
+ * Names of the checks that failed.
+ */
+failed_checks: Array<string>, 
+/**
+ * The error it ended in: the B2C code when there is one, else the error's kind.
+ */
+error: string | null, 
+/**
+ * The error's message.
+ */
+error_message: string | null, 
+/**
+ * The ID token compared with the previous one of this session (`None` for the first).
+ */
+changes: TokenDiff | null, 
+/**
+ * What the tenant returned.
+ */
+facts: TenantFacts | null, };
+
+export type Purpose = "sign_in" | "password_reset" | "refresh";
+
+export type TenantFacts = { 
+/**
+ * The ID token's `iss`.
+ */
+issuer: string, 
+/**
+ * GUID or `tfp` form.
+ */
+issuer_form: IssuerForm, 
+/**
+ * The tenant GUID or name in the issuer.
+ */
+issuer_tenant: string | null, 
+/**
+ * Which claim names the policy: `tfp` or `acr` (older tenants and custom policies).
+ */
+policy_claim: string | null, 
+/**
+ * The policy the claim names.
+ */
+policy: string | null, 
+/**
+ * ID token lifetime as issued (`exp - iat`), seconds.
+ */
+id_token_lifetime: number | null, 
+/**
+ * Access token lifetime as issued (`exp - iat`), seconds, when it is a JWT.
+ */
+access_token_lifetime: number | null, 
+/**
+ * `expires_in` of the token response, seconds.
+ */
+expires_in: number | null, };
+
+export type IssuerForm = "guid" | "tfp" | "other";
+
+export type RefreshAge = { 
+/**
+ * When the stored refresh token was received (its last rotation).
+ */
+stored_at: string, 
+/**
+ * Its age, seconds.
+ */
+age_seconds: number, 
+/**
+ * B2C's default lifetime, days.
+ */
+lifetime_days: number, 
+/**
+ * When it expires with the default lifetime.
+ */
+expires_at: string, 
+/**
+ * The interactive sign-in that started the refresh chain, when known.
+ */
+window_started_at: string | null, 
+/**
+ * B2C's default sliding window, days.
+ */
+window_days: number, 
+/**
+ * When the sliding window closes (no refresh after it: sign in again).
+ */
+window_ends_at: string | null, 
+/**
+ * In words.
+ */
+summary: string, };

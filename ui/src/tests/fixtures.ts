@@ -258,6 +258,7 @@ export const cancelledByUser: IpcError = {
       advice: 'Nothing is wrong with the set-up; sign in again and complete the pages.',
       area: 'user',
       action: null,
+      details: [],
     },
   },
   body: null,

@@ -1,0 +1,101 @@
+//! The B2C commands through IPC on the mock runtime: the policy picker, switching a profile's
+//! policy, and what the history and support bundle say before anything ran.
+
+use super::ipc::{invoke, window};
+use serde_json::json;
+
+#[test]
+fn the_policy_picker_adds_and_switches_policies_keeping_the_app() {
+    let (_app, w) = window();
+    let profile = json!({
+        "name": "demo", "authority": "contoso/B2C_1_susi", "client_id": "cid",
+        "scopes": ["offline_access"], "redirect": {"host": "localhost", "port": 0, "path": "/"},
+        "params": {"prompt": null, "login_hint": null, "domain_hint": null, "ui_locales": null,
+                   "max_age": null, "acr_values": null, "response_mode": "query", "extra": []},
+        "browser_command": null
+    });
+    invoke(
+        &w,
+        "save_profile",
+        json!({"profile": profile, "previousName": null}),
+    )
+    .unwrap();
+    let view = invoke(&w, "tenant_policies", json!({"name": "demo"})).unwrap();
+    assert_eq!(view["current_policy"], "B2C_1_susi");
+    assert_eq!(view["reset_policy"], json!(null));
+
+    let view = invoke(
+        &w,
+        "add_policy",
+        json!({"name": "demo", "policy": "B2C_1_reset", "reset": false}),
+    )
+    .unwrap();
+    assert_eq!(view["reset_policy"], "B2C_1_reset");
+    let err = invoke(
+        &w,
+        "add_policy",
+        json!({"name": "demo", "policy": "reset", "reset": false}),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "authority");
+
+    let list = invoke(
+        &w,
+        "switch_policy",
+        json!({"name": "demo", "policy": "B2C_1_edit"}),
+    )
+    .unwrap();
+    assert_eq!(
+        list[0]["profile"]["authority"],
+        "contoso.onmicrosoft.com/B2C_1_edit"
+    );
+    assert_eq!(list[0]["profile"]["client_id"], "cid");
+    assert_eq!(list[0]["profile"]["scopes"], json!(["offline_access"]));
+    let view = invoke(&w, "tenant_policies", json!({"name": "demo"})).unwrap();
+    let names: Vec<&str> = view["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["B2C_1_edit", "B2C_1_reset"]);
+
+    // Nothing ran yet: an empty history, and no bundle to make.
+    let history = invoke(&w, "session_history", json!({"name": "demo"})).unwrap();
+    assert_eq!(history, json!({"entries": [], "refresh_age": null}));
+    let err = invoke(&w, "support_bundle", json!({"name": "demo"})).unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing to report"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_profile_not_on_b2c_has_no_policies() {
+    let (_app, w) = window();
+    let profile = json!({
+        "name": "oidc", "authority": "https://login.example.org/realms/test", "client_id": "cid",
+        "scopes": [], "redirect": {"host": "localhost", "port": 0, "path": "/"},
+        "params": {"prompt": null, "login_hint": null, "domain_hint": null, "ui_locales": null,
+                   "max_age": null, "acr_values": null, "response_mode": "query", "extra": []},
+        "browser_command": null
+    });
+    invoke(
+        &w,
+        "save_profile",
+        json!({"profile": profile, "previousName": null}),
+    )
+    .unwrap();
+    let err = invoke(&w, "tenant_policies", json!({"name": "oidc"})).unwrap_err();
+    assert_eq!(err["kind"], "authority");
+    let err = invoke(
+        &w,
+        "switch_policy",
+        json!({"name": "oidc", "policy": "B2C_1_edit"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "authority");
+}
