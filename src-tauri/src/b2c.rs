@@ -7,6 +7,7 @@ use crate::state::AppState;
 use crate::views::{IpcError, ProfileEntry, SignInView};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
+use tokenscope_core::b2c_errors::DESKTOP_REDIRECT_RULES;
 use tokenscope_core::engine::SignInOptions;
 use tokenscope_core::history::{HistoryEntry, Purpose, RefreshAge};
 use tokenscope_core::tenant::{self, TenantStore, TenantView};
@@ -22,6 +23,9 @@ pub struct HistoryView {
     pub entries: Vec<HistoryEntry>,
     /// The stored refresh token against B2C's default lifetimes (none stored: `None`).
     pub refresh_age: Option<RefreshAge>,
+    /// How desktop apps register redirect URIs, for the redirect check after a sign-in that
+    /// never came back (B2C shows AADB2C90006 in the browser and does not redirect).
+    pub redirect_rules: Vec<String>,
 }
 
 fn tenants(state: &AppState) -> TenantStore {
@@ -101,6 +105,10 @@ pub async fn session_history(state: State<'_, AppState>, name: String) -> Res<Hi
     Ok(HistoryView {
         entries: engine.history(&name),
         refresh_age: engine.refresh_age(&name).await.unwrap_or(None),
+        redirect_rules: DESKTOP_REDIRECT_RULES
+            .iter()
+            .map(|r| (*r).to_owned())
+            .collect(),
     })
 }
 

@@ -62,7 +62,12 @@ fn the_policy_picker_adds_and_switches_policies_keeping_the_app() {
 
     // Nothing ran yet: an empty history, and no bundle to make.
     let history = invoke(&w, "session_history", json!({"name": "demo"})).unwrap();
-    assert_eq!(history, json!({"entries": [], "refresh_age": null}));
+    assert_eq!(history["entries"], json!([]));
+    assert_eq!(history["refresh_age"], json!(null));
+    assert!(history["redirect_rules"][1]
+        .as_str()
+        .unwrap()
+        .contains("any port"));
     let err = invoke(&w, "support_bundle", json!({"name": "demo"})).unwrap_err();
     assert!(
         err["message"]

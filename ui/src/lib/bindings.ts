@@ -847,7 +847,12 @@ entries: Array<HistoryEntry>,
 /**
  * The stored refresh token against B2C's default lifetimes (none stored: `None`).
  */
-refresh_age: RefreshAge | null, };
+refresh_age: RefreshAge | null, 
+/**
+ * How desktop apps register redirect URIs, for the redirect check after a sign-in that
+ * never came back (B2C shows AADB2C90006 in the browser and does not redirect).
+ */
+redirect_rules: Array<string>, };
 
 export type HistoryEntry = { 
 /**

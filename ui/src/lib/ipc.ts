@@ -8,6 +8,7 @@ import type {
   AppInfo,
   AuthorityPreview,
   ExportFormat,
+  HistoryView,
   InspectionView,
   InspectorOptions,
   IpcError,
@@ -16,6 +17,7 @@ import type {
   Progress,
   SignInView,
   SignOutView,
+  TenantView,
   TokenDiff,
 } from './bindings';
 
@@ -37,6 +39,13 @@ export const COMMANDS = {
   exportInspection: 'export_inspection',
   diffTokens: 'diff_tokens',
   setLastProfile: 'set_last_profile',
+  tenantPolicies: 'tenant_policies',
+  addPolicy: 'add_policy',
+  removePolicy: 'remove_policy',
+  switchPolicy: 'switch_policy',
+  resetPassword: 'reset_password',
+  sessionHistory: 'session_history',
+  supportBundle: 'support_bundle',
 } as const;
 
 /** Turns whatever a call rejected with into an `IpcError`. */
@@ -107,6 +116,32 @@ export const diffTokens = (a: string, b: string) => call<TokenDiff>(COMMANDS.dif
 
 export const setLastProfile = (name: string | null) =>
   call<null>(COMMANDS.setLastProfile, { name });
+
+// ---- B2C: the profile's tenant and policies, the password reset, history, support bundle ----
+
+/** The profile's B2C tenant and its known policies (fails with kind `authority` off B2C). */
+export const tenantPolicies = (name: string) => call<TenantView>(COMMANDS.tenantPolicies, { name });
+
+/** Adds a policy to the profile's tenant; `reset` makes it the password-reset policy. */
+export const addPolicy = (name: string, policy: string, reset: boolean) =>
+  call<TenantView>(COMMANDS.addPolicy, { name, policy, reset });
+
+export const removePolicy = (name: string, policy: string) =>
+  call<TenantView>(COMMANDS.removePolicy, { name, policy });
+
+/** Switches the profile to another policy of its tenant (client ID and scopes stay). */
+export const switchPolicy = (name: string, policy: string) =>
+  call<ProfileEntry[]>(COMMANDS.switchPolicy, { name, policy });
+
+/** Runs the tenant's password-reset policy once for the profile (progress through `onProgress`). */
+export const resetPassword = (name: string, policy: string) =>
+  call<SignInView>(COMMANDS.resetPassword, { name, policy });
+
+/** This session's sign-ins and refreshes of the profile, and its refresh token's age. */
+export const sessionHistory = (name: string) => call<HistoryView>(COMMANDS.sessionHistory, { name });
+
+/** The support bundle of the profile's last sign-in or refresh (text for a ticket, no secrets). */
+export const supportBundle = (name: string) => call<string>(COMMANDS.supportBundle, { name });
 
 /** Calls `handler` with each progress step until the returned function is called. */
 export async function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {

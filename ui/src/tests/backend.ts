@@ -18,6 +18,10 @@ export function backend(handlers: Record<string, Handler>, options = { events: f
     app_info: () => appInfo(),
     list_profiles: () => [],
     set_last_profile: () => null,
+    session_history: () => ({ entries: [], refresh_age: null, redirect_rules: [] }),
+    tenant_policies: () => {
+      throw { kind: 'authority', message: 'not on a B2C tenant', provider: null, body: null };
+    },
   };
   const all = { ...defaults, ...handlers };
   mockIPC(

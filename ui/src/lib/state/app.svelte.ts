@@ -14,6 +14,7 @@ import { copyName } from '../draft';
 import { nowIso } from '../format';
 import * as ipc from '../ipc';
 import { newRun, type Run } from '../steps';
+import { B2cState } from './b2c.svelte';
 import { InspectorState } from './inspector.svelte';
 
 export type View = 'profile' | 'form' | 'inspector';
@@ -30,10 +31,12 @@ export interface Session {
   startup: boolean;
   error: IpcError | null;
   signOut: SignOutView | null;
+  /** What the password-reset chain is doing or did (AADB2C90118). */
+  notice?: string | null;
 }
 
 function emptySession(): Session {
-  return { run: null, result: null, resultAt: null, startup: false, error: null, signOut: null };
+  return { run: null, result: null, resultAt: null, startup: false, error: null, signOut: null, notice: null };
 }
 
 export class AppState {
@@ -52,6 +55,8 @@ export class AppState {
   actionError = $state<IpcError | null>(null);
   /** The inspector keeps what was pasted while the person looks elsewhere. */
   inspector = new InspectorState();
+  /** B2C: tenants and policies, this session's history, support bundles. */
+  b2c = new B2cState();
 
   selectedEntry = $derived(this.profiles.find((e) => e.profile.name === this.selected) ?? null);
   names = $derived(this.profiles.map((e) => e.profile.name));
@@ -135,6 +140,7 @@ export class AppState {
     this.profiles = await ipc.saveProfile(profile, previousName);
     if (previousName !== null && previousName !== profile.name) {
       delete this.sessions[previousName];
+      this.b2c.forget(previousName);
     }
     this.select(profile.name);
   }
@@ -160,6 +166,7 @@ export class AppState {
     try {
       this.profiles = await ipc.deleteProfile(name);
       delete this.sessions[name];
+      this.b2c.forget(name);
       if (this.selected === name) this.selected = this.profiles[0]?.profile.name ?? null;
       return true;
     } catch (e) {
@@ -171,7 +178,12 @@ export class AppState {
   }
 
   /** Runs a sign-in (browser) or a refresh (no browser), following its progress events. */
-  private async run(name: string, flow: 'sign_in' | 'refresh', startup: boolean): Promise<void> {
+  private async run(
+    name: string,
+    flow: 'sign_in' | 'refresh',
+    startup: boolean,
+    call: () => Promise<SignInView> = () => (flow === 'sign_in' ? ipc.signIn(name) : ipc.refresh(name)),
+  ): Promise<void> {
     if (this.busy) return;
     const s = this.session(name);
     s.run = newRun(flow);
@@ -190,7 +202,7 @@ export class AppState {
       // Without events the steps still end right: the result marks them all.
     }
     try {
-      const view = flow === 'sign_in' ? await ipc.signIn(name) : await ipc.refresh(name);
+      const view = await call();
       run.passed = view.passed;
       run.status = 'done';
       s.result = view;
@@ -209,10 +221,45 @@ export class AppState {
       this.busy = null;
     }
     await this.reloadProfiles();
+    await this.b2c.loadHistory(name);
   }
 
   signIn(name: string | null = this.selected): Promise<void> {
-    return name === null ? Promise.resolve() : this.run(name, 'sign_in', false);
+    if (name === null) return Promise.resolve();
+    if (!this.busy) this.session(name).notice = null;
+    return this.run(name, 'sign_in', false);
+  }
+
+  /** AADB2C90118: runs the tenant's password-reset policy (remembered as the tenant's), then,
+   *  when it completed, the profile's own sign-in again. */
+  async resetPassword(name: string, policy: string): Promise<void> {
+    if (this.busy) return;
+    const s = this.session(name);
+    const chosen = policy.trim();
+    if (!(await this.b2c.addPolicy(name, chosen, true))) return;
+    s.notice = `Resetting the password through ${chosen}…`;
+    await this.run(name, 'sign_in', false, () => ipc.resetPassword(name, chosen));
+    if (!s.result?.passed) {
+      s.notice = `The password reset through ${chosen} did not complete.`;
+      return;
+    }
+    s.notice = `Password reset through ${chosen} completed; signing in again with the profile's own policy…`;
+    await this.run(name, 'sign_in', false);
+    s.notice = s.result?.passed
+      ? `Password reset through ${chosen} completed, then signed in again with the profile's own policy.`
+      : `Password reset through ${chosen} completed; the sign-in again ended as shown below.`;
+  }
+
+  /** Switches the profile to another policy of its tenant (client ID and scopes stay). */
+  async switchPolicy(name: string, policy: string): Promise<void> {
+    if (this.busy) return;
+    this.b2c.pickerErrors[name] = null;
+    try {
+      this.profiles = await ipc.switchPolicy(name, policy);
+      await this.b2c.loadTenant(name);
+    } catch (e) {
+      this.b2c.pickerErrors[name] = ipc.toIpcError(e);
+    }
   }
 
   refresh(name: string | null = this.selected, startup = false): Promise<void> {

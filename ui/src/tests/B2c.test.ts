@@ -1,0 +1,235 @@
+// Speaking B2C in the profile pane: the tenant's policy picker (switch in one click, add a
+// policy), AADB2C90118's password reset chain, the redirect URI check, the support bundle, and
+// this session's history with what the tenant returned and the refresh token's age.
+import { emit } from '@tauri-apps/api/event';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, test } from 'vitest';
+import App from '../App.svelte';
+import type { HistoryView, IpcError, SignInView, TenantView } from '../lib/bindings';
+import { PROGRESS_EVENT } from '../lib/ipc';
+import { backend, deferred } from './backend';
+import { appInfo, entry, profile, SIGN_IN_EVENTS, signInView, tokenDiff } from './fixtures';
+
+const NAME = 'Contoso SUSI';
+const EDIT_AUTHORITY =
+  'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_edit/v2.0/.well-known/openid-configuration';
+
+function tenant(current = 'B2C_1_susi', reset: string | null = 'B2C_1_reset'): TenantView {
+  const p = (name: string, kind: TenantView['policies'][number]['kind']) => ({
+    name,
+    kind,
+    current: name === current,
+    profiles: name === current ? [NAME] : [],
+  });
+  return {
+    key: 'contoso.b2clogin.com/contoso.onmicrosoft.com',
+    host: 'contoso.b2clogin.com',
+    tenant: 'contoso.onmicrosoft.com',
+    current_policy: current,
+    policies: [p('B2C_1_susi', 'sign_in'), p('B2C_1_edit', 'profile_edit'), p('B2C_1_reset', 'password_reset')],
+    reset_policy: reset,
+  };
+}
+
+const forgot: IpcError = {
+  kind: 'provider',
+  message: 'the provider refused the sign-in: access_denied (AADB2C90118)',
+  provider: {
+    origin: 'authorization',
+    error: 'access_denied',
+    description: 'AADB2C90118: The user has forgotten their password.\r\nCorrelation ID: c0ffee00-1111-2222-3333-444455556666\r\nTimestamp: 2026-11-25 15:00:00Z\r\n',
+    uri: null,
+    code: 'AADB2C90118',
+    message: 'The user has forgotten their password.',
+    correlation_id: 'c0ffee00-1111-2222-3333-444455556666',
+    timestamp: '2026-11-25 15:00:00Z',
+    advice: {
+      code: 'AADB2C90118',
+      meaning: 'The user chose “Forgot your password?”.',
+      advice: "Start the tenant's password-reset policy, then return to sign-in.",
+      area: 'user',
+      action: 'password_reset',
+      details: [],
+    },
+  },
+  body: null,
+};
+
+function history(): HistoryView {
+  return {
+    entries: [
+      {
+        at: '2026-11-25T15:00:00Z',
+        flow: 'sign_in',
+        purpose: 'sign_in',
+        policy: 'B2C_1_susi',
+        passed: true,
+        checks_passed: 12,
+        checks_total: 12,
+        failed_checks: [],
+        error: null,
+        error_message: null,
+        changes: null,
+        facts: null,
+      },
+      {
+        at: '2026-11-25T15:01:00Z',
+        flow: 'sign_in',
+        purpose: 'sign_in',
+        policy: 'B2C_1_edit',
+        passed: true,
+        checks_passed: 12,
+        checks_total: 12,
+        failed_checks: [],
+        error: null,
+        error_message: null,
+        changes: tokenDiff(),
+        facts: {
+          issuer: 'https://contoso.b2clogin.com/8c2b9e3a-5f2d-4c5e-9f4a-1b2c3d4e5f60/v2.0/',
+          issuer_form: 'guid',
+          issuer_tenant: '8c2b9e3a-5f2d-4c5e-9f4a-1b2c3d4e5f60',
+          policy_claim: 'tfp',
+          policy: 'B2C_1_edit',
+          id_token_lifetime: 3600,
+          access_token_lifetime: 3600,
+          expires_in: 3600,
+        },
+      },
+    ],
+    refresh_age: {
+      stored_at: '2026-11-25T15:01:00Z',
+      age_seconds: 60,
+      lifetime_days: 14,
+      expires_at: '2026-12-09T15:01:00Z',
+      window_started_at: '2026-11-25T15:00:00Z',
+      window_days: 90,
+      window_ends_at: '2027-02-23T15:00:00Z',
+      summary: '1 min old of 14 days (B2C default lifetime); 89 days left of the 90-day sliding window',
+    },
+    redirect_rules: ['`http://localhost` registered without a port accepts any port.'],
+  };
+}
+
+describe('B2C', () => {
+  test('the policy picker switches the profile to another policy of its tenant in one click', async () => {
+    let current = profile();
+    const b = backend({
+      app_info: () => appInfo(NAME),
+      list_profiles: () => [entry(current)],
+      tenant_policies: () => tenant(current.authority === EDIT_AUTHORITY ? 'B2C_1_edit' : 'B2C_1_susi'),
+      switch_policy: () => {
+        current = { ...current, authority: EDIT_AUTHORITY };
+        return [entry(current)];
+      },
+      add_policy: (args) => ({ ...tenant(), policies: [...tenant().policies, { name: args.policy as string, kind: 'custom', current: false, profiles: [] }] }),
+    });
+    const user = userEvent.setup();
+    render(App);
+    const picker = await screen.findByTestId('policy-picker');
+    expect(within(picker).getByTestId('tenant-name')).toHaveTextContent('contoso.onmicrosoft.com');
+    expect(within(picker).getByTestId('reset-policy')).toHaveTextContent('B2C_1_reset');
+    const option = (p: string) =>
+      within(picker).getAllByTestId('policy-option').find((o) => o.dataset.policy === p) as HTMLElement;
+    expect(option('B2C_1_susi')).toHaveAttribute('aria-pressed', 'true');
+    expect(option('B2C_1_susi')).toBeDisabled();
+
+    await user.click(option('B2C_1_edit'));
+    await waitFor(() => expect(b.argsOf('switch_policy')).toEqual([{ name: NAME, policy: 'B2C_1_edit' }]));
+    await waitFor(() => expect(option('B2C_1_edit')).toHaveAttribute('aria-pressed', 'true'));
+    expect(screen.getByTitle('Authority')).toHaveTextContent('B2C_1_edit');
+
+    await user.type(within(picker).getByTestId('add-policy-input'), 'B2C_1A_signup_invitation');
+    await user.click(within(picker).getByTestId('add-policy'));
+    await waitFor(() =>
+      expect(b.argsOf('add_policy')).toEqual([{ name: NAME, policy: 'B2C_1A_signup_invitation', reset: false }]),
+    );
+    expect(await within(picker).findByText('B2C_1A_signup_invitation')).toBeInTheDocument();
+  });
+
+  test('AADB2C90118 offers the reset policy, runs it, then signs in again', async () => {
+    let signIns = 0;
+    const b = backend(
+      {
+        app_info: () => appInfo(NAME),
+        list_profiles: () => [entry(profile())],
+        tenant_policies: () => tenant(),
+        add_policy: () => tenant(),
+        sign_in: () => {
+          signIns += 1;
+          if (signIns === 1) throw forgot;
+          return signInView();
+        },
+        reset_password: () => signInView({ profile: NAME }),
+        support_bundle: () => 'Tokenscope support bundle\nCode:           AADB2C90118\n',
+      },
+      { events: true },
+    );
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('sign-in'));
+    const offer = await screen.findByTestId('password-reset-offer');
+    expect(screen.getByTestId('error-code')).toHaveTextContent('AADB2C90118');
+    expect(screen.getByTestId('error-correlation-id')).toHaveTextContent('c0ffee00-1111-2222-3333-444455556666');
+    expect(within(offer).getByTestId('reset-policy-input')).toHaveValue('B2C_1_reset');
+
+    await user.click(screen.getByTestId('copy-support-bundle'));
+    expect(await screen.findByTestId('support-bundle-text')).toHaveTextContent('AADB2C90118');
+    expect(b.argsOf('support_bundle')).toEqual([{ name: NAME }]);
+
+    await user.click(within(offer).getByTestId('start-password-reset'));
+    await waitFor(() => expect(b.argsOf('reset_password')).toEqual([{ name: NAME, policy: 'B2C_1_reset' }]));
+    expect(b.argsOf('add_policy')).toEqual([{ name: NAME, policy: 'B2C_1_reset', reset: true }]);
+    await waitFor(() => expect(signIns).toBe(2));
+    await screen.findByTestId('result-view');
+    expect(screen.getByTestId('b2c-notice')).toHaveTextContent(
+      'Password reset through B2C_1_reset completed, then signed in again',
+    );
+    expect(screen.queryByTestId('password-reset-offer')).toBeNull();
+  });
+
+  test('a sign-in that never came back shows the redirect URI sent and the registration rules', async () => {
+    const done = deferred<SignInView>();
+    backend(
+      {
+        app_info: () => appInfo(NAME),
+        list_profiles: () => [entry(profile())],
+        sign_in: () => done.promise,
+        cancel_sign_in: () => {
+          done.reject({ kind: 'cancelled', message: 'sign-in cancelled', provider: null, body: null });
+          return true;
+        },
+        session_history: () => history(),
+      },
+      { events: true },
+    );
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('sign-in'));
+    for (const p of SIGN_IN_EVENTS.slice(0, 3)) await emit(PROGRESS_EVENT, p);
+    await user.click(await screen.findByTestId('cancel-sign-in'));
+    const check = await screen.findByTestId('redirect-check');
+    expect(within(check).getByTestId('sent-redirect-uri')).toHaveTextContent('http://localhost:53124/');
+    expect(check).toHaveTextContent('accepts any port');
+  });
+
+  test('the session history shows each run, the claims changed and what the tenant returned', async () => {
+    backend({
+      app_info: () => appInfo(NAME),
+      list_profiles: () => [entry(profile(), true)],
+      refresh: () => signInView({ flow: 'refresh' }),
+      session_history: () => history(),
+    });
+    render(App);
+    const section = await screen.findByTestId('session-history');
+    const entries = within(section).getAllByTestId('history-entry');
+    expect(entries.map((e) => e.dataset.policy)).toEqual(['B2C_1_edit', 'B2C_1_susi']);
+    const newest = entries[0] as HTMLElement;
+    expect(within(newest).getByTestId('history-checks')).toHaveTextContent('12/12 checks');
+    expect(within(newest).getByTestId('history-changes')).toHaveTextContent('tfp, newUser');
+    expect(within(section).getByTestId('fact-issuer-form')).toHaveTextContent('tenant GUID form');
+    expect(within(section).getByTestId('fact-policy-claim')).toHaveTextContent('tfp = B2C_1_edit');
+    expect(within(section).getByTestId('fact-id-lifetime')).toHaveTextContent('1 h');
+    expect(within(section).getByTestId('refresh-age-summary')).toHaveTextContent('90-day sliding window');
+  });
+});
