@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::listener::ResponseMode;
 use crate::metadata::ProviderMetadata;
 use crate::pkce::{random_token, Pkce};
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -32,6 +33,12 @@ pub struct AuthParams {
     pub response_mode: ResponseMode,
     /// Free extra parameters, sent as given.
     pub extra: Vec<(String, String)>,
+    /// `claims` (OpenID Connect Core §5.5): a JSON object, checked before sending.
+    pub claims: Option<String>,
+    /// `id_token_hint`, given per sign-in: a token, so never saved with the profile.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub id_token_hint: Option<Secret>,
 }
 
 /// Parameters the engine sets itself; extra parameters may not override them.
@@ -97,6 +104,22 @@ pub fn build(
     if let Some(p) = &params.prompt {
         check_prompt(p)?;
     }
+    let claims = match params.claims.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(c) => Some(crate::request::check_claims(c)?),
+        None => None,
+    };
+    let id_token_hint = params
+        .id_token_hint
+        .as_ref()
+        .map(|h| h.expose().trim())
+        .filter(|h| !h.is_empty());
+    if let Some(hint) = id_token_hint {
+        if hint.split('.').count() != 3 && hint.split('.').count() != 5 {
+            return Err(Error::Config(
+                "the id_token_hint is not a JWT (it needs 3 or 5 dot-separated parts)".into(),
+            ));
+        }
+    }
     for (k, _) in &params.extra {
         if RESERVED.contains(&k.as_str()) {
             return Err(Error::Config(format!(
@@ -135,6 +158,8 @@ pub fn build(
             ("ui_locales", params.ui_locales.clone()),
             ("max_age", params.max_age.map(|m| m.to_string())),
             ("acr_values", params.acr_values.clone()),
+            ("claims", claims),
+            ("id_token_hint", id_token_hint.map(str::to_owned)),
         ];
         for (name, value) in optional {
             if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
@@ -248,5 +273,43 @@ mod tests {
         };
         assert!(build(&m, "c", &[], "http://localhost:1", &p).is_err());
         assert!(build(&m, " ", &[], "http://localhost:1", &AuthParams::default()).is_err());
+    }
+
+    #[test]
+    fn claims_and_id_token_hint_are_sent_when_valid() {
+        let m = metadata("https://x/authorize");
+        let p = AuthParams {
+            claims: Some(r#"{ "id_token": { "acr": { "essential": true } } }"#.into()),
+            id_token_hint: Some(Secret::new("a.b.c")),
+            ..Default::default()
+        };
+        let q = query(&build(&m, "c", &[], "http://localhost:1", &p).unwrap().url);
+        assert_eq!(q["claims"], r#"{"id_token":{"acr":{"essential":true}}}"#);
+        assert_eq!(q["id_token_hint"], "a.b.c");
+        let p = AuthParams {
+            claims: Some("{not json".into()),
+            ..Default::default()
+        };
+        let e = build(&m, "c", &[], "http://localhost:1", &p).unwrap_err();
+        assert!(e.to_string().contains("claims parameter"), "{e}");
+        let p = AuthParams {
+            id_token_hint: Some(Secret::new("opaque")),
+            ..Default::default()
+        };
+        let e = build(&m, "c", &[], "http://localhost:1", &p).unwrap_err();
+        assert!(e.to_string().contains("not a JWT"), "{e}");
+        // A blank claims field sends nothing.
+        let p = AuthParams {
+            claims: Some("  ".into()),
+            ..Default::default()
+        };
+        let q = query(&build(&m, "c", &[], "http://localhost:1", &p).unwrap().url);
+        assert!(!q.contains_key("claims"));
+        // The hint is never saved with the profile.
+        let p = AuthParams {
+            id_token_hint: Some(Secret::new("a.b.c")),
+            ..Default::default()
+        };
+        assert!(!serde_json::to_string(&p).unwrap().contains("a.b.c"));
     }
 }

@@ -14,7 +14,7 @@ use crate::listener::{Expected, LoopbackListener};
 use crate::metadata::ProviderMetadata;
 use crate::profile::{refresh_account, Profile, ProfileStore};
 use crate::secret::Secret;
-use crate::token::{self, ClientAuth, TokenResponse};
+use crate::token::{self, TokenResponse};
 use crate::validate::{self, Expectations, Identity, JwksCache, Report};
 use crate::vault::{Vault, VaultLocation};
 use serde::Serialize;
@@ -26,6 +26,9 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 mod session;
+mod logout;
+mod secrets;
+pub use logout::{LogoutOptions, LogoutReport, RequestPreview};
 
 /// A step of a sign-in or refresh, as it happens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -151,6 +154,13 @@ pub struct SignInOptions {
     pub cancel: CancellationToken,
     /// Progress reports.
     pub progress: Option<ProgressFn>,
+    /// A clean session: `prompt=login` whatever the profile says, so the provider asks again
+    /// instead of reusing its session cookie (pair it with a private-window browser command).
+    pub clean: bool,
+    /// `id_token_hint` for this sign-in only (never saved).
+    pub id_token_hint: Option<Secret>,
+    /// Open the browser; when false the caller shows `BrowserOpened`'s URL to the user instead.
+    pub open_browser: bool,
 }
 
 impl Default for SignInOptions {
@@ -160,6 +170,9 @@ impl Default for SignInOptions {
             timeout: Duration::from_secs(300),
             cancel: CancellationToken::new(),
             progress: None,
+            clean: false,
+            id_token_hint: None,
+            open_browser: true,
         }
     }
 }
@@ -189,6 +202,9 @@ pub struct Engine {
     refreshes: Mutex<HashMap<String, Arc<RefreshSlot>>>,
     /// This session's history per profile (`session.rs`).
     journal: crate::history::Journal,
+    /// The last ID token of each profile in this process, the default `id_token_hint` of the
+    /// logout test (memory only).
+    id_tokens: Mutex<HashMap<String, Secret>>,
 }
 
 impl Engine {
@@ -209,6 +225,7 @@ impl Engine {
             providers: tokio::sync::Mutex::new(HashMap::new()),
             refreshes: Mutex::new(HashMap::new()),
             journal: crate::history::Journal::default(),
+            id_tokens: Mutex::new(HashMap::new()),
         }
     }
 
@@ -303,14 +320,18 @@ impl Engine {
         });
         let listener = LoopbackListener::bind(&profile.redirect).await?;
         let redirect_uri = listener.redirect_uri();
+        let params = sign_in_params(profile, options);
         let request: AuthRequest = authorize::build(
             metadata,
             &profile.client_id,
             &profile.scopes,
             &redirect_uri,
-            &profile.params,
+            &params,
         )?;
-        browser.open(&request.url)?;
+        let client_auth = self.client_auth(profile, metadata).await?;
+        if options.open_browser {
+            browser.open(&request.url)?;
+        }
         report(Progress::BrowserOpened {
             authorize_url: request.url.to_string(),
         });
@@ -331,7 +352,7 @@ impl Engine {
             self.http.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
-            &ClientAuth::None,
+            &client_auth,
             &callback.code,
             &redirect_uri,
             &request.pkce.verifier,
@@ -356,6 +377,7 @@ impl Engine {
         report(Progress::Validated {
             passed: outcome.passed(),
         });
+        self.remember_id_token(&outcome);
         if outcome.passed() {
             let identity = identity_of(&outcome);
             let now = self.clock.now();
@@ -516,11 +538,12 @@ impl Engine {
         if !scope.contains(&"openid") {
             scope.insert(0, "openid");
         }
+        let client_auth = self.client_auth(profile, &provider.metadata).await?;
         let tokens = match token::redeem_refresh(
             self.http.as_ref(),
             &provider.metadata.token_endpoint,
             &profile.client_id,
-            &ClientAuth::None,
+            &client_auth,
             &stored.secret,
             &scope.join(" "),
         )
@@ -571,6 +594,7 @@ impl Engine {
         report(Progress::Validated {
             passed: outcome.passed(),
         });
+        self.remember_id_token(&outcome);
         if outcome.passed() {
             let identity = identity_of(&outcome);
             let now = self.clock.now();
@@ -693,6 +717,18 @@ pub struct SignOut {
     pub deleted: bool,
     /// The provider's logout URL, to open in the browser.
     pub logout_url: Option<Url>,
+}
+
+/// The profile's parameters with this sign-in's options applied.
+fn sign_in_params(profile: &Profile, options: &SignInOptions) -> authorize::AuthParams {
+    let mut params = profile.params.clone();
+    if options.clean {
+        params.prompt = Some("login".into());
+    }
+    if options.id_token_hint.is_some() {
+        params.id_token_hint = options.id_token_hint.clone();
+    }
+    params
 }
 
 fn identity_of(outcome: &Outcome) -> Option<Identity> {

@@ -20,6 +20,7 @@ pub mod metadata;
 pub mod pkce;
 pub mod profile;
 pub mod provider_error;
+pub mod request;
 pub mod secret;
 pub mod support;
 pub mod tenant;

@@ -570,5 +570,8 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+mod logout;
+pub use logout::LogoutReturn;
+
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 use crate::authorize::AuthParams;
 use crate::error::{Error, Result};
 use crate::listener::RedirectConfig;
+use crate::request::ClientAuthMethod;
 use crate::validate::Identity;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,10 @@ pub struct Profile {
     /// Command that opens the browser (empty = the system browser).
     #[serde(default)]
     pub browser_command: Option<String>,
+    /// How a confidential client authenticates (used only when a client secret is stored in the
+    /// keyring under [`crate::request::client_secret_account`]; never in this file).
+    #[serde(default)]
+    pub client_auth: ClientAuthMethod,
 }
 
 impl Profile {
@@ -49,6 +54,7 @@ impl Profile {
             redirect: RedirectConfig::default(),
             params: AuthParams::default(),
             browser_command: None,
+            client_auth: ClientAuthMethod::default(),
         }
     }
 

@@ -260,3 +260,59 @@ fn html_escaping() {
         "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
     );
 }
+
+async fn start_logout(
+    timeout: Duration,
+) -> (
+    u16,
+    tokio::task::JoinHandle<Result<Option<LogoutReturn>>>,
+    CancellationToken,
+) {
+    let l = LoopbackListener::bind(&RedirectConfig::default())
+        .await
+        .unwrap();
+    let port = l.port();
+    let cancel = CancellationToken::new();
+    let c = cancel.clone();
+    let h = tokio::spawn(async move { l.wait_logout("s-out", timeout, c).await });
+    (port, h, cancel)
+}
+
+#[tokio::test]
+async fn logout_return_with_the_state_sent_ends_the_wait() {
+    let (port, h, _) = start_logout(Duration::from_secs(10)).await;
+    assert!(request(port, get(port, "/favicon.ico"))
+        .await
+        .starts_with("HTTP/1.1 404"));
+    let foreign = format!("GET /?state=s-out HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n");
+    assert!(request(port, foreign).await.starts_with("HTTP/1.1 400"));
+    let other = request(port, get(port, "/?state=s-other")).await;
+    assert!(other.contains("not with the state"), "{other}");
+    assert!(!h.is_finished(), "a wrong state must not end the wait");
+    let ok = request(port, get(port, "/?state=s-out")).await;
+    assert!(
+        ok.starts_with("HTTP/1.1 200") && ok.contains("came back"),
+        "{ok}"
+    );
+    let back = h.await.unwrap().unwrap().unwrap();
+    assert_eq!(back.state.as_deref(), Some("s-out"));
+    assert!(back.state_matches);
+    assert_eq!(back.method, "GET");
+    assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+}
+
+#[tokio::test]
+async fn logout_return_without_state_is_reported_at_the_deadline_and_none_means_none() {
+    let (port, h, _) = start_logout(Duration::from_millis(800)).await;
+    request(port, get(port, "/")).await;
+    let back = h.await.unwrap().unwrap().expect("it came back");
+    assert_eq!(back.state, None);
+    assert!(!back.state_matches);
+
+    let (_, h, _) = start_logout(Duration::from_millis(200)).await;
+    assert_eq!(h.await.unwrap().unwrap(), None);
+
+    let (_, h, cancel) = start_logout(Duration::from_secs(10)).await;
+    cancel.cancel();
+    assert!(matches!(h.await.unwrap(), Err(Error::Cancelled)));
+}
