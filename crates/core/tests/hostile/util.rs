@@ -44,6 +44,7 @@ pub const METADATA_PATH: &str = "/.well-known/openid-configuration";
 pub const JWKS_PATH: &str = "/jwks";
 pub const AUTHORIZE_PATH: &str = "/authorize";
 pub const TOKEN_PATH: &str = "/token";
+pub const LOGOUT_PATH: &str = "/logout";
 
 /// What an endpoint answers.
 #[derive(Debug, Clone)]
@@ -138,6 +139,8 @@ pub struct Exchange {
     pub issuer: String,
     /// 1 for the first token request, 2 for the second, ...
     pub call: usize,
+    /// The `Authorization` header, if any (`client_secret_basic`).
+    pub authorization: Option<String>,
     salt: String,
 }
 
@@ -182,10 +185,28 @@ impl Exchange {
         claims
     }
 
+    /// The client ID and secret of an `Authorization: Basic` header (RFC 6749 §2.3.1).
+    pub fn basic(&self) -> Option<(String, String)> {
+        use base64::engine::general_purpose::STANDARD;
+        let encoded = self.authorization.as_deref()?.strip_prefix("Basic ")?;
+        let pair = String::from_utf8(STANDARD.decode(encoded).ok()?).ok()?;
+        let (id, secret) = pair.split_once(':')?;
+        let dec = |s: &str| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        Some((dec(id), dec(secret)))
+    }
+
     /// What a careful provider would refuse about this request, if anything.
     pub fn grant_problem(&self) -> Option<String> {
-        if self.field("client_id") != CLIENT_ID {
-            return Some(format!("unknown client_id {:?}", self.field("client_id")));
+        let client_id = self
+            .basic()
+            .map_or(self.field("client_id").to_owned(), |(id, _)| id);
+        if client_id != CLIENT_ID {
+            return Some(format!("unknown client_id {client_id:?}"));
         }
         match self.grant() {
             "authorization_code" => {
@@ -293,6 +314,8 @@ pub struct Config {
     pub authorize: AuthorizeFn,
     /// The token endpoint.
     pub token: TokenFn,
+    /// The end-session endpoint at [`LOGOUT_PATH`] (announce it in `metadata` to use it).
+    pub logout: AuthorizeFn,
 }
 
 struct Shared {
@@ -343,6 +366,7 @@ impl FakeProvider {
                 jwks: vec![testkit::jwks()],
                 authorize: Arc::new(Authorize::code_redirect),
                 token: issue(|_, _| {}),
+                logout: Arc::new(logout_redirect),
             }),
             base: base.clone(),
             salt,
@@ -456,6 +480,16 @@ struct Request {
     path: String,
     query: String,
     body: Vec<u8>,
+    authorization: Option<String>,
+}
+
+/// The ordinary end-session answer: 302 to `post_logout_redirect_uri` with the `state` sent.
+pub fn logout_redirect(a: &Authorize) -> Reply {
+    let mut url = Url::parse(a.param("post_logout_redirect_uri")).expect("a URL");
+    if let Some(state) = a.params.get("state") {
+        url.query_pairs_mut().append_pair("state", state);
+    }
+    Reply::Redirect(url.to_string())
 }
 
 async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
@@ -497,6 +531,11 @@ fn route(request: &Request, shared: &Shared) -> Reply {
                 issuer: shared.issuer(),
             })
         }
+        ("GET", LOGOUT_PATH) => (config.logout)(&Authorize {
+            params: pairs(request.query.as_bytes()),
+            code: shared.code(),
+            issuer: shared.issuer(),
+        }),
         ("POST", TOKEN_PATH) => {
             let form = pairs(&request.body);
             let call = {
@@ -510,6 +549,7 @@ fn route(request: &Request, shared: &Shared) -> Reply {
                 code: shared.code(),
                 issuer: shared.issuer(),
                 call,
+                authorization: request.authorization.clone(),
                 salt: shared.salt.clone(),
             })
         }
@@ -547,6 +587,11 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         None => (req.path?.to_owned(), String::new()),
     };
     let method = req.method?.to_owned();
+    let authorization = req
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("authorization"))
+        .map(|h| String::from_utf8_lossy(h.value).into_owned());
     let mut body = buf[head_end..].to_vec();
     while body.len() < length {
         let n = stream.read(&mut chunk).await.ok()?;
@@ -560,6 +605,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         path,
         query,
         body,
+        authorization,
     })
 }
 
