@@ -127,3 +127,23 @@ export function userForLogin(login) {
     idp: 'local',
   };
 }
+
+/** Confidential clients (a client secret at the token endpoint), like the seed's direct itsme
+ * set-up: one per client authentication method, so both of Tokenscope's methods are tested.
+ * The discovery document announces both methods (oidc-provider's default), as B2C does; each
+ * client accepts only its own. Same loopback redirect and post-logout URIs as CLIENT_ID. */
+export const CONFIDENTIAL_CLIENTS = [
+  {
+    client_id: '3f0c9a51-6d2e-4b8a-9c47-0e5b2d7f1a01',
+    client_secret: 'tokenscope-demo-secret-basic',
+    token_endpoint_auth_method: 'client_secret_basic',
+  },
+  {
+    client_id: '8d6e2b14-93a7-4f0c-b5d1-7c2a9e4f6b02',
+    client_secret: 'tokenscope-demo-secret-post',
+    token_endpoint_auth_method: 'client_secret_post',
+  },
+];
+
+/** Every client ID the provider knows. */
+export const CLIENT_IDS = [CLIENT_ID, ...CONFIDENTIAL_CLIENTS.map((c) => c.client_id)];

@@ -341,6 +341,54 @@ await check('logout: 302 to a registered post_logout_redirect_uri with state; ot
   assert.equal(badHint.status, 400);
 });
 
+await check('confidential clients: each accepts only its own client authentication', async () => {
+  const [basic, post] = ready.confidential_clients;
+  const meta = await (await fetch(`${prefixOf('B2C_1_auto')}/v2.0/.well-known/openid-configuration`)).json();
+  for (const m of ['client_secret_basic', 'client_secret_post']) assert.ok(meta.token_endpoint_auth_methods_supported.includes(m), m);
+  const tokenUrl = `${prefixOf('B2C_1_auto')}/oauth2/v2.0/token`;
+  const redeem = async (client, how, secret = client.client_secret) => {
+    const { verifier, challenge } = pkce();
+    const redirectUri = 'http://localhost:54321';
+    const u = new URL(authorizeUrl('B2C_1_auto', { redirectUri, challenge }));
+    u.searchParams.set('client_id', client.client_id);
+    const { callback } = await followToCallback(u.href);
+    const form = { grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: redirectUri, code_verifier: verifier };
+    const headers = {};
+    if (how === 'basic') headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+    else Object.assign(form, { client_id: client.client_id, client_secret: secret });
+    const r = await fetch(tokenUrl, { method: 'POST', headers, body: new URLSearchParams(form) });
+    return { status: r.status, json: await r.json() };
+  };
+  const okBasic = await redeem(basic, 'basic');
+  assert.equal(okBasic.status, 200, JSON.stringify(okBasic.json));
+  assert.ok(okBasic.json.id_token && okBasic.json.refresh_token);
+  assert.deepEqual(decode(okBasic.json.id_token).payload.aud, basic.client_id);
+  assert.equal((await redeem(post, 'post')).status, 200);
+  const wrongWay = await redeem(basic, 'post');
+  assert.equal(wrongWay.json.error, 'invalid_client', JSON.stringify(wrongWay));
+  assert.equal((await redeem(post, 'basic')).json.error, 'invalid_client');
+  assert.equal((await redeem(basic, 'basic', 'wrong')).json.error, 'invalid_client');
+  // Logout with the confidential client's ID token and client_id comes back with state.
+  const lo = `${prefixOf('B2C_1_auto')}/oauth2/v2.0/logout`;
+  const back = await fetch(`${lo}?client_id=${basic.client_id}&id_token_hint=${okBasic.json.id_token}&post_logout_redirect_uri=${encodeURIComponent('http://localhost:6001/')}&state=s-c`, { redirect: 'manual' });
+  assert.equal(back.status, 302);
+  assert.equal(back.headers.get('location'), 'http://localhost:6001/?state=s-c');
+});
+
+await check('response_mode=form_post: an auto-submitting form to the redirect URI', async () => {
+  const { challenge } = pkce();
+  const r = await fetch(authorizeUrl('B2C_1_auto', { challenge, extra: { response_mode: 'form_post' } }), { redirect: 'manual' });
+  let res = r;
+  for (let i = 0; i < 5 && res.status >= 300 && res.status < 400; i += 1) {
+    res = await fetch(new URL(res.headers.get('location'), r.url).href, { redirect: 'manual' });
+  }
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  assert.match(html, /<form[^>]*method="post"[^>]*action="http:\/\/localhost:54321"/i);
+  assert.match(html, /name="code"/);
+  assert.match(html, /name="state" value="st-1"/);
+});
+
 // ------------------------------------------------------------------ browser (B2C_1_susi)
 /** One-shot loopback listener standing in for the app's redirect listener. */
 function listener(host = '127.0.0.1') {

@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
+  CONFIDENTIAL_CLIENTS, CLIENT_IDS,
 } from './config.mjs';
 
 // ---------------------------------------------------------------------------------------
@@ -262,7 +263,17 @@ function makeProvider(policy, issuer, jwk) {
       post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
       require_auth_time: true,
       id_token_signed_response_alg: 'RS256',
-    }],
+    }, ...CONFIDENTIAL_CLIENTS.map((c) => ({
+      ...c,
+      client_name: 'Tokenscope (confidential)',
+      application_type: 'native',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: REDIRECT_URIS,
+      post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
+      require_auth_time: true,
+      id_token_signed_response_alg: 'RS256',
+    }))],
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
     pkce: { required: () => true }, // S256 only in oidc-provider 9
@@ -377,6 +388,20 @@ function makeProvider(policy, issuer, jwk) {
 
   const provider = new Provider(issuer, config);
   provider.on('server_error', (ctx, err) => log(`server_error in ${policy.name}:`, err));
+  // oidc-provider takes client_secret_basic and client_secret_post interchangeably; B2C and
+  // itsme do not, and Tokenscope must pick the right one, so each confidential client accepts
+  // only its registered method (the tokens already minted for a refused request are dropped).
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.method !== 'POST' || !ctx.path.endsWith('/token')) return;
+    const want = CONFIDENTIAL_CLIENTS.find((c) => c.client_id === ctx.oidc?.client?.clientId)?.token_endpoint_auth_method;
+    if (!want) return;
+    const used = /^basic /i.test(ctx.get('authorization')) ? 'client_secret_basic' : 'client_secret_post';
+    if (used !== want) {
+      ctx.status = 401;
+      ctx.body = { error: 'invalid_client', error_description: `client authentication failed: this client uses ${want}, not ${used}` };
+    }
+  });
 
   // at_hash in the ID token of token-endpoint responses (B2C includes it whenever an access
   // token is issued with the ID token; oidc-provider only does so for hybrid/implicit).
@@ -531,7 +556,7 @@ function verifyIdTokenHint(p, token) {
     const key = crypto.createPublicKey({ key: { kty: p.jwk.kty, n: p.jwk.n, e: p.jwk.e }, format: 'jwk' });
     if (!crypto.verify('RSA-SHA256', Buffer.from(`${h}.${b}`), key, Buffer.from(s, 'base64url'))) return null;
     const aud = [].concat(payload.aud);
-    if (payload.iss !== p.provider.issuer || !aud.includes(CLIENT_ID)) return null;
+    if (payload.iss !== p.provider.issuer || !aud.some((a) => CLIENT_IDS.includes(a))) return null;
     return payload;
   } catch {
     return null;
@@ -549,13 +574,13 @@ async function logout(policy, p, url, req, res) {
   if (hint && !verifyIdTokenHint(p, hint)) {
     return sendText(res, 400, errorPage('invalid_request', 'id_token_hint is not a valid ID token of this policy'), 'text/html; charset=utf-8');
   }
-  if (clientId && clientId !== CLIENT_ID) {
+  if (clientId && !CLIENT_IDS.includes(clientId)) {
     return sendText(res, 400, errorPage('invalid_client', `unknown client_id '${clientId}'`), 'text/html; charset=utf-8');
   }
   if (target) {
-    const client = await p.provider.Client.find(CLIENT_ID);
+    const client = await p.provider.Client.find(clientId || CLIENT_ID);
     if (!client.postLogoutRedirectUriAllowed(target)) {
-      return sendText(res, 400, errorPage('invalid_request', `post_logout_redirect_uri '${target}' is not registered for the client id '${CLIENT_ID}'`), 'text/html; charset=utf-8');
+      return sendText(res, 400, errorPage('invalid_request', `post_logout_redirect_uri '${target}' is not registered for the client id '${client.clientId}'`), 'text/html; charset=utf-8');
     }
   }
 
@@ -619,6 +644,7 @@ function indexDocument() {
     tenant: TENANT,
     tenant_id: TENANT_ID,
     client_id: CLIENT_ID,
+    confidential_clients: CONFIDENTIAL_CLIENTS,
     api_scope: API_SCOPE,
     api_app_id: APIS[0].appId,
     policies: POLICIES.map((p) => p.name),
