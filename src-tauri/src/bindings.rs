@@ -5,13 +5,14 @@
 use crate::b2c::HistoryView;
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
-    ProfileEntry, SignInView, SignOutView, TokenPanel,
+    ProfileEntry, SignInExtras, SignInView, SignOutView, TokenPanel,
 };
 use tokenscope_core::authority::{AuthorityForm, B2cPolicy};
 use tokenscope_core::authorize::AuthParams;
 use tokenscope_core::b2c_errors::{ErrorAction, ErrorAdvice, ErrorArea};
 use tokenscope_core::catalogue::{ClaimDescription, Source, ValueType};
 use tokenscope_core::engine::{Flow, Progress, RefreshTokenStatus, StoredRefresh};
+use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::explain::ClaimRow;
 use tokenscope_core::history::{HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
@@ -19,10 +20,12 @@ use tokenscope_core::inspect::{
     AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection, Verification,
 };
 use tokenscope_core::jwt::{DecodeError, Part, TokenKind};
+use tokenscope_core::listener::LogoutReturn;
 use tokenscope_core::listener::{RedirectConfig, RedirectHost, ResponseMode};
 use tokenscope_core::profile::Profile;
 use tokenscope_core::provider_error::{ErrorOrigin, ProviderError};
 use tokenscope_core::tenant::{PolicyEntry, PolicyKind, TenantView};
+use tokenscope_core::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
 use tokenscope_core::validate::{Check, KeyUsed};
 use tokenscope_core::vault::VaultLocation;
 use ts_rs::TS;
@@ -102,6 +105,15 @@ pub fn render() -> String {
         TenantFacts,
         IssuerForm,
         RefreshAge,
+        // The request builder, confidential clients, the logout test.
+        ClientAuthMethod,
+        SignInExtras,
+        RequestPreview,
+        ScopeAdvice,
+        ScopeInfo,
+        ScopeKind,
+        LogoutReport,
+        LogoutReturn,
     );
     out
 }

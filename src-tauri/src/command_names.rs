@@ -20,4 +20,8 @@ pub const ALL: &[&str] = &[
     "reset_password",
     "session_history",
     "support_bundle",
+    "preview_request",
+    "set_client_secret",
+    "delete_client_secret",
+    "logout_test",
 ];

@@ -5,7 +5,7 @@
 use crate::state::AppState;
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
-    ProfileEntry, SignInView, SignOutView,
+    ProfileEntry, SignInExtras, SignInView, SignOutView,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 /// Event carrying [`Progress`] during a sign-in or refresh.
 pub const PROGRESS_EVENT: &str = "signin-progress";
 
-type Res<T> = Result<T, IpcError>;
+pub(crate) type Res<T> = Result<T, IpcError>;
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Res<AppInfo> {
@@ -51,7 +51,15 @@ pub(crate) async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
     for profile in engine.profiles().list()? {
         // A keyring that cannot be read is not a reason to hide the profile.
         let refresh = engine.stored_refresh(&profile.name).await.unwrap_or(None);
-        out.push(ProfileEntry { profile, refresh });
+        let client_secret = engine
+            .has_client_secret(&profile.name)
+            .await
+            .unwrap_or(false);
+        out.push(ProfileEntry {
+            profile,
+            refresh,
+            client_secret,
+        });
     }
     Ok(out)
 }
@@ -71,6 +79,11 @@ pub async fn save_profile(
     if let Some(prompt) = &profile.params.prompt {
         tokenscope_core::authorize::check_prompt(prompt)?;
     }
+    if let Some(claims) = profile.params.claims.as_deref() {
+        if !claims.trim().is_empty() {
+            tokenscope_core::request::check_claims(claims)?;
+        }
+    }
     Browser::from_command(profile.browser_command.as_deref())?;
     let existing = engine.profiles().list()?;
     let renamed = previous_name.as_deref().filter(|p| *p != profile.name);
@@ -84,6 +97,7 @@ pub async fn save_profile(
         if let Ok(old_profile) = engine.profiles().get(old) {
             let _ = engine.sign_out(&old_profile).await;
         }
+        engine.rename_client_secret(old, &profile.name).await?;
         engine.profiles().delete(old)?;
     }
     entries(&state).await
@@ -95,6 +109,7 @@ pub async fn delete_profile(state: State<'_, AppState>, name: String) -> Res<Vec
     let engine = state.engine();
     let profile = engine.profiles().get(&name)?;
     let _ = engine.sign_out(&profile).await?;
+    engine.delete_client_secret(&name).await?;
     engine.profiles().delete(&name)?;
     engine.forget_history(&name);
     if engine.profiles().last_profile()?.as_deref() == Some(name.as_str()) {
@@ -140,16 +155,18 @@ pub async fn sign_in<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     name: String,
+    options: Option<SignInExtras>,
 ) -> Res<SignInView> {
     let engine = state.engine();
     let profile = engine.profiles().get(&name)?;
     let cancel = CancellationToken::new();
     state.set_cancel(Some(cancel.clone()));
-    let options = SignInOptions {
+    let base = SignInOptions {
         cancel,
         progress: Some(progress_to(&app)),
         ..SignInOptions::default()
     };
+    let options = crate::request_commands::sign_in_options(options, base);
     let result = engine.sign_in_tracked(&profile, &options).await;
     state.set_cancel(None);
     let _ = engine.profiles().set_last_profile(Some(&name));

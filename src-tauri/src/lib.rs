@@ -6,6 +6,7 @@
 pub mod b2c;
 pub mod bindings;
 pub mod commands;
+pub mod request_commands;
 pub mod state;
 pub mod views;
 
@@ -44,6 +45,10 @@ pub fn app<R: Runtime>(builder: Builder<R>, engine: Engine) -> Builder<R> {
             b2c::reset_password,
             b2c::session_history,
             b2c::support_bundle,
+            request_commands::preview_request,
+            request_commands::set_client_secret,
+            request_commands::delete_client_secret,
+            request_commands::logout_test,
         ])
 }
 

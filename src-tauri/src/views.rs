@@ -130,6 +130,19 @@ pub struct ProfileEntry {
     pub profile: Profile,
     /// The stored refresh token, described (never its value).
     pub refresh: Option<StoredRefresh>,
+    /// A client secret is stored in the keyring (its value never crosses IPC).
+    pub client_secret: bool,
+}
+
+/// Options of one sign-in (not saved with the profile).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct SignInExtras {
+    /// Clean session: `prompt=login`, whatever the profile says.
+    #[serde(default)]
+    pub clean: bool,
+    /// `id_token_hint` for this sign-in.
+    #[serde(default)]
+    pub id_token_hint: Option<String>,
 }
 
 /// What the pasted authority turned out to be.

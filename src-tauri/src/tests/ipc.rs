@@ -15,7 +15,7 @@ use tokenscope_core::http::{
 use tokenscope_core::profile::ProfileStore;
 use tokenscope_core::vault::Vault;
 
-type Window = (
+pub(super) type Window = (
     tauri::App<tauri::test::MockRuntime>,
     WebviewWindow<tauri::test::MockRuntime>,
 );

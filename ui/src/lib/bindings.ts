@@ -31,7 +31,12 @@ params: AuthParams,
 /**
  * Command that opens the browser (empty = the system browser).
  */
-browser_command: string | null, };
+browser_command: string | null, 
+/**
+ * How a confidential client authenticates (used only when a client secret is stored in the
+ * keyring under [`crate::request::client_secret_account`]; never in this file).
+ */
+client_auth: ClientAuthMethod, };
 
 export type RedirectConfig = { 
 /**
@@ -83,7 +88,11 @@ response_mode: ResponseMode,
 /**
  * Free extra parameters, sent as given.
  */
-extra: Array<[string, string]>, };
+extra: Array<[string, string]>, 
+/**
+ * `claims` (OpenID Connect Core §5.5): a JSON object, checked before sending.
+ */
+claims: string | null, };
 
 export type Progress = { "step": "metadata_fetched", 
 /**
@@ -405,7 +414,11 @@ profile: Profile,
 /**
  * The stored refresh token, described (never its value).
  */
-refresh: StoredRefresh | null, };
+refresh: StoredRefresh | null, 
+/**
+ * A client secret is stored in the keyring (its value never crosses IPC).
+ */
+client_secret: boolean, };
 
 export type AuthorityPreview = { 
 /**
@@ -975,3 +988,112 @@ window_ends_at: string | null,
  * In words.
  */
 summary: string, };
+
+export type ClientAuthMethod = "auto" | "client_secret_basic" | "client_secret_post";
+
+export type SignInExtras = { 
+/**
+ * Clean session: `prompt=login`, whatever the profile says.
+ */
+clean: boolean, 
+/**
+ * `id_token_hint` for this sign-in.
+ */
+id_token_hint: string | null, };
+
+export type RequestPreview = { 
+/**
+ * The authorize URL. `state`, `nonce` and `code_challenge` are fresh at every sign-in, and
+ * with port 0 the port is picked when the sign-in starts.
+ */
+authorize_url: string, 
+/**
+ * The `redirect_uri` in it.
+ */
+redirect_uri: string, 
+/**
+ * Whether the port in it is only a placeholder (port 0 in the profile).
+ */
+port_placeholder: boolean, 
+/**
+ * The scopes explained, with warnings.
+ */
+scopes: ScopeAdvice, 
+/**
+ * How the client authenticates at the token endpoint (`none` for a public client).
+ */
+client_auth: string, };
+
+export type ScopeAdvice = { 
+/**
+ * Every scope sent, `openid` first.
+ */
+scopes: Array<ScopeInfo>, 
+/**
+ * Things that will go wrong or surprise.
+ */
+warnings: Array<string>, };
+
+export type ScopeInfo = { 
+/**
+ * The scope as sent.
+ */
+scope: string, 
+/**
+ * What it is.
+ */
+kind: ScopeKind, 
+/**
+ * The resource an access token for it is for (API and client ID scopes).
+ */
+resource: string | null, };
+
+export type ScopeKind = "openid" | "offline_access" | "oidc" | "client_id" | "api";
+
+export type LogoutReport = { 
+/**
+ * The URL opened, with the `id_token_hint` value shortened (it is a token).
+ */
+logout_url: string, 
+/**
+ * The `post_logout_redirect_uri` sent.
+ */
+post_logout_redirect_uri: string, 
+/**
+ * The `state` sent.
+ */
+state_sent: string, 
+/**
+ * An `id_token_hint` was sent.
+ */
+id_token_hint_sent: boolean, 
+/**
+ * The provider came back to the post-logout redirect URI (`None`: it did not, in time).
+ */
+returned: LogoutReturn | null, 
+/**
+ * The verdict in words.
+ */
+summary: string, 
+/**
+ * The test passed: the provider came back with the `state` sent and no error.
+ */
+passed: boolean, };
+
+export type LogoutReturn = { 
+/**
+ * The `state` it carried, if any.
+ */
+state: string | null, 
+/**
+ * It is the `state` that was sent.
+ */
+state_matches: boolean, 
+/**
+ * `error` and `error_description`, when the provider reported one.
+ */
+error: string | null, 
+/**
+ * GET or POST.
+ */
+method: string, };

@@ -1,6 +1,6 @@
 // The profile form's editable model: plain strings for the inputs, converted to and from the
 // engine's `Profile`, with the checks the form makes before asking the shell to save.
-import type { Profile, RedirectHost, ResponseMode } from './bindings';
+import type { ClientAuthMethod, Profile, RedirectHost, ResponseMode } from './bindings';
 
 export interface ExtraRow {
   /** Stable key for the keyed list of rows. */
@@ -29,6 +29,9 @@ export interface Draft {
   responseMode: ResponseMode;
   extra: ExtraRow[];
   browserCommand: string;
+  /** JSON text of the `claims` parameter; '' = not sent. */
+  claims: string;
+  clientAuth: ClientAuthMethod;
 }
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account', 'create'] as const;
@@ -56,6 +59,8 @@ export function emptyDraft(): Draft {
     responseMode: 'query',
     extra: [],
     browserCommand: '',
+    claims: '',
+    clientAuth: 'auto',
   };
 }
 
@@ -77,6 +82,8 @@ export function draftFromProfile(p: Profile, name: string = p.name): Draft {
     responseMode: p.params.response_mode,
     extra: p.params.extra.map(([k, v]) => extraRow(k, v)),
     browserCommand: p.browser_command ?? '',
+    claims: p.params.claims ?? '',
+    clientAuth: p.client_auth,
   };
 }
 
@@ -104,8 +111,10 @@ export function profileFromDraft(d: Draft): Profile {
       extra: d.extra
         .filter((r) => r.key.trim() !== '' || r.value.trim() !== '')
         .map((r) => [r.key.trim(), r.value] as [string, string]),
+      claims: orNull(d.claims),
     },
     browser_command: orNull(d.browserCommand),
+    client_auth: d.clientAuth,
   };
 }
 
@@ -121,7 +130,26 @@ const RESERVED = new Set([
   'code_challenge_method',
 ]);
 
-export type DraftErrors = Partial<Record<'name' | 'authority' | 'clientId' | 'port' | 'path' | 'maxAge' | 'extra', string>>;
+export type DraftErrors = Partial<
+  Record<'name' | 'authority' | 'clientId' | 'port' | 'path' | 'maxAge' | 'extra' | 'claims', string>
+>;
+
+/** What is wrong with a `claims` parameter text (the engine checks it fully), or null. */
+export function claimsProblem(text: string): string | null {
+  if (text.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'claims is not valid JSON.';
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return 'claims is a JSON object, such as {"id_token": {"acr": null}}.';
+  }
+  const bad = Object.keys(value).find((k) => k !== 'id_token' && k !== 'userinfo');
+  if (bad !== undefined) return `claims may hold only "id_token" and "userinfo", not "${bad}".`;
+  return null;
+}
 
 /** Problems the form can see without asking the shell; empty when none. */
 export function validateDraft(d: Draft, otherNames: string[]): DraftErrors {
@@ -144,6 +172,8 @@ export function validateDraft(d: Draft, otherNames: string[]): DraftErrors {
   const keys = d.extra.filter((r) => r.key.trim() !== '' || r.value.trim() !== '');
   const noKey = keys.find((r) => r.key.trim() === '');
   const reserved = keys.find((r) => RESERVED.has(r.key.trim().toLowerCase()));
+  const claims = claimsProblem(d.claims);
+  if (claims) errors.claims = claims;
   if (noKey) errors.extra = 'Each extra parameter needs a name.';
   else if (reserved) errors.extra = `“${reserved.key.trim()}” is set by Tokenscope itself.`;
   return errors;

@@ -9,6 +9,9 @@ import type {
   AuthorityPreview,
   ExportFormat,
   HistoryView,
+  LogoutReport,
+  RequestPreview,
+  SignInExtras,
   InspectionView,
   InspectorOptions,
   IpcError,
@@ -46,6 +49,10 @@ export const COMMANDS = {
   resetPassword: 'reset_password',
   sessionHistory: 'session_history',
   supportBundle: 'support_bundle',
+  previewRequest: 'preview_request',
+  setClientSecret: 'set_client_secret',
+  deleteClientSecret: 'delete_client_secret',
+  logoutTest: 'logout_test',
 } as const;
 
 /** Turns whatever a call rejected with into an `IpcError`. */
@@ -92,7 +99,23 @@ export const previewAuthority = (text: string) =>
   call<AuthorityPreview>(COMMANDS.previewAuthority, { text });
 
 /** Signs in through the browser; progress arrives through `onProgress` meanwhile. */
-export const signIn = (name: string) => call<SignInView>(COMMANDS.signIn, { name });
+export const signIn = (name: string, options: SignInExtras | null = null) =>
+  call<SignInView>(COMMANDS.signIn, options === null ? { name } : { name, options });
+
+/** The authorize URL a sign-in with these options would open, and its scopes explained. */
+export const previewRequest = (name: string, options: SignInExtras | null = null) =>
+  call<RequestPreview>(COMMANDS.previewRequest, { name, options });
+
+/** Stores the profile's client secret in the keyring; it never comes back, only `client_secret`. */
+export const setClientSecret = (name: string, secret: string) =>
+  call<ProfileEntry[]>(COMMANDS.setClientSecret, { name, secret });
+
+export const deleteClientSecret = (name: string) =>
+  call<ProfileEntry[]>(COMMANDS.deleteClientSecret, { name });
+
+/** RP-initiated logout with a loopback post_logout_redirect_uri; did the provider come back? */
+export const logoutTest = (name: string, idTokenHint: string | null = null) =>
+  call<LogoutReport>(COMMANDS.logoutTest, { name, idTokenHint });
 
 /** Cancels the running sign-in; false when none was running. */
 export const cancelSignIn = () => call<boolean>(COMMANDS.cancelSignIn);

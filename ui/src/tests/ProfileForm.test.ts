@@ -117,8 +117,10 @@ describe('new profile', () => {
           acr_values: null,
           response_mode: 'query',
           extra: [['ui_hint', 'blue']],
+          claims: null,
         },
         browser_command: 'firefox --private-window',
+        client_auth: 'auto',
       } satisfies Profile,
     });
     expect(await screen.findByRole('heading', { level: 1, name: 'Contoso staging' })).toBeInTheDocument();

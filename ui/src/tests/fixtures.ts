@@ -46,8 +46,10 @@ export function profile(overrides: Partial<Profile> = {}): Profile {
       acr_values: null,
       response_mode: 'query',
       extra: [],
+      claims: null,
     },
     browser_command: null,
+    client_auth: 'auto',
     ...overrides,
   };
 }
@@ -56,6 +58,7 @@ export function entry(p: Profile = profile(), stored = false): ProfileEntry {
   return {
     profile: p,
     refresh: stored ? { stored_at: '2026-03-02T09:15:00Z', location: { kind: 'keyring' } } : null,
+    client_secret: false,
   };
 }
 

@@ -1,0 +1,94 @@
+//! IPC commands of the request builder: the authorize URL preview, the client secret of a
+//! confidential client (it comes in once, on save, and never goes back out: the UI only learns
+//! whether one is stored), and the logout test.
+
+use crate::commands::{entries, Res};
+use crate::state::AppState;
+use crate::views::{ProfileEntry, SignInExtras};
+use std::time::Duration;
+use tauri::State;
+use tokenscope_core::engine::{LogoutOptions, LogoutReport, RequestPreview, SignInOptions};
+use tokenscope_core::Secret;
+use tokio_util::sync::CancellationToken;
+
+/// The sign-in options of one run, from what the UI sends.
+pub fn sign_in_options(extras: Option<SignInExtras>, base: SignInOptions) -> SignInOptions {
+    let extras = extras.unwrap_or_default();
+    SignInOptions {
+        clean: extras.clean,
+        id_token_hint: extras
+            .id_token_hint
+            .filter(|h| !h.trim().is_empty())
+            .map(Secret::new),
+        ..base
+    }
+}
+
+/// The authorize URL a sign-in with these options would open, with the scopes explained.
+#[tauri::command]
+pub async fn preview_request(
+    state: State<'_, AppState>,
+    name: String,
+    options: Option<SignInExtras>,
+) -> Res<RequestPreview> {
+    let engine = state.engine();
+    let profile = engine.profiles().get(&name)?;
+    Ok(engine
+        .preview(
+            &profile,
+            &sign_in_options(options, SignInOptions::default()),
+        )
+        .await?)
+}
+
+/// Stores (or replaces) the profile's client secret in the keyring.
+#[tauri::command]
+pub async fn set_client_secret(
+    state: State<'_, AppState>,
+    name: String,
+    secret: String,
+) -> Res<Vec<ProfileEntry>> {
+    let engine = state.engine();
+    engine.profiles().get(&name)?;
+    engine
+        .set_client_secret(&name, &Secret::new(secret))
+        .await?;
+    entries(&state).await
+}
+
+/// Deletes the profile's client secret.
+#[tauri::command]
+pub async fn delete_client_secret(
+    state: State<'_, AppState>,
+    name: String,
+) -> Res<Vec<ProfileEntry>> {
+    let engine = state.engine();
+    engine.delete_client_secret(&name).await?;
+    entries(&state).await
+}
+
+/// RP-initiated logout with `id_token_hint` (given, or the last ID token of this session) and a
+/// loopback `post_logout_redirect_uri`; reports whether the provider came back, and with which
+/// `state`. Cancelled by `cancel_sign_in`.
+#[tauri::command]
+pub async fn logout_test(
+    state: State<'_, AppState>,
+    name: String,
+    id_token_hint: Option<String>,
+) -> Res<LogoutReport> {
+    let engine = state.engine();
+    let profile = engine.profiles().get(&name)?;
+    let cancel = CancellationToken::new();
+    state.set_cancel(Some(cancel.clone()));
+    let options = LogoutOptions {
+        id_token_hint: id_token_hint
+            .filter(|h| !h.trim().is_empty())
+            .map(Secret::new),
+        timeout: Duration::from_secs(120),
+        cancel,
+        open_browser: true,
+    };
+    let result = engine.logout_test(&profile, &options).await;
+    state.set_cancel(None);
+    Ok(result?)
+}
