@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use tokenscope_core::authority::{Authority, PortalRun};
-use tokenscope_core::engine::{Engine, Outcome, Progress, SignInOptions};
+use tokenscope_core::engine::{Engine, LogoutOptions, Outcome, Progress, SignInOptions};
 use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
 use tokenscope_core::inspect::keys::{public_keys, MAX_KEY_TEXT};
 use tokenscope_core::inspect::verify::verify_all;
@@ -22,7 +22,9 @@ use tokenscope_core::inspect::{
 };
 use tokenscope_core::listener::{RedirectConfig, ResponseMode};
 use tokenscope_core::profile::Profile;
-use tokenscope_core::{explain, jwt, Error};
+use tokenscope_core::request::ClientAuthMethod;
+use tokenscope_core::vault::VaultLocation;
+use tokenscope_core::{explain, jwt, Error, Secret};
 use tokio_util::sync::CancellationToken;
 
 /// Exit status when the sign-in completed but a validation check failed.
@@ -89,6 +91,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// RP-initiated logout test: open the provider's end_session_endpoint with id_token_hint,
+    /// client_id, state and a loopback post_logout_redirect_uri, and report whether the provider
+    /// came back and with which state. Exit 0 when it came back with the state sent, 3 when it
+    /// did not (or with another state or an error), 1 on any other error.
+    LogoutTest(LogoutTestArgs),
     /// List saved profiles, or add one.
     Profiles {
         #[command(subcommand)]
@@ -118,6 +125,62 @@ enum ProfilesAction {
         #[arg(long)]
         browser: Option<String>,
     },
+    /// A profile's client secret (confidential clients), kept in the OS keyring only.
+    Secret {
+        #[command(subcommand)]
+        action: SecretAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretAction {
+    /// Store (or replace) the secret, read from stdin (never from the command line).
+    Set {
+        /// Profile name.
+        name: String,
+        /// `auto` (what the metadata announces), `client_secret_basic` or `client_secret_post`.
+        #[arg(long, value_enum)]
+        method: Option<AuthMethodArg>,
+    },
+    /// Delete the stored secret.
+    Remove {
+        /// Profile name.
+        name: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AuthMethodArg {
+    Auto,
+    ClientSecretBasic,
+    ClientSecretPost,
+}
+
+impl From<AuthMethodArg> for ClientAuthMethod {
+    fn from(m: AuthMethodArg) -> Self {
+        match m {
+            AuthMethodArg::Auto => ClientAuthMethod::Auto,
+            AuthMethodArg::ClientSecretBasic => ClientAuthMethod::ClientSecretBasic,
+            AuthMethodArg::ClientSecretPost => ClientAuthMethod::ClientSecretPost,
+        }
+    }
+}
+
+#[derive(Args)]
+struct LogoutTestArgs {
+    /// Profile name.
+    #[arg(long)]
+    profile: String,
+    /// `id_token_hint`: a token, `@FILE` or `-` (stdin). Default: none (a new process has no
+    /// ID token of the profile).
+    #[arg(long, value_name = "TOKEN")]
+    id_token_hint: Option<String>,
+    /// Seconds to wait for the provider to come back.
+    #[arg(long, default_value_t = 120)]
+    timeout: u64,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -220,6 +283,22 @@ struct SigninArgs {
     /// Extra authorization parameter `name=value` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+    /// `claims` request parameter: a JSON object (checked), or `@FILE`.
+    #[arg(long, value_name = "JSON")]
+    claims: Option<String>,
+    /// `id_token_hint` for this sign-in (not saved): a token, `@FILE` or `-` (stdin).
+    #[arg(long, value_name = "TOKEN")]
+    id_token_hint: Option<String>,
+    /// Clean session: send `prompt=login` whatever the profile says (with `--browser` for a
+    /// private window, repeated sign-up tests do not reuse the provider's session).
+    #[arg(long)]
+    clean: bool,
+    /// Print the authorize URL (on stderr) instead of opening the browser; open it yourself.
+    #[arg(long)]
+    print_url: bool,
+    /// Client authentication when a client secret is stored (`profiles secret set`).
+    #[arg(long, value_enum)]
+    client_auth: Option<AuthMethodArg>,
 }
 
 fn main() -> ExitCode {
@@ -263,10 +342,95 @@ async fn run(cli: Cli) -> ExitCode {
             })
             .await
         }
+        Command::Profiles {
+            action: Some(ProfilesAction::Secret { action }),
+        } => with_engine(|engine| secret(engine, action)).await,
         Command::Profiles { action: Some(add) } => {
             with_engine(|engine| add_profile(engine, add)).await
         }
+        Command::LogoutTest(args) => with_engine(|engine| logout_test(engine, args)).await,
     }
+}
+
+async fn secret(engine: Arc<Engine>, action: SecretAction) -> Result<ExitCode, Error> {
+    match action {
+        SecretAction::Set { name, method } => {
+            let mut profile = engine.profiles().get(&name)?;
+            let mut text = String::new();
+            std::io::Read::take(std::io::stdin(), 16 * 1024)
+                .read_to_string(&mut text)
+                .map_err(|e| Error::Config(format!("cannot read the secret from stdin: {e}")))?;
+            let location = engine.set_client_secret(&name, &Secret::new(text)).await?;
+            if let Some(m) = method {
+                profile.client_auth = m.into();
+                engine.profiles().save(&profile)?;
+            }
+            let place = match location {
+                VaultLocation::Keyring => "the OS keyring".to_owned(),
+                VaultLocation::SessionOnly { reason } => {
+                    format!("memory only, for this run ({reason}): it is NOT kept")
+                }
+            };
+            println!("Stored the client secret of {name:?} in {place}.");
+        }
+        SecretAction::Remove { name } => {
+            if engine.delete_client_secret(&name).await? {
+                println!("Deleted the client secret of {name:?}.");
+            } else {
+                println!("No client secret was stored for {name:?}.");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A token given as text, `@FILE` or `-`.
+fn token_arg(arg: &str) -> Result<Secret, Error> {
+    read_input(Some(arg))
+        .map(|t| Secret::new(t.trim()))
+        .map_err(Error::Config)
+}
+
+async fn logout_test(engine: Arc<Engine>, args: LogoutTestArgs) -> Result<ExitCode, Error> {
+    let profile = engine.profiles().get(&args.profile)?;
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let options = LogoutOptions {
+        id_token_hint: args.id_token_hint.as_deref().map(token_arg).transpose()?,
+        timeout: Duration::from_secs(args.timeout),
+        cancel,
+        open_browser: true,
+    };
+    let report = engine.logout_test(&profile, &options).await?;
+    if args.json {
+        println!("{}", serde_json::to_value(&report).unwrap_or_default());
+    } else {
+        println!("logout URL: {}", report.logout_url);
+        println!(
+            "post_logout_redirect_uri: {}",
+            report.post_logout_redirect_uri
+        );
+        println!("state sent: {}", report.state_sent);
+        match &report.returned {
+            Some(r) => println!(
+                "came back: yes, by {} with state {}",
+                r.method,
+                r.state.as_deref().unwrap_or("(none)")
+            ),
+            None => println!("came back: no"),
+        }
+        println!("{}", report.summary);
+    }
+    Ok(if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_CHECKS_FAILED)
+    })
 }
 
 async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<ExitCode, Error> {
@@ -277,7 +441,10 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
         scope,
         redirect_uri,
         browser,
-    } = action;
+    } = action
+    else {
+        return Err(Error::Config("not an add".into()));
+    };
     Authority::parse(&authority)?;
     let mut p = Profile::new(&name, &authority, &client_id);
     p.scopes = scope
@@ -380,6 +547,9 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
     if args.browser.is_some() {
         profile.browser_command = args.browser.clone();
     }
+    if let Some(m) = args.client_auth {
+        profile.client_auth = m.into();
+    }
     let p = &mut profile.params;
     let set = |slot: &mut Option<String>, v: &Option<String>| {
         if v.is_some() {
@@ -397,6 +567,15 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
     if args.form_post {
         p.response_mode = ResponseMode::FormPost;
     }
+    if let Some(claims) = &args.claims {
+        let text = if claims.starts_with('@') {
+            read_input(Some(claims)).map_err(Error::Config)?
+        } else {
+            claims.clone()
+        };
+        p.claims = Some(tokenscope_core::request::check_claims(&text)?);
+    }
+
     if !args.params.is_empty() {
         p.extra = args
             .params
@@ -423,12 +602,26 @@ async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Error
             on_ctrl_c.cancel();
         }
     });
-    let progress = progress_printer(args.json);
+    let mut progress = progress_printer(args.json);
+    if args.print_url {
+        // The URL goes to stderr whatever the output format: stdout may hold JSON.
+        let inner = progress.take();
+        progress = Some(Arc::new(move |p: Progress| {
+            if let Progress::BrowserOpened { authorize_url } = &p {
+                eprintln!("Open this URL in a browser to sign in:\n{authorize_url}");
+            } else if let Some(f) = &inner {
+                f(p);
+            }
+        }));
+    }
     let options = SignInOptions {
         store: !args.no_store,
         timeout: Duration::from_secs(args.timeout),
         cancel,
         progress,
+        clean: args.clean,
+        id_token_hint: args.id_token_hint.as_deref().map(token_arg).transpose()?,
+        open_browser: !args.print_url,
     };
     let outcome = engine.sign_in(&profile, &options).await?;
     finish(&outcome, args.json)
