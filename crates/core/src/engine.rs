@@ -25,9 +25,9 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-mod session;
 mod logout;
 mod secrets;
+mod session;
 pub use logout::{LogoutOptions, LogoutReport, RequestPreview};
 
 /// A step of a sign-in or refresh, as it happens.
