@@ -16,10 +16,11 @@ import * as ipc from '../ipc';
 import { newRun, type Run } from '../steps';
 import { B2cState } from './b2c.svelte';
 import { InspectorState } from './inspector.svelte';
+import { RequestState, type SecretEdit } from './request.svelte';
 
 export type View = 'profile' | 'form' | 'inspector';
 export type FormMode = { kind: 'new' } | { kind: 'edit'; name: string };
-export type Busy = { name: string; what: 'sign_in' | 'refresh' | 'sign_out' | 'delete' };
+export type Busy = { name: string; what: 'sign_in' | 'refresh' | 'sign_out' | 'delete' | 'logout_test' };
 
 /** What happened to one profile in this session. */
 export interface Session {
@@ -57,6 +58,8 @@ export class AppState {
   inspector = new InspectorState();
   /** B2C: tenants and policies, this session's history, support bundles. */
   b2c = new B2cState();
+  /** Sign-in options, request preview and logout test per profile. */
+  request = new RequestState();
 
   selectedEntry = $derived(this.profiles.find((e) => e.profile.name === this.selected) ?? null);
   names = $derived(this.profiles.map((e) => e.profile.name));
@@ -135,14 +138,38 @@ export class AppState {
     this.view = 'profile';
   }
 
-  /** Saves the form's profile; throws the `IpcError` for the form to show. */
-  async save(profile: Profile, previousName: string | null): Promise<void> {
+  /** Saves the form's profile, then its client secret change; throws the `IpcError` for the
+   *  form to show. A secret the keyring refuses leaves the saved profile selected and says so. */
+  async save(profile: Profile, previousName: string | null, secret: SecretEdit = {}): Promise<void> {
     this.profiles = await ipc.saveProfile(profile, previousName);
     if (previousName !== null && previousName !== profile.name) {
       delete this.sessions[previousName];
       this.b2c.forget(previousName);
+      this.request.forget(previousName);
     }
     this.select(profile.name);
+    this.actionError = null;
+    try {
+      if (secret.secret && secret.secret.trim() !== '') {
+        this.profiles = await ipc.setClientSecret(profile.name, secret.secret);
+      } else if (secret.remove) {
+        this.profiles = await ipc.deleteClientSecret(profile.name);
+      }
+    } catch (e) {
+      const err = ipc.toIpcError(e);
+      this.actionError = { ...err, message: `The profile was saved, but not its client secret: ${err.message}` };
+    }
+  }
+
+  /** Runs the logout test of a profile (the browser opens the provider's logout page). */
+  async logoutTest(name: string | null = this.selected): Promise<void> {
+    if (name === null || this.busy) return;
+    this.busy = { name, what: 'logout_test' };
+    try {
+      await this.request.logoutTest(name);
+    } finally {
+      this.busy = null;
+    }
   }
 
   /** Saves a copy named "<name> (copy)" and selects it. */
@@ -167,6 +194,7 @@ export class AppState {
       this.profiles = await ipc.deleteProfile(name);
       delete this.sessions[name];
       this.b2c.forget(name);
+      this.request.forget(name);
       if (this.selected === name) this.selected = this.profiles[0]?.profile.name ?? null;
       return true;
     } catch (e) {
@@ -182,7 +210,8 @@ export class AppState {
     name: string,
     flow: 'sign_in' | 'refresh',
     startup: boolean,
-    call: () => Promise<SignInView> = () => (flow === 'sign_in' ? ipc.signIn(name) : ipc.refresh(name)),
+    call: () => Promise<SignInView> = () =>
+      flow === 'sign_in' ? ipc.signIn(name, this.request.extrasFor(name)) : ipc.refresh(name),
   ): Promise<void> {
     if (this.busy) return;
     const s = this.session(name);
@@ -268,7 +297,7 @@ export class AppState {
 
   /** Cancels the running sign-in (the browser stays open; its redirect is no longer awaited). */
   async cancel(): Promise<void> {
-    if (this.busy?.what !== 'sign_in') return;
+    if (this.busy?.what !== 'sign_in' && this.busy?.what !== 'logout_test') return;
     try {
       await ipc.cancelSignIn();
     } catch (e) {
