@@ -1,0 +1,172 @@
+// The request builder end to end, as a tester uses it: a profile with response_mode=form_post
+// and a claims parameter (the app shows the request URL first, then signs in through headless
+// Chromium, which POSTs the code to the loopback listener); a confidential client whose secret
+// is typed once, kept in the real keyring and never shown again; a clean-session sign-in; and
+// the logout test coming back to the loopback listener with the state sent.
+//
+// Its own app, provider and keyring (scripts/e2e.sh runs every tests/e2e/*.test.mjs).
+
+import { after, before, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fill, gone, run, shown, tid } from './harness.mjs';
+import { Session, browserCommand, inResult } from './session.mjs';
+
+const s = new Session('request');
+const b = () => s.b();
+const FORM_POST = 'Form post';
+const CONFIDENTIAL = 'itsme direct';
+const CLAIMS = '{"id_token": {"acr": {"essential": true}}}';
+
+/** The stored value of a keyring account of the app, or null. */
+async function keyring(account) {
+  const r = await run('secret-tool', ['lookup', 'service', 'tokenscope', 'username', account]);
+  return r.code === 0 && r.stdout.length > 0 ? r.stdout : null;
+}
+
+async function openMoreParameters() {
+  const more = await shown(b(), 'details.more > summary');
+  const open = await b().execute((el) => el.parentElement.open, more);
+  if (!open) await more.click();
+}
+
+async function choose(selectId, value) {
+  const select = await shown(b(), tid(selectId));
+  await b().execute((el, v) => {
+    el.value = v;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, select, value);
+  assert.equal(await select.getValue(), value, `${selectId} should be ${value}`);
+}
+
+async function openTools() {
+  const tools = await shown(b(), tid('request-tools'));
+  if ((await tools.getAttribute('open')) === null) await (await shown(b(), tid('request-tools-toggle'))).click();
+}
+
+async function expectResultPassed(view) {
+  if (view !== tid('result-view')) assert.fail(`sign-in ended on the error view: ${await s.errorText()}`);
+  const checks = await (await shown(b(), inResult(tid('checklist')))).$$(tid('check'));
+  assert.ok(checks.length >= 5, `expected the validation report, found ${checks.length} checks`);
+  for (const c of checks) {
+    assert.equal(await c.getAttribute('data-ok'), 'true', `check ${await c.getAttribute('data-name')} failed`);
+  }
+}
+
+describe('Tokenscope request builder, end to end', () => {
+  before(() => s.start());
+  after(() => s.stop());
+
+  s.step('a form_post profile with a claims parameter is saved', async () => {
+    await s.createProfile({
+      name: FORM_POST,
+      browser: browserCommand(),
+      policy: 'B2C_1_auto',
+      extra: async () => {
+        await openMoreParameters();
+        await choose('response-mode-select', 'form_post');
+        await fill(b(), tid('claims-input'), CLAIMS);
+      },
+    });
+  });
+
+  s.step('the request URL is shown before signing in, with form_post, the claims and the scopes explained', async () => {
+    await s.selectProfile(FORM_POST);
+    await openTools();
+    await (await shown(b(), tid('preview-request'))).click();
+    const url = new URL((await (await shown(b(), tid('authorize-url'))).getText()).trim());
+    assert.equal(url.searchParams.get('response_mode'), 'form_post');
+    assert.deepEqual(JSON.parse(url.searchParams.get('claims')), JSON.parse(CLAIMS));
+    assert.equal(url.searchParams.get('client_id'), s.provider.ready.client_id);
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    await shown(b(), tid('copy-authorize-url'));
+    const scopes = await (await shown(b(), tid('scope-list'))).getText();
+    assert.match(scopes, /offline_access/);
+    assert.match(scopes, /api/);
+    assert.equal((await b().$$(tid('scope-warning'))).length, 0, 'one API and offline_access: no warning');
+  }, { needs: ['a form_post profile with a claims parameter is saved'] });
+
+  s.step('signing in with form_post: the browser POSTs the code to the loopback listener', async () => {
+    await expectResultPassed(await s.signIn(FORM_POST));
+  }, { needs: ['a form_post profile with a claims parameter is saved'] });
+
+  s.step('the logout test comes back to the loopback listener with the state sent', async () => {
+    await s.selectProfile(FORM_POST);
+    await openTools();
+    await (await shown(b(), tid('logout-test'))).click();
+    const result = await shown(b(), tid('logout-result'), { timeout: 60_000 });
+    const summary = await (await shown(b(), tid('logout-summary'))).getText();
+    assert.equal(await result.getAttribute('data-passed'), 'true', `logout test: ${summary}`);
+    const sent = (await (await shown(b(), tid('logout-state-sent'))).getText()).trim();
+    assert.match(await (await shown(b(), tid('logout-returned'))).getText(), new RegExp(`with state ${sent}`));
+    assert.match(await result.getText(), /id_token_hint\s*sent/);
+    // The local refresh token is the sign-out's business.
+    assert.ok(await keyring(`refresh-token:${FORM_POST}`), 'the logout test must not delete the refresh token');
+  }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
+
+  s.step('a clean sign-in sends prompt=login', async () => {
+    await s.selectProfile(FORM_POST);
+    await openTools();
+    const clean = await shown(b(), tid('clean-session'));
+    if (!(await clean.isSelected())) await clean.click();
+    await (await shown(b(), tid('preview-request'))).click();
+    await b().waitUntil(async () => /prompt=login/.test(await (await shown(b(), tid('authorize-url'))).getText()), {
+      timeout: 10_000, interval: 100, timeoutMsg: 'the request URL should carry prompt=login',
+    });
+    const idToken = async () => {
+      const el = await b().$(inResult(tid('encoded-token')));
+      return (await el.isExisting()) ? (await el.getText()).replace(/\s+/g, '') : null;
+    };
+    const before = await idToken();
+    await (await shown(b(), tid('sign-in'))).click();
+    // A new result (another ID token) or an error view.
+    await b().waitUntil(async () => {
+      if (await (await b().$(tid('error-view'))).isExisting()) return true;
+      const now = await idToken();
+      return now !== null && now !== before;
+    }, { timeout: 60_000, interval: 200, timeoutMsg: 'no new result after the clean sign-in' });
+    await expectResultPassed((await (await b().$(tid('error-view'))).isExisting()) ? tid('error-view') : tid('result-view'));
+  }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
+
+  s.step('a confidential client: the secret is typed once, kept in the keyring, and never shown again', async () => {
+    const [, post] = s.provider.ready.confidential_clients;
+    await s.createProfile({
+      name: CONFIDENTIAL,
+      browser: browserCommand(),
+      policy: 'B2C_1_auto',
+      scopes: 'offline_access',
+      extra: async () => {
+        await fill(b(), tid('client-id-input'), post.client_id);
+        await fill(b(), tid('client-secret-input'), post.client_secret);
+        await choose('client-auth-select', 'client_secret_post');
+      },
+    });
+    // The vault keeps an envelope: {"v":1,"stored_at":…,"value":"<secret>"}.
+    const stored = await keyring(`client-secret:${CONFIDENTIAL}`);
+    assert.ok(stored, 'secret-tool finds no client secret in the keyring');
+    assert.equal(JSON.parse(stored).value, post.client_secret);
+    await expectResultPassed(await s.signIn(CONFIDENTIAL));
+    assert.ok(!(await b().getPageSource()).includes(post.client_secret), 'the client secret is in the window');
+    const config = s.config;
+    for (const f of readdirSync(config)) {
+      const text = readFileSync(path.join(config, f), 'utf8');
+      assert.ok(!text.includes(post.client_secret), `the client secret is in ${f}`);
+    }
+    await (await shown(b(), tid('edit-profile'))).click();
+    await shown(b(), tid('client-secret-stored'));
+    assert.equal(await (await shown(b(), tid('client-secret-input'))).getValue(), '');
+    assert.ok(!(await b().getPageSource()).includes(post.client_secret), 'the form shows the stored secret');
+    await (await shown(b(), tid('cancel-edit'))).click();
+    await gone(b(), tid('profile-form'));
+  }, { needs: ['a form_post profile with a claims parameter is saved'] });
+
+  s.step('deleting the confidential profile deletes its secret from the keyring', async () => {
+    await s.selectProfile(CONFIDENTIAL);
+    await (await shown(b(), tid('delete-profile'))).click();
+    await (await shown(b(), tid('confirm-delete'))).click();
+    await b().waitUntil(async () => (await keyring(`client-secret:${CONFIDENTIAL}`)) === null, {
+      timeout: 10_000, interval: 200, timeoutMsg: 'secret-tool still finds the client secret after the profile was deleted',
+    });
+  }, { needs: ['a confidential client: the secret is typed once, kept in the keyring, and never shown again'] });
+});
