@@ -138,7 +138,8 @@ enum SecretAction {
     Set {
         /// Profile name.
         name: String,
-        /// `auto` (what the metadata announces), `client_secret_basic` or `client_secret_post`.
+        /// How the secret is sent: auto (what the metadata announces), client-secret-basic or
+        /// client-secret-post.
         #[arg(long, value_enum)]
         method: Option<AuthMethodArg>,
     },
