@@ -4,6 +4,7 @@
 //! this window (RFC 8252); the window loads only the app's own UI under a strict CSP.
 
 pub mod b2c;
+pub mod bench;
 pub mod bindings;
 pub mod commands;
 pub mod request_commands;
@@ -61,9 +62,12 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let result = app(tauri::Builder::default(), engine)
-        .plugin(tauri_plugin_window_state::Builder::default().build())
-        .run(tauri::generate_context!());
+    let mut builder = app(tauri::Builder::default(), engine)
+        .plugin(tauri_plugin_window_state::Builder::default().build());
+    if let Some(probe) = bench::plugin() {
+        builder = builder.plugin(probe);
+    }
+    let result = builder.run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("Tokenscope stopped: {e}");
         std::process::exit(1);

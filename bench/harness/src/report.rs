@@ -1,0 +1,329 @@
+//! The report: one table (median, min and max of each measure, its baseline from the same run,
+//! the ratio, the target and whether it is met), then the details, printed and written as
+//! Markdown. Reads what the other subcommands and hyperfine wrote into the bench directory.
+
+use crate::{opt, Res};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// `report --dir DIR --out FILE --binary BIN --deb DEB --machine TEXT [--criterion DIR]`.
+pub fn run(args: &[String]) -> Res<()> {
+    let dir = Path::new(opt(args, "--dir").ok_or("--dir is missing")?);
+    let out = Path::new(opt(args, "--out").ok_or("--out is missing")?);
+    let read = |name: &str| -> Option<Value> {
+        let text = std::fs::read_to_string(dir.join(name)).ok()?;
+        serde_json::from_str(&text).ok()
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+
+    // 1. Redirect to validated tokens.
+    if let Some(s) = read("signin.json") {
+        let engine = nums(&s["engine_ms"]);
+        let base = nums(&s["baseline_ms"]);
+        rows.push(Row::compare(
+            "1. Redirect → validated tokens (engine), ms",
+            &engine,
+            &base,
+            "token + JWKS requests, plain reqwest",
+            1.2,
+            "≤ 1.2×",
+        ));
+        notes.push(format!(
+            "Redirect: {} sign-ins of one profile in one engine; the first (keys not cached yet) took {:.2} ms and is left out of the figures; the JWKS was fetched {} time(s) in all.",
+            s["sign_ins"], s["first_sign_in_ms"].as_f64().unwrap_or(f64::NAN), s["jwks_fetches"]
+        ));
+    }
+
+    // 2. Decode, whole processes (hyperfine), and in-process (criterion).
+    for (file, what) in [
+        ("decode-b2c.json", "typical B2C ID token"),
+        ("decode-big.json", "60 KiB token"),
+    ] {
+        let Some(h) = read(file) else { continue };
+        let results = h["results"].as_array().cloned().unwrap_or_default();
+        let times = |needle: &str| -> Vec<f64> {
+            results
+                .iter()
+                .find(|r| r["command"].as_str().is_some_and(|c| c.contains(needle)))
+                .map(|r| nums(&r["times"]).iter().map(|t| t * 1000.0).collect())
+                .unwrap_or_default()
+        };
+        rows.push(Row::compare(
+            &format!("2. `tokenscope decode --json`, {what}, ms"),
+            &times("tokenscope"),
+            &times("jwt"),
+            "`jwt decode --json` (jwt-cli)",
+            1.0,
+            "≤ 1.0× (not slower)",
+        ));
+    }
+    if let Some(c) = opt(args, "--criterion") {
+        for (id, file) in [
+            ("b2c", "b2c.jwt"),
+            ("big", "big.jwt"),
+            ("claims500", "claims500.jwt"),
+        ] {
+            let est = Path::new(c)
+                .join("decode_explain")
+                .join(id)
+                .join("new/estimates.json");
+            let Some(v) = std::fs::read_to_string(&est)
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            else {
+                continue;
+            };
+            let ns = v["median"]["point_estimate"].as_f64().unwrap_or(f64::NAN);
+            let lo = v["median"]["confidence_interval"]["lower_bound"]
+                .as_f64()
+                .unwrap_or(f64::NAN);
+            let hi = v["median"]["confidence_interval"]["upper_bound"]
+                .as_f64()
+                .unwrap_or(f64::NAN);
+            let bytes = std::fs::metadata(dir.join("tokens").join(file)).map_or(0, |m| m.len());
+            rows.push(Row {
+                name: format!("2. in-process decode + explain, {id} ({bytes} B), µs"),
+                value: format!("{:.1} ({:.1}–{:.1}, 95% CI)", ns / 1e3, lo / 1e3, hi / 1e3),
+                baseline: "—".into(),
+                ratio: format!(
+                    "{:.0} MB/s, {:.0}/s",
+                    bytes as f64 / (ns / 1e9) / 1e6,
+                    1e9 / ns
+                ),
+                target: "(reported)".into(),
+                verdict: "—".into(),
+            });
+        }
+    }
+
+    // 3. Start-up.
+    if let (Some(app), Some(empty)) = (read("startup-app.json"), read("startup-empty.json")) {
+        rows.push(Row::compare(
+            "3. Start-up to first screen painted, ms",
+            &field(&app, "first_screen_painted_ms"),
+            &field(&empty, "first_screen_painted_ms"),
+            "empty Tauri 2 window",
+            1.3,
+            "≤ 1.3×",
+        ));
+    }
+
+    // 4. Memory.
+    if let (Some(app), Some(empty)) = (read("memory-app.json"), read("memory-empty.json")) {
+        let pss = |v: &Value| -> Vec<f64> {
+            samples(v)
+                .iter()
+                .filter_map(|s| s["memory"]["pss_kb"].as_f64())
+                .map(|kb| kb / 1024.0)
+                .collect()
+        };
+        rows.push(Row::compare(
+            "4. PSS, app + WebKit processes, idle 10 s after a sign-in, MiB",
+            &pss(&app),
+            &pss(&empty),
+            "empty Tauri 2 window, idle 10 s",
+            1.3,
+            "≤ 1.3×",
+        ));
+        for (label, v) in [("app", &app), ("empty window", &empty)] {
+            notes.push(format!(
+                "Memory of the {label} (last run): {}",
+                breakdown(v)
+            ));
+        }
+    }
+
+    // 5. Size.
+    for (flag, what, limit) in [
+        ("--binary", "5. Release binary", 15.0),
+        ("--deb", "5. .deb package", 8.0),
+    ] {
+        let Some(path) = opt(args, flag) else {
+            continue;
+        };
+        let Ok(meta) = std::fs::metadata(path) else {
+            notes.push(format!("{what}: {path} not found"));
+            continue;
+        };
+        let mb = meta.len() as f64 / 1e6;
+        rows.push(Row {
+            name: format!("{what}, MB (10⁶ bytes)"),
+            value: format!("{mb:.2} ({} bytes)", meta.len()),
+            baseline: "—".into(),
+            ratio: "—".into(),
+            target: format!("< {limit} MB"),
+            verdict: verdict(mb < limit),
+        });
+    }
+
+    // 6. The token view of a token with 500 claims.
+    if let Some(r) = read("render-app.json") {
+        let windows = samples(&r);
+        let renders: Vec<&Value> = windows
+            .iter()
+            .filter_map(|s| s["renders"].as_array())
+            .flatten()
+            .collect();
+        let painted: Vec<f64> = renders
+            .iter()
+            .filter_map(|x| x["painted_ms"].as_f64())
+            .collect();
+        let dom: Vec<f64> = renders
+            .iter()
+            .filter_map(|x| x["dom_ms"].as_f64())
+            .collect();
+        let mut row = Row::single("6. Token view, 500 claims: Decode → painted, ms", &painted);
+        row.target = "< 100 ms".into();
+        row.verdict = verdict(median(&painted).is_some_and(|m| m < 100.0));
+        rows.push(row);
+        notes.push(format!(
+            "Token view: {} renders in {} windows; the 500 rows were in the DOM after {} ms (median), painted after {} ms; the first render of each window is included.",
+            painted.len(),
+            windows.len(),
+            fmt(median(&dom)),
+            fmt(median(&painted))
+        ));
+    }
+
+    let mut md = String::new();
+    let machine = opt(args, "--machine").unwrap_or("unknown machine");
+    let _ = writeln!(md, "# Tokenscope benchmark\n");
+    let _ = writeln!(md, "Machine: {machine}\n");
+    let _ = writeln!(
+        md,
+        "| measure | Tokenscope: median (min–max) | baseline: median (min–max) | ratio | target | verdict |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    for r in &rows {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.name, r.value, r.baseline, r.ratio, r.target, r.verdict
+        );
+    }
+    let _ = writeln!(md);
+    for n in &notes {
+        let _ = writeln!(md, "- {n}");
+    }
+    print!("{md}");
+    std::fs::write(out, md).map_err(|e| format!("{}: {e}", out.display()))
+}
+
+struct Row {
+    name: String,
+    value: String,
+    baseline: String,
+    ratio: String,
+    target: String,
+    verdict: String,
+}
+
+impl Row {
+    fn single(name: &str, v: &[f64]) -> Row {
+        Row {
+            name: name.into(),
+            value: summary(v),
+            baseline: "—".into(),
+            ratio: "—".into(),
+            target: "—".into(),
+            verdict: "—".into(),
+        }
+    }
+
+    fn compare(name: &str, v: &[f64], base: &[f64], what: &str, max: f64, target: &str) -> Row {
+        let ratio = match (median(v), median(base)) {
+            (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+            _ => None,
+        };
+        Row {
+            name: name.into(),
+            value: summary(v),
+            baseline: format!("{} ({what})", summary(base)),
+            ratio: ratio.map_or("—".into(), |r| format!("{r:.2}×")),
+            target: target.into(),
+            verdict: ratio.map_or("no data".into(), |r| verdict(r <= max)),
+        }
+    }
+}
+
+fn verdict(ok: bool) -> String {
+    if ok { "pass" } else { "**miss**" }.into()
+}
+
+fn nums(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
+fn samples(v: &Value) -> Vec<Value> {
+    v["samples"].as_array().cloned().unwrap_or_default()
+}
+
+fn field(v: &Value, name: &str) -> Vec<f64> {
+    samples(v).iter().filter_map(|s| s[name].as_f64()).collect()
+}
+
+/// The median (the mean of the middle two for an even count).
+pub fn median(v: &[f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    Some(if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    })
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| {
+        if v >= 100.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.2}")
+        }
+    })
+}
+
+fn summary(v: &[f64]) -> String {
+    let min = v.iter().copied().reduce(f64::min);
+    let max = v.iter().copied().reduce(f64::max);
+    format!(
+        "{} ({}–{}, n={})",
+        fmt(median(v)),
+        fmt(min),
+        fmt(max),
+        v.len()
+    )
+}
+
+/// "total: each process (anonymous / file-backed)" of the last sample, largest first.
+fn breakdown(v: &Value) -> String {
+    let Some(last) = samples(v).into_iter().last() else {
+        return "no data".into();
+    };
+    let m = &last["memory"];
+    let mut procs = m["processes"].as_array().cloned().unwrap_or_default();
+    procs.sort_by_key(|p| std::cmp::Reverse(p["pss_kb"].as_u64().unwrap_or(0)));
+    let mib = |v: &Value| v.as_f64().unwrap_or(0.0) / 1024.0;
+    let parts: Vec<String> = procs
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {:.1} MiB (anon {:.1}, file {:.1}, shmem {:.1})",
+                p["name"].as_str().unwrap_or("?"),
+                mib(&p["pss_kb"]),
+                mib(&p["pss_anon_kb"]),
+                mib(&p["pss_file_kb"]),
+                mib(&p["pss_shmem_kb"])
+            )
+        })
+        .collect();
+    format!("{:.1} MiB PSS = {}", mib(&m["pss_kb"]), parts.join("; "))
+}

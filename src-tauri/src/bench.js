@@ -1,0 +1,90 @@
+// The benchmark probe (src-tauri/src/bench.rs injects it only when TOKENSCOPE_BENCH_REPORT is
+// set). Reports, as `tokenscope-bench` events, epoch milliseconds and durations measured in the
+// window itself:
+//   {kind:"first-screen", mark_epoch_ms, painted_epoch_ms}  the UI's `tokenscope:first-screen`
+//       mark (ui/src/lib/perf.ts: the profile list rendered) and the end of the frame after it
+//   {kind:"render", rows, dom_ms, painted_ms}  Decode clicked in the inspector -> every claim
+//       row of the token in the DOM -> that frame painted
+//   {kind:"signed-in", ok}  Sign in clicked -> the result (or error) view shown
+//   {kind:"error", message}
+window.__tokenscopeBench = (scenario) => {
+  const epoch = () => performance.timeOrigin + performance.now();
+  const emit = (payload) =>
+    window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'tokenscope-bench', payload });
+  // rAF runs before the frame is painted; a task queued from it runs after.
+  const afterPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const q = (selector) => document.querySelector(selector);
+  const tid = (id) => `[data-testid="${id}"]`;
+  // Resolves with test()'s first truthy value, checked after every DOM change (no polling delay).
+  const until = (test, ms = 60000) => new Promise((resolve, reject) => {
+    const now = test();
+    if (now) return resolve(now);
+    const timer = setTimeout(() => { obs.disconnect(); reject(new Error(`timed out after ${ms} ms waiting for ${test}`)); }, ms);
+    const obs = new MutationObserver(() => {
+      const v = test();
+      if (v) { obs.disconnect(); clearTimeout(timer); resolve(v); }
+    });
+    obs.observe(document, { subtree: true, childList: true, attributes: true });
+  });
+
+  const firstScreen = new Promise((resolve) => {
+    const name = 'tokenscope:first-screen';
+    const done = (mark) => afterPaint().then(() =>
+      resolve({ kind: 'first-screen', mark_epoch_ms: performance.timeOrigin + mark.startTime, painted_epoch_ms: epoch() }));
+    const seen = performance.getEntriesByName(name, 'mark')[0];
+    if (seen) return done(seen);
+    new PerformanceObserver((list, obs) => {
+      const mark = list.getEntriesByName(name, 'mark')[0];
+      if (mark) { obs.disconnect(); done(mark); }
+    }).observe({ type: 'mark', buffered: true });
+  });
+
+  async function render(token) {
+    (await until(() => q(tid('nav-inspector')))).click();
+    const input = await until(() => q(tid('token-input')));
+    const rows = () => document.querySelectorAll(`${tid('inspect-token')} ${tid('claim-row')}`).length;
+    const decode = (text) => {
+      input.focus();
+      input.value = text;
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste', data: text }));
+      q(tid('decode-button')).click();
+    };
+    // A one-claim token decoded between rounds: each round renders the big token's rows anew.
+    const small = 'eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.';
+    const results = [];
+    for (let round = 0; round < 5; round++) {
+      decode(small);
+      await until(() => { const n = rows(); return n > 0 && n < 10; });
+      await afterPaint();
+      const t0 = performance.now();
+      decode(token);
+      const n = await until(() => { const n = rows(); return n >= 500 ? n : 0; });
+      const t1 = performance.now();
+      await afterPaint();
+      const t2 = performance.now();
+      results.push({ kind: 'render', round, rows: n, dom_ms: t1 - t0, painted_ms: t2 - t0 });
+    }
+    return results;
+  }
+
+  async function signIn(profile) {
+    (await until(() => q(`${tid('profile-item')}[data-name="${CSS.escape(profile)}"]`))).click();
+    // The pane shows the first profile at start: wait until it shows this one.
+    await until(() => q(`${tid('profile-pane')} h1`)?.textContent === profile);
+    (await until(() => q(`${tid('profile-pane')} ${tid('sign-in')}:not([disabled])`))).click();
+    await until(() => q(tid('result-view')) || q(tid('error-view')));
+    await afterPaint();
+    return { kind: 'signed-in', ok: !!q(tid('result-view')) };
+  }
+
+  (async () => {
+    try {
+      await emit(await firstScreen);
+      if (scenario.kind === 'render') for (const r of await render(scenario.token)) await emit(r);
+      if (scenario.kind === 'signin') await emit(await signIn(scenario.profile));
+      await emit({ kind: 'done' });
+    } catch (e) {
+      await emit({ kind: 'error', message: `${e && e.message} (${e && e.stack})`, body: document.body.innerText.slice(0, 2000) });
+    }
+  })();
+};
