@@ -79,6 +79,8 @@ pub fn build(
         "acr_values": p.acr_values,
         "response_mode": p.response_mode,
         "extra": masked_pairs(p.extra.iter().cloned()),
+        "claims": p.claims,
+        "client_auth": profile.client_auth,
         "browser_command": profile.browser_command,
     });
     let (endpoint, parameters) = match attempt.authorize_url.as_deref().map(Url::parse) {
