@@ -236,6 +236,10 @@ struct SigninArgs {
     /// `tenant/B2C_1_policy`, or a portal "Run user flow" URL.
     #[arg(long)]
     authority: Option<String>,
+    /// Another policy of the authority's B2C tenant (B2C_1_edit, B2C_1A_PasswordReset...): the
+    /// authority keeps its form with this policy in it.
+    #[arg(long, value_name = "POLICY")]
+    policy: Option<String>,
     /// Application (client) ID.
     #[arg(long)]
     client_id: Option<String>,
@@ -525,6 +529,10 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
             Authority::parse(&authority_text)?;
             authority_text
         }
+    };
+    let authority = match &args.policy {
+        Some(policy) => tokenscope_core::tenant::with_policy(&authority, policy)?,
+        None => authority,
     };
     let client_id = args
         .client_id

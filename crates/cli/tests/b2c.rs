@@ -1,0 +1,95 @@
+//! B2C on the command line: `tokenscope errors` (the error catalogue) and `signin --policy`
+//! (another policy of the authority's tenant).
+
+use std::process::Command;
+use tokenscope_core::testkit::idp::TestIdp;
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("tokenscope runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_known_code_is_explained_with_what_to_do() {
+    let (ok, out, err) = run(&["errors", "aadb2c90118"]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("AADB2C90118\n"), "{out}");
+    assert!(out.contains("password-reset policy"), "{out}");
+    let (ok, out, _) = run(&["errors", "AADB2C90006", "--json"]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["action"], "check_redirect_uri");
+}
+
+#[test]
+fn an_unknown_code_fails_with_one_line_and_the_list_has_them_all() {
+    let (ok, out, err) = run(&["errors", "AADB2C00000"]);
+    assert!(!ok);
+    assert!(out.is_empty());
+    assert!(err.contains("not in Tokenscope's catalogue"), "{err}");
+    let (ok, out, _) = run(&["errors", "--json"]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let n = v.as_array().map(Vec::len).unwrap_or(0);
+    assert!(n >= 40, "{n}");
+}
+
+#[test]
+fn signin_policy_must_be_a_policy_of_a_b2c_tenant() {
+    let (ok, out, err) = run(&[
+        "signin",
+        "--authority",
+        "contoso/B2C_1_susi",
+        "--client-id",
+        "c",
+        "--policy",
+        "edit",
+        "--no-store",
+    ]);
+    assert!(!ok && out.is_empty());
+    assert!(err.contains("not a B2C policy name"), "{err}");
+    let (ok, _, err) = run(&[
+        "signin",
+        "--authority",
+        "https://login.example.org/realms/x",
+        "--client-id",
+        "c",
+        "--policy",
+        "B2C_1_edit",
+        "--no-store",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("not a B2C authority"), "{err}");
+}
+
+#[test]
+#[ignore = "needs tests/idp (node, npm ci --prefix tests/idp) and curl: run scripts/test.sh"]
+fn signin_policy_signs_in_through_the_other_policy_of_the_tenant() {
+    let idp = TestIdp::start();
+    let (ok, out, err) = run(&[
+        "signin",
+        "--authority",
+        &idp.metadata_url("B2C_1_auto"),
+        "--policy",
+        "B2C_1_edit",
+        "--client-id",
+        &idp.client_id(),
+        "--browser",
+        "curl -sS -L -o /dev/null --max-time 20",
+        "--timeout",
+        "30",
+        "--no-store",
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["id_token"]["claims"]["tfp"], "B2C_1_edit", "{out}");
+}
