@@ -17,6 +17,8 @@ const SWITCH = 'B2C switch';
 const TFP = 'B2C tfp issuer';
 const FORGOT = 'B2C forgot';
 const WRONG = 'B2C wrong redirect';
+const MSAL = 'B2C MSAL authority';
+const PORTAL = 'B2C portal URL';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 const s = new Session('b2c');
@@ -93,6 +95,28 @@ describe('Tokenscope speaks B2C, end to end', () => {
     assert.equal((await (await shown(b(), tid('fact-id-lifetime'))).getText()).trim(), '1 h');
     assert.match(await (await shown(b(), tid('refresh-age-summary'))).getText(), /of 14 days.*90-day sliding window/);
   }, { needs: ['a profile signs in, switches policy in the picker and signs in again with the same app'] });
+
+  s.step('an MSAL tfp authority and a portal "Run user flow" URL import, and the switch keeps their form', async () => {
+    const { base, tenant } = s.provider.ready;
+    const msal = `${base}/tfp/${tenant}/B2C_1_auto`;
+    await s.createProfile({ name: MSAL, browser: browserCommand(), policy: 'B2C_1_auto', authority: msal });
+    await signedIn(MSAL);
+    assert.equal((await (await shown(b(), claimValue('tfp'))).getText()).trim(), 'B2C_1_auto');
+    await addPolicy('B2C_1_edit');
+    await (await shown(b(), option('B2C_1_edit'))).click();
+    await b().waitUntil(async () => savedProfile(MSAL).authority === `${base}/tfp/${tenant}/B2C_1_edit`, {
+      timeout: 10_000, interval: 150, timeoutMsg: 'the MSAL authority should name B2C_1_edit, in its tfp form',
+    });
+    await signedIn(MSAL);
+    assert.equal((await (await shown(b(), claimValue('tfp'))).getText()).trim(), 'B2C_1_edit');
+
+    const portal = `${base}/${tenant}/oauth2/v2.0/authorize?p=B2C_1_auto&client_id=${s.provider.ready.client_id}`
+      + '&nonce=defaultNonce&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token&prompt=login';
+    await s.createProfile({ name: PORTAL, browser: browserCommand(), policy: 'B2C_1_auto', authority: portal });
+    await signedIn(PORTAL);
+    assert.equal((await (await shown(b(), claimValue('tfp'))).getText()).trim(), 'B2C_1_auto');
+    assert.equal(await (await shown(b(), tid('tenant-name'))).getText(), tenant);
+  }, { needs: ['the app starts'] });
 
   s.step('a custom policy with the tfp issuer form is reported as such', async () => {
     await s.createProfile({ name: TFP, browser: browserCommand(), policy: 'B2C_1A_tfp' });
