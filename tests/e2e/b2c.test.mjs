@@ -93,6 +93,7 @@ describe('Tokenscope speaks B2C, end to end', () => {
     assert.equal(await form.getAttribute('data-form'), 'guid');
     assert.match(await (await shown(b(), tid('fact-policy-claim'))).getText(), /tfp = B2C_1_edit/);
     assert.equal((await (await shown(b(), tid('fact-id-lifetime'))).getText()).trim(), '1 h');
+    assert.match(await (await shown(b(), tid('fact-refresh-lifetime'))).getText(), /^14 days/);
     assert.match(await (await shown(b(), tid('refresh-age-summary'))).getText(), /of 14 days.*90-day sliding window/);
   }, { needs: ['a profile signs in, switches policy in the picker and signs in again with the same app'] });
 

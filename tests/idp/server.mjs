@@ -403,6 +403,15 @@ function makeProvider(policy, issuer, jwk) {
     }
   });
 
+  // B2C says how long the refresh token lives: `refresh_token_expires_in` in the token response.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.method !== 'POST' || !ctx.path.endsWith('/token') || ctx.status !== 200) return;
+    if (ctx.body && typeof ctx.body === 'object' && ctx.body.refresh_token) {
+      ctx.body = { ...ctx.body, refresh_token_expires_in: TTL.RefreshToken };
+    }
+  });
+
   // at_hash in the ID token of token-endpoint responses (B2C includes it whenever an access
   // token is issued with the ID token; oidc-provider only does so for hybrid/implicit).
   const { AccessToken, IdToken } = provider;

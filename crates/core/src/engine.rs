@@ -134,6 +134,8 @@ pub struct Outcome {
     pub expires_in: Option<u64>,
     /// Granted `scope`.
     pub scope: Option<String>,
+    /// B2C's `refresh_token_expires_in`, seconds, when sent.
+    pub refresh_token_expires_in: Option<u64>,
 }
 
 impl Outcome {
@@ -477,6 +479,7 @@ impl Engine {
             token_type: tokens.token_type.clone(),
             expires_in: tokens.expires_in,
             scope: tokens.scope.clone(),
+            refresh_token_expires_in: tokens.refresh_token_expires_in,
         }
     }
 

@@ -68,6 +68,8 @@ pub struct TenantFacts {
     pub access_token_lifetime: Option<i64>,
     /// `expires_in` of the token response, seconds.
     pub expires_in: Option<u64>,
+    /// `refresh_token_expires_in` of the token response (B2C sends it), seconds.
+    pub refresh_token_expires_in: Option<u64>,
 }
 
 /// One sign-in or refresh of this session.
@@ -203,6 +205,7 @@ pub fn tenant_facts(outcome: &Outcome) -> Option<TenantFacts> {
             .and_then(|t| t.decoded.as_ref())
             .and_then(|d| lifetime(&d.payload)),
         expires_in: outcome.expires_in,
+        refresh_token_expires_in: outcome.refresh_token_expires_in,
     })
 }
 

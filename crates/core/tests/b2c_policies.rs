@@ -134,6 +134,7 @@ async fn switching_policy_keeps_the_app_and_fetches_each_policys_metadata_and_ke
     assert_eq!(facts.policy.as_deref(), Some("B2C_1_edit"));
     assert_eq!(facts.id_token_lifetime, Some(3600));
     assert_eq!(facts.access_token_lifetime, Some(3600));
+    assert_eq!(facts.refresh_token_expires_in, Some(14 * 24 * 3600));
 
     // The tenant's picker lists both policies, the current one marked.
     let view = TenantStore::new(profiles.clone()).view(&edit).unwrap();

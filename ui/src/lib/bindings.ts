@@ -951,7 +951,11 @@ access_token_lifetime: number | null,
 /**
  * `expires_in` of the token response, seconds.
  */
-expires_in: number | null, };
+expires_in: number | null, 
+/**
+ * `refresh_token_expires_in` of the token response (B2C sends it), seconds.
+ */
+refresh_token_expires_in: number | null, };
 
 export type IssuerForm = "guid" | "tfp" | "other";
 

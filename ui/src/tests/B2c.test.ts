@@ -94,6 +94,7 @@ function history(): HistoryView {
           id_token_lifetime: 3600,
           access_token_lifetime: 3600,
           expires_in: 3600,
+          refresh_token_expires_in: 1209600,
         },
       },
     ],
@@ -230,6 +231,7 @@ describe('B2C', () => {
     expect(within(section).getByTestId('fact-issuer-form')).toHaveTextContent('tenant GUID form');
     expect(within(section).getByTestId('fact-policy-claim')).toHaveTextContent('tfp = B2C_1_edit');
     expect(within(section).getByTestId('fact-id-lifetime')).toHaveTextContent('1 h');
+    expect(within(section).getByTestId('fact-refresh-lifetime')).toHaveTextContent('14 days');
     expect(within(section).getByTestId('refresh-age-summary')).toHaveTextContent('90-day sliding window');
   });
 });
