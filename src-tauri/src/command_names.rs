@@ -24,4 +24,5 @@ pub const ALL: &[&str] = &[
     "set_client_secret",
     "delete_client_secret",
     "logout_test",
+    "scope_advice",
 ];

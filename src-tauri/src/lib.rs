@@ -50,6 +50,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, engine: Engine) -> Builder<R> {
             request_commands::set_client_secret,
             request_commands::delete_client_secret,
             request_commands::logout_test,
+            request_commands::scope_advice,
         ])
 }
 

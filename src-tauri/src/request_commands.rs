@@ -8,6 +8,7 @@ use crate::views::{ProfileEntry, SignInExtras};
 use std::time::Duration;
 use tauri::State;
 use tokenscope_core::engine::{LogoutOptions, LogoutReport, RequestPreview, SignInOptions};
+use tokenscope_core::request::{analyze_scopes, ScopeAdvice};
 use tokenscope_core::Secret;
 use tokio_util::sync::CancellationToken;
 
@@ -39,6 +40,13 @@ pub async fn preview_request(
             &sign_in_options(options, SignInOptions::default()),
         )
         .await?)
+}
+
+/// What the scopes typed in the profile form amount to (nothing is fetched): each scope
+/// explained, and a warning when they name two resources (B2C's AADB2C90146).
+#[tauri::command]
+pub fn scope_advice(client_id: String, scopes: Vec<String>) -> ScopeAdvice {
+    analyze_scopes(&client_id, &scopes)
 }
 
 /// Stores (or replaces) the profile's client secret in the keyring.

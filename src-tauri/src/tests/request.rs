@@ -101,3 +101,23 @@ fn preview_of_a_profile_whose_provider_is_unreachable_is_a_clear_error() {
     let e = invoke(&w, "preview_request", json!({"name": "missing"})).unwrap_err();
     assert_eq!(e["kind"], "profile");
 }
+
+#[test]
+fn scope_advice_warns_of_two_resources_without_fetching_anything() {
+    let (_app, w) = window();
+    let advice = invoke(
+        &w,
+        "scope_advice",
+        json!({"clientId": "cid", "scopes": ["offline_access", "cid", "https://t.onmicrosoft.com/api/read"]}),
+    )
+    .unwrap();
+    assert_eq!(advice["scopes"][0]["scope"], "openid");
+    assert_eq!(advice["scopes"][2]["kind"], "client_id");
+    let warnings = advice["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("AADB2C90146")),
+        "{advice}"
+    );
+}

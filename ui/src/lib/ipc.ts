@@ -11,6 +11,7 @@ import type {
   HistoryView,
   LogoutReport,
   RequestPreview,
+  ScopeAdvice,
   SignInExtras,
   InspectionView,
   InspectorOptions,
@@ -53,6 +54,7 @@ export const COMMANDS = {
   setClientSecret: 'set_client_secret',
   deleteClientSecret: 'delete_client_secret',
   logoutTest: 'logout_test',
+  scopeAdvice: 'scope_advice',
 } as const;
 
 /** Turns whatever a call rejected with into an `IpcError`. */
@@ -114,6 +116,10 @@ export const deleteClientSecret = (name: string) =>
   call<ProfileEntry[]>(COMMANDS.deleteClientSecret, { name });
 
 /** RP-initiated logout with a loopback post_logout_redirect_uri; did the provider come back? */
+/** Each scope explained and B2C's one-resource rule checked (nothing is fetched). */
+export const scopeAdvice = (clientId: string, scopes: string[]) =>
+  call<ScopeAdvice>(COMMANDS.scopeAdvice, { clientId, scopes });
+
 export const logoutTest = (name: string, idTokenHint: string | null = null) =>
   call<LogoutReport>(COMMANDS.logoutTest, { name, idTokenHint });
 

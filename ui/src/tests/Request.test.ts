@@ -76,6 +76,41 @@ describe('confidential client in the profile form', () => {
   });
 });
 
+describe('scope helpers in the profile form', () => {
+  test('one click adds offline_access or the client ID, and two resources warn of AADB2C90146', async () => {
+    const b = backend({
+      app_info: () => appInfo('Contoso SUSI'),
+      list_profiles: () => [entry(profile({ scopes: ['https://contoso.onmicrosoft.com/api/read'] }))],
+      scope_advice: (args) => {
+        const scopes = args.scopes as string[];
+        const two = scopes.includes(String(args.clientId)) && scopes.some((s) => s.startsWith('https://'));
+        return {
+          scopes: [],
+          warnings: two ? ['these scopes ask for access tokens for 2 resources; B2C refuses this with AADB2C90146'] : [],
+        };
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('edit-profile'));
+    const scopes = screen.getByTestId('scopes-input');
+    await user.click(screen.getByTestId('add-scope-offline'));
+    expect(scopes).toHaveValue('https://contoso.onmicrosoft.com/api/read offline_access');
+    expect(screen.queryByTestId('add-scope-offline')).toBeNull();
+    expect(screen.queryByTestId('scope-form-warning')).toBeNull();
+    await user.click(screen.getByTestId('add-scope-client-id'));
+    expect(scopes).toHaveValue(`https://contoso.onmicrosoft.com/api/read offline_access ${profile().client_id}`);
+    expect(await screen.findByTestId('scope-form-warning')).toHaveTextContent('AADB2C90146');
+    expect(b.argsOf('scope_advice').at(-1)).toEqual({
+      clientId: profile().client_id,
+      scopes: ['https://contoso.onmicrosoft.com/api/read', 'offline_access', profile().client_id],
+    });
+    await user.clear(scopes);
+    await user.type(scopes, 'offline_access');
+    await waitFor(() => expect(screen.queryByTestId('scope-form-warning')).toBeNull());
+  });
+});
+
 const PREVIEW: RequestPreview = {
   authorize_url:
     'https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize?client_id=cid&prompt=login',
