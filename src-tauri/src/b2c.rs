@@ -10,7 +10,7 @@ use tauri::{AppHandle, Runtime, State};
 use tokenscope_core::b2c_errors::DESKTOP_REDIRECT_RULES;
 use tokenscope_core::engine::SignInOptions;
 use tokenscope_core::history::{HistoryEntry, Purpose, RefreshAge};
-use tokenscope_core::tenant::{self, TenantStore, TenantView};
+use tokenscope_core::tenant::{TenantStore, TenantView};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
@@ -67,9 +67,8 @@ pub async fn switch_policy(
 ) -> Res<Vec<ProfileEntry>> {
     let engine = state.engine();
     let profile = engine.profiles().get(&name)?;
-    engine
-        .profiles()
-        .save(&tenant::switch_policy(&profile, &policy)?)?;
+    let switched = tenants(&state).switch(&profile, &policy)?;
+    engine.profiles().save(&switched)?;
     entries(&state).await
 }
 

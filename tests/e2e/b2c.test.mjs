@@ -10,7 +10,7 @@ import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fill, first, shown, tid } from './harness.mjs';
+import { fill, first, screenshot, scrollIntoView, scrollToTop, shown, tid } from './harness.mjs';
 import { Session, browserCommand, claimValue } from './session.mjs';
 
 const SWITCH = 'B2C switch';
@@ -74,6 +74,8 @@ describe('Tokenscope speaks B2C, end to end', () => {
     await b().waitUntil(async () => (await (await b().$(option('B2C_1_edit'))).getAttribute('aria-pressed')) === 'true', {
       timeout: 10_000, interval: 100, timeoutMsg: 'B2C_1_edit should become the current policy',
     });
+    assert.equal(await (await shown(b(), option('B2C_1_auto'))).getAttribute('aria-pressed'), 'false',
+      'the policy left stays in the picker, one click away');
     const saved = savedProfile(SWITCH);
     assert.equal(saved.authority, s.provider.metadataUrl('B2C_1_edit'), 'the authority names the new policy');
     assert.equal(saved.client_id, s.provider.ready.client_id, 'the client ID stays');
@@ -95,6 +97,10 @@ describe('Tokenscope speaks B2C, end to end', () => {
     assert.equal((await (await shown(b(), tid('fact-id-lifetime'))).getText()).trim(), '1 h');
     assert.match(await (await shown(b(), tid('fact-refresh-lifetime'))).getText(), /^14 days/);
     assert.match(await (await shown(b(), tid('refresh-age-summary'))).getText(), /of 14 days.*90-day sliding window/);
+    await b().execute((e) => e.scrollIntoView({ block: 'nearest', behavior: 'instant' }), await shown(b(), tid('session-history')));
+    await screenshot(b(), 'b2c-history');
+    await scrollToTop(b(), tid('policy-picker'));
+    await screenshot(b(), 'b2c-policies');
   }, { needs: ['a profile signs in, switches policy in the picker and signs in again with the same app'] });
 
   s.step('an MSAL tfp authority and a portal "Run user flow" URL import, and the switch keeps their form', async () => {
@@ -157,6 +163,8 @@ describe('Tokenscope speaks B2C, end to end', () => {
     assert.ok(bundle.includes('"code_challenge_method"'), 'the request parameters are in the bundle');
     assert.ok(!/"code_verifier"|refresh_token"\s*:\s*"ey/.test(bundle), 'no verifier or token in the bundle');
 
+    await scrollIntoView(b(), tid('error-view'));
+    await screenshot(b(), 'b2c-forgot-password');
     const offer = await shown(b(), tid('password-reset-offer'));
     assert.equal(await (await offer.$(tid('reset-policy-input'))).getValue(), 'B2C_1_reset');
     await (await offer.$(tid('start-password-reset'))).click();

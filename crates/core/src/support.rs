@@ -114,6 +114,7 @@ pub fn build(
         json!({
             "kind": e.kind,
             "message": e.message,
+            "provider_message": provider.and_then(|p| p.message.as_ref()),
             "origin": provider.map(|p| p.origin),
             "error": provider.map(|p| &p.error),
             "code": provider.and_then(|p| p.code.as_ref()),
@@ -147,7 +148,11 @@ impl SupportBundle {
         let e = self.error.as_ref();
         line("Code:", e.and_then(|e| s(&e["code"])).as_deref());
         line("Error:", e.and_then(|e| s(&e["error"])).as_deref());
-        line("Message:", e.and_then(|e| s(&e["message"])).as_deref());
+        line(
+            "Message:",
+            e.and_then(|e| s(&e["provider_message"]).or_else(|| s(&e["message"])))
+                .as_deref(),
+        );
         line("Correlation ID:", self.correlation_id.as_deref());
         line("Timestamp:", self.timestamp.as_deref());
         line("Policy:", s(&self.request["policy"]).as_deref());
@@ -207,6 +212,7 @@ mod tests {
         let text = build(&profile, &attempt, "0.1.0", now).to_text();
         for want in [
             "Code:           AADB2C90118",
+            "Message:        The user has forgotten their password.\n",
             "Correlation ID: 0b5a7a5c-1234-4f6e-9a55-d7b3c1a2e001",
             "Timestamp:      2026-11-25 10:01:02Z",
             "Policy:         B2C_1_susi",

@@ -293,6 +293,24 @@ impl TenantStore {
         self.view(profile)
     }
 
+    /// Switches the profile to another policy of its tenant (see [`switch_policy`]) and keeps
+    /// both policies in the tenant's list, so the one left stays one click away. The caller
+    /// saves the returned profile.
+    pub fn switch(&self, profile: &Profile, policy: &str) -> Result<Profile> {
+        let switched = switch_policy(profile, policy)?;
+        let key = tenant_key(&b2c_of(profile)?);
+        let old = b2c_of(profile)?.policy;
+        let new = b2c_of(&switched)?.policy;
+        self.update(&key, |s| {
+            for p in [old, new] {
+                if !s.policies.iter().any(|q| q.eq_ignore_ascii_case(&p)) {
+                    s.policies.push(p);
+                }
+            }
+        })?;
+        Ok(switched)
+    }
+
     /// Forgets a policy the user added (the profiles' own policies stay listed).
     pub fn remove_policy(&self, profile: &Profile, policy: &str) -> Result<TenantView> {
         let key = tenant_key(&b2c_of(profile)?);
@@ -452,6 +470,20 @@ mod tests {
             .policies
             .iter()
             .any(|p| p.name == "B2C_1_edit" && p.current));
+
+        // Through the store, the policy left stays listed once no profile uses it.
+        let custom = profiles.get("custom").unwrap();
+        let moved = tenants.switch(&custom, "B2C_1A_profileedit").unwrap();
+        profiles.save(&moved).unwrap();
+        let v = tenants.view(&moved).unwrap();
+        assert!(v
+            .policies
+            .iter()
+            .any(|p| p.name == "B2C_1A_signin" && !p.current));
+        assert!(v
+            .policies
+            .iter()
+            .any(|p| p.name == "B2C_1A_profileedit" && p.current));
 
         let e = tenants
             .view(&Profile::new("oidc", "https://login.example.org/", "c4"))

@@ -58,7 +58,7 @@ fn the_policy_picker_adds_and_switches_policies_keeping_the_app() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["B2C_1_edit", "B2C_1_reset"]);
+    assert_eq!(names, ["B2C_1_susi", "B2C_1_edit", "B2C_1_reset"]);
 
     // Nothing ran yet: an empty history, and no bundle to make.
     let history = invoke(&w, "session_history", json!({"name": "demo"})).unwrap();
