@@ -93,3 +93,35 @@ fn signin_policy_signs_in_through_the_other_policy_of_the_tenant() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["id_token"]["claims"]["tfp"], "B2C_1_edit", "{out}");
 }
+
+#[test]
+#[ignore = "needs tests/idp (node, npm ci --prefix tests/idp) and curl: run scripts/test.sh"]
+fn a_catalogued_sign_in_error_prints_what_it_means_and_what_to_do() {
+    let idp = TestIdp::start();
+    let (ok, out, err) = run(&[
+        "signin",
+        "--authority",
+        &idp.metadata_url("B2C_1_forgot"),
+        "--client-id",
+        &idp.client_id(),
+        "--browser",
+        "curl -sS -L -o /dev/null --max-time 20",
+        "--timeout",
+        "30",
+        "--no-store",
+    ]);
+    assert!(!ok && out.is_empty(), "{out}");
+    let lines: Vec<&str> = err.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("error:"))
+        .expect("an error line");
+    assert!(lines[at].contains("AADB2C90118"), "{err}");
+    assert!(lines[at + 1].starts_with("  meaning:"), "{err}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("  what to do:") && l.contains("password-reset policy")),
+        "{err}"
+    );
+}

@@ -233,7 +233,7 @@ const ROWS: &[Row] = &[
      "Check the scopes against the API's exposed scopes and the permissions granted to the app."),
     ("AADB2C90118", User, Some(PasswordReset),
      "The user chose “Forgot your password?” in a sign-in flow that has no self-service password reset built in.",
-     "Start the tenant's password-reset policy, then return to sign-in (Tokenscope can do both in one click)."),
+     "Start the tenant's password-reset policy, then return to sign-in (the desktop app does both in one click; on the command line, `signin --policy` with the reset policy)."),
     ("AADB2C90129", Grant, Some(SignInAgain),
      "The grant has been revoked (password changed, sessions revoked by an administrator).",
      "Sign in again in the browser."),
