@@ -25,6 +25,9 @@ describe('SignInSteps', () => {
     flushSync();
     expect(states()).toEqual(['metadata_fetched:done', 'browser_opened:done', 'waiting_for_redirect:active']);
     expect(screen.getByTestId('redirect-uri')).toHaveTextContent('http://localhost:53124/');
+    // The exact authorize URL sent can be copied (to open it in another browser).
+    expect(screen.getByTestId('sent-url')).toHaveTextContent('oauth2/v2.0/authorize?client_id=');
+    expect(screen.getByTestId('copy-sent-url')).toBeInTheDocument();
 
     run.events.push(...SIGN_IN_EVENTS.slice(3));
     run.status = 'done';
