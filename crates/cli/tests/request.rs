@@ -193,3 +193,65 @@ fn confidential_client_secret_from_stdin_then_signin_and_logout_test() {
     let _ = run(&["signout", "--profile", "itsme"], None, &config);
     let _ = std::fs::remove_dir_all(config);
 }
+
+#[test]
+#[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
+fn signin_print_url_opens_nothing_and_the_printed_url_signs_in() {
+    use std::io::{BufRead, BufReader};
+    let config = temp_config();
+    let authority = idp().metadata_url("B2C_1_auto");
+    let marker = config.join("browser-was-run");
+    std::fs::create_dir_all(&config).unwrap();
+    // A browser command that would leave a marker: --print-url must not run it.
+    let browser = format!("sh -c 'touch \"{}\"'", marker.display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .args([
+            "signin",
+            "--authority",
+            &authority,
+            "--client-id",
+            &idp().client_id(),
+            "--browser",
+            &browser,
+            "--prompt",
+            "none",
+            "--clean",
+            "--print-url",
+            "--no-store",
+            "--json",
+            "--timeout",
+            "30",
+        ])
+        .env("NO_COLOR", "1")
+        .env("TOKENSCOPE_CONFIG_DIR", &config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let url = stderr
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("http"))
+        .expect("the authorize URL on stderr");
+    assert!(
+        url.contains("prompt=login"),
+        "--clean wins over --prompt none: {url}"
+    );
+    // The person opens it in a browser of their choice.
+    let curl = Command::new("curl")
+        .args(["-sS", "-L", "-o", "/dev/null", "--max-time", "20", &url])
+        .status()
+        .unwrap();
+    assert!(curl.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passed"], true);
+    assert!(
+        !marker.exists(),
+        "--print-url must not run the browser command"
+    );
+    let _ = std::fs::remove_dir_all(config);
+}
