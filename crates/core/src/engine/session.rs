@@ -78,10 +78,11 @@ impl Engine {
             }
         }));
         let result = self.sign_in(profile, &tapped).await;
-        let attempt = attempt
-            .lock()
-            .map(|a| a.clone())
-            .map_err(|_| Error::Config("sign-in record poisoned".into()))?;
+        // A progress callback that panicked must not cost the sign-in's result.
+        let attempt = match attempt.lock() {
+            Ok(a) => a.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
         self.journal
             .record(history_name, attempt, &result, self.clock.now());
         result
