@@ -469,6 +469,114 @@ mod tests {
         );
     }
 
+    fn outcome(policy: &str, iat: i64) -> Outcome {
+        use crate::engine::{RefreshTokenStatus, TokenView};
+        let g = "81659f24-f1c7-4ca5-8a9b-494bf0b206a5";
+        let raw = crate::testkit::sign(
+            "RS256",
+            &serde_json::json!({
+                "iss": format!("https://contoso.b2clogin.com/{g}/v2.0/"),
+                "sub": "u1", "aud": "c1", "tfp": policy, "iat": iat, "exp": iat + 3600,
+            }),
+        );
+        let mut report = crate::validate::Report::default();
+        report.checks.push(crate::validate::Check {
+            name: "signature".into(),
+            ok: true,
+            detail: String::new(),
+        });
+        report.checks.push(crate::validate::Check {
+            name: "aud".into(),
+            ok: policy != "B2C_1_bad",
+            detail: String::new(),
+        });
+        Outcome {
+            flow: Flow::SignIn,
+            profile: "p".into(),
+            issuer: String::new(),
+            redirect_uri: None,
+            id_token: Some(TokenView {
+                raw: Secret::new(raw.clone()),
+                decoded: crate::jwt::decode(&raw).ok(),
+            }),
+            access_token: None,
+            report,
+            refresh_token: RefreshTokenStatus {
+                received: false,
+                stored: false,
+                location: crate::vault::VaultLocation::Keyring,
+                note: String::new(),
+            },
+            token_type: None,
+            expires_in: Some(3600),
+            scope: None,
+            refresh_token_expires_in: None,
+        }
+    }
+
+    #[test]
+    fn the_journal_records_each_run_with_checks_changes_and_errors() {
+        let journal = Journal::default();
+        let now = at(25, 10);
+        let attempt = |policy: &str| {
+            Attempt::new(
+                Flow::SignIn,
+                Purpose::SignIn,
+                &format!("contoso/{policy}"),
+                now,
+            )
+        };
+        let first = journal.record(
+            "p",
+            attempt("B2C_1_susi"),
+            &Ok(outcome("B2C_1_susi", 1)),
+            now,
+        );
+        assert_eq!((first.checks_passed, first.checks_total), (2, 2));
+        assert!(first.passed && first.changes.is_none());
+        let facts = first.facts.expect("facts");
+        assert_eq!(facts.issuer_form, IssuerForm::Guid);
+        assert_eq!(
+            (facts.policy_claim.as_deref(), facts.policy.as_deref()),
+            (Some("tfp"), Some("B2C_1_susi"))
+        );
+        assert_eq!(facts.id_token_lifetime, Some(3600));
+
+        let second = journal.record("p", attempt("B2C_1_bad"), &Ok(outcome("B2C_1_bad", 2)), now);
+        assert!(!second.passed);
+        assert_eq!(second.failed_checks, ["aud"]);
+        let changed: Vec<&str> = second
+            .changes
+            .as_ref()
+            .expect("compared")
+            .claims
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(changed, ["tfp", "iat", "exp"]);
+
+        let forgot = crate::provider_error::ProviderError::new(
+            crate::provider_error::ErrorOrigin::Authorization,
+            "access_denied",
+            Some("AADB2C90118: The user has forgotten their password.\r\nCorrelation ID: x\r\n"),
+            None,
+        );
+        let third = journal.record("p", attempt("B2C_1_forgot"), &Err(forgot.into()), now);
+        assert_eq!(third.error.as_deref(), Some("AADB2C90118"));
+        assert_eq!(third.policy.as_deref(), Some("B2C_1_forgot"));
+        let last = journal.last_attempt("p").expect("kept");
+        assert_eq!(
+            last.error
+                .and_then(|e| e.provider)
+                .and_then(|p| p.correlation_id),
+            Some("x".to_owned())
+        );
+        assert_eq!(journal.entries("p").len(), 3);
+        assert!(journal.entries("other").is_empty());
+        journal.forget("p");
+        assert!(journal.entries("p").is_empty() && journal.last_attempt("p").is_none());
+    }
+
     #[test]
     fn issuer_forms_are_recognised() {
         let g = "81659f24-f1c7-4ca5-8a9b-494bf0b206a5";
