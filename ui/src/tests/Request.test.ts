@@ -157,6 +157,30 @@ describe('request tools', () => {
     );
   });
 
+  test('after a sign-in, one click puts its ID token in id_token_hint for the next sign-in', async () => {
+    const view = signInView();
+    const b = backend({
+      app_info: () => appInfo('Contoso SUSI'),
+      list_profiles: () => [entry(profile())],
+      sign_in: () => view,
+    });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('request-tools-toggle'));
+    // Nothing to offer before a sign-in.
+    expect(screen.queryByTestId('use-last-id-token')).toBeNull();
+    await user.click(screen.getByTestId('sign-in'));
+    await screen.findByTestId('result-view');
+    await user.click(await screen.findByTestId('use-last-id-token'));
+    const raw = view.id_token?.raw;
+    expect(raw).toBeTruthy();
+    expect(screen.getByTestId('id-token-hint')).toHaveValue(raw);
+    expect(screen.queryByTestId('use-last-id-token')).toBeNull();
+    await user.click(screen.getByTestId('sign-in'));
+    await waitFor(() => expect(b.argsOf('sign_in')).toHaveLength(2));
+    expect(b.argsOf('sign_in')[1]).toEqual({ name: 'Contoso SUSI', options: { clean: false, id_token_hint: raw } });
+  });
+
   test('the logout test says whether the provider came back and with which state', async () => {
     const answer = deferred<LogoutReport>();
     const b = backend({
