@@ -308,11 +308,20 @@ struct SigninArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    // Decoding needs no worker threads: a current-thread runtime starts and stops without
+    // spawning and joining any (`decode` is timed as a whole process by scripts/bench.sh, where
+    // that was most of the difference to jwt-cli). The flows with the engine keep the pool.
+    let mut builder = match cli.command {
+        Command::Decode(_) | Command::Diff { .. } | Command::Errors { .. } => {
+            tokio::runtime::Builder::new_current_thread()
+        }
+        _ => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(2);
+            b
+        }
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start: {e}")),
     };
