@@ -14,7 +14,9 @@ export const DEFAULT_SKEW = 300;
 export class InspectorState {
   mode = $state<InspectorMode>('inspect');
   text = $state('');
-  result = $state<InspectionView | null>(null);
+  // Raw: a result is replaced, never changed in place, so it needs no deep proxy (a 500-claim
+  // token is thousands of values; proxying them made its token view several times slower).
+  result = $state.raw<InspectionView | null>(null);
   error = $state<IpcError | null>(null);
   /** A pasted key that does not parse (`public_key` or `decryption_key`). */
   keyError = $state<IpcError | null>(null);
@@ -29,7 +31,7 @@ export class InspectorState {
 
   diffA = $state('');
   diffB = $state('');
-  diff = $state<TokenDiff | null>(null);
+  diff = $state.raw<TokenDiff | null>(null);
   diffError = $state<IpcError | null>(null);
 
   private seq = 0;
