@@ -30,6 +30,7 @@ say() { printf '[bench] %s\n' "$*" >&2; }
 # set up below (scripts/bench.sh --windows calls it there; xvfb-run's sh drops bash functions).
 window_runs() {
   local i
+  "$harness" keyring --runs 10 --out "$out/keyring.json"
   for ((i = 0; i < runs; i++)); do
     "$harness" window --app "$empty" --scenario startup --runs 1 --append --out "$out/startup-empty.json"
     "$harness" window --app "$app" --scenario startup --runs 1 --append --out "$out/startup-app.json"

@@ -3,8 +3,8 @@
 // window itself:
 //   {kind:"first-screen", mark_epoch_ms, painted_epoch_ms}  the UI's `tokenscope:first-screen`
 //       mark (ui/src/lib/perf.ts: the profile list rendered) and the end of the frame after it
-//   {kind:"render", rows, dom_ms, painted_ms}  Decode clicked in the inspector -> every claim
-//       row of the token in the DOM -> that frame painted
+//   {kind:"render", rows, dom_ms, painted_ms, ipc_ms}  Decode clicked in the inspector -> every
+//       claim row of the token in the DOM -> that frame painted; and the inspect call alone
 //   {kind:"signed-in", ok}  Sign in clicked -> the result (or error) view shown
 //   {kind:"error", message}
 window.__tokenscopeBench = (scenario) => {
@@ -62,7 +62,13 @@ window.__tokenscopeBench = (scenario) => {
       const t1 = performance.now();
       await afterPaint();
       const t2 = performance.now();
-      results.push({ kind: 'render', round, rows: n, dom_ms: t1 - t0, painted_ms: t2 - t0 });
+      // The same inspection over IPC alone (engine + serialisation + transfer), for comparison.
+      const t3 = performance.now();
+      const ipc = await window.__TAURI_INTERNALS__.invoke('inspect', {
+        text: token,
+        options: { verify: false, public_key: null, decryption_key: null, redact: false, skew_seconds: 300 },
+      }).then(() => performance.now() - t3, () => null);
+      results.push({ kind: 'render', round, rows: n, dom_ms: t1 - t0, painted_ms: t2 - t0, ipc_ms: ipc });
     }
     return results;
   }

@@ -7,6 +7,7 @@
 //! tokenscope-bench window --app BIN --scenario startup|idle|signin|render:<TOKEN FILE>
 //!                         --runs N --out FILE [--idle SECONDS]
 //! tokenscope-bench report --dir DIR --out FILE --binary BIN --deb DEB --machine TEXT
+//! tokenscope-bench keyring --runs N --out FILE  what the app's start-up asks the keyring
 //! ```
 
 mod report;
@@ -39,6 +40,7 @@ fn main() {
         Some("signin") => signin(runs(&args), &out(&args)),
         Some("window") => window::run(&args),
         Some("report") => report::run(&args),
+        Some("keyring") => keyring(runs(&args), &out(&args)),
         _ => Err("usage: see the top of bench/harness/src/main.rs".into()),
     };
     if let Err(e) = result {
@@ -343,4 +345,34 @@ async fn signin_async(runs: usize, out: &Path) -> Res<()> {
 
 fn fmt_ms(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{v:.2}"))
+}
+
+// ---- the keyring at start-up -----------------------------------------------------------------
+
+/// What the desktop app asks the keyring before its first screen: the probe (`Vault::open`,
+/// before the window opens) and one lookup per profile (the profile list shows which profiles
+/// have a stored refresh token). Run inside scripts/with-keyring.sh.
+fn keyring(runs: usize, out: &Path) -> Res<()> {
+    let start = Instant::now();
+    let vault = Vault::open("tokenscope-bench");
+    let open_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let mut lookup_ms = Vec::new();
+    for i in 0..runs {
+        let start = Instant::now();
+        vault
+            .load(&tokenscope_core::profile::refresh_account(&format!(
+                "bench-{i}"
+            )))
+            .map_err(|e| e.to_string())?;
+        lookup_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!(
+        "keyring: open (probe) {open_ms:.2} ms in {:?}; lookup median {} ms",
+        vault.location(),
+        fmt_ms(report::median(&lookup_ms))
+    );
+    write_json(
+        out,
+        &json!({ "open_ms": open_ms, "lookup_ms": lookup_ms, "location": format!("{:?}", vault.location()) }),
+    )
 }

@@ -135,6 +135,15 @@ pub fn run(args: &[String]) -> Res<()> {
         }
     }
 
+    if let Some(k) = read("keyring.json") {
+        notes.push(format!(
+            "Keyring (start-up work): the probe before the window opens took {:.1} ms; a refresh-token lookup, one per profile in the list, {} ms (median of {}).",
+            k["open_ms"].as_f64().unwrap_or(f64::NAN),
+            fmt(median(&nums(&k["lookup_ms"]))),
+            nums(&k["lookup_ms"]).len()
+        ));
+    }
+
     // 5. Size.
     for (flag, what, limit) in [
         ("--binary", "5. Release binary", 15.0),
@@ -174,16 +183,21 @@ pub fn run(args: &[String]) -> Res<()> {
             .iter()
             .filter_map(|x| x["dom_ms"].as_f64())
             .collect();
+        let ipc: Vec<f64> = renders
+            .iter()
+            .filter_map(|x| x["ipc_ms"].as_f64())
+            .collect();
         let mut row = Row::single("6. Token view, 500 claims: Decode → painted, ms", &painted);
         row.target = "< 100 ms".into();
         row.verdict = verdict(median(&painted).is_some_and(|m| m < 100.0));
         rows.push(row);
         notes.push(format!(
-            "Token view: {} renders in {} windows; the 500 rows were in the DOM after {} ms (median), painted after {} ms; the first render of each window is included.",
+            "Token view: {} renders in {} windows; the 500 rows were in the DOM after {} ms (median), painted after {} ms; the first render of each window is included. The `inspect` IPC call alone (engine, serialisation, transfer) took {} ms (median).",
             painted.len(),
             windows.len(),
             fmt(median(&dom)),
-            fmt(median(&painted))
+            fmt(median(&painted)),
+            fmt(median(&ipc))
         ));
     }
 
