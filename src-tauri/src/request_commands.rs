@@ -21,6 +21,7 @@ pub fn sign_in_options(extras: Option<SignInExtras>, base: SignInOptions) -> Sig
             .id_token_hint
             .filter(|h| !h.trim().is_empty())
             .map(Secret::new),
+        open_browser: !extras.no_browser,
         ..base
     }
 }

@@ -143,6 +143,10 @@ pub struct SignInExtras {
     /// `id_token_hint` for this sign-in.
     #[serde(default)]
     pub id_token_hint: Option<String>,
+    /// Open no browser: the person copies the authorize URL (shown in the steps, with the port
+    /// the listener really has) into a browser of their choice.
+    #[serde(default)]
+    pub no_browser: bool,
 }
 
 /// What the pasted authority turned out to be.

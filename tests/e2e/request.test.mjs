@@ -10,7 +10,7 @@ import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fill, gone, run, shown, tid } from './harness.mjs';
+import { BROWSER_MJS, fill, gone, run, shown, tid } from './harness.mjs';
 import { Session, browserCommand, inResult } from './session.mjs';
 
 const s = new Session('request');
@@ -127,6 +127,33 @@ describe('Tokenscope request builder, end to end', () => {
       return now !== null && now !== before;
     }, { timeout: 60_000, interval: 200, timeoutMsg: 'no new result after the clean sign-in' });
     await expectResultPassed((await (await b().$(tid('error-view'))).isExisting()) ? tid('error-view') : tid('result-view'));
+  }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
+
+  s.step('with no browser opened, the URL shown, copied into a browser by hand, signs in', async () => {
+    await s.selectProfile(FORM_POST);
+    await openTools();
+    const manual = await shown(b(), tid('no-browser'));
+    if (!(await manual.isSelected())) await manual.click();
+    const watch = s.watchBrowsers();
+    const before = await b().$(inResult(tid('encoded-token')));
+    const idBefore = (await before.isExisting()) ? (await before.getText()).replace(/\s+/g, '') : null;
+    await (await shown(b(), tid('sign-in'))).click();
+    const opened = await shown(b(), tid('step', '[data-step="browser_opened"][data-state="done"]'));
+    assert.match(await opened.getText(), /No browser opened/);
+    const url = await (await shown(b(), tid('sent-url'))).getAttribute('title');
+    const redirect = (await (await shown(b(), tid('redirect-uri'))).getText()).trim();
+    assert.equal(new URL(url).searchParams.get('redirect_uri'), redirect, 'the URL shown carries the real redirect_uri');
+    // The person opens it in a browser of their choice: here, browser.mjs started by the test.
+    const browser = await run('node', [BROWSER_MJS, url], { timeout: 60_000 });
+    assert.equal(browser.code, 0, `browser.mjs: ${browser.stderr.slice(-500)}`);
+    await b().waitUntil(async () => {
+      if (await (await b().$(tid('error-view'))).isExisting()) return true;
+      const el = await b().$(inResult(tid('encoded-token')));
+      return (await el.isExisting()) && (await el.getText()).replace(/\s+/g, '') !== idBefore;
+    }, { timeout: 30_000, interval: 200, timeoutMsg: 'no new result after the URL was opened by hand' });
+    assert.equal(watch.stop().size, 0, 'the app started a browser although told not to');
+    await expectResultPassed((await (await b().$(tid('error-view'))).isExisting()) ? tid('error-view') : tid('result-view'));
+    await manual.click(); // back to opening the browser
   }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
 
   s.step('a confidential client: the secret is typed once, kept in the keyring, and never shown again', async () => {

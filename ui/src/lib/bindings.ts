@@ -1003,7 +1003,12 @@ clean: boolean,
 /**
  * `id_token_hint` for this sign-in.
  */
-id_token_hint: string | null, };
+id_token_hint: string | null, 
+/**
+ * Open no browser: the person copies the authorize URL (shown in the steps, with the port
+ * the listener really has) into a browser of their choice.
+ */
+no_browser: boolean, };
 
 export type RequestPreview = { 
 /**

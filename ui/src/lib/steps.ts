@@ -14,6 +14,8 @@ export interface Run {
   status: RunStatus;
   /** From the result, once there is one (covers a `validated` event that lost the race). */
   passed: boolean | null;
+  /** No browser is opened: the person copies the authorize URL into one. */
+  manual?: boolean;
 }
 
 export interface StepView {
@@ -35,11 +37,11 @@ export const SIGN_IN_STEPS: StepId[] = [
 
 export const REFRESH_STEPS: StepId[] = ['metadata_fetched', 'tokens_exchanged', 'validated'];
 
-export function newRun(flow: Flow): Run {
-  return { flow, events: [], status: 'running', passed: null };
+export function newRun(flow: Flow, manual = false): Run {
+  return { flow, events: [], status: 'running', passed: null, manual };
 }
 
-function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean): string {
+function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean, manual: boolean): string {
   const active = state === 'active';
   const failed = state === 'failed';
   switch (id) {
@@ -47,6 +49,7 @@ function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean): st
       if (failed) return 'Could not get the provider’s metadata';
       return active ? 'Fetching the provider’s metadata…' : 'Metadata fetched';
     case 'browser_opened':
+      if (manual) return active ? 'Building the authorize URL…' : 'No browser opened: copy this URL into one';
       if (failed) return 'Could not open the browser';
       return active ? 'Opening the browser…' : 'Browser opened';
     case 'waiting_for_redirect':
@@ -115,7 +118,7 @@ export function stepsOf(run: Run): StepView[] {
       out.push({ id: order[last + 1] as StepId, state: 'failed', label: '', detail: null });
     }
   }
-  for (const s of out) s.label = label(s.id, s.state, run.flow, cancelled);
+  for (const s of out) s.label = label(s.id, s.state, run.flow, cancelled, run.manual ?? false);
   return out;
 }
 

@@ -144,7 +144,7 @@ describe('request tools', () => {
     await user.click(screen.getByTestId('preview-request'));
     const preview = await screen.findByTestId('request-preview');
     expect(b.argsOf('preview_request')).toEqual([
-      { name: 'Contoso SUSI', options: { clean: true, id_token_hint: 'a.b.c' } },
+      { name: 'Contoso SUSI', options: { clean: true, id_token_hint: 'a.b.c', no_browser: false } },
     ]);
     expect(within(preview).getByTestId('authorize-url')).toHaveTextContent(PREVIEW.authorize_url);
     expect(within(preview).getByTestId('copy-authorize-url')).toBeInTheDocument();
@@ -153,7 +153,7 @@ describe('request tools', () => {
 
     await user.click(screen.getByTestId('sign-in'));
     await waitFor(() =>
-      expect(b.argsOf('sign_in')).toEqual([{ name: 'Contoso SUSI', options: { clean: true, id_token_hint: 'a.b.c' } }]),
+      expect(b.argsOf('sign_in')).toEqual([{ name: 'Contoso SUSI', options: { clean: true, id_token_hint: 'a.b.c', no_browser: false } }]),
     );
   });
 
@@ -178,7 +178,25 @@ describe('request tools', () => {
     expect(screen.queryByTestId('use-last-id-token')).toBeNull();
     await user.click(screen.getByTestId('sign-in'));
     await waitFor(() => expect(b.argsOf('sign_in')).toHaveLength(2));
-    expect(b.argsOf('sign_in')[1]).toEqual({ name: 'Contoso SUSI', options: { clean: false, id_token_hint: raw } });
+    expect(b.argsOf('sign_in')[1]).toEqual({ name: 'Contoso SUSI', options: { clean: false, id_token_hint: raw, no_browser: false } });
+  });
+
+  test('open no browser goes with the next sign-in', async () => {
+    const b = backend({
+      app_info: () => appInfo('Contoso SUSI'),
+      list_profiles: () => [entry(profile())],
+      sign_in: () => deferred<never>().promise,
+    });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('request-tools-toggle'));
+    await user.click(screen.getByTestId('no-browser'));
+    await user.click(screen.getByTestId('sign-in'));
+    await waitFor(() =>
+      expect(b.argsOf('sign_in')).toEqual([
+        { name: 'Contoso SUSI', options: { clean: false, id_token_hint: null, no_browser: true } },
+      ]),
+    );
   });
 
   test('the logout test says whether the provider came back and with which state', async () => {

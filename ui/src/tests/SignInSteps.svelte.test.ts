@@ -45,6 +45,16 @@ describe('SignInSteps', () => {
     expect(screen.queryByTestId('cancel-sign-in')).toBeNull();
   });
 
+  test('with no browser, the step says to copy the URL, and the URL is there to copy', () => {
+    const run: Run = { ...newRun('sign_in', true), events: SIGN_IN_EVENTS.slice(0, 3) };
+    render(SignInSteps, { run });
+    const opened = screen.getAllByTestId('step').find((s) => s.dataset.step === 'browser_opened');
+    expect(opened).toHaveTextContent('No browser opened: copy this URL into one');
+    expect(screen.getByTestId('sent-url')).toHaveTextContent('oauth2/v2.0/authorize?client_id=');
+    expect(screen.getByTestId('copy-sent-url')).toBeInTheDocument();
+    expect(screen.getByTestId('cancel-sign-in')).toBeInTheDocument();
+  });
+
   test('offers Cancel while waiting and calls back', async () => {
     const onCancel = vi.fn();
     const run: Run = { ...newRun('sign_in'), events: SIGN_IN_EVENTS.slice(0, 3) };

@@ -215,7 +215,7 @@ export class AppState {
   ): Promise<void> {
     if (this.busy) return;
     const s = this.session(name);
-    s.run = newRun(flow);
+    s.run = newRun(flow, flow === 'sign_in' && (this.request.extrasFor(name)?.no_browser ?? false));
     s.result = null;
     s.error = null;
     s.signOut = null;

@@ -27,7 +27,7 @@ export class RequestState {
     const o = this.options[name];
     if (!o) return null;
     const hint = o.id_token_hint?.trim() || null;
-    return o.clean || hint ? { clean: o.clean, id_token_hint: hint } : null;
+    return o.clean || hint || o.no_browser ? { clean: o.clean, id_token_hint: hint, no_browser: o.no_browser } : null;
   }
 
   setOptions(name: string, options: SignInExtras): void {
