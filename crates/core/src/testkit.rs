@@ -81,7 +81,7 @@ pub mod idp {
     use std::io::{BufRead, BufReader};
     use std::path::PathBuf;
     use std::process::{Child, Command, Stdio};
-    use std::sync::mpsc;
+    use std::sync::{mpsc, OnceLock};
     use std::time::Duration;
 
     /// A running provider and what its ready line said.
@@ -100,6 +100,15 @@ pub mod idp {
     pub fn browser_command(extra: &str) -> String {
         let script = repo_root().join("tests/idp/browser.mjs");
         format!("node '{}' {extra}", script.display())
+    }
+
+    /// The "browser" for the policies that show no page: curl following the redirects.
+    pub const CURL_BROWSER: &str = "curl -sS -L -o /dev/null --max-time 20";
+
+    /// The provider started once for the whole test binary (on first use) and shared by its tests.
+    pub fn shared() -> &'static TestIdp {
+        static IDP: OnceLock<TestIdp> = OnceLock::new();
+        IDP.get_or_init(TestIdp::start)
     }
 
     impl TestIdp {

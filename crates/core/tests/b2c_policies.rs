@@ -7,56 +7,34 @@
 //! session-only vault. Ignored by a plain `cargo test` (needs node and `npm ci --prefix
 //! tests/idp`); `scripts/test.sh` runs them with `--include-ignored`.
 
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+mod common;
 
+use common::{engine_with, options, temp_dir};
 use tokenscope_core::b2c_errors::ErrorAction;
-use tokenscope_core::clock::SystemClock;
-use tokenscope_core::engine::{Engine, Flow, SignInOptions};
+use tokenscope_core::engine::{Engine, Flow};
 use tokenscope_core::history::{IssuerForm, Purpose};
-use tokenscope_core::http::{HttpLimits, ReqwestClient};
 use tokenscope_core::inspect::diff::ChangeKind;
 use tokenscope_core::profile::{Profile, ProfileStore};
 use tokenscope_core::tenant::{self, TenantStore};
-use tokenscope_core::testkit::idp::TestIdp;
+use tokenscope_core::testkit::idp::{shared as idp, CURL_BROWSER};
 use tokenscope_core::vault::Vault;
 use tokenscope_core::Error;
 
-fn idp() -> &'static TestIdp {
-    static IDP: OnceLock<TestIdp> = OnceLock::new();
-    IDP.get_or_init(TestIdp::start)
-}
-
 fn store() -> ProfileStore {
-    ProfileStore::new(std::env::temp_dir().join(format!(
-        "tokenscope-b2c-{}",
-        tokenscope_core::pkce::random_token()
-    )))
+    ProfileStore::new(temp_dir("tokenscope-b2c"))
 }
 
 fn engine(profiles: ProfileStore) -> Engine {
-    Engine::new(
-        Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()),
-        Arc::new(SystemClock),
-        Vault::session_only("tests"),
-        profiles,
-    )
+    engine_with(Vault::session_only("tests"), profiles)
 }
 
 /// A profile on `policy` whose "browser" is curl following redirects, as `login`.
 fn profile(name: &str, policy: &str, login: &str) -> Profile {
     let mut p = Profile::new(name, &idp().metadata_url(policy), &idp().client_id());
     p.scopes = vec!["offline_access".into(), idp().api_scope()];
-    p.browser_command = Some("curl -sS -L -o /dev/null --max-time 20".into());
+    p.browser_command = Some(CURL_BROWSER.into());
     p.params.login_hint = Some(login.to_owned());
     p
-}
-
-fn options() -> SignInOptions {
-    SignInOptions {
-        timeout: Duration::from_secs(60),
-        ..Default::default()
-    }
 }
 
 #[tokio::test]

@@ -554,7 +554,7 @@ async fn tokens_from_the_real_provider_verify_through_policy_discovery() {
     for policy in ["B2C_1_auto", "B2C_1A_tfp"] {
         let mut p = Profile::new("inspect", &idp.metadata_url(policy), &idp.client_id());
         p.scopes = vec![idp.api_scope()];
-        p.browser_command = Some("curl -sS -L -o /dev/null --max-time 20".into());
+        p.browser_command = Some(tokenscope_core::testkit::idp::CURL_BROWSER.into());
         let options = SignInOptions {
             store: false,
             timeout: Duration::from_secs(60),

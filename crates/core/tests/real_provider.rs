@@ -5,51 +5,23 @@
 //! Ignored by a plain `cargo test`; `scripts/test.sh` runs them through `scripts/with-keyring.sh`
 //! with `--include-ignored` after installing Chromium and the provider's npm packages.
 
-use std::process::{Command, Stdio};
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+mod common;
 
-use tokenscope_core::clock::SystemClock;
-use tokenscope_core::engine::{Engine, Outcome, SignInOptions};
-use tokenscope_core::http::{HttpLimits, ReqwestClient};
+use std::process::Command;
+
+use common::{assert_passed, engine_with, keyring_engine, options, require_harness, temp_dir};
+use tokenscope_core::engine::{Engine, Outcome};
 use tokenscope_core::listener::RedirectConfig;
 use tokenscope_core::profile::{Profile, ProfileStore};
-use tokenscope_core::testkit::idp::{browser_command, TestIdp};
+use tokenscope_core::testkit::idp::{browser_command, shared as idp, TestIdp, CURL_BROWSER};
 use tokenscope_core::vault::{Vault, VaultLocation};
 use tokenscope_core::Error;
 
 const SERVICE: &str = "tokenscope-itest";
 const NEEDS: &str = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh";
 
-fn idp() -> &'static TestIdp {
-    static IDP: OnceLock<TestIdp> = OnceLock::new();
-    IDP.get_or_init(TestIdp::start)
-}
-
-fn require_harness() {
-    assert!(
-        std::env::var_os("TOKENSCOPE_KEYRING").is_some(),
-        "TOKENSCOPE_KEYRING is not set: run through scripts/with-keyring.sh (scripts/test.sh does)"
-    );
-}
-
 fn engine() -> Engine {
-    let dir = std::env::temp_dir().join(format!(
-        "tokenscope-itest-{}",
-        tokenscope_core::pkce::random_token()
-    ));
-    let vault = Vault::open(SERVICE);
-    assert_eq!(
-        vault.location(),
-        VaultLocation::Keyring,
-        "the harness keyring was not used"
-    );
-    Engine::new(
-        Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()),
-        Arc::new(SystemClock),
-        vault,
-        ProfileStore::new(dir),
-    )
+    keyring_engine(SERVICE, &temp_dir("tokenscope-itest"))
 }
 
 /// A profile on the given authority with offline_access and the API scope.
@@ -60,27 +32,9 @@ fn profile(name: &str, authority: &str, browser: String) -> Profile {
     p
 }
 
-/// The plain-redirect "browser" for the no-page policies: curl following redirects.
-fn curl() -> String {
-    "curl -sS -L -o /dev/null --max-time 20".to_owned()
-}
-
-fn options() -> SignInOptions {
-    SignInOptions {
-        timeout: Duration::from_secs(60),
-        ..Default::default()
-    }
-}
-
 /// `secret-tool lookup service tokenscope-itest username <account>`.
 fn keyring_has(account: &str) -> bool {
-    Command::new("secret-tool")
-        .args(["lookup", "service", SERVICE, "username", account])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .status()
-        .expect("secret-tool (libsecret-tools) is needed")
-        .success()
+    common::keyring_has(SERVICE, account)
 }
 
 fn claim<'a>(o: &'a Outcome, name: &str) -> &'a serde_json::Value {
@@ -91,11 +45,6 @@ fn claim<'a>(o: &'a Outcome, name: &str) -> &'a serde_json::Value {
         .as_ref()
         .unwrap()
         .payload[name]
-}
-
-fn assert_passed(o: &Outcome) {
-    let failed: Vec<_> = o.report.failures().collect();
-    assert!(o.passed(), "checks failed: {failed:#?}");
 }
 
 #[tokio::test]
@@ -155,7 +104,11 @@ async fn signs_in_through_a_real_browser_and_keeps_the_refresh_token_in_the_keyr
 async fn refresh_rotates_and_an_old_refresh_token_means_sign_in_again() {
     require_harness();
     let engine = engine();
-    let p = profile("rotate", &idp().metadata_url("B2C_1_auto"), curl());
+    let p = profile(
+        "rotate",
+        &idp().metadata_url("B2C_1_auto"),
+        CURL_BROWSER.into(),
+    );
     let o = engine.sign_in(&p, &options()).await.unwrap();
     assert_passed(&o);
     let first = engine.vault().load(&p.refresh_account()).unwrap().unwrap();
@@ -197,7 +150,11 @@ async fn refresh_rotates_and_an_old_refresh_token_means_sign_in_again() {
 async fn sign_out_removes_the_refresh_token_from_the_keyring() {
     require_harness();
     let engine = engine();
-    let p = profile("signout", &idp().metadata_url("B2C_1_auto"), curl());
+    let p = profile(
+        "signout",
+        &idp().metadata_url("B2C_1_auto"),
+        CURL_BROWSER.into(),
+    );
     assert_passed(&engine.sign_in(&p, &options()).await.unwrap());
     assert!(keyring_has(&p.refresh_account()));
     let out = engine.sign_out(&p).await.unwrap();
@@ -229,7 +186,7 @@ async fn every_authority_form_signs_in() {
     ];
     let engine = engine();
     for (n, authority) in forms.iter().enumerate() {
-        let p = profile(&format!("form{n}"), authority, curl());
+        let p = profile(&format!("form{n}"), authority, CURL_BROWSER.into());
         let o = engine
             .sign_in(&p, &options())
             .await
@@ -238,7 +195,11 @@ async fn every_authority_form_signs_in() {
         assert_eq!(o.issuer, format!("{base}/{guid}/v2.0/"), "{authority}");
     }
     // The compatibility (tfp) issuer form is taken from the metadata as is.
-    let p = profile("tfp-issuer", &i.metadata_url("B2C_1A_tfp"), curl());
+    let p = profile(
+        "tfp-issuer",
+        &i.metadata_url("B2C_1A_tfp"),
+        CURL_BROWSER.into(),
+    );
     let o = engine.sign_in(&p, &options()).await.unwrap();
     assert_passed(&o);
     assert_eq!(o.issuer, format!("{base}/tfp/{guid}/B2C_1A_tfp/v2.0/"));
@@ -254,7 +215,11 @@ async fn redirect_uri_host_forms_and_path_work_with_the_provider() {
         "http://127.0.0.1/callback",
         "http://localhost/callback",
     ] {
-        let mut p = profile("redirects", &idp().metadata_url("B2C_1_auto"), curl());
+        let mut p = profile(
+            "redirects",
+            &idp().metadata_url("B2C_1_auto"),
+            CURL_BROWSER.into(),
+        );
         p.redirect = RedirectConfig::parse(uri).unwrap();
         let o = engine
             .sign_in(&p, &options())
@@ -276,7 +241,11 @@ async fn redirect_uri_host_forms_and_path_work_with_the_provider() {
 async fn provider_errors_keep_the_b2c_code_correlation_id_and_timestamp() {
     require_harness();
     let engine = engine();
-    let p = profile("forgot", &idp().metadata_url("B2C_1_forgot"), curl());
+    let p = profile(
+        "forgot",
+        &idp().metadata_url("B2C_1_forgot"),
+        CURL_BROWSER.into(),
+    );
     match engine.sign_in(&p, &options()).await {
         Err(Error::Provider(e)) => {
             assert_eq!(e.error, "access_denied");
@@ -311,10 +280,7 @@ fn a_keyring_that_refuses_writes_loses_nothing() {
         return locked_keyring_scenario();
     }
     require_harness();
-    let tmp = std::env::temp_dir().join(format!(
-        "ts-locked-{}",
-        tokenscope_core::pkce::random_token()
-    ));
+    let tmp = temp_dir("ts-locked");
     std::fs::create_dir_all(tmp.join("run")).unwrap();
     let exe = std::env::current_exe().unwrap();
     let out = Command::new("dbus-run-session")
@@ -356,18 +322,10 @@ fn locked_keyring_scenario() {
             "this keyring must refuse writes for the scenario to mean anything"
         );
         let idp = TestIdp::start();
-        let engine = Engine::new(
-            Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()),
-            Arc::new(SystemClock),
-            vault,
-            ProfileStore::new(std::env::temp_dir().join(format!(
-                "ts-locked-profiles-{}",
-                tokenscope_core::pkce::random_token()
-            ))),
-        );
+        let engine = engine_with(vault, ProfileStore::new(temp_dir("ts-locked-profiles")));
         let mut p = Profile::new("locked", &idp.metadata_url("B2C_1_auto"), &idp.client_id());
         p.scopes = vec!["offline_access".into()];
-        p.browser_command = Some(curl());
+        p.browser_command = Some(CURL_BROWSER.into());
         let o = engine.sign_in(&p, &options()).await.unwrap();
         assert_passed(&o);
         assert!(o.refresh_token.stored);

@@ -6,56 +6,28 @@
 //! with `--include-ignored` (or: `scripts/with-keyring.sh cargo test -p tokenscope-core --test
 //! real_request -- --include-ignored`).
 
-use std::process::{Command, Stdio};
-use std::sync::{Arc, OnceLock};
+mod common;
+
 use std::time::Duration;
 
-use tokenscope_core::clock::SystemClock;
-use tokenscope_core::engine::{Engine, LogoutOptions, Outcome, SignInOptions};
-use tokenscope_core::http::{HttpLimits, ReqwestClient};
+use common::{assert_passed, keyring_engine, options, require_harness, temp_dir};
+use tokenscope_core::engine::{Engine, LogoutOptions, SignInOptions};
 use tokenscope_core::listener::ResponseMode;
-use tokenscope_core::profile::{Profile, ProfileStore};
+use tokenscope_core::profile::Profile;
 use tokenscope_core::request::{client_secret_account, ClientAuthMethod};
-use tokenscope_core::testkit::idp::{browser_command, TestIdp};
-use tokenscope_core::vault::{Vault, VaultLocation};
+use tokenscope_core::testkit::idp::{browser_command, shared as idp, CURL_BROWSER};
 use tokenscope_core::{Error, Secret};
 
 const SERVICE: &str = "tokenscope-itest-request";
 
-fn idp() -> &'static TestIdp {
-    static IDP: OnceLock<TestIdp> = OnceLock::new();
-    IDP.get_or_init(TestIdp::start)
-}
-
 fn engine() -> (Engine, std::path::PathBuf) {
-    assert!(
-        std::env::var_os("TOKENSCOPE_KEYRING").is_some(),
-        "TOKENSCOPE_KEYRING is not set: run through scripts/with-keyring.sh (scripts/test.sh does)"
-    );
-    let dir = std::env::temp_dir().join(format!(
-        "tokenscope-itest-req-{}",
-        tokenscope_core::pkce::random_token()
-    ));
-    let vault = Vault::open(SERVICE);
-    assert_eq!(vault.location(), VaultLocation::Keyring);
-    let engine = Engine::new(
-        Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()),
-        Arc::new(SystemClock),
-        vault,
-        ProfileStore::new(&dir),
-    );
-    (engine, dir)
+    require_harness();
+    let dir = temp_dir("tokenscope-itest-req");
+    (keyring_engine(SERVICE, &dir), dir)
 }
 
-fn curl() -> String {
-    "curl -sS -L -o /dev/null --max-time 20".to_owned()
-}
-
-fn options() -> SignInOptions {
-    SignInOptions {
-        timeout: Duration::from_secs(60),
-        ..Default::default()
-    }
+fn keyring_has(account: &str) -> bool {
+    common::keyring_has(SERVICE, account)
 }
 
 /// `(client_id, client_secret)` of the test provider's confidential client using `method`.
@@ -71,21 +43,6 @@ fn confidential(method: &str) -> (String, String) {
         c["client_id"].as_str().unwrap().to_owned(),
         c["client_secret"].as_str().unwrap().to_owned(),
     )
-}
-
-fn keyring_has(account: &str) -> bool {
-    Command::new("secret-tool")
-        .args(["lookup", "service", SERVICE, "username", account])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .status()
-        .expect("secret-tool (libsecret-tools) is needed")
-        .success()
-}
-
-fn assert_passed(o: &Outcome) {
-    let failed: Vec<_> = o.report.failures().collect();
-    assert!(o.passed(), "checks failed: {failed:#?}");
 }
 
 #[tokio::test]
@@ -113,7 +70,7 @@ async fn confidential_clients_sign_in_and_refresh_with_the_secret_from_the_keyri
     let (id, secret) = confidential("client_secret_basic");
     let mut p = Profile::new("itsme-basic", &idp().metadata_url("B2C_1_auto"), &id);
     p.scopes = vec!["offline_access".into(), idp().api_scope()];
-    p.browser_command = Some(curl());
+    p.browser_command = Some(CURL_BROWSER.into());
     engine.profiles().save(&p).unwrap();
     // Without the secret the provider refuses the client.
     match engine.sign_in(&p, &options()).await {
@@ -144,7 +101,7 @@ async fn confidential_clients_sign_in_and_refresh_with_the_secret_from_the_keyri
     let (id, secret) = confidential("client_secret_post");
     let mut p = Profile::new("itsme-post", &idp().metadata_url("B2C_1_auto"), &id);
     p.scopes = vec!["offline_access".into()];
-    p.browser_command = Some(curl());
+    p.browser_command = Some(CURL_BROWSER.into());
     engine
         .set_client_secret(&p.name, &Secret::new(&secret))
         .await
