@@ -1,20 +1,35 @@
 //! B2C on the command line: `tokenscope errors` (the error catalogue) and `signin --policy`
 //! (another policy of the authority's tenant).
 
-use std::process::Command;
-use tokenscope_core::testkit::idp::TestIdp;
+mod common;
 
+use common::text;
+use tokenscope_core::testkit::idp::{TestIdp, CURL_BROWSER};
+
+/// Runs `tokenscope args` with no stdin: whether it succeeded, its stdout and its stderr.
 fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("tokenscope runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = common::run(args, None, None);
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+/// `tokenscope signin` through `policy` of the test provider, curl as the browser, nothing stored.
+fn signin_with_curl(idp: &TestIdp, policy: &str, more: &[&str]) -> (bool, String, String) {
+    let authority = idp.metadata_url(policy);
+    let client_id = idp.client_id();
+    let mut args = vec![
+        "signin",
+        "--authority",
+        &authority,
+        "--client-id",
+        &client_id,
+        "--browser",
+        CURL_BROWSER,
+        "--timeout",
+        "30",
+        "--no-store",
+    ];
+    args.extend_from_slice(more);
+    run(&args)
 }
 
 #[test]
@@ -74,21 +89,8 @@ fn signin_policy_must_be_a_policy_of_a_b2c_tenant() {
 #[ignore = "needs tests/idp (node, npm ci --prefix tests/idp) and curl: run scripts/test.sh"]
 fn signin_policy_signs_in_through_the_other_policy_of_the_tenant() {
     let idp = TestIdp::start();
-    let (ok, out, err) = run(&[
-        "signin",
-        "--authority",
-        &idp.metadata_url("B2C_1_auto"),
-        "--policy",
-        "B2C_1_edit",
-        "--client-id",
-        &idp.client_id(),
-        "--browser",
-        "curl -sS -L -o /dev/null --max-time 20",
-        "--timeout",
-        "30",
-        "--no-store",
-        "--json",
-    ]);
+    let (ok, out, err) =
+        signin_with_curl(&idp, "B2C_1_auto", &["--policy", "B2C_1_edit", "--json"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["id_token"]["claims"]["tfp"], "B2C_1_edit", "{out}");
@@ -98,18 +100,7 @@ fn signin_policy_signs_in_through_the_other_policy_of_the_tenant() {
 #[ignore = "needs tests/idp (node, npm ci --prefix tests/idp) and curl: run scripts/test.sh"]
 fn a_catalogued_sign_in_error_prints_what_it_means_and_what_to_do() {
     let idp = TestIdp::start();
-    let (ok, out, err) = run(&[
-        "signin",
-        "--authority",
-        &idp.metadata_url("B2C_1_forgot"),
-        "--client-id",
-        &idp.client_id(),
-        "--browser",
-        "curl -sS -L -o /dev/null --max-time 20",
-        "--timeout",
-        "30",
-        "--no-store",
-    ]);
+    let (ok, out, err) = signin_with_curl(&idp, "B2C_1_forgot", &[]);
     assert!(!ok && out.is_empty(), "{out}");
     let lines: Vec<&str> = err.lines().collect();
     let at = lines

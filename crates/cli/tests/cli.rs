@@ -2,46 +2,14 @@
 //! Sign-in tests run against the real test provider with headless Chromium and the real keyring
 //! (ignored by a plain `cargo test`; `scripts/test.sh` runs them through the harness).
 
+mod common;
+
+use common::{keyring_has, run, temp_config, text};
 use serde_json::Value;
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::process::Output;
 use tokenscope_core::jwt::b64_encode;
-use tokenscope_core::testkit::idp::{browser_command, TestIdp};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tokenscope"))
-}
-
-fn run(args: &[&str], stdin: Option<&str>, config: Option<&std::path::Path>) -> Output {
-    let mut cmd = bin();
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(dir) = config {
-        cmd.env("TOKENSCOPE_CONFIG_DIR", dir);
-    }
-    let mut child = cmd.spawn().expect("tokenscope runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use tokenscope_core::testkit::idp::{browser_command, shared as idp};
 
 fn token(payload: &str) -> String {
     format!(
@@ -118,33 +86,6 @@ fn decode_recognises_opaque_tokens() {
     let out = run(&["decode", "eyJraWQiOiJjcGltY29yZV8wOTI1MjAxNSIsInZlciI6IjEuMCIsInppcCI6IkRlZmxhdGUiLCJzZXIiOiIxLjAifQ"], None, None);
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("opaque"));
-}
-
-fn idp() -> &'static TestIdp {
-    static IDP: OnceLock<TestIdp> = OnceLock::new();
-    IDP.get_or_init(TestIdp::start)
-}
-
-fn temp_config() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!(
-        "tokenscope-cli-{}",
-        tokenscope_core::pkce::random_token()
-    ))
-}
-
-fn keyring_has(profile: &str) -> bool {
-    Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            "tokenscope",
-            "username",
-            &format!("refresh-token:{profile}"),
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap()
-        .success()
 }
 
 #[test]

@@ -3,60 +3,12 @@
 //! run against the real test provider and keyring (ignored by a plain `cargo test`;
 //! `scripts/test.sh` runs them through the harness).
 
+mod common;
+
+use common::{keyring_value, run, temp_config, text, tokenscope};
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
-use tokenscope_core::testkit::idp::TestIdp;
-
-fn run(args: &[&str], stdin: Option<&str>, config: &std::path::Path) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("TOKENSCOPE_CONFIG_DIR", config)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tokenscope runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn temp_config() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!(
-        "tokenscope-cli-req-{}",
-        tokenscope_core::pkce::random_token()
-    ))
-}
-
-fn idp() -> &'static TestIdp {
-    static IDP: OnceLock<TestIdp> = OnceLock::new();
-    IDP.get_or_init(TestIdp::start)
-}
-
-fn keyring_value(account: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "tokenscope", "username", account])
-        .output()
-        .unwrap();
-    (out.status.success() && !out.stdout.is_empty()).then(|| text(&out.stdout))
-}
+use std::process::{Command, Stdio};
+use tokenscope_core::testkit::idp::{shared as idp, CURL_BROWSER};
 
 #[test]
 fn bad_claims_and_a_secret_for_no_profile_are_one_line_errors() {
@@ -73,7 +25,7 @@ fn bad_claims_and_a_secret_for_no_profile_are_one_line_errors() {
             "--no-store",
         ],
         None,
-        &config,
+        Some(&config),
     );
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
@@ -83,7 +35,7 @@ fn bad_claims_and_a_secret_for_no_profile_are_one_line_errors() {
     let out = run(
         &["profiles", "secret", "set", "nope"],
         Some("s3cret"),
-        &config,
+        Some(&config),
     );
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
@@ -112,7 +64,6 @@ fn confidential_client_secret_from_stdin_then_signin_and_logout_test() {
         client["client_secret"].as_str().unwrap(),
     );
     let authority = idp().metadata_url("B2C_1_auto");
-    let curl = "curl -sS -L -o /dev/null --max-time 20";
     let out = run(
         &[
             "profiles",
@@ -125,10 +76,10 @@ fn confidential_client_secret_from_stdin_then_signin_and_logout_test() {
             "--scope",
             "offline_access",
             "--browser",
-            curl,
+            CURL_BROWSER,
         ],
         None,
-        &config,
+        Some(&config),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(
@@ -141,7 +92,7 @@ fn confidential_client_secret_from_stdin_then_signin_and_logout_test() {
             "client-secret-post",
         ],
         Some(&format!("{secret}\n")),
-        &config,
+        Some(&config),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("OS keyring"));
@@ -156,7 +107,7 @@ fn confidential_client_secret_from_stdin_then_signin_and_logout_test() {
     let out = run(
         &["signin", "--profile", "itsme", "--json", "--timeout", "30"],
         None,
-        &config,
+        Some(&config),
     );
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
     assert!(!text(&out.stdout).contains(secret));
@@ -175,7 +126,7 @@ fn confidential_client_secret_from_stdin_then_signin_and_logout_test() {
             "--json",
         ],
         Some(&id_token),
-        &config,
+        Some(&config),
     );
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -187,10 +138,14 @@ fn confidential_client_secret_from_stdin_then_signin_and_logout_test() {
         "the hint is shortened"
     );
 
-    let out = run(&["profiles", "secret", "remove", "itsme"], None, &config);
+    let out = run(
+        &["profiles", "secret", "remove", "itsme"],
+        None,
+        Some(&config),
+    );
     assert!(out.status.success());
     assert!(keyring_value("client-secret:itsme").is_none());
-    let _ = run(&["signout", "--profile", "itsme"], None, &config);
+    let _ = run(&["signout", "--profile", "itsme"], None, Some(&config));
     let _ = std::fs::remove_dir_all(config);
 }
 
@@ -204,7 +159,7 @@ fn signin_print_url_opens_nothing_and_the_printed_url_signs_in() {
     std::fs::create_dir_all(&config).unwrap();
     // A browser command that would leave a marker: --print-url must not run it.
     let browser = format!("sh -c 'touch \"{}\"'", marker.display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+    let mut child = tokenscope(Some(&config))
         .args([
             "signin",
             "--authority",
@@ -222,8 +177,6 @@ fn signin_print_url_opens_nothing_and_the_printed_url_signs_in() {
             "--timeout",
             "30",
         ])
-        .env("NO_COLOR", "1")
-        .env("TOKENSCOPE_CONFIG_DIR", &config)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
