@@ -67,3 +67,4 @@ fn the_csp_allows_no_remote_origin() {
 mod b2c_ipc;
 mod ipc;
 mod request;
+mod support;

@@ -1,25 +1,14 @@
 //! The B2C commands through IPC on the mock runtime: the policy picker, switching a profile's
 //! policy, and what the history and support bundle say before anything ran.
 
-use super::ipc::{invoke, window};
+use super::support::{invoke, profile_json, save_profile, window};
 use serde_json::json;
 
 #[test]
 fn the_policy_picker_adds_and_switches_policies_keeping_the_app() {
     let (_app, w) = window();
-    let profile = json!({
-        "name": "demo", "authority": "contoso/B2C_1_susi", "client_id": "cid",
-        "scopes": ["offline_access"], "redirect": {"host": "localhost", "port": 0, "path": "/"},
-        "params": {"prompt": null, "login_hint": null, "domain_hint": null, "ui_locales": null,
-                   "max_age": null, "acr_values": null, "response_mode": "query", "extra": []},
-        "browser_command": null
-    });
-    invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile, "previousName": null}),
-    )
-    .unwrap();
+    let profile = profile_json("demo", "contoso/B2C_1_susi", &["offline_access"]);
+    save_profile(&w, &profile, None).unwrap();
     let view = invoke(&w, "tenant_policies", json!({"name": "demo"})).unwrap();
     assert_eq!(view["current_policy"], "B2C_1_susi");
     assert_eq!(view["reset_policy"], json!(null));
@@ -81,19 +70,8 @@ fn the_policy_picker_adds_and_switches_policies_keeping_the_app() {
 #[test]
 fn a_profile_not_on_b2c_has_no_policies() {
     let (_app, w) = window();
-    let profile = json!({
-        "name": "oidc", "authority": "https://login.example.org/realms/test", "client_id": "cid",
-        "scopes": [], "redirect": {"host": "localhost", "port": 0, "path": "/"},
-        "params": {"prompt": null, "login_hint": null, "domain_hint": null, "ui_locales": null,
-                   "max_age": null, "acr_values": null, "response_mode": "query", "extra": []},
-        "browser_command": null
-    });
-    invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile, "previousName": null}),
-    )
-    .unwrap();
+    let profile = profile_json("oidc", "https://login.example.org/realms/test", &[]);
+    save_profile(&w, &profile, None).unwrap();
     let err = invoke(&w, "tenant_policies", json!({"name": "oidc"})).unwrap_err();
     assert_eq!(err["kind"], "authority");
     let err = invoke(

@@ -1,105 +1,26 @@
 //! The commands through Tauri's IPC on the mock runtime (`tauri::test`), with a real engine
 //! on a session-only vault and a temporary profile store.
 
-use crate::app;
+use super::support::{invoke, profile_json, save_profile, window, window_with};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
-use tokenscope_core::clock::SystemClock;
-use tokenscope_core::engine::Engine;
-use tokenscope_core::http::{
-    HttpClient, HttpError, HttpLimits, HttpRequest, HttpResponse, ReqwestClient,
-};
-use tokenscope_core::profile::ProfileStore;
-use tokenscope_core::vault::Vault;
-
-pub(super) type Window = (
-    tauri::App<tauri::test::MockRuntime>,
-    WebviewWindow<tauri::test::MockRuntime>,
-);
-
-pub(super) fn window() -> Window {
-    window_with(Arc::new(ReqwestClient::new(HttpLimits::default()).unwrap()))
-}
-
-/// The app on an engine whose HTTP client is `http` (a closure serving fixed answers).
-fn window_with(http: Arc<dyn HttpClient>) -> Window {
-    let dir = std::env::temp_dir().join(format!(
-        "tokenscope-shell-{}",
-        tokenscope_core::pkce::random_token()
-    ));
-    let engine = Engine::new(
-        http,
-        Arc::new(SystemClock),
-        Vault::session_only("test"),
-        ProfileStore::new(dir),
-    );
-    let app = app(mock_builder(), engine)
-        .build(mock_context(noop_assets()))
-        .expect("app builds");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window builds");
-    (app, window)
-}
-
-pub(super) fn invoke(
-    window: &WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|r| r.deserialize::<Value>().unwrap())
-}
+use tauri::WebviewWindow;
+use tokenscope_core::http::{HttpClient, HttpError, HttpRequest, HttpResponse};
 
 #[test]
 fn profiles_can_be_saved_listed_renamed_and_deleted() {
     let (_app, w) = window();
     assert_eq!(invoke(&w, "list_profiles", json!({})).unwrap(), json!([]));
-    let profile = json!({
-        "name": "demo", "authority": "contoso/B2C_1_susi", "client_id": "cid",
-        "scopes": ["offline_access"], "redirect": {"host": "localhost", "port": 0, "path": "/"},
-        "params": {"prompt": null, "login_hint": null, "domain_hint": null, "ui_locales": null,
-                   "max_age": null, "acr_values": null, "response_mode": "query", "extra": []},
-        "browser_command": null
-    });
-    let list = invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile, "previousName": null}),
-    )
-    .unwrap();
+    let profile = profile_json("demo", "contoso/B2C_1_susi", &["offline_access"]);
+    let list = save_profile(&w, &profile, None).unwrap();
     assert_eq!(list[0]["profile"]["name"], "demo");
     assert_eq!(list[0]["refresh"], Value::Null);
     // A second profile with the same name is refused.
-    let e = invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile, "previousName": null}),
-    )
-    .unwrap_err();
+    let e = save_profile(&w, &profile, None).unwrap_err();
     assert_eq!(e["kind"], "profile");
     let mut renamed = profile.clone();
     renamed["name"] = json!("renamed");
-    let list = invoke(
-        &w,
-        "save_profile",
-        json!({"profile": renamed, "previousName": "demo"}),
-    )
-    .unwrap();
+    let list = save_profile(&w, &renamed, Some("demo")).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["profile"]["name"], "renamed");
     let list = invoke(&w, "delete_profile", json!({"name": "renamed"})).unwrap();
@@ -110,12 +31,7 @@ fn profiles_can_be_saved_listed_renamed_and_deleted() {
 fn invalid_profiles_are_refused_with_a_kind_and_a_message() {
     let (_app, w) = window();
     let profile = json!({"name": "bad", "authority": "http://example.com/", "client_id": "c"});
-    let e = invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile, "previousName": null}),
-    )
-    .unwrap_err();
+    let e = save_profile(&w, &profile, None).unwrap_err();
     assert_eq!(e["kind"], "authority");
     assert!(e["message"].as_str().unwrap().contains("only https"), "{e}");
 }

@@ -1,7 +1,7 @@
 //! The request builder's commands through IPC: a client secret goes in once and never comes
 //! back out, follows a rename and goes with the profile; the preview explains the request.
 
-use super::ipc::{invoke, window};
+use super::support::{invoke, save_profile, window};
 use serde_json::{json, Value};
 
 const SECRET: &str = "itsme-client-secret-value";
@@ -19,12 +19,7 @@ fn profile(name: &str) -> Value {
 fn a_client_secret_is_stored_never_returned_follows_a_rename_and_goes_with_the_profile() {
     let (_app, w) = window();
     let all = |v: &Value| v.to_string();
-    invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile("itsme"), "previousName": null}),
-    )
-    .unwrap();
+    save_profile(&w, &profile("itsme"), None).unwrap();
     let list = invoke(
         &w,
         "set_client_secret",
@@ -54,12 +49,7 @@ fn a_client_secret_is_stored_never_returned_follows_a_rename_and_goes_with_the_p
     )
     .is_err());
 
-    let renamed = invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile("itsme 2"), "previousName": "itsme"}),
-    )
-    .unwrap();
+    let renamed = save_profile(&w, &profile("itsme 2"), Some("itsme")).unwrap();
     assert_eq!(renamed[0]["profile"]["name"], "itsme 2");
     assert_eq!(renamed[0]["client_secret"], true, "the secret follows");
 
@@ -73,24 +63,14 @@ fn a_client_secret_is_stored_never_returned_follows_a_rename_and_goes_with_the_p
     .unwrap();
     invoke(&w, "delete_profile", json!({"name": "itsme 2"})).unwrap();
     // A new profile of the same name starts without a secret.
-    let again = invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile("itsme 2"), "previousName": null}),
-    )
-    .unwrap();
+    let again = save_profile(&w, &profile("itsme 2"), None).unwrap();
     assert_eq!(again[0]["client_secret"], false);
 }
 
 #[test]
 fn preview_of_a_profile_whose_provider_is_unreachable_is_a_clear_error() {
     let (_app, w) = window();
-    invoke(
-        &w,
-        "save_profile",
-        json!({"profile": profile("p"), "previousName": null}),
-    )
-    .unwrap();
+    save_profile(&w, &profile("p"), None).unwrap();
     let e = invoke(
         &w,
         "preview_request",
