@@ -9,7 +9,9 @@ use crate::provider_error::{ErrorOrigin, ProviderError};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -214,33 +216,96 @@ impl LoopbackListener {
             path: self.config.path.clone(),
             port: self.port,
         });
-        let (tx, mut rx) = mpsc::channel::<Result<Callback>>(1);
-        let mut connections = JoinSet::new();
-        let deadline = tokio::time::sleep(timeout);
-        tokio::pin!(deadline);
-        let [first, rest @ ..] = self.listeners.as_slice() else {
+        let mut serving = Serving::new(&self.listeners, timeout, cancel, move |stream| {
+            let ctx = ctx.clone();
+            async move { handle(stream, &ctx).await }
+        })?;
+        match serving.next().await {
+            Event::Cancelled => Err(Error::Cancelled),
+            Event::Deadline => Err(Error::Timeout(format!(
+                "no redirect came back to {} within {} s",
+                self.config.uri(self.port),
+                timeout.as_secs()
+            ))),
+            Event::Message(result) => result,
+        }
+    }
+}
+
+/// What ended a wait for the next message from the connections being served.
+enum Event<M> {
+    Cancelled,
+    Deadline,
+    Message(M),
+}
+
+/// The connections a waiting listener serves: each accepted connection is answered by `handle`
+/// in a task of its own (browsers keep idle preconnects open) and may yield a message for the
+/// waiter. Dropping it aborts the connections still open.
+struct Serving<'a, M, H> {
+    listeners: &'a [TcpListener],
+    handle: H,
+    tx: mpsc::Sender<M>,
+    rx: mpsc::Receiver<M>,
+    connections: JoinSet<()>,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    cancel: CancellationToken,
+}
+
+impl<'a, M, H, F> Serving<'a, M, H>
+where
+    M: Send + 'static,
+    H: Fn(TcpStream) -> F,
+    F: Future<Output = Option<M>> + Send + 'static,
+{
+    /// Serving on `listeners` until `timeout` from now or `cancel`.
+    fn new(
+        listeners: &'a [TcpListener],
+        timeout: Duration,
+        cancel: CancellationToken,
+        handle: H,
+    ) -> Result<Self> {
+        if listeners.is_empty() {
             return Err(Error::Listener("no socket bound".into()));
-        };
-        let second = rest.first();
-        let outcome = loop {
-            tokio::select! {
+        }
+        let (tx, rx) = mpsc::channel(8);
+        Ok(Serving {
+            listeners,
+            handle,
+            tx,
+            rx,
+            connections: JoinSet::new(),
+            deadline: Box::pin(tokio::time::sleep(timeout)),
+            cancel,
+        })
+    }
+
+    /// Accepts and serves connections until a cancel, the deadline or a message, in that order
+    /// of precedence.
+    async fn next(&mut self) -> Event<M> {
+        let first = &self.listeners[0];
+        let second = self.listeners.get(1);
+        loop {
+            let accepted = tokio::select! {
                 biased;
-                _ = cancel.cancelled() => break Err(Error::Cancelled),
-                Some(result) = rx.recv() => break result,
-                _ = &mut deadline => break Err(Error::Timeout(format!(
-                    "no redirect came back to {} within {} s",
-                    self.config.uri(self.port),
-                    timeout.as_secs()
-                ))),
-                accepted = first.accept() => spawn(&mut connections, accepted, &ctx, &tx),
-                accepted = accept_opt(second) => spawn(&mut connections, accepted, &ctx, &tx),
+                _ = self.cancel.cancelled() => return Event::Cancelled,
+                Some(message) = self.rx.recv() => return Event::Message(message),
+                _ = &mut self.deadline => return Event::Deadline,
+                accepted = first.accept() => accepted,
+                accepted = accept_opt(second) => accepted,
                 // Reap finished connection tasks so the set does not grow.
-                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                Some(_) = self.connections.join_next(), if !self.connections.is_empty() => continue,
+            };
+            if let Ok((stream, _)) = accepted {
+                let served = (self.handle)(stream);
+                let tx = self.tx.clone();
+                self.connections.spawn(async move {
+                    if let Some(message) = served.await {
+                        let _ = tx.send(message).await;
+                    }
+                });
             }
-        };
-        connections.abort_all();
-        drop(self.listeners);
-        outcome
+        }
     }
 }
 
@@ -248,23 +313,6 @@ async fn accept_opt(listener: Option<&TcpListener>) -> std::io::Result<(TcpStrea
     match listener {
         Some(l) => l.accept().await,
         None => std::future::pending().await,
-    }
-}
-
-fn spawn(
-    set: &mut JoinSet<()>,
-    accepted: std::io::Result<(TcpStream, SocketAddr)>,
-    ctx: &Arc<Ctx>,
-    tx: &mpsc::Sender<Result<Callback>>,
-) {
-    if let Ok((stream, _)) = accepted {
-        let ctx = ctx.clone();
-        let tx = tx.clone();
-        set.spawn(async move {
-            if let Some(outcome) = handle(stream, &ctx).await {
-                let _ = tx.send(outcome).await;
-            }
-        });
     }
 }
 

@@ -5,15 +5,13 @@
 //! sent ends the wait at once; one with another `state` (or none) is remembered and the wait goes
 //! on, so a stray request cannot end the test but a provider that drops `state` is still seen.
 
-use super::{host_allowed, read_request, respond, LoopbackListener, IDLE};
+use super::{host_allowed, read_request, respond, Event, LoopbackListener, Serving, IDLE};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 /// What the provider sent back to the post-logout redirect URI.
@@ -50,105 +48,78 @@ impl LoopbackListener {
             path: self.config.path.clone(),
             port: self.port,
         });
-        let (tx, mut rx) = mpsc::channel::<LogoutReturn>(8);
-        let mut connections = JoinSet::new();
-        let deadline = tokio::time::sleep(timeout);
-        tokio::pin!(deadline);
-        let [first, rest @ ..] = self.listeners.as_slice() else {
-            return Err(Error::Listener("no socket bound".into()));
-        };
-        let second = rest.first();
+        let mut serving = Serving::new(&self.listeners, timeout, cancel, move |stream| {
+            let ctx = ctx.clone();
+            async move { handle(stream, &ctx).await }
+        })?;
         let mut other: Option<LogoutReturn> = None;
-        let outcome = loop {
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => break Err(Error::Cancelled),
-                Some(back) = rx.recv() => {
-                    if back.state_matches {
-                        break Ok(Some(back));
-                    }
-                    other = Some(back);
-                }
-                _ = &mut deadline => break Ok(other.take()),
-                accepted = first.accept() => serve(&mut connections, accepted, &ctx, &tx),
-                accepted = super::accept_opt(second) => serve(&mut connections, accepted, &ctx, &tx),
-                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        loop {
+            match serving.next().await {
+                Event::Cancelled => return Err(Error::Cancelled),
+                Event::Deadline => return Ok(other),
+                Event::Message(back) if back.state_matches => return Ok(Some(back)),
+                Event::Message(back) => other = Some(back),
             }
-        };
-        connections.abort_all();
-        drop(self.listeners);
-        outcome
+        }
     }
 }
 
-fn serve(
-    set: &mut JoinSet<()>,
-    accepted: std::io::Result<(TcpStream, std::net::SocketAddr)>,
-    ctx: &Arc<LogoutCtx>,
-    tx: &mpsc::Sender<LogoutReturn>,
-) {
-    if let Ok((mut stream, _)) = accepted {
-        let ctx = ctx.clone();
-        let tx = tx.clone();
-        set.spawn(async move {
-            let Ok(Ok(request)) = tokio::time::timeout(IDLE, read_request(&mut stream)).await
-            else {
-                return;
-            };
-            if !host_allowed(request.host.as_deref(), ctx.port) {
-                let _ = respond(
-                    &mut stream,
-                    400,
-                    "Wrong host",
-                    "This address only answers requests for this machine.",
-                )
-                .await;
-                return;
-            }
-            let (path, query) = request
-                .target
-                .split_once('?')
-                .unwrap_or((request.target.as_str(), ""));
-            if path != ctx.path {
-                let _ = respond(&mut stream, 404, "Not found", "Nothing here.").await;
-                return;
-            }
-            let params: HashMap<String, String> = match request.method.as_str() {
-                "GET" => url::form_urlencoded::parse(query.as_bytes())
-                    .into_owned()
-                    .collect(),
-                "POST" => url::form_urlencoded::parse(&request.body)
-                    .into_owned()
-                    .collect(),
-                _ => {
-                    let _ = respond(&mut stream, 405, "Not allowed", "Only GET and POST.").await;
-                    return;
-                }
-            };
-            let state = params.get("state").cloned();
-            let state_matches = state.as_deref() == Some(ctx.state.as_str());
-            let error = params
-                .get("error")
-                .map(|e| match params.get("error_description") {
-                    Some(d) => format!("{e}: {d}"),
-                    None => e.clone(),
-                });
-            let text = if state_matches {
-                "The provider came back after signing out. You can close this tab and return to \
-                 Tokenscope."
-            } else {
-                "The provider came back after signing out, but not with the state Tokenscope \
-                 sent. Tokenscope reports what it received."
-            };
-            let _ = respond(&mut stream, 200, "Signed out", text).await;
-            let _ = tx
-                .send(LogoutReturn {
-                    state,
-                    state_matches,
-                    error,
-                    method: request.method.clone(),
-                })
-                .await;
-        });
+/// Serves one connection: one request, one answer, close. `Some` for a return to the redirect
+/// URI, whatever its `state`.
+async fn handle(mut stream: TcpStream, ctx: &LogoutCtx) -> Option<LogoutReturn> {
+    let Ok(Ok(request)) = tokio::time::timeout(IDLE, read_request(&mut stream)).await else {
+        return None;
+    };
+    if !host_allowed(request.host.as_deref(), ctx.port) {
+        let _ = respond(
+            &mut stream,
+            400,
+            "Wrong host",
+            "This address only answers requests for this machine.",
+        )
+        .await;
+        return None;
     }
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((request.target.as_str(), ""));
+    if path != ctx.path {
+        let _ = respond(&mut stream, 404, "Not found", "Nothing here.").await;
+        return None;
+    }
+    let params: HashMap<String, String> = match request.method.as_str() {
+        "GET" => url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect(),
+        "POST" => url::form_urlencoded::parse(&request.body)
+            .into_owned()
+            .collect(),
+        _ => {
+            let _ = respond(&mut stream, 405, "Not allowed", "Only GET and POST.").await;
+            return None;
+        }
+    };
+    let state = params.get("state").cloned();
+    let state_matches = state.as_deref() == Some(ctx.state.as_str());
+    let error = params
+        .get("error")
+        .map(|e| match params.get("error_description") {
+            Some(d) => format!("{e}: {d}"),
+            None => e.clone(),
+        });
+    let text = if state_matches {
+        "The provider came back after signing out. You can close this tab and return to \
+         Tokenscope."
+    } else {
+        "The provider came back after signing out, but not with the state Tokenscope \
+         sent. Tokenscope reports what it received."
+    };
+    let _ = respond(&mut stream, 200, "Signed out", text).await;
+    Some(LogoutReturn {
+        state,
+        state_matches,
+        error,
+        method: request.method.clone(),
+    })
 }
