@@ -30,6 +30,20 @@ import {
   CONFIDENTIAL_CLIENTS, CLIENT_IDS,
 } from './config.mjs';
 
+/** What every registered client has in common (a fresh copy each time): a native app on the
+ * loopback redirect URIs, the code flow with refresh tokens, RS256 ID tokens with auth_time. */
+function nativeClient() {
+  return {
+    application_type: 'native',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: REDIRECT_URIS,
+    post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
+    require_auth_time: true,
+    id_token_signed_response_alg: 'RS256',
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // Command line
 // ---------------------------------------------------------------------------------------
@@ -255,24 +269,12 @@ function makeProvider(policy, issuer, jwk) {
     clients: [{
       client_id: CLIENT_ID,
       client_name: 'Tokenscope',
-      application_type: 'native',
       token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      redirect_uris: REDIRECT_URIS,
-      post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
-      require_auth_time: true,
-      id_token_signed_response_alg: 'RS256',
+      ...nativeClient(),
     }, ...CONFIDENTIAL_CLIENTS.map((c) => ({
       ...c,
       client_name: 'Tokenscope (confidential)',
-      application_type: 'native',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      redirect_uris: REDIRECT_URIS,
-      post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
-      require_auth_time: true,
-      id_token_signed_response_alg: 'RS256',
+      ...nativeClient(),
     }))],
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
