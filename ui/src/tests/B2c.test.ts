@@ -6,7 +6,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, test } from 'vitest';
 import App from '../App.svelte';
-import type { HistoryView, IpcError, SignInView, TenantView } from '../lib/bindings';
+import type { HistoryEntry, HistoryView, IpcError, SignInView, TenantView } from '../lib/bindings';
 import { PROGRESS_EVENT } from '../lib/ipc';
 import { backend, deferred } from './backend';
 import { appInfo, entry, profile, SIGN_IN_EVENTS, signInView, tokenDiff } from './fixtures';
@@ -56,34 +56,30 @@ const forgot: IpcError = {
   body: null,
 };
 
+/** A sign-in through `policy` that ended at `at` with all 12 checks passed. */
+function passedSignIn(at: string, policy: string, more: Partial<HistoryEntry> = {}): HistoryEntry {
+  return {
+    at,
+    flow: 'sign_in',
+    purpose: 'sign_in',
+    policy,
+    passed: true,
+    checks_passed: 12,
+    checks_total: 12,
+    failed_checks: [],
+    error: null,
+    error_message: null,
+    changes: null,
+    facts: null,
+    ...more,
+  };
+}
+
 function history(): HistoryView {
   return {
     entries: [
-      {
-        at: '2026-11-25T15:00:00Z',
-        flow: 'sign_in',
-        purpose: 'sign_in',
-        policy: 'B2C_1_susi',
-        passed: true,
-        checks_passed: 12,
-        checks_total: 12,
-        failed_checks: [],
-        error: null,
-        error_message: null,
-        changes: null,
-        facts: null,
-      },
-      {
-        at: '2026-11-25T15:01:00Z',
-        flow: 'sign_in',
-        purpose: 'sign_in',
-        policy: 'B2C_1_edit',
-        passed: true,
-        checks_passed: 12,
-        checks_total: 12,
-        failed_checks: [],
-        error: null,
-        error_message: null,
+      passedSignIn('2026-11-25T15:00:00Z', 'B2C_1_susi'),
+      passedSignIn('2026-11-25T15:01:00Z', 'B2C_1_edit', {
         changes: tokenDiff(),
         facts: {
           issuer: 'https://contoso.b2clogin.com/8c2b9e3a-5f2d-4c5e-9f4a-1b2c3d4e5f60/v2.0/',
@@ -96,7 +92,7 @@ function history(): HistoryView {
           expires_in: 3600,
           refresh_token_expires_in: 1209600,
         },
-      },
+      }),
     ],
     refresh_age: {
       stored_at: '2026-11-25T15:01:00Z',
