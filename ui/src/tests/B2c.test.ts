@@ -223,7 +223,7 @@ describe('B2C', () => {
     expect(entries.map((e) => e.dataset.policy)).toEqual(['B2C_1_edit', 'B2C_1_susi']);
     const newest = entries[0] as HTMLElement;
     expect(within(newest).getByTestId('history-checks')).toHaveTextContent('12/12 checks');
-    expect(within(newest).getByTestId('history-changes')).toHaveTextContent('tfp, newUser');
+    expect(within(newest).getByTestId('history-changes')).toHaveTextContent('besides times and nonces: tfp, newUser');
     expect(within(section).getByTestId('fact-issuer-form')).toHaveTextContent('tenant GUID form');
     expect(within(section).getByTestId('fact-policy-claim')).toHaveTextContent('tfp = B2C_1_edit');
     expect(within(section).getByTestId('fact-id-lifetime')).toHaveTextContent('1 h');
