@@ -96,7 +96,7 @@ pub(crate) fn parse(input: &str) -> Result<Pasted, DecodeError> {
             bearer = true;
         }
     }
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = jwt::without_whitespace(text);
     if compact.is_empty() {
         return Err(input_error("nothing to decode: the input is empty"));
     }

@@ -115,3 +115,18 @@ fn oversized_input_is_refused_before_decoding() {
     assert_eq!(e.part, Part::Input);
     assert!(e.message.contains("64 KiB"), "{e}");
 }
+
+#[test]
+fn without_whitespace_drops_every_kind_of_whitespace_and_keeps_the_rest() {
+    for text in [
+        "eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.",
+        "eyJh bGci\tOiJu\r\nb25l\x0BIn0\x0C.e30.",
+        "a\u{a0}b\u{2028}c\u{3000}d",
+        "héllo wörld",
+        "",
+        " \t\n",
+    ] {
+        let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(without_whitespace(text), expected, "{text:?}");
+    }
+}
