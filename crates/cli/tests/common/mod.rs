@@ -31,12 +31,12 @@ pub fn run(args: &[&str], stdin: Option<&str>, config: Option<&Path>) -> Output 
         .spawn()
         .expect("tokenscope runs");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        // A command that fails before reading stdin (e.g. `diff - -`) closes it: a broken pipe
+        // here is that command's business, judged from its output.
+        match child.stdin.take().unwrap().write_all(input.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.unwrap(),
+        }
     }
     child.wait_with_output().unwrap()
 }
