@@ -11,16 +11,18 @@ use super::{Inspection, TokenInspection};
 use crate::explain::ClaimRow;
 use crate::jwt::TokenKind;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// The JSON export. The top level repeats the primary token's `kind`, `header`, `payload`,
 /// `signature_length` and `claims` (the original `decode --json` fields); `tokens` lists every
 /// token found with its explanation, nested tokens, decryption and verification.
 pub fn json(inspection: &Inspection, redact: bool) -> Value {
-    let shown = if redact {
-        redact_inspection(inspection)
+    // Borrowed unless redacted: a large token's inspection is not copied once more.
+    let shown: Cow<'_, Inspection> = if redact {
+        Cow::Owned(redact_inspection(inspection))
     } else {
-        inspection.clone()
+        Cow::Borrowed(inspection)
     };
     let tokens: Vec<Value> = shown
         .tokens
@@ -129,10 +131,11 @@ pub fn token_json(t: &TokenInspection) -> Value {
 /// The Markdown export: a section per token with header and claims tables (meaning, UTC and
 /// local time, relative time, flags), warnings, decryption and verification.
 pub fn markdown(inspection: &Inspection, redact: bool) -> String {
-    let shown = if redact {
-        redact_inspection(inspection)
+    // Borrowed unless redacted: a large token's inspection is not copied once more.
+    let shown: Cow<'_, Inspection> = if redact {
+        Cow::Owned(redact_inspection(inspection))
     } else {
-        inspection.clone()
+        Cow::Borrowed(inspection)
     };
     let mut md = String::new();
     let _ = writeln!(md, "# Token inspection\n");
