@@ -68,3 +68,26 @@ mod b2c_ipc;
 mod ipc;
 mod request;
 mod support;
+
+#[test]
+fn debug_output_of_ipc_options_hides_tokens_and_private_keys() {
+    use crate::views::{InspectorOptions, SignInExtras};
+    let extras = SignInExtras {
+        clean: true,
+        id_token_hint: Some("eyJhbGciOiJSUzI1NiJ9.secret-hint.sig".into()),
+        no_browser: false,
+    };
+    let shown = format!("{extras:?}");
+    assert!(!shown.contains("secret-hint"), "{shown}");
+    assert!(
+        shown.contains("clean: true") && shown.contains("(hidden)"),
+        "{shown}"
+    );
+    let options = InspectorOptions {
+        decryption_key: Some("-----BEGIN PRIVATE KEY-----\nprivate-bits".into()),
+        ..Default::default()
+    };
+    let shown = format!("{options:?}");
+    assert!(!shown.contains("private-bits"), "{shown}");
+    assert!(shown.contains("(hidden)"), "{shown}");
+}

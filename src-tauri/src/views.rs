@@ -134,8 +134,8 @@ pub struct ProfileEntry {
     pub client_secret: bool,
 }
 
-/// Options of one sign-in (not saved with the profile).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+/// Options of one sign-in (not saved with the profile). Its Debug output hides the hint (a token).
+#[derive(Clone, Default, Deserialize, TS)]
 pub struct SignInExtras {
     /// Clean session: `prompt=login`, whatever the profile says.
     #[serde(default)]
@@ -147,6 +147,19 @@ pub struct SignInExtras {
     /// the listener really has) into a browser of their choice.
     #[serde(default)]
     pub no_browser: bool,
+}
+
+impl std::fmt::Debug for SignInExtras {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInExtras")
+            .field("clean", &self.clean)
+            .field(
+                "id_token_hint",
+                &self.id_token_hint.as_ref().map(|_| "(hidden)"),
+            )
+            .field("no_browser", &self.no_browser)
+            .finish()
+    }
 }
 
 /// What the pasted authority turned out to be.
@@ -190,8 +203,8 @@ pub struct SignOutView {
     pub logout_error: Option<String>,
 }
 
-/// What the inspector asks for besides the pasted text.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+/// What the inspector asks for besides the pasted text. Its Debug output hides the private key.
+#[derive(Clone, Default, Deserialize, TS)]
 #[serde(default)]
 pub struct InspectorOptions {
     /// Check signatures and times: with `public_key` when given, else with the keys the
@@ -205,6 +218,21 @@ pub struct InspectorOptions {
     pub redact: bool,
     /// The clock difference the time checks allow, in seconds (default 300).
     pub skew_seconds: Option<u32>,
+}
+
+impl std::fmt::Debug for InspectorOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InspectorOptions")
+            .field("verify", &self.verify)
+            .field("public_key", &self.public_key)
+            .field(
+                "decryption_key",
+                &self.decryption_key.as_ref().map(|_| "(hidden)"),
+            )
+            .field("redact", &self.redact)
+            .field("skew_seconds", &self.skew_seconds)
+            .finish()
+    }
 }
 
 /// The format of an export.
