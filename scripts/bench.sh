@@ -58,16 +58,8 @@ if ! command -v hyperfine >/dev/null 2>&1; then
     exit 127
   fi
 fi
-for tool in xvfb-run xauth dbus-run-session gnome-keyring-daemon curl node; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    say "'$tool' not found: run scripts/install.sh (as root) first"
-    exit 127
-  fi
-done
-if [[ ! -d tests/idp/node_modules ]]; then
-  say "tests/idp has no node_modules: run scripts/install.sh first"
-  exit 1
-fi
+source scripts/require-installed.sh
+require_installed xvfb-run xauth dbus-run-session gnome-keyring-daemon curl node
 jwt=$repo/target/tools/bin/jwt
 if [[ ! -x $jwt ]]; then
   say "cargo install jwt-cli into target/tools"

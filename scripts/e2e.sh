@@ -34,16 +34,8 @@ while (($#)); do
 done
 
 # xauth: xvfb-run needs it, and it is only a Recommends of Debian's xvfb.
-for tool in xvfb-run xauth WebKitWebDriver secret-tool dbus-run-session gnome-keyring-daemon chromium; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    say "'$tool' not found: run scripts/install.sh (as root) first"
-    exit 127
-  fi
-done
-if [[ ! -d tests/idp/node_modules ]]; then
-  say "tests/idp has no node_modules: run scripts/install.sh first"
-  exit 1
-fi
+source scripts/require-installed.sh
+require_installed xvfb-run xauth WebKitWebDriver secret-tool dbus-run-session gnome-keyring-daemon chromium
 
 # 1. The UI (ui/dist is embedded in the binary by the crate's default feature).
 t=$SECONDS
