@@ -237,7 +237,7 @@ fn token(label: &str, text: &str, options: &InspectOptions, depth: usize) -> Tok
         }
     };
     let mut out = TokenInspection::empty(label, &cleaned);
-    let decoded = match jwt::decode(&cleaned) {
+    let decoded = match jwt::decode_cleaned(&cleaned) {
         Ok(d) => d,
         Err(e) => {
             if let Some(header) = b2c_refresh_header(&cleaned) {

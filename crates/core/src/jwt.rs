@@ -148,7 +148,12 @@ pub fn clean_input(input: &str) -> Result<String, DecodeError> {
 
 /// Decodes a compact token (after [`clean_input`]).
 pub fn decode(input: &str) -> Result<Decoded, DecodeError> {
-    let token = clean_input(input)?;
+    decode_cleaned(&clean_input(input)?)
+}
+
+/// Decodes a token that already went through [`clean_input`] (the inspector cleans first, to
+/// keep the cleaned text), without cleaning it again.
+pub fn decode_cleaned(token: &str) -> Result<Decoded, DecodeError> {
     if let Some((i, c)) = token
         .char_indices()
         .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')))
