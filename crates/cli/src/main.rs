@@ -308,29 +308,11 @@ struct SigninArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Decoding needs no worker threads: a current-thread runtime starts and stops without
-    // spawning and joining any (`decode` is timed as a whole process by scripts/bench.sh, where
-    // that was most of the difference to jwt-cli). The flows with the engine keep the pool.
-    let mut builder = match cli.command {
-        Command::Decode(_) | Command::Diff { .. } | Command::Errors { .. } => {
-            tokio::runtime::Builder::new_current_thread()
-        }
-        _ => {
-            let mut b = tokio::runtime::Builder::new_multi_thread();
-            b.worker_threads(2);
-            b
-        }
-    };
-    let runtime = match builder.enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => return fail(&format!("cannot start: {e}")),
-    };
-    runtime.block_on(run(cli))
-}
-
-async fn run(cli: Cli) -> ExitCode {
+    // Decoding, comparing and the error catalogue are local: no runtime is started for them
+    // (`decode` is timed as a whole process by scripts/bench.sh). `decode --verify` starts a
+    // current-thread runtime for the key discovery; the flows with the engine keep the pool.
     match cli.command {
-        Command::Decode(args) => decode(args).await,
+        Command::Decode(args) => decode(args),
         Command::Diff {
             a,
             b,
@@ -338,6 +320,26 @@ async fn run(cli: Cli) -> ExitCode {
             json,
         } => diff(&a, &b, decrypt_key.as_deref(), json),
         Command::Errors { code, json } => errors::run(code.as_deref(), json),
+        command => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => return fail(&format!("cannot start: {e}")),
+            };
+            runtime.block_on(run(command))
+        }
+    }
+}
+
+/// The commands that run the engine.
+async fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Decode(_) | Command::Diff { .. } | Command::Errors { .. } => {
+            fail("this command runs without the engine")
+        }
         Command::Signin(args) => with_engine(|engine| signin(engine, *args)).await,
         Command::Refresh { profile, json } => {
             with_engine(|engine| refresh(engine, profile, json)).await
@@ -769,14 +771,14 @@ fn decryption_keys(path: Option<&Path>) -> Result<Option<DecryptionKeys>, String
         .map_err(|e| format!("--decrypt-key {}: {e}", path.display()))
 }
 
-async fn decode(args: DecodeArgs) -> ExitCode {
-    match decode_inner(args).await {
+fn decode(args: DecodeArgs) -> ExitCode {
+    match decode_inner(args) {
         Ok(code) => code,
         Err(message) => fail(&message.replace(['\r', '\n'], " ")),
     }
 }
 
-async fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
+fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
     let input = read_input(args.token.as_deref())?;
     let now = chrono::Utc::now();
     let options = InspectOptions {
@@ -797,13 +799,15 @@ async fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
         let http: Arc<dyn HttpClient> =
             Arc::new(ReqwestClient::new(HttpLimits::default()).map_err(|e| e.to_string())?);
         let skew = Duration::from_secs(args.skew);
-        verify_all(&mut inspection, source, http, now, skew).await;
+        // Only verifying needs a runtime (key discovery goes over the network).
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start: {e}"))?;
+        runtime.block_on(verify_all(&mut inspection, source, http, now, skew));
     }
     if args.json {
-        // Serialised into a 64 KiB buffer on stdout: unbuffered, the value went out a kilobyte
-        // at a time (about 190 writes for a 60 KiB token, scripts/bench.sh); as one string it
-        // touched twice its size in memory while growing.
-        write_json_line(&export::json(&inspection, args.redact))?;
+        write_json_line(&inspection, args.redact)?;
     } else if args.markdown {
         print!("{}", export::markdown(&inspection, args.redact));
     } else {
@@ -812,12 +816,14 @@ async fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
     decode_status(&inspection, source.is_some())
 }
 
-/// Writes a JSON value and a newline to stdout through one 64 KiB buffer.
-fn write_json_line(value: &serde_json::Value) -> Result<(), String> {
+/// Writes the JSON export and a newline to stdout through one 64 KiB buffer, serialised
+/// straight from the inspection (no `Value` tree). Unbuffered, the document went out a kilobyte
+/// at a time (about 190 writes for a 60 KiB token, scripts/bench.sh).
+fn write_json_line(inspection: &Inspection, redact: bool) -> Result<(), String> {
     use std::io::Write as _;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    serde_json::to_writer(&mut out, value)
+    export::write_json(&mut out, inspection, redact)
         .map_err(|e| e.to_string())
         .and_then(|()| out.write_all(b"\n").map_err(|e| e.to_string()))
         .and_then(|()| out.flush().map_err(|e| e.to_string()))

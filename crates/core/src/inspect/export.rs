@@ -6,126 +6,233 @@
 //! token are untrusted: in Markdown they go into code spans and table cells with escaping, so a
 //! claim cannot add links, HTML or table columns to the document.
 
-use super::redact::{redact_inspection, redact_token};
+use super::redact::{redact_inspection, redact_token, Redacted};
 use super::{Inspection, TokenInspection};
 use crate::explain::ClaimRow;
 use crate::jwt::TokenKind;
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// The JSON export. The top level repeats the primary token's `kind`, `header`, `payload`,
 /// `signature_length` and `claims` (the original `decode --json` fields); `tokens` lists every
-/// token found with its explanation, nested tokens, decryption and verification.
+/// token found with its explanation, nested tokens, decryption and verification. The same
+/// document as [`write_json`] writes, as a `Value` (the desktop app pretty-prints it).
 pub fn json(inspection: &Inspection, redact: bool) -> Value {
-    // Borrowed unless redacted: a large token's inspection is not copied once more.
-    let shown: Cow<'_, Inspection> = if redact {
-        Cow::Owned(redact_inspection(inspection))
-    } else {
-        Cow::Borrowed(inspection)
-    };
-    let tokens: Vec<Value> = shown
-        .tokens
-        .iter()
-        .zip(&inspection.tokens)
-        .map(|(t, original)| {
-            let mut v = token_json(t);
-            if redact && original.error.is_none() && !original.effective().payload.is_empty() {
-                let r = redact_token(original);
-                v["redacted"] = json!({
-                    "note": r.note,
-                    "masked": r.masked,
-                    "unknown_kept": r.unknown_kept,
-                    "unsigned_token": r.unsigned_token,
-                });
+    // Cannot fail: every map key in the document is a string.
+    serde_json::to_value(JsonExport::new(inspection, redact)).unwrap_or(Value::Null)
+}
+
+/// Writes the JSON export ([`json`]) to `out`, serialised straight from the inspection: no
+/// `Value` tree is built, and the primary token's fields at the top level are written from the
+/// token itself, not copied.
+pub fn write_json<W: std::io::Write>(
+    out: W,
+    inspection: &Inspection,
+    redact: bool,
+) -> serde_json::Result<()> {
+    serde_json::to_writer(out, &JsonExport::new(inspection, redact))
+}
+
+/// The JSON export as a [`Serialize`] view over the inspection (borrowed unless redacted).
+pub struct JsonExport<'a> {
+    shown: Cow<'a, Inspection>,
+    /// Per token (in order), its redacted copy when `redact` and it has claims.
+    redactions: Vec<Option<Redacted>>,
+    redact: bool,
+}
+
+impl<'a> JsonExport<'a> {
+    /// The export of `inspection`; with `redact`, personal claims masked and each token's
+    /// redacted copy added.
+    pub fn new(inspection: &'a Inspection, redact: bool) -> Self {
+        if !redact {
+            return Self {
+                shown: Cow::Borrowed(inspection),
+                redactions: Vec::new(),
+                redact,
+            };
+        }
+        let redactions = inspection
+            .tokens
+            .iter()
+            .map(|original| {
+                (original.error.is_none() && !original.effective().payload.is_empty())
+                    .then(|| redact_token(original))
+            })
+            .collect();
+        Self {
+            shown: Cow::Owned(redact_inspection(inspection)),
+            redactions,
+            redact,
+        }
+    }
+}
+
+impl Serialize for JsonExport<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let shown = &*self.shown;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("form", &shown.form)?;
+        if let Some(t) = shown.tokens.iter().find(|t| t.error.is_none()) {
+            map.serialize_entry("label", &t.label)?;
+            map.serialize_entry("kind", &t.kind)?;
+            map.serialize_entry("header", &t.header)?;
+            map.serialize_entry("payload", &t.payload)?;
+            map.serialize_entry("signature_length", &t.signature_len)?;
+            map.serialize_entry("claims", &Rows(&t.claim_rows))?;
+            if let Some(v) = &t.verification {
+                map.serialize_entry("verification", v)?;
             }
-            v
-        })
-        .collect();
-    let mut out = Map::new();
-    out.insert("form".into(), json!(shown.form));
-    if let Some(i) = shown.tokens.iter().position(|t| t.error.is_none()) {
-        let primary = &tokens[i];
-        for key in [
-            "label",
-            "kind",
-            "header",
-            "payload",
-            "signature_length",
-            "claims",
-        ] {
-            out.insert(key.into(), primary[key].clone());
         }
-        if let Some(v) = primary.get("verification") {
-            out.insert("verification".into(), v.clone());
+        map.serialize_entry("tokens", &TopTokens(self))?;
+        if let Some(code) = &shown.authorization_code {
+            map.serialize_entry("authorization_code", code)?;
         }
+        if let Some(e) = &shown.provider_error {
+            map.serialize_entry("provider_error", e)?;
+        }
+        if !shown.parameters.is_empty() {
+            map.serialize_entry("parameters", &shown.parameters)?;
+        }
+        map.serialize_entry("redacted", &self.redact)?;
+        map.end()
     }
-    out.insert("tokens".into(), Value::Array(tokens));
-    if let Some(code) = &shown.authorization_code {
-        out.insert("authorization_code".into(), json!(code));
+}
+
+/// The `tokens` list: each token, with its redacted copy when there is one.
+struct TopTokens<'e, 'a>(&'e JsonExport<'a>);
+
+impl Serialize for TopTokens<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let tokens = &self.0.shown.tokens;
+        let mut seq = serializer.serialize_seq(Some(tokens.len()))?;
+        for (i, t) in tokens.iter().enumerate() {
+            let redacted = self.0.redactions.get(i).and_then(Option::as_ref);
+            seq.serialize_element(&TokenJson { t, redacted })?;
+        }
+        seq.end()
     }
-    if let Some(e) = &shown.provider_error {
-        out.insert("provider_error".into(), json!(e));
+}
+
+/// One token as JSON ([`token_json`]), with its redacted copy (top-level tokens only).
+struct TokenJson<'a> {
+    t: &'a TokenInspection,
+    redacted: Option<&'a Redacted>,
+}
+
+impl Serialize for TokenJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let t = self.t;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &t.label)?;
+        map.serialize_entry("kind", &t.kind)?;
+        map.serialize_entry("part_lengths", &t.part_lengths)?;
+        map.serialize_entry("header", &t.header)?;
+        map.serialize_entry("payload", &t.payload)?;
+        map.serialize_entry("signature_length", &t.signature_len)?;
+        map.serialize_entry("header_claims", &Rows(&t.header_rows))?;
+        map.serialize_entry("claims", &Rows(&t.claim_rows))?;
+        map.serialize_entry("warnings", &t.warnings)?;
+        map.serialize_entry("nested", &Nested(&t.nested))?;
+        if let Some(jwe) = &t.jwe {
+            map.serialize_entry("jwe", jwe)?;
+        }
+        if let Some(inner) = &t.inner {
+            let inner = TokenJson {
+                t: inner,
+                redacted: None,
+            };
+            map.serialize_entry("inner", &inner)?;
+        }
+        if let Some(ver) = &t.verification {
+            map.serialize_entry("verification", ver)?;
+        }
+        if let Some(e) = &t.error {
+            map.serialize_entry("error", e)?;
+        }
+        if let Some(r) = self.redacted {
+            map.serialize_entry("redacted", &RedactedJson(r))?;
+        }
+        map.end()
     }
-    if !shown.parameters.is_empty() {
-        out.insert("parameters".into(), json!(shown.parameters));
+}
+
+/// Tokens inside claims, each as JSON.
+struct Nested<'a>(&'a [TokenInspection]);
+
+impl Serialize for Nested<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|t| TokenJson { t, redacted: None }))
     }
-    out.insert("redacted".into(), json!(redact));
-    Value::Object(out)
+}
+
+/// What the JSON shows of a redacted copy.
+struct RedactedJson<'a>(&'a Redacted);
+
+impl Serialize for RedactedJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("note", &r.note)?;
+        map.serialize_entry("masked", &r.masked)?;
+        map.serialize_entry("unknown_kept", &r.unknown_kept)?;
+        map.serialize_entry("unsigned_token", &r.unsigned_token)?;
+        map.end()
+    }
+}
+
+/// Explained rows, each as [`row_json`].
+struct Rows<'a>(&'a [ClaimRow]);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(RowJson))
+    }
+}
+
+/// One explained row as JSON ([`row_json`]).
+struct RowJson<'a>(&'a ClaimRow);
+
+impl Serialize for RowJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &r.name)?;
+        map.serialize_entry("value", &r.value)?;
+        map.serialize_entry("description", &r.description)?;
+        if let Some(c) = &r.catalogue {
+            map.serialize_entry("source", &c.source)?;
+            map.serialize_entry("reference", &c.reference)?;
+            map.serialize_entry("type", &c.value_type)?;
+            map.serialize_entry("personal", &c.personal)?;
+            if c.custom_attribute {
+                map.serialize_entry("custom_attribute", &true)?;
+            }
+        }
+        if let Some(t) = &r.time {
+            map.serialize_entry("time", t)?;
+            map.serialize_entry("local_time", &r.local_time)?;
+            map.serialize_entry("relative", &r.relative)?;
+        }
+        if let Some(f) = &r.flag {
+            map.serialize_entry("flag", f)?;
+        }
+        map.end()
+    }
 }
 
 /// One explained row as JSON: `name`, `value`, `description`, the catalogue's `source`,
 /// `reference`, `type` and `personal`, and for NumericDate claims `time` (RFC 3339 UTC),
 /// `local_time` and `relative`, plus `flag` when set.
 pub fn row_json(r: &ClaimRow) -> Value {
-    let mut v = json!({"name": r.name, "value": r.value, "description": r.description});
-    if let Some(c) = &r.catalogue {
-        v["source"] = json!(c.source);
-        v["reference"] = json!(c.reference);
-        v["type"] = json!(c.value_type);
-        v["personal"] = json!(c.personal);
-        if c.custom_attribute {
-            v["custom_attribute"] = json!(true);
-        }
-    }
-    if let Some(t) = &r.time {
-        v["time"] = json!(t);
-        v["local_time"] = json!(r.local_time);
-        v["relative"] = json!(r.relative);
-    }
-    if let Some(f) = &r.flag {
-        v["flag"] = json!(f);
-    }
-    v
+    serde_json::to_value(RowJson(r)).unwrap_or(Value::Null)
 }
 
 /// One token as JSON.
 pub fn token_json(t: &TokenInspection) -> Value {
-    let mut v = json!({
-        "label": t.label,
-        "kind": t.kind,
-        "part_lengths": t.part_lengths,
-        "header": t.header,
-        "payload": t.payload,
-        "signature_length": t.signature_len,
-        "header_claims": t.header_rows.iter().map(row_json).collect::<Vec<_>>(),
-        "claims": t.claim_rows.iter().map(row_json).collect::<Vec<_>>(),
-        "warnings": t.warnings,
-        "nested": t.nested.iter().map(token_json).collect::<Vec<_>>(),
-    });
-    if let Some(jwe) = &t.jwe {
-        v["jwe"] = json!(jwe);
-    }
-    if let Some(inner) = &t.inner {
-        v["inner"] = token_json(inner);
-    }
-    if let Some(ver) = &t.verification {
-        v["verification"] = json!(ver);
-    }
-    if let Some(e) = &t.error {
-        v["error"] = json!(e);
-    }
-    v
+    serde_json::to_value(TokenJson { t, redacted: None }).unwrap_or(Value::Null)
 }
 
 /// The Markdown export: a section per token with header and claims tables (meaning, UTC and

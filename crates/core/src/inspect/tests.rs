@@ -1018,3 +1018,295 @@ fn every_personal_catalogue_claim_is_masked_and_every_date_is_explained() {
     }
     assert!(r.unknown_kept.is_empty(), "{:?}", r.unknown_kept);
 }
+
+// ---- The JSON export, streamed, is the document it was ----
+
+/// The JSON export as it was built before it was streamed (a `Value` tree, the primary token's
+/// fields copied to the top level): the reference the streamed document must equal byte for byte.
+mod reference {
+    use super::super::redact::{redact_inspection, redact_token};
+    use super::super::{Inspection, TokenInspection};
+    use crate::explain::ClaimRow;
+    use serde_json::{json, Map, Value};
+    use std::borrow::Cow;
+
+    pub fn json(inspection: &Inspection, redact: bool) -> Value {
+        let shown: Cow<'_, Inspection> = if redact {
+            Cow::Owned(redact_inspection(inspection))
+        } else {
+            Cow::Borrowed(inspection)
+        };
+        let tokens: Vec<Value> = shown
+            .tokens
+            .iter()
+            .zip(&inspection.tokens)
+            .map(|(t, original)| {
+                let mut v = token_json(t);
+                if redact && original.error.is_none() && !original.effective().payload.is_empty() {
+                    let r = redact_token(original);
+                    v["redacted"] = json!({
+                        "note": r.note,
+                        "masked": r.masked,
+                        "unknown_kept": r.unknown_kept,
+                        "unsigned_token": r.unsigned_token,
+                    });
+                }
+                v
+            })
+            .collect();
+        let mut out = Map::new();
+        out.insert("form".into(), json!(shown.form));
+        if let Some(i) = shown.tokens.iter().position(|t| t.error.is_none()) {
+            let primary = &tokens[i];
+            for key in [
+                "label",
+                "kind",
+                "header",
+                "payload",
+                "signature_length",
+                "claims",
+            ] {
+                out.insert(key.into(), primary[key].clone());
+            }
+            if let Some(v) = primary.get("verification") {
+                out.insert("verification".into(), v.clone());
+            }
+        }
+        out.insert("tokens".into(), Value::Array(tokens));
+        if let Some(code) = &shown.authorization_code {
+            out.insert("authorization_code".into(), json!(code));
+        }
+        if let Some(e) = &shown.provider_error {
+            out.insert("provider_error".into(), json!(e));
+        }
+        if !shown.parameters.is_empty() {
+            out.insert("parameters".into(), json!(shown.parameters));
+        }
+        out.insert("redacted".into(), json!(redact));
+        Value::Object(out)
+    }
+
+    pub fn row_json(r: &ClaimRow) -> Value {
+        let mut v = json!({"name": r.name, "value": r.value, "description": r.description});
+        if let Some(c) = &r.catalogue {
+            v["source"] = json!(c.source);
+            v["reference"] = json!(c.reference);
+            v["type"] = json!(c.value_type);
+            v["personal"] = json!(c.personal);
+            if c.custom_attribute {
+                v["custom_attribute"] = json!(true);
+            }
+        }
+        if let Some(t) = &r.time {
+            v["time"] = json!(t);
+            v["local_time"] = json!(r.local_time);
+            v["relative"] = json!(r.relative);
+        }
+        if let Some(f) = &r.flag {
+            v["flag"] = json!(f);
+        }
+        v
+    }
+
+    pub fn token_json(t: &TokenInspection) -> Value {
+        let mut v = json!({
+            "label": t.label,
+            "kind": t.kind,
+            "part_lengths": t.part_lengths,
+            "header": t.header,
+            "payload": t.payload,
+            "signature_length": t.signature_len,
+            "header_claims": t.header_rows.iter().map(row_json).collect::<Vec<_>>(),
+            "claims": t.claim_rows.iter().map(row_json).collect::<Vec<_>>(),
+            "warnings": t.warnings,
+            "nested": t.nested.iter().map(token_json).collect::<Vec<_>>(),
+        });
+        if let Some(jwe) = &t.jwe {
+            v["jwe"] = json!(jwe);
+        }
+        if let Some(inner) = &t.inner {
+            v["inner"] = token_json(inner);
+        }
+        if let Some(ver) = &t.verification {
+            v["verification"] = json!(ver);
+        }
+        if let Some(e) = &t.error {
+            v["error"] = json!(e);
+        }
+        v
+    }
+}
+
+/// Every input form and token shape the inspector knows, and a verification on one token.
+fn export_cases() -> Vec<(String, Inspection)> {
+    let at = jws(
+        &json!({"aud": "api", "scp": "read", "exp": NOW + 3600, "x": 1.5,
+                         "f": [1e300, -0.0, 12345678901234567890u64, -9], "n": null,
+                         "esc": "quote \" backslash \\ tab \t nl \n ctl \u{1} é 😀 \u{2028}"}),
+    );
+    let b2c_refresh = format!(
+        "{}..{}.{}.{}",
+        enc(r#"{"kid":"cpimcore_09252015","ver":"1.0","zip":"Deflate","ser":"1.0"}"#),
+        "aGVsbG8",
+        "d29ybGQ",
+        "dGFn"
+    );
+    let nested = jws(&json!({"sub": "u1", "idp": "itsme",
+        "idp_access_token": jws(&json!({"sub": "up", "deeper": jws(&json!({"level": 3}))})),
+        "extension_3fa85f6457174562b3fc2c963f66afa6_loyaltyNumber": 42,
+        "crit_claim": {"a": [1, {"b": "c"}]}}));
+    let jwe = format!(
+        "{}.a2V5.aXY.Y2lwaGVy.dGFn",
+        enc(r#"{"alg":"RSA-OAEP","enc":"A128CBC-HS256","kid":"e1","cty":"JWT"}"#)
+    );
+    let headers = format!(
+        "{}.{}.c2ln",
+        enc(r#"{"alg":"RS256","crit":["b64"],"b64":false,"jku":"https://x/","x5c":["a"]}"#),
+        enc(r#"{"iat":1790000100,"nbf":1790000100,"exp":1,"auth_time":1.9e9}"#)
+    );
+    let inputs: Vec<(&str, String)> = vec![
+        ("bare", id_token()),
+        ("bearer", format!("Bearer {}", id_token())),
+        ("personal", personal_token()),
+        ("nested", nested),
+        ("jwe", jwe),
+        ("headers", headers),
+        (
+            "unsigned",
+            format!("{}.{}.", enc(r#"{"alg":"none"}"#), enc(r#"{"sub":"x"}"#)),
+        ),
+        ("opaque", "AbC-dEf_123".to_owned()),
+        (
+            "redirect",
+            format!(
+                "https://jwt.ms/#access_token={at}&token_type=Bearer&expires_in=3600&id_token={}&state=xyz",
+                id_token()
+            ),
+        ),
+        (
+            "response",
+            json!({"id_token": id_token(), "access_token": at, "token_type": "Bearer",
+                   "expires_in": 3600, "refresh_token": b2c_refresh,
+                   "refresh_token_expires_in": 1_209_600})
+            .to_string(),
+        ),
+        (
+            "one bad",
+            json!({"id_token": "x.y.z", "access_token": jws(&json!({"scp": "read"}))}).to_string(),
+        ),
+        ("all bad", json!({"id_token": "x.y.z"}).to_string()),
+        ("code", "https://app.example/cb?code=abc123&state=s1".to_owned()),
+        (
+            "error",
+            "https://jwt.ms/#error=access_denied&error_description=AADB2C90118%3a+The+user+has+forgotten+their+password.%0d%0aCorrelation+ID%3a+c1%0d%0aTimestamp%3a+2026-01-01+00%3a00%3a00Z%0d%0a&state=s"
+                .to_owned(),
+        ),
+    ];
+    let mut cases: Vec<(String, Inspection)> = inputs
+        .into_iter()
+        .map(|(name, input)| {
+            let i = inspect(&input, &opts()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name.to_owned(), i)
+        })
+        .collect();
+    let f = jwe_fixtures();
+    for (name, key) in [("nested", "recipient.jwk.json")] {
+        let i = inspect(f[name].as_str().unwrap(), &with_keys(key)).unwrap();
+        assert!(i.tokens[0].inner.is_some());
+        cases.push((format!("decrypted {name}"), i));
+    }
+    let mut verified = inspect(&id_token(), &opts()).unwrap();
+    verified.tokens[0].verification = Some(Verification {
+        signature_valid: false,
+        passed: false,
+        summary: "the signature does not match".into(),
+        keys_from: "--key k.pem".into(),
+        metadata_url: None,
+        key: None,
+        checks: vec![crate::validate::Check {
+            name: "signature".into(),
+            ok: false,
+            detail: "does not match".into(),
+        }],
+        skew_seconds: 300,
+    });
+    cases.push(("verified".into(), verified));
+    cases
+}
+
+#[test]
+fn streamed_json_export_is_byte_for_byte_the_document_it_was() {
+    let cases = export_cases();
+    // Every optional part of the document appears in some case.
+    let all = |f: &dyn Fn(&Value) -> bool| {
+        cases
+            .iter()
+            .any(|(_, i)| f(&reference::json(i, false)) && f(&reference::json(i, true)))
+    };
+    let token_has = |key: &'static str| {
+        move |v: &Value| {
+            v["tokens"].as_array().unwrap().iter().any(|t| {
+                t.get(key).is_some()
+                    || t["nested"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|n| n.get(key).is_some())
+            })
+        }
+    };
+    let row_has = |key: &'static str| {
+        move |v: &Value| {
+            v["tokens"].as_array().unwrap().iter().any(|t| {
+                t["claims"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r.get(key).is_some())
+            })
+        }
+    };
+    for key in [
+        "authorization_code",
+        "provider_error",
+        "parameters",
+        "verification",
+    ] {
+        assert!(all(&|v: &Value| v.get(key).is_some()), "{key}");
+    }
+    for key in ["jwe", "inner", "error", "verification"] {
+        assert!(all(&token_has(key)), "{key}");
+    }
+    for key in ["custom_attribute", "flag", "time", "source"] {
+        assert!(all(&row_has(key)), "{key}");
+    }
+    assert!(all(&|v: &Value| !v["tokens"][0]["nested"][0].is_null()));
+    assert!(cases
+        .iter()
+        .any(|(_, i)| reference::json(i, true)["tokens"][0]
+            .get("redacted")
+            .is_some()));
+    for (name, i) in cases {
+        for redact in [false, true] {
+            let was = serde_json::to_string(&reference::json(&i, redact)).unwrap();
+            let mut streamed = Vec::new();
+            export::write_json(&mut streamed, &i, redact).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                was,
+                "{name}, redact {redact}"
+            );
+            assert_eq!(
+                export::json(&i, redact),
+                reference::json(&i, redact),
+                "{name}, redact {redact}: as a Value too"
+            );
+            let pretty = serde_json::to_string_pretty(&export::json(&i, redact)).unwrap();
+            assert_eq!(
+                pretty,
+                serde_json::to_string_pretty(&reference::json(&i, redact)).unwrap(),
+                "{name}, redact {redact}: pretty (the desktop app's export)"
+            );
+        }
+    }
+}
