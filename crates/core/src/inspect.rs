@@ -154,12 +154,18 @@ pub struct TokenInspection {
 }
 
 impl TokenInspection {
-    fn empty(label: &str, encoded: &str) -> Self {
+    /// A token not decoded (yet): `part_lengths` from the text.
+    fn empty(label: &str, encoded: String) -> Self {
+        let part_lengths = encoded.split('.').map(str::len).collect();
+        Self::undecoded(label, encoded, part_lengths)
+    }
+
+    fn undecoded(label: &str, encoded: String, part_lengths: Vec<usize>) -> Self {
         Self {
             label: label.to_owned(),
+            part_lengths,
             encoded: Secret::new(encoded),
             kind: None,
-            part_lengths: encoded.split('.').map(str::len).collect(),
             header: Map::new(),
             payload: Map::new(),
             header_rows: Vec::new(),
@@ -231,16 +237,21 @@ fn token(label: &str, text: &str, options: &InspectOptions, depth: usize) -> Tok
     let cleaned = match jwt::clean_input(text) {
         Ok(c) => c,
         Err(e) => {
-            let mut out = TokenInspection::empty(label, "");
+            let mut out = TokenInspection::empty(label, String::new());
             out.error = Some(e);
             return out;
         }
     };
-    let mut out = TokenInspection::empty(label, &cleaned);
-    let decoded = match jwt::decode_cleaned(&cleaned) {
-        Ok(d) => d,
+    // The cleaned text is kept (moved, not copied) as the encoded token.
+    let (mut out, decoded) = match jwt::decode_cleaned(&cleaned) {
+        Ok(mut d) => {
+            let part_lengths = std::mem::take(&mut d.part_lengths);
+            (TokenInspection::undecoded(label, cleaned, part_lengths), d)
+        }
         Err(e) => {
-            if let Some(header) = b2c_refresh_header(&cleaned) {
+            let mut out = TokenInspection::empty(label, cleaned);
+            let cleaned = out.encoded.expose();
+            if let Some(header) = b2c_refresh_header(cleaned) {
                 out.kind = Some(TokenKind::Opaque);
                 out.header_rows = explain::header(&header, options.now);
                 out.header = header;
@@ -259,7 +270,6 @@ fn token(label: &str, text: &str, options: &InspectOptions, depth: usize) -> Tok
         }
     };
     out.kind = Some(decoded.kind);
-    out.part_lengths = decoded.part_lengths.clone();
     out.signature_len = decoded.signature_len;
     out.header_rows = explain::header(&decoded.header, options.now);
     out.header = decoded.header;
@@ -272,7 +282,11 @@ fn token(label: &str, text: &str, options: &InspectOptions, depth: usize) -> Tok
             "unsigned (alg none): anyone could have written this token; never trust its claims"
                 .to_owned(),
         ),
-        TokenKind::Jwe => decrypt(&mut out, &cleaned, options, depth),
+        TokenKind::Jwe => {
+            let encoded = std::mem::take(&mut out.encoded);
+            decrypt(&mut out, encoded.expose(), options, depth);
+            out.encoded = encoded;
+        }
         TokenKind::Jws => {}
     }
     header_warnings(&mut out);

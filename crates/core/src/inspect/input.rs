@@ -137,12 +137,20 @@ fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// `id_token=…&state=…`: a first name the OAuth responses use, then `=`.
 fn looks_like_parameters(text: &str) -> bool {
-    let first = text.split('&').next().unwrap_or("");
-    match first.split_once('=') {
-        Some((name, value)) => PARAMETER_STARTS.contains(&name) && !value.is_empty(),
-        None => false,
+    // The first name ends at the first `=` or `&`; the names are short, so only the start of
+    // a (long) token is looked at.
+    let bytes = text.as_bytes();
+    let head = &bytes[..bytes.len().min(PARAMETER_NAME_MAX + 1)];
+    match head.iter().position(|b| matches!(b, b'=' | b'&')) {
+        Some(i) if bytes[i] == b'=' => {
+            PARAMETER_STARTS.contains(&&text[..i]) && bytes.get(i + 1).is_some_and(|b| *b != b'&')
+        }
+        _ => false,
     }
 }
+
+/// The longest name in [`PARAMETER_STARTS`].
+const PARAMETER_NAME_MAX: usize = 13;
 
 /// The parameters of a redirect: the fragment's first (implicit and hybrid flows), then the
 /// query's (code flow). A name seen twice keeps its first value.
@@ -257,4 +265,49 @@ fn token_response(text: &str) -> Result<Pasted, DecodeError> {
         error,
         parameters,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As it was: the whole first `&` segment split at its first `=`.
+    fn looks_like_parameters_whole(text: &str) -> bool {
+        let first = text.split('&').next().unwrap_or("");
+        match first.split_once('=') {
+            Some((name, value)) => PARAMETER_STARTS.contains(&name) && !value.is_empty(),
+            None => false,
+        }
+    }
+
+    #[test]
+    fn parameter_starts_are_found_from_the_head_alone() {
+        assert_eq!(
+            PARAMETER_STARTS.iter().map(|n| n.len()).max(),
+            Some(PARAMETER_NAME_MAX)
+        );
+        let mut cases: Vec<String> = vec![
+            String::new(),
+            "eyJhbGciOi.e30.c2ln".into(),
+            "=".into(),
+            "&".into(),
+            "é=x".into(),
+        ];
+        for name in PARAMETER_STARTS
+            .iter()
+            .chain(&["x", "id_tokens", "session_stat"])
+        {
+            for tail in ["", "=", "=&", "=v", "=v&state=1", "&=v", "x=v", "é=v"] {
+                cases.push(format!("{name}{tail}"));
+                cases.push(format!("a{name}{tail}"));
+            }
+        }
+        for text in &cases {
+            assert_eq!(
+                looks_like_parameters(text),
+                looks_like_parameters_whole(text),
+                "{text:?}"
+            );
+        }
+    }
 }

@@ -130,3 +130,119 @@ fn without_whitespace_drops_every_kind_of_whitespace_and_keeps_the_rest() {
         assert_eq!(without_whitespace(text), expected, "{text:?}");
     }
 }
+
+/// The decoder as it was, checking every character before anything else: the checks made only
+/// when something fails must give the same result for every input.
+fn decode_checking_first(token: &str) -> Result<Decoded, DecodeError> {
+    if let Some((i, c)) = token
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')))
+    {
+        return Err(DecodeError::new(
+            Part::Input,
+            format!(
+                "character {:?} at position {} is not allowed in a token (base64url and dots only)",
+                c,
+                i + 1
+            ),
+        ));
+    }
+    decode_parts(token)
+}
+
+fn b64_checking_first(part: &str, which: Part) -> Result<Vec<u8>, DecodeError> {
+    let unpadded = part.trim_end_matches('=');
+    if let Some(i) = unpadded
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        return Err(DecodeError::new(
+            which,
+            format!("invalid base64url character at position {}", i + 1),
+        ));
+    }
+    URL_SAFE_NO_PAD
+        .decode(unpadded)
+        .map_err(|e| DecodeError::new(which, format!("invalid base64url: {e}")))
+}
+
+fn outcome(r: Result<Decoded, DecodeError>) -> String {
+    match r {
+        Ok(d) => format!(
+            "{:?} {:?} {:?} {} {:?}",
+            d.kind, d.header, d.payload, d.signature_len, d.part_lengths
+        ),
+        Err(e) => format!("error {e:?}"),
+    }
+}
+
+#[test]
+fn characters_checked_only_on_failure_give_the_same_outcomes() {
+    use rand::{Rng, SeedableRng};
+    let jws = token(r#"{"alg":"RS256","kid":"k1"}"#, r#"{"sub":"u1","n":[1,2]}"#);
+    let unsigned = format!("{}.{}.", enc(r#"{"alg":"none"}"#), enc("{}"));
+    let jwe = format!("{}.a.b.c.d", enc(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#));
+    let seeds = [
+        jws,
+        unsigned,
+        jwe,
+        "AbC-dEf_123".to_owned(),
+        "a.b".to_owned(),
+    ];
+    let odd = [
+        '$', '=', '.', '!', ' ', '+', '/', 'é', '😀', '\u{0}', '\u{7f}', 'A', '-', '_',
+    ];
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x6a77);
+    let mut checked = 0;
+    for seed in &seeds {
+        for _ in 0..400 {
+            let mut chars: Vec<char> = seed.chars().collect();
+            for _ in 0..rng.gen_range(1..4) {
+                let at = rng.gen_range(0..=chars.len());
+                match rng.gen_range(0..3) {
+                    0 if at < chars.len() => {
+                        chars.remove(at);
+                    }
+                    1 if at < chars.len() => chars[at] = odd[rng.gen_range(0..odd.len())],
+                    _ => chars.insert(at, odd[rng.gen_range(0..odd.len())]),
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            assert_eq!(
+                outcome(decode_cleaned(&text)),
+                outcome(decode_checking_first(&text)),
+                "{text:?}"
+            );
+            for part in text.split('.') {
+                assert_eq!(
+                    b64(part, Part::Payload),
+                    b64_checking_first(part, Part::Payload),
+                    "{part:?}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2000);
+}
+
+#[test]
+fn printable_ascii_is_exact() {
+    let mut rng = {
+        use rand::SeedableRng;
+        rand::rngs::StdRng::seed_from_u64(7)
+    };
+    for len in 0..40 {
+        for _ in 0..200 {
+            use rand::Rng;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| match rng.gen_range(0..4) {
+                    0 => rng.gen_range(0..=255),
+                    _ => rng.gen_range(0x21..0x80),
+                })
+                .collect();
+            let expected = bytes.iter().all(|b| (0x21..0x80).contains(b));
+            assert_eq!(printable_ascii(&bytes), expected, "{bytes:?}");
+        }
+    }
+}
