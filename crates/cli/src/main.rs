@@ -782,7 +782,11 @@ fn decode(args: DecodeArgs) -> ExitCode {
 }
 
 fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
-    let input = read_input(args.token.as_deref())?;
+    let input = match args.token {
+        // The argument itself is the input: moved, not copied.
+        Some(text) if text != "-" && !text.starts_with('@') => text,
+        other => read_input(other.as_deref())?,
+    };
     let now = chrono::Utc::now();
     let options = InspectOptions {
         now,

@@ -202,8 +202,8 @@ pub fn inspect(input: &str, options: &InspectOptions) -> Result<Inspection, Deco
     let single = matches!(pasted.form, InputForm::Token | InputForm::Bearer);
     let tokens: Vec<TokenInspection> = pasted
         .tokens
-        .iter()
-        .map(|(label, text)| token(label, text, options, 0))
+        .into_iter()
+        .map(|(label, text)| token_owned(&label, text, options, 0))
         .collect();
     if single {
         if let Some(e) = tokens.first().and_then(|t| t.error.clone()) {
@@ -234,7 +234,26 @@ pub fn inspect_token(label: &str, text: &str, options: &InspectOptions) -> Token
 }
 
 fn token(label: &str, text: &str, options: &InspectOptions, depth: usize) -> TokenInspection {
-    let cleaned = match jwt::clean_input(text) {
+    token_cleaned(label, jwt::clean_input(text), options, depth)
+}
+
+/// [`token`] of a text that is moved in: a clean token is kept as it is, not copied.
+fn token_owned(
+    label: &str,
+    text: String,
+    options: &InspectOptions,
+    depth: usize,
+) -> TokenInspection {
+    token_cleaned(label, jwt::clean_owned(text), options, depth)
+}
+
+fn token_cleaned(
+    label: &str,
+    cleaned: Result<String, DecodeError>,
+    options: &InspectOptions,
+    depth: usize,
+) -> TokenInspection {
+    let cleaned = match cleaned {
         Ok(c) => c,
         Err(e) => {
             let mut out = TokenInspection::empty(label, String::new());

@@ -165,6 +165,16 @@ pub fn clean_input(input: &str) -> Result<String, DecodeError> {
     Ok(cleaned)
 }
 
+/// [`clean_input`] of a text the caller owns: given back as it is, not copied, when there is
+/// nothing to clean (no whitespace, so no `Bearer ` prefix either).
+pub fn clean_owned(input: String) -> Result<String, DecodeError> {
+    if input.is_empty() || !printable_ascii(input.as_bytes()) {
+        return clean_input(&input);
+    }
+    check_size(&input)?;
+    Ok(input)
+}
+
 /// Decodes a compact token (after [`clean_input`]).
 pub fn decode(input: &str) -> Result<Decoded, DecodeError> {
     decode_cleaned(&clean_input(input)?)

@@ -246,3 +246,30 @@ fn printable_ascii_is_exact() {
         }
     }
 }
+
+#[test]
+fn clean_owned_is_clean_input_without_the_copy() {
+    let big = "a".repeat(MAX_INPUT + 1);
+    for text in [
+        "eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.",
+        "  Bearer eyJh.e30.\r\n",
+        "bearer\teyJh.e30.",
+        "BEARER eyJh",
+        "Bearer",
+        "Bearerx.y.z",
+        "",
+        " \t\n",
+        "héllo wörld",
+        "a\u{1}b",
+        big.as_str(),
+    ] {
+        assert_eq!(
+            clean_owned(text.to_owned()),
+            clean_input(text),
+            "{text:.40?}"
+        );
+    }
+    let token = "eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.".to_owned();
+    let at = token.as_ptr();
+    assert_eq!(clean_owned(token).unwrap().as_ptr(), at, "not copied");
+}
