@@ -189,7 +189,12 @@ pub fn header(name: &str) -> Option<ClaimDescription> {
 /// Claims whose value is a NumericDate (seconds since epoch): exp, nbf, iat, auth_time,
 /// updated_at, pwd_exp, ... Uses the catalogue's value type.
 pub fn is_numeric_date(name: &str) -> bool {
-    claim(name).is_some_and(|c| c.value_type == ValueType::NumericDate)
+    // As `claim(name)`'s value type, without building the description: only static entries
+    // can be dates (the name patterns describe JSON values).
+    CLAIMS
+        .iter()
+        .find(|c| c.name == name)
+        .is_some_and(|c| c.value_type == ValueType::NumericDate)
 }
 
 /// All static claim entries (for tests, export, the UI's reference list).
@@ -782,6 +787,22 @@ mod tests {
             "nope",
         ] {
             assert!(!is_numeric_date(name), "{name}");
+        }
+        // The same answer as the value type of the full lookup, for every name there is.
+        let names = all_claims().iter().chain(all_headers()).map(|c| c.name);
+        let patterns = [
+            "extension_3fa85f6457174562b3fc2c963f66afa6_x",
+            "extension_loyalty",
+            "http://itsme.services/v2/claim/anything",
+            "xms_anything",
+            "",
+        ];
+        for name in names.chain(patterns) {
+            assert_eq!(
+                is_numeric_date(name),
+                claim(name).is_some_and(|c| c.value_type == ValueType::NumericDate),
+                "{name}"
+            );
         }
     }
 

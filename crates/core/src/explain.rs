@@ -3,7 +3,7 @@
 //! and flags for expired, not yet valid and issued in the future. Shared by the CLI and the
 //! desktop.
 
-use crate::catalogue::{self, ClaimDescription};
+use crate::catalogue::{self, ClaimDescription, ValueType};
 use crate::jwt::Decoded;
 use crate::validate::relative;
 use chrono::{DateTime, Local, Utc};
@@ -39,7 +39,14 @@ pub const NOT_IN_CATALOGUE: &str = "not in the catalogue";
 pub fn claims(payload: &Map<String, Value>, now: DateTime<Utc>) -> Vec<ClaimRow> {
     payload
         .iter()
-        .map(|(name, value)| row(name, value, catalogue::claim(name), now))
+        .map(|(name, value)| {
+            let entry = catalogue::claim(name);
+            // What `catalogue::is_numeric_date` says, from the entry already looked up.
+            let date = entry
+                .as_ref()
+                .is_some_and(|e| e.value_type == ValueType::NumericDate);
+            row(name, value, entry, date, now)
+        })
         .collect()
 }
 
@@ -47,7 +54,10 @@ pub fn claims(payload: &Map<String, Value>, now: DateTime<Utc>) -> Vec<ClaimRow>
 pub fn header(header: &Map<String, Value>, now: DateTime<Utc>) -> Vec<ClaimRow> {
     header
         .iter()
-        .map(|(name, value)| row(name, value, catalogue::header(name), now))
+        .map(|(name, value)| {
+            let date = catalogue::is_numeric_date(name);
+            row(name, value, catalogue::header(name), date, now)
+        })
         .collect()
 }
 
@@ -56,7 +66,14 @@ pub fn decoded(decoded: &Decoded, now: DateTime<Utc>) -> Vec<ClaimRow> {
     claims(&decoded.payload, now)
 }
 
-fn row(name: &str, value: &Value, entry: Option<ClaimDescription>, now: DateTime<Utc>) -> ClaimRow {
+/// One explained row; `date` when the name is a NumericDate claim's.
+fn row(
+    name: &str,
+    value: &Value,
+    entry: Option<ClaimDescription>,
+    date: bool,
+    now: DateTime<Utc>,
+) -> ClaimRow {
     let mut out = ClaimRow {
         name: name.to_owned(),
         value: value.clone(),
@@ -69,7 +86,7 @@ fn row(name: &str, value: &Value, entry: Option<ClaimDescription>, now: DateTime
         relative: None,
         flag: None,
     };
-    if catalogue::is_numeric_date(name) {
+    if date {
         if let Some(secs) = value
             .as_i64()
             .or_else(|| value.as_f64().filter(|f| f.abs() < 1e12).map(|f| f as i64))
