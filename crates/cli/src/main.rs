@@ -820,7 +820,11 @@ fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
     } else {
         output::inspection(&output::Style::stdout(), &inspection, args.redact);
     }
-    decode_status(&inspection, source.is_some())
+    let status = decode_status(&inspection, source.is_some());
+    // The process ends here: its memory goes back with it, without freeing the inspection's
+    // trees value by value first.
+    std::mem::forget(inspection);
+    status
 }
 
 /// Writes the JSON export and a newline to stdout through one 64 KiB buffer, serialised
