@@ -831,14 +831,39 @@ fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
 /// straight from the inspection (no `Value` tree). Unbuffered, the document went out a kilobyte
 /// at a time (about 190 writes for a 60 KiB token, scripts/bench.sh).
 fn write_json_line(inspection: &Inspection, redact: bool) -> Result<(), String> {
+    let written = match stdout_file() {
+        Some(file) => write_json_to(file, inspection, redact),
+        None => write_json_to(std::io::stdout().lock(), inspection, redact),
+    };
+    written.map_err(|e| format!("writing the JSON to stdout: {e}"))
+}
+
+fn write_json_to(
+    out: impl std::io::Write,
+    inspection: &Inspection,
+    redact: bool,
+) -> Result<(), String> {
     use std::io::Write as _;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     export::write_json(&mut out, inspection, redact)
         .map_err(|e| e.to_string())
         .and_then(|()| out.write_all(b"\n").map_err(|e| e.to_string()))
         .and_then(|()| out.flush().map_err(|e| e.to_string()))
-        .map_err(|e| format!("writing the JSON to stdout: {e}"))
+}
+
+/// Stdout as a file of its own (a duplicate descriptor), for the JSON document: Rust's stdout is
+/// line-buffered and looks through every 64 KiB piece for a line break first; the document has
+/// one, at its end. Nothing else was written to stdout before.
+#[cfg(unix)]
+fn stdout_file() -> Option<std::fs::File> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    Some(std::fs::File::from(fd))
+}
+
+#[cfg(not(unix))]
+fn stdout_file() -> Option<std::fs::File> {
+    None
 }
 
 /// 1 when a token among several did not decode, 3 when a verification failed.
