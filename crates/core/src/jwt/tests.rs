@@ -271,5 +271,6 @@ fn clean_owned_is_clean_input_without_the_copy() {
     }
     let token = "eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.".to_owned();
     let at = token.as_ptr();
-    assert_eq!(clean_owned(token).unwrap().as_ptr(), at, "not copied");
+    let cleaned = clean_owned(token).unwrap();
+    assert_eq!(cleaned.as_ptr(), at, "not copied");
 }
