@@ -7,6 +7,7 @@ pub mod b2c;
 pub mod bench;
 pub mod bindings;
 pub mod commands;
+pub mod rendering;
 pub mod request_commands;
 pub mod state;
 pub mod views;
@@ -64,7 +65,14 @@ pub fn run() {
         }
     };
     let mut builder = app(tauri::Builder::default(), engine)
-        .plugin(tauri_plugin_window_state::Builder::default().build());
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(|app| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::apply(&window)?;
+            }
+            Ok(())
+        });
     if let Some(probe) = bench::plugin() {
         builder = builder.plugin(probe);
     }
