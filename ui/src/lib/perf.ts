@@ -2,6 +2,11 @@
 
 let marked = false;
 
+/** A named moment of start-up (`tokenscope:<name>`), for the benchmark's breakdown. */
+export function markStep(name: string): void {
+  performance.mark(`tokenscope:${name}`);
+}
+
 export function markFirstScreen(): void {
   if (marked) return;
   marked = true;

@@ -13,6 +13,7 @@ import type {
 import { copyName } from '../draft';
 import { nowIso } from '../format';
 import * as ipc from '../ipc';
+import { markStep } from '../perf';
 import { newRun, type Run } from '../steps';
 import { B2cState } from './b2c.svelte';
 import { InspectorState } from './inspector.svelte';
@@ -64,15 +65,37 @@ export class AppState {
   selectedEntry = $derived(this.profiles.find((e) => e.profile.name === this.selected) ?? null);
   names = $derived(this.profiles.map((e) => e.profile.name));
 
-  /** Reads the app info and the profiles, selects the last profile and, when it has a stored
-   *  refresh token, refreshes silently. */
-  async start(): Promise<void> {
+  #loading: Promise<void> | null = null;
+  #started: Promise<void> | null = null;
+
+  /** Reads the app info and the profiles and selects the last profile, once. main.ts waits for
+   *  it before the first render, so the first screen is laid out and painted once, with the
+   *  profiles, not first empty (the welcome page) and again when they arrive. */
+  load(): Promise<void> {
+    this.#loading ??= this.#load();
+    return this.#loading;
+  }
+
+  /** Loads (once) and, when the last profile has a stored refresh token, refreshes silently.
+   *  Called by main.ts before the first render and by App's onMount (a no-op then; tests mount
+   *  App alone). */
+  start(): Promise<void> {
+    this.#started ??= this.#start();
+    return this.#started;
+  }
+
+  async #load(): Promise<void> {
+    markStep('start');
     const info = ipc.appInfo().then(
-      (i) => (this.info = i),
+      (i) => {
+        markStep('app-info');
+        this.info = i;
+      },
       (e) => (this.infoError = ipc.toIpcError(e)),
     );
     try {
       this.profiles = await ipc.listProfiles();
+      markStep('profiles');
     } catch (e) {
       this.listError = ipc.toIpcError(e);
     }
@@ -84,6 +107,12 @@ export class AppState {
       const pick = entry ?? this.profiles[0];
       if (pick) this.selected = pick.profile.name;
     }
+  }
+
+  async #start(): Promise<void> {
+    await this.load();
+    const last = this.info?.last_profile ?? null;
+    const entry = last === null ? undefined : this.profiles.find((e) => e.profile.name === last);
     if (entry?.refresh && this.selected === entry.profile.name && !this.busy) {
       await this.refresh(entry.profile.name, true);
     }
