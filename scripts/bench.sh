@@ -31,15 +31,26 @@ say() { printf '[bench] %s\n' "$*" >&2; }
 window_runs() {
   local i
   "$harness" keyring --runs 10 --out "$out/keyring.json"
+  # The app draws on the CPU (src-tauri/src/rendering.rs). Beside the plain empty window, the
+  # empty window drawing that way too (WEBKIT_DISABLE_COMPOSITING_MODE=1) and the app with
+  # WebKit's default GPU compositing are measured, as reported rows.
   for ((i = 0; i < runs; i++)); do
     "$harness" window --app "$empty" --scenario startup --runs 1 --append --out "$out/startup-empty.json"
     "$harness" window --app "$app" --scenario startup --runs 1 --append --out "$out/startup-app.json"
+    WEBKIT_DISABLE_COMPOSITING_MODE=1 "$harness" window --app "$empty" --scenario startup --runs 1 \
+      --append --out "$out/startup-empty-cpu.json"
+    TOKENSCOPE_GPU_COMPOSITING=1 "$harness" window --app "$app" --scenario startup --runs 1 \
+      --append --out "$out/startup-app-gpu.json"
   done
   "$harness" window --app "$app" --scenario "render:$out/tokens/claims500.jwt" --runs 3 \
     --out "$out/render-app.json"
   for ((i = 0; i < 3; i++)); do
     "$harness" window --app "$empty" --scenario idle --idle 10 --runs 1 --append --out "$out/memory-empty.json"
     "$harness" window --app "$app" --scenario signin --idle 10 --runs 1 --append --out "$out/memory-app.json"
+    WEBKIT_DISABLE_COMPOSITING_MODE=1 "$harness" window --app "$empty" --scenario idle --idle 10 \
+      --runs 1 --append --out "$out/memory-empty-cpu.json"
+    TOKENSCOPE_GPU_COMPOSITING=1 "$harness" window --app "$app" --scenario signin --idle 10 \
+      --runs 1 --append --out "$out/memory-app-gpu.json"
   done
 }
 if [[ ${1:-} == --windows ]]; then

@@ -1,8 +1,9 @@
 // The benchmark probe (src-tauri/src/bench.rs injects it only when TOKENSCOPE_BENCH_REPORT is
 // set). Reports, as `tokenscope-bench` events, epoch milliseconds and durations measured in the
 // window itself:
-//   {kind:"first-screen", mark_epoch_ms, painted_epoch_ms}  the UI's `tokenscope:first-screen`
-//       mark (ui/src/lib/perf.ts: the profile list rendered) and the end of the frame after it
+//   {kind:"first-screen", mark_epoch_ms, painted_epoch_ms, origin_epoch_ms, dom_interactive_ms,
+//       dom_content_loaded_ms}  the UI's `tokenscope:first-screen` mark (ui/src/lib/perf.ts: the
+//       profile list rendered), the end of the frame after it, and the page's navigation phases
 //   {kind:"render", rows, dom_ms, painted_ms, ipc_ms}  Decode clicked in the inspector -> every
 //       claim row of the token in the DOM -> that frame painted; and the inspect call alone
 //   {kind:"signed-in", ok}  Sign in clicked -> the result (or error) view shown
@@ -27,10 +28,24 @@ window.__tokenscopeBench = (scenario) => {
     obs.observe(document, { subtree: true, childList: true, attributes: true });
   });
 
+  const nav = () => performance.getEntriesByType('navigation')[0];
   const firstScreen = new Promise((resolve) => {
     const name = 'tokenscope:first-screen';
     const done = (mark) => afterPaint().then(() =>
-      resolve({ kind: 'first-screen', mark_epoch_ms: performance.timeOrigin + mark.startTime, painted_epoch_ms: epoch() }));
+      resolve({
+        kind: 'first-screen',
+        mark_epoch_ms: performance.timeOrigin + mark.startTime,
+        painted_epoch_ms: epoch(),
+        // Where the time before the mark went: the page's navigation start (the web process
+        // asked for the page), its document parsed, and its scripts run (DOMContentLoaded).
+        origin_epoch_ms: performance.timeOrigin,
+        dom_interactive_ms: nav()?.domInteractive ?? null,
+        dom_content_loaded_ms: nav()?.domContentLoadedEventEnd ?? null,
+        // The UI's own start-up steps (ui/src/lib/perf.ts), ms after navigation start.
+        marks: performance.getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('tokenscope:'))
+          .map((m) => ({ name: m.name, ms: m.startTime })),
+      }));
     const seen = performance.getEntriesByName(name, 'mark')[0];
     if (seen) return done(seen);
     new PerformanceObserver((list, obs) => {

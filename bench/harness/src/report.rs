@@ -108,6 +108,7 @@ pub fn run(args: &[String]) -> Res<()> {
             1.3,
             "≤ 1.3×",
         ));
+        extra_startup(&read, &app, &mut rows, &mut notes);
     }
 
     // 4. Memory.
@@ -127,6 +128,31 @@ pub fn run(args: &[String]) -> Res<()> {
             1.3,
             "≤ 1.3×",
         ));
+        // The app draws on the CPU (src-tauri/src/rendering.rs): the same comparison with the
+        // empty window drawing that way too, and the app with WebKit's default GPU compositing.
+        if let Some(cpu) = read("memory-empty-cpu.json") {
+            rows.push(Row::compare(
+                "4b. PSS as in 4, baseline drawing on the CPU like the app, MiB",
+                &pss(&app),
+                &pss(&cpu),
+                "empty window, WEBKIT_DISABLE_COMPOSITING_MODE=1, idle 10 s",
+                1.3,
+                "≤ 1.3× (reported)",
+            ));
+        }
+        if let Some(gpu) = read("memory-app-gpu.json") {
+            rows.push(Row::compare(
+                "4c. PSS as in 4, the app with GPU compositing (TOKENSCOPE_GPU_COMPOSITING=1), MiB",
+                &pss(&gpu),
+                &pss(&empty),
+                "empty Tauri 2 window, idle 10 s",
+                1.3,
+                "(reported: WebKit's default drawing)",
+            ));
+            if let Some(row) = rows.last_mut() {
+                row.verdict = "—".into();
+            }
+        }
         for (label, v) in [("app", &app), ("empty window", &empty)] {
             notes.push(format!(
                 "Memory of the {label} (last run): {}",
@@ -259,6 +285,75 @@ impl Row {
             target: target.into(),
             verdict: ratio.map_or("no data".into(), |r| verdict(r <= max)),
         }
+    }
+}
+
+/// Start-up rows beside measure 3: the baseline drawing on the CPU like the app, the app with
+/// GPU compositing, and where the time goes (medians, ms from process start).
+fn extra_startup(
+    read: &dyn Fn(&str) -> Option<Value>,
+    app: &Value,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+) {
+    let painted = |v: &Value| field(v, "first_screen_painted_ms");
+    if let Some(cpu) = read("startup-empty-cpu.json") {
+        rows.push(Row::compare(
+            "3b. Start-up as in 3, baseline drawing on the CPU like the app, ms",
+            &painted(app),
+            &painted(&cpu),
+            "empty window, WEBKIT_DISABLE_COMPOSITING_MODE=1",
+            1.3,
+            "≤ 1.3× (reported)",
+        ));
+    }
+    if let Some(gpu) = read("startup-app-gpu.json") {
+        let empty = read("startup-empty.json").unwrap_or(Value::Null);
+        rows.push(Row::compare(
+            "3c. Start-up as in 3, the app with GPU compositing (TOKENSCOPE_GPU_COMPOSITING=1), ms",
+            &painted(&gpu),
+            &painted(&empty),
+            "empty Tauri 2 window",
+            1.3,
+            "(reported: WebKit's default drawing)",
+        ));
+        if let Some(row) = rows.last_mut() {
+            row.verdict = "—".into();
+        }
+    }
+    for (label, file) in [
+        ("app", "startup-app.json"),
+        ("empty window", "startup-empty.json"),
+    ] {
+        let Some(v) = read(file) else { continue };
+        let phase = |name: &str| fmt(median(&field(&v, name)));
+        let mut line = format!(
+            "Start-up of the {label}, medians from process start: navigation start {} ms, scripts run (DOMContentLoaded) {} ms, first-screen mark {} ms, painted {} ms",
+            phase("navigation_start_ms"),
+            phase("dom_content_loaded_ms"),
+            phase("first_screen_mark_ms"),
+            phase("first_screen_painted_ms"),
+        );
+        // The UI's own steps (ms after navigation start), from the first run that has them.
+        if let Some(marks) = samples(&v).iter().find_map(|s| s["marks"].as_array().cloned()) {
+            let steps: Vec<String> = marks
+                .iter()
+                .filter_map(|m| {
+                    let name = m["name"].as_str()?.trim_start_matches("tokenscope:");
+                    let per_run: Vec<f64> = samples(&v)
+                        .iter()
+                        .filter_map(|s| {
+                            s["marks"].as_array()?.iter().find_map(|x| {
+                                (x["name"] == m["name"]).then(|| x["ms"].as_f64()).flatten()
+                            })
+                        })
+                        .collect();
+                    Some(format!("{name} {}", fmt(median(&per_run))))
+                })
+                .collect();
+            line.push_str(&format!("; UI steps after navigation start (ms): {}", steps.join(", ")));
+        }
+        notes.push(line);
     }
 }
 

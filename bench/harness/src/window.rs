@@ -153,6 +153,17 @@ fn measure(
                         let painted = e["painted_epoch_ms"].as_f64().unwrap_or(f64::NAN);
                         sample["first_screen_mark_ms"] = json!(mark - t0);
                         sample["first_screen_painted_ms"] = json!(painted - t0);
+                        // The phases before the mark, from process start: the page's navigation
+                        // start, its scripts run (DOMContentLoaded, relative to navigation).
+                        if e["marks"].is_array() {
+                            sample["marks"] = e["marks"].clone();
+                        }
+                        if let Some(origin) = e["origin_epoch_ms"].as_f64() {
+                            sample["navigation_start_ms"] = json!(origin - t0);
+                            if let Some(dcl) = e["dom_content_loaded_ms"].as_f64() {
+                                sample["dom_content_loaded_ms"] = json!(origin + dcl - t0);
+                            }
+                        }
                     }
                     Some("render") => renders.push(e.clone()),
                     Some("signed-in") => sample["signed_in"] = e["ok"].clone(),
