@@ -11,6 +11,7 @@ use super::{Inspection, TokenInspection};
 use crate::explain::ClaimRow;
 use crate::jwt::TokenKind;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::value::{to_raw_value, RawValue};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -32,7 +33,24 @@ pub fn write_json<W: std::io::Write>(
     inspection: &Inspection,
     redact: bool,
 ) -> serde_json::Result<()> {
-    serde_json::to_writer(out, &JsonExport::new(inspection, redact))
+    let mut export = JsonExport::new(inspection, redact);
+    // The top level repeats the primary token's header, payload and claims: each is
+    // serialised once, and its text written twice.
+    export.repeated = match export.shown.tokens.iter().position(|t| t.error.is_none()) {
+        Some(i) => {
+            let t = &export.shown.tokens[i];
+            Some((
+                i,
+                Repeated {
+                    header: to_raw_value(&t.header)?,
+                    payload: to_raw_value(&t.payload)?,
+                    claims: to_raw_value(&Rows(&t.claim_rows))?,
+                },
+            ))
+        }
+        None => None,
+    };
+    serde_json::to_writer(out, &export)
 }
 
 /// The JSON export as a [`Serialize`] view over the inspection (borrowed unless redacted).
@@ -41,6 +59,16 @@ pub struct JsonExport<'a> {
     /// Per token (in order), its redacted copy when `redact` and it has claims.
     redactions: Vec<Option<Redacted>>,
     redact: bool,
+    /// The primary token's index and the JSON text of what the top level repeats of it, when
+    /// written as text ([`write_json`]; a `Value` is built without).
+    repeated: Option<(usize, Repeated)>,
+}
+
+/// The JSON text of the primary token's `header`, `payload` and `claims`.
+struct Repeated {
+    header: Box<RawValue>,
+    payload: Box<RawValue>,
+    claims: Box<RawValue>,
 }
 
 impl<'a> JsonExport<'a> {
@@ -52,6 +80,7 @@ impl<'a> JsonExport<'a> {
                 shown: Cow::Borrowed(inspection),
                 redactions: Vec::new(),
                 redact,
+                repeated: None,
             };
         }
         let redactions = inspection
@@ -66,6 +95,7 @@ impl<'a> JsonExport<'a> {
             shown: Cow::Owned(redact_inspection(inspection)),
             redactions,
             redact,
+            repeated: None,
         }
     }
 }
@@ -76,12 +106,22 @@ impl Serialize for JsonExport<'_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("form", &shown.form)?;
         if let Some(t) = shown.tokens.iter().find(|t| t.error.is_none()) {
+            let repeated = self.repeated.as_ref().map(|(_, r)| r);
             map.serialize_entry("label", &t.label)?;
             map.serialize_entry("kind", &t.kind)?;
-            map.serialize_entry("header", &t.header)?;
-            map.serialize_entry("payload", &t.payload)?;
+            match repeated {
+                Some(r) => map.serialize_entry("header", &r.header)?,
+                None => map.serialize_entry("header", &t.header)?,
+            }
+            match repeated {
+                Some(r) => map.serialize_entry("payload", &r.payload)?,
+                None => map.serialize_entry("payload", &t.payload)?,
+            }
             map.serialize_entry("signature_length", &t.signature_len)?;
-            map.serialize_entry("claims", &Rows(&t.claim_rows))?;
+            match repeated {
+                Some(r) => map.serialize_entry("claims", &r.claims)?,
+                None => map.serialize_entry("claims", &Rows(&t.claim_rows))?,
+            }
             if let Some(v) = &t.verification {
                 map.serialize_entry("verification", v)?;
             }
@@ -110,7 +150,15 @@ impl Serialize for TopTokens<'_, '_> {
         let mut seq = serializer.serialize_seq(Some(tokens.len()))?;
         for (i, t) in tokens.iter().enumerate() {
             let redacted = self.0.redactions.get(i).and_then(Option::as_ref);
-            seq.serialize_element(&TokenJson { t, redacted })?;
+            let repeated = match &self.0.repeated {
+                Some((primary, r)) if *primary == i => Some(r),
+                _ => None,
+            };
+            seq.serialize_element(&TokenJson {
+                t,
+                redacted,
+                repeated,
+            })?;
         }
         seq.end()
     }
@@ -120,6 +168,8 @@ impl Serialize for TopTokens<'_, '_> {
 struct TokenJson<'a> {
     t: &'a TokenInspection,
     redacted: Option<&'a Redacted>,
+    /// The text of its header, payload and claims, already serialised (the primary token).
+    repeated: Option<&'a Repeated>,
 }
 
 impl Serialize for TokenJson<'_> {
@@ -129,11 +179,20 @@ impl Serialize for TokenJson<'_> {
         map.serialize_entry("label", &t.label)?;
         map.serialize_entry("kind", &t.kind)?;
         map.serialize_entry("part_lengths", &t.part_lengths)?;
-        map.serialize_entry("header", &t.header)?;
-        map.serialize_entry("payload", &t.payload)?;
+        match self.repeated {
+            Some(r) => map.serialize_entry("header", &r.header)?,
+            None => map.serialize_entry("header", &t.header)?,
+        }
+        match self.repeated {
+            Some(r) => map.serialize_entry("payload", &r.payload)?,
+            None => map.serialize_entry("payload", &t.payload)?,
+        }
         map.serialize_entry("signature_length", &t.signature_len)?;
         map.serialize_entry("header_claims", &Rows(&t.header_rows))?;
-        map.serialize_entry("claims", &Rows(&t.claim_rows))?;
+        match self.repeated {
+            Some(r) => map.serialize_entry("claims", &r.claims)?,
+            None => map.serialize_entry("claims", &Rows(&t.claim_rows))?,
+        }
         map.serialize_entry("warnings", &t.warnings)?;
         map.serialize_entry("nested", &Nested(&t.nested))?;
         if let Some(jwe) = &t.jwe {
@@ -143,6 +202,7 @@ impl Serialize for TokenJson<'_> {
             let inner = TokenJson {
                 t: inner,
                 redacted: None,
+                repeated: None,
             };
             map.serialize_entry("inner", &inner)?;
         }
@@ -164,7 +224,11 @@ struct Nested<'a>(&'a [TokenInspection]);
 
 impl Serialize for Nested<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|t| TokenJson { t, redacted: None }))
+        serializer.collect_seq(self.0.iter().map(|t| TokenJson {
+            t,
+            redacted: None,
+            repeated: None,
+        }))
     }
 }
 
@@ -232,7 +296,12 @@ pub fn row_json(r: &ClaimRow) -> Value {
 
 /// One token as JSON.
 pub fn token_json(t: &TokenInspection) -> Value {
-    serde_json::to_value(TokenJson { t, redacted: None }).unwrap_or(Value::Null)
+    serde_json::to_value(TokenJson {
+        t,
+        redacted: None,
+        repeated: None,
+    })
+    .unwrap_or(Value::Null)
 }
 
 /// The Markdown export: a section per token with header and claims tables (meaning, UTC and
