@@ -328,11 +328,12 @@ fn extra_startup(
         let Some(v) = read(file) else { continue };
         let phase = |name: &str| fmt(median(&field(&v, name)));
         let mut line = format!(
-            "Start-up of the {label}, medians from process start: navigation start {} ms, scripts run (DOMContentLoaded) {} ms, first-screen mark {} ms, painted {} ms",
+            "Start-up of the {label}, medians from process start: navigation start {} ms, scripts run (DOMContentLoaded) {} ms, first-screen mark {} ms, painted {} ms; style and layout of the first screen (forced at the mark) {} ms",
             phase("navigation_start_ms"),
             phase("dom_content_loaded_ms"),
             phase("first_screen_mark_ms"),
             phase("first_screen_painted_ms"),
+            phase("first_screen_layout_ms"),
         );
         // The UI's own steps (ms after navigation start), from the first run that has them.
         if let Some(marks) = samples(&v).iter().find_map(|s| s["marks"].as_array().cloned()) {

@@ -155,6 +155,14 @@ fn measure(
                         sample["first_screen_painted_ms"] = json!(painted - t0);
                         // The phases before the mark, from process start: the page's navigation
                         // start, its scripts run (DOMContentLoaded, relative to navigation).
+                        for (from, to) in [
+                            ("layout_ms", "first_screen_layout_ms"),
+                            ("layout_at_ms", "first_screen_layout_at_ms"),
+                        ] {
+                            if e[from].is_number() {
+                                sample[to] = e[from].clone();
+                            }
+                        }
                         if e["marks"].is_array() {
                             sample["marks"] = e["marks"].clone();
                         }
