@@ -48,6 +48,9 @@ window.__tokenscopeBench = (scenario) => {
         origin_epoch_ms: performance.timeOrigin,
         dom_interactive_ms: nav()?.domInteractive ?? null,
         dom_content_loaded_ms: nav()?.domContentLoadedEventEnd ?? null,
+        // The page's files: when each was asked for and had arrived, ms after navigation start.
+        resources: [nav(), ...performance.getEntriesByType('resource')].filter(Boolean)
+          .map((r) => ({ name: r.name.split('/').pop(), start: r.startTime, end: r.responseEnd })),
         // The UI's own start-up steps (ui/src/lib/perf.ts), ms after navigation start.
         marks: performance.getEntriesByType('mark')
           .filter((m) => m.name.startsWith('tokenscope:'))

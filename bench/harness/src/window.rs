@@ -163,8 +163,10 @@ fn measure(
                                 sample[to] = e[from].clone();
                             }
                         }
-                        if e["marks"].is_array() {
-                            sample["marks"] = e["marks"].clone();
+                        for key in ["marks", "resources"] {
+                            if e[key].is_array() {
+                                sample[key] = e[key].clone();
+                            }
                         }
                         if let Some(origin) = e["origin_epoch_ms"].as_f64() {
                             sample["navigation_start_ms"] = json!(origin - t0);
