@@ -1,6 +1,6 @@
 // The token view as a person sees it: parts coloured, dates readable, unknown claims marked,
 // and untrusted values shown as text.
-import { render, screen, within } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import TokenView from '../lib/components/TokenView.svelte';
 import { ID_HEADER, ID_PAYLOAD, idToken, jwt, opaqueAccessToken } from './fixtures';
@@ -89,18 +89,43 @@ describe('TokenView', () => {
     expect(screen.queryByTestId('copy-claims')).toBeNull();
   });
 
+  test('a long token shows its first 4096 characters first, then all of it', async () => {
+    const raw = 'A'.repeat(3000) + '.' + 'B'.repeat(7000) + '.' + 'C'.repeat(300);
+    render(TokenView, { token: { ...opaqueAccessToken(), kind: 'jws', raw, parts: raw.split('.') } });
+    const encoded = screen.getByTestId('encoded-token');
+    expect(encoded.textContent).toBe(raw.slice(0, 4096));
+    expect(encoded).toHaveAttribute('aria-busy', 'true');
+    await waitFor(() => expect(encoded.textContent).toBe(raw));
+    expect(encoded).not.toHaveAttribute('aria-busy');
+  });
+
   test('renders 500 claims, one keyed row each, and filters them', async () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 500; i++) many[`claim_${i}`] = `value ${i}`;
     const started = performance.now();
     render(TokenView, { token: jwt(ID_HEADER, many) });
     const elapsed = performance.now() - started;
-    expect(screen.getAllByTestId('claim-row')).toHaveLength(500);
+    // The first screen of rows at once, the rest right after that frame: all rows in the DOM.
+    expect(screen.getAllByTestId('claim-row')).toHaveLength(40);
+    expect(screen.getByTestId('claims-table')).toHaveAttribute('aria-busy', 'true');
+    expect(screen.queryByTestId('decoded-payload')).toBeNull();
+    await waitFor(() => expect(screen.getAllByTestId('claim-row')).toHaveLength(500), { timeout: 2000 });
+    expect(screen.getByTestId('claims-table')).not.toHaveAttribute('aria-busy');
+    expect(await screen.findByTestId('decoded-payload')).toBeInTheDocument();
     expect(elapsed).toBeLessThan(2000);
     const { default: userEvent } = await import('@testing-library/user-event');
     const user = userEvent.setup();
     await user.type(screen.getByPlaceholderText(/Filter by name/), 'claim_49');
     // claim_49 and claim_490…claim_499
     expect(screen.getAllByTestId('claim-row')).toHaveLength(11);
+  });
+
+  test('a normal token (up to 100 claims) renders every row and its JSON at once', () => {
+    const some: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) some[`claim_${i}`] = `value ${i}`;
+    render(TokenView, { token: jwt(ID_HEADER, some) });
+    expect(screen.getAllByTestId('claim-row')).toHaveLength(100);
+    expect(screen.getByTestId('claims-table')).not.toHaveAttribute('aria-busy');
+    expect(screen.getByTestId('decoded-payload')).toBeInTheDocument();
   });
 });
