@@ -213,14 +213,38 @@ pub fn run(args: &[String]) -> Res<()> {
             .iter()
             .filter_map(|x| x["ipc_ms"].as_f64())
             .collect();
-        let mut row = Row::single("6. Token view, 500 claims: Decode → painted, ms", &painted);
+        // The first screen (a long table's first rows; the rest is added after that frame):
+        // reported by the probe since the token view renders progressively.
+        let first: Vec<f64> = renders
+            .iter()
+            .filter_map(|x| x["first_painted_ms"].as_f64())
+            .collect();
+        let first_rows: Vec<f64> = renders
+            .iter()
+            .filter_map(|x| x["first_rows"].as_f64())
+            .collect();
+        if !first.is_empty() {
+            let mut row = Row::single(
+                "6. Token view, 500 claims: Decode → first screen painted, ms",
+                &first,
+            );
+            row.target = "< 100 ms".into();
+            row.verdict = verdict(median(&first).is_some_and(|m| m < 100.0));
+            rows.push(row);
+        }
+        let mut row = Row::single(
+            "6. Token view, 500 claims: Decode → all 500 rows painted, ms",
+            &painted,
+        );
         row.target = "< 100 ms".into();
         row.verdict = verdict(median(&painted).is_some_and(|m| m < 100.0));
         rows.push(row);
         notes.push(format!(
-            "Token view: {} renders in {} windows; the 500 rows were in the DOM after {} ms (median), painted after {} ms; the first render of each window is included. The `inspect` IPC call alone (engine, serialisation, transfer) took {} ms (median).",
+            "Token view: {} renders in {} windows; the first screen ({} rows) was painted after {} ms (median); all 500 rows and the decoded JSON were in the DOM after {} ms, painted after {} ms; the first render of each window is included. The `inspect` IPC call alone (engine, serialisation, transfer) took {} ms (median).",
             painted.len(),
             windows.len(),
+            median(&first_rows).map_or("—".into(), |v| format!("{v:.0}")),
+            fmt(median(&first)),
             fmt(median(&dom)),
             fmt(median(&painted)),
             fmt(median(&ipc))
