@@ -1,10 +1,11 @@
 //! How the window's web view draws. Tokenscope shows text, tables and a few colours: WebKitGTK
-//! draws that with the CPU at least as fast as through its GPU compositor, and without the
-//! compositor's GL context, layer textures and tiles. Measured by `scripts/bench.sh` (under Xvfb,
-//! Mesa's software GL): the web process held ~100 MiB less after a sign-in and painted the first
-//! screen sooner (docs/benchmark.md). So the main window asks WebKit never to composite on the
-//! GPU, unless `TOKENSCOPE_GPU_COMPOSITING=1` keeps WebKit's own default (to compare, or where
-//! a GPU helps).
+//! draws that with the CPU as fast as through its GPU compositor, and without the compositor's
+//! GL context, layer textures and tiles. Measured by `scripts/bench.sh` (under Xvfb, Mesa's
+//! software GL): PSS after a sign-in 362 -> 247 MiB, start-up the same (docs/benchmark.md). So
+//! the main window asks WebKit never to composite on the GPU, unless
+//! `TOKENSCOPE_GPU_COMPOSITING=1` keeps WebKit's own default (to compare, or where a GPU helps).
+//! Through the settings, not `WEBKIT_DISABLE_COMPOSITING_MODE`: with that variable the empty
+//! window's page load started ~450 ms later.
 
 use tauri::{Runtime, WebviewWindow};
 
