@@ -148,10 +148,7 @@ pub fn run(args: &[String]) -> Res<()> {
                 "empty Tauri 2 window, idle 10 s",
                 1.3,
                 "(reported: WebKit's default drawing)",
-            ));
-            if let Some(row) = rows.last_mut() {
-                row.verdict = "—".into();
-            }
+            ).reported());
         }
         for (label, v) in [("app", &app), ("empty window", &empty)] {
             notes.push(format!(
@@ -296,6 +293,12 @@ impl Row {
         }
     }
 
+    /// A row shown for comparison only: no verdict.
+    fn reported(mut self) -> Row {
+        self.verdict = "—".into();
+        self
+    }
+
     fn compare(name: &str, v: &[f64], base: &[f64], what: &str, max: f64, target: &str) -> Row {
         let ratio = match (median(v), median(base)) {
             (Some(a), Some(b)) if b > 0.0 => Some(a / b),
@@ -340,10 +343,7 @@ fn extra_startup(
             "empty Tauri 2 window",
             1.3,
             "(reported: WebKit's default drawing)",
-        ));
-        if let Some(row) = rows.last_mut() {
-            row.verdict = "—".into();
-        }
+        ).reported());
     }
     for (label, file) in [
         ("app", "startup-app.json"),
@@ -360,7 +360,10 @@ fn extra_startup(
             phase("first_screen_layout_ms"),
         );
         // The UI's own steps (ms after navigation start), from the first run that has them.
-        if let Some(marks) = samples(&v).iter().find_map(|s| s["marks"].as_array().cloned()) {
+        if let Some(marks) = samples(&v)
+            .iter()
+            .find_map(|s| s["marks"].as_array().cloned())
+        {
             let steps: Vec<String> = marks
                 .iter()
                 .filter_map(|m| {
@@ -376,7 +379,10 @@ fn extra_startup(
                     Some(format!("{name} {}", fmt(median(&per_run))))
                 })
                 .collect();
-            line.push_str(&format!("; UI steps after navigation start (ms): {}", steps.join(", ")));
+            line.push_str(&format!(
+                "; UI steps after navigation start (ms): {}",
+                steps.join(", ")
+            ));
         }
         notes.push(line);
     }

@@ -184,13 +184,7 @@ fn an_error_redirect_gives_the_b2c_details() {
 #[test]
 fn a_json_token_response_decodes_each_token_and_knows_refresh_tokens_are_opaque() {
     let at = jws(&json!({"aud": "api", "scp": "read"}));
-    let b2c_refresh = format!(
-        "{}..{}.{}.{}",
-        enc(r#"{"kid":"cpimcore_09252015","ver":"1.0","zip":"Deflate","ser":"1.0"}"#),
-        "aGVsbG8",
-        "d29ybGQ",
-        "dGFn"
-    );
+    let b2c_refresh = b2c_refresh_token();
     let body = json!({"id_token": id_token(), "access_token": at, "token_type": "Bearer",
                       "expires_in": 3600, "refresh_token": b2c_refresh,
                       "refresh_token_expires_in": 1_209_600});
@@ -1144,13 +1138,7 @@ fn export_cases() -> Vec<(String, Inspection)> {
                          "f": [1e300, -0.0, 12345678901234567890u64, -9], "n": null,
                          "esc": "quote \" backslash \\ tab \t nl \n ctl \u{1} é 😀 \u{2028}"}),
     );
-    let b2c_refresh = format!(
-        "{}..{}.{}.{}",
-        enc(r#"{"kid":"cpimcore_09252015","ver":"1.0","zip":"Deflate","ser":"1.0"}"#),
-        "aGVsbG8",
-        "d29ybGQ",
-        "dGFn"
-    );
+    let b2c_refresh = b2c_refresh_token();
     let nested = jws(&json!({"sub": "u1", "idp": "itsme",
         "idp_access_token": jws(&json!({"sub": "up", "deeper": jws(&json!({"level": 3}))})),
         "extension_3fa85f6457174562b3fc2c963f66afa6_loyaltyNumber": 42,
@@ -1311,4 +1299,15 @@ fn streamed_json_export_is_byte_for_byte_the_document_it_was() {
             );
         }
     }
+}
+
+/// A refresh token shaped like B2C's: a JWE header (`cpimcore_…` key, deflated) and opaque parts.
+fn b2c_refresh_token() -> String {
+    format!(
+        "{}..{}.{}.{}",
+        enc(r#"{"kid":"cpimcore_09252015","ver":"1.0","zip":"Deflate","ser":"1.0"}"#),
+        "aGVsbG8",
+        "d29ybGQ",
+        "dGFn"
+    )
 }
