@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, test } from 'vitest';
 import App from '../App.svelte';
 import { resetFirstScreenMark } from '../lib/perf';
+import { AppState } from '../lib/state/app.svelte';
 import { backend } from './backend';
 import { appInfo, entry, profile, signInView } from './fixtures';
 
@@ -48,6 +49,23 @@ describe('start-up', () => {
     expect(b.argsOf('set_last_profile')).toEqual([]);
     const selected = screen.getAllByTestId('profile-item').find((i) => i.getAttribute('aria-current'));
     expect(selected?.dataset.name).toBe('Contoso SUSI');
+  });
+
+  test('started before the first render (as main.ts does), it renders the profiles at once and asks for them once', async () => {
+    const b = backend({
+      app_info: () => appInfo('Local demo (B2C-shaped)'),
+      list_profiles: () => [entry(profile()), entry(local)],
+    });
+    const app = new AppState();
+    void app.start();
+    await app.load();
+    render(App, { props: { app } });
+    // The first render already shows the profile: no welcome page first.
+    expect(screen.getByRole('heading', { name: 'Local demo (B2C-shaped)' })).toBeInTheDocument();
+    expect(screen.queryByText(/No profiles yet/)).toBeNull();
+    await waitFor(() => expect(document.documentElement.dataset.firstScreen).toMatch(/^\d+$/));
+    expect(b.argsOf('list_profiles')).toHaveLength(1);
+    expect(b.argsOf('app_info')).toHaveLength(1);
   });
 
   test('opens the last profile without refreshing when nothing is stored', async () => {
