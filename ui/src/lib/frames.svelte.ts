@@ -16,6 +16,8 @@ let pending: Batch | null = null;
  * runs before. Returns a function that cancels the call. */
 export function afterNextPaint(fn: () => void): () => void {
   if (!pending || pending.framed) {
+    // Plain bookkeeping, never read by a template or effect: not a reactive set.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const batch: Batch = { fns: new Set(), framed: false };
     pending = batch;
     const later = () => {
@@ -29,4 +31,22 @@ export function afterNextPaint(fn: () => void): () => void {
   const batch = pending;
   batch.fns.add(entry);
   return () => batch.fns.delete(entry);
+}
+
+/** Whether the view of `key()` is complete: at once when `whole()` says it is small, otherwise
+ * from right after the next frame is painted (afterNextPaint) until `key()` changes. Call it
+ * while a component initialises (it sets up an effect there). */
+export function completeAfterPaint<T>(key: () => T, whole: () => boolean): { readonly complete: boolean } {
+  let completedFor: T | null = $state.raw(null);
+  const complete = $derived(whole() || completedFor === key());
+  $effect(() => {
+    if (complete) return;
+    const mine = key();
+    return afterNextPaint(() => (completedFor = mine));
+  });
+  return {
+    get complete() {
+      return complete;
+    },
+  };
 }
