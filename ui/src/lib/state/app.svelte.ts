@@ -84,6 +84,12 @@ export class AppState {
     return this.#started;
   }
 
+  /** The profile used last (app info), when it is still in the list. */
+  #lastEntry(): ProfileEntry | undefined {
+    const last = this.info?.last_profile ?? null;
+    return last === null ? undefined : this.profiles.find((e) => e.profile.name === last);
+  }
+
   async #load(): Promise<void> {
     markStep('start');
     const info = ipc.appInfo().then(
@@ -101,18 +107,15 @@ export class AppState {
     }
     this.loaded = true;
     await info;
-    const last = this.info?.last_profile ?? null;
-    const entry = last === null ? undefined : this.profiles.find((e) => e.profile.name === last);
     if (this.selected === null && this.view === 'profile') {
-      const pick = entry ?? this.profiles[0];
+      const pick = this.#lastEntry() ?? this.profiles[0];
       if (pick) this.selected = pick.profile.name;
     }
   }
 
   async #start(): Promise<void> {
     await this.load();
-    const last = this.info?.last_profile ?? null;
-    const entry = last === null ? undefined : this.profiles.find((e) => e.profile.name === last);
+    const entry = this.#lastEntry();
     if (entry?.refresh && this.selected === entry.profile.name && !this.busy) {
       await this.refresh(entry.profile.name, true);
     }
