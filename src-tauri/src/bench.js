@@ -1,9 +1,11 @@
 // The benchmark probe (src-tauri/src/bench.rs injects it only when TOKENSCOPE_BENCH_REPORT is
 // set). Reports, as `tokenscope-bench` events, epoch milliseconds and durations measured in the
 // window itself:
-//   {kind:"first-screen", mark_epoch_ms, painted_epoch_ms, origin_epoch_ms, dom_interactive_ms,
-//       dom_content_loaded_ms}  the UI's `tokenscope:first-screen` mark (ui/src/lib/perf.ts: the
-//       profile list rendered), the end of the frame after it, and the page's navigation phases
+//   {kind:"first-screen", mark_epoch_ms, painted_epoch_ms, layout_ms, layout_at_ms,
+//       origin_epoch_ms, dom_interactive_ms, dom_content_loaded_ms, resources, marks}  the UI's
+//       `tokenscope:first-screen` mark (ui/src/lib/perf.ts: the profile list rendered), the end
+//       of the frame after it, the first screen's style and layout forced at the mark, the
+//       page's navigation phases and files, and the UI's own `tokenscope:*` marks
 //   {kind:"render", rows, first_rows, first_dom_ms, first_painted_ms, dom_ms, painted_ms, ipc_ms}
 //       Decode clicked in the inspector -> the token view's first screen (its first claim rows; a
 //       long table renders its first rows first, the rest after that frame) in the DOM -> that

@@ -108,7 +108,16 @@ pub fn run(args: &[String]) -> Res<()> {
             1.3,
             "≤ 1.3×",
         ));
-        extra_startup(&read, &app, &mut rows, &mut notes);
+        let painted = |v: &Value| field(v, "first_screen_painted_ms");
+        let measure = Measure {
+            number: "3",
+            what: "Start-up",
+            unit: "ms",
+            stem: "startup",
+            baseline_note: "",
+        };
+        rows.extend(measure.drawing_rows(&read, &painted, &app, &empty));
+        startup_notes(&[("app", &app), ("empty window", &empty)], &mut notes);
     }
 
     // 4. Memory.
@@ -128,28 +137,14 @@ pub fn run(args: &[String]) -> Res<()> {
             1.3,
             "≤ 1.3×",
         ));
-        // The app draws on the CPU (src-tauri/src/rendering.rs): the same comparison with the
-        // empty window drawing that way too, and the app with WebKit's default GPU compositing.
-        if let Some(cpu) = read("memory-empty-cpu.json") {
-            rows.push(Row::compare(
-                "4b. PSS as in 4, baseline drawing on the CPU like the app, MiB",
-                &pss(&app),
-                &pss(&cpu),
-                "empty window, WEBKIT_DISABLE_COMPOSITING_MODE=1, idle 10 s",
-                1.3,
-                "≤ 1.3× (reported)",
-            ));
-        }
-        if let Some(gpu) = read("memory-app-gpu.json") {
-            rows.push(Row::compare(
-                "4c. PSS as in 4, the app with GPU compositing (TOKENSCOPE_GPU_COMPOSITING=1), MiB",
-                &pss(&gpu),
-                &pss(&empty),
-                "empty Tauri 2 window, idle 10 s",
-                1.3,
-                "(reported: WebKit's default drawing)",
-            ).reported());
-        }
+        let measure = Measure {
+            number: "4",
+            what: "PSS",
+            unit: "MiB",
+            stem: "memory",
+            baseline_note: ", idle 10 s",
+        };
+        rows.extend(measure.drawing_rows(&read, &pss, &app, &empty));
         for (label, v) in [("app", &app), ("empty window", &empty)] {
             notes.push(format!(
                 "Memory of the {label} (last run): {}",
@@ -315,42 +310,69 @@ impl Row {
     }
 }
 
-/// Start-up rows beside measure 3: the baseline drawing on the CPU like the app, the app with
-/// GPU compositing, and where the time goes (medians, ms from process start).
-fn extra_startup(
-    read: &dyn Fn(&str) -> Option<Value>,
-    app: &Value,
-    rows: &mut Vec<Row>,
-    notes: &mut Vec<String>,
-) {
-    let painted = |v: &Value| field(v, "first_screen_painted_ms");
-    if let Some(cpu) = read("startup-empty-cpu.json") {
-        rows.push(Row::compare(
-            "3b. Start-up as in 3, baseline drawing on the CPU like the app, ms",
-            &painted(app),
-            &painted(&cpu),
-            "empty window, WEBKIT_DISABLE_COMPOSITING_MODE=1",
-            1.3,
-            "≤ 1.3× (reported)",
-        ));
+/// A window measure (3 or 4) as the rows beside it are named.
+struct Measure<'a> {
+    number: &'a str,
+    what: &'a str,
+    unit: &'a str,
+    /// Its result files: `<stem>-empty-cpu.json`, `<stem>-app-gpu.json`.
+    stem: &'a str,
+    /// After the baselines' names (", idle 10 s").
+    baseline_note: &'a str,
+}
+
+impl Measure<'_> {
+    /// The rows beside the measure, as the app draws on the CPU (src-tauri/src/rendering.rs):
+    /// `<n>b`, the app against the empty window drawing that way too, and `<n>c`, the app with
+    /// WebKit's default GPU compositing against the plain empty window, for comparison only.
+    fn drawing_rows(
+        &self,
+        read: &dyn Fn(&str) -> Option<Value>,
+        value: &dyn Fn(&Value) -> Vec<f64>,
+        app: &Value,
+        empty: &Value,
+    ) -> Vec<Row> {
+        let Measure {
+            number: n,
+            what,
+            unit,
+            stem,
+            baseline_note: note,
+        } = self;
+        let mut rows = Vec::new();
+        if let Some(cpu) = read(&format!("{stem}-empty-cpu.json")) {
+            rows.push(Row::compare(
+                &format!(
+                    "{n}b. {what} as in {n}, baseline drawing on the CPU like the app, {unit}"
+                ),
+                &value(app),
+                &value(&cpu),
+                &format!("empty window, WEBKIT_DISABLE_COMPOSITING_MODE=1{note}"),
+                1.3,
+                "≤ 1.3× (reported)",
+            ));
+        }
+        if let Some(gpu) = read(&format!("{stem}-app-gpu.json")) {
+            rows.push(
+                Row::compare(
+                    &format!("{n}c. {what} as in {n}, the app with GPU compositing (TOKENSCOPE_GPU_COMPOSITING=1), {unit}"),
+                    &value(&gpu),
+                    &value(empty),
+                    &format!("empty Tauri 2 window{note}"),
+                    1.3,
+                    "(reported: WebKit's default drawing)",
+                )
+                .reported(),
+            );
+        }
+        rows
     }
-    if let Some(gpu) = read("startup-app-gpu.json") {
-        let empty = read("startup-empty.json").unwrap_or(Value::Null);
-        rows.push(Row::compare(
-            "3c. Start-up as in 3, the app with GPU compositing (TOKENSCOPE_GPU_COMPOSITING=1), ms",
-            &painted(&gpu),
-            &painted(&empty),
-            "empty Tauri 2 window",
-            1.3,
-            "(reported: WebKit's default drawing)",
-        ).reported());
-    }
-    for (label, file) in [
-        ("app", "startup-app.json"),
-        ("empty window", "startup-empty.json"),
-    ] {
-        let Some(v) = read(file) else { continue };
-        let phase = |name: &str| fmt(median(&field(&v, name)));
+}
+
+/// Where start-up time goes (medians, ms from process start), for each window measured.
+fn startup_notes(windows: &[(&str, &Value)], notes: &mut Vec<String>) {
+    for &(label, v) in windows {
+        let phase = |name: &str| fmt(median(&field(v, name)));
         let mut line = format!(
             "Start-up of the {label}, medians from process start: navigation start {} ms, scripts run (DOMContentLoaded) {} ms, first-screen mark {} ms, painted {} ms; style and layout of the first screen (forced at the mark) {} ms",
             phase("navigation_start_ms"),
@@ -360,7 +382,7 @@ fn extra_startup(
             phase("first_screen_layout_ms"),
         );
         // The UI's own steps (ms after navigation start), from the first run that has them.
-        if let Some(marks) = samples(&v)
+        if let Some(marks) = samples(v)
             .iter()
             .find_map(|s| s["marks"].as_array().cloned())
         {
@@ -368,7 +390,7 @@ fn extra_startup(
                 .iter()
                 .filter_map(|m| {
                     let name = m["name"].as_str()?.trim_start_matches("tokenscope:");
-                    let per_run: Vec<f64> = samples(&v)
+                    let per_run: Vec<f64> = samples(v)
                         .iter()
                         .filter_map(|s| {
                             s["marks"].as_array()?.iter().find_map(|x| {

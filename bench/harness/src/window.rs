@@ -153,8 +153,7 @@ fn measure(
                         let painted = e["painted_epoch_ms"].as_f64().unwrap_or(f64::NAN);
                         sample["first_screen_mark_ms"] = json!(mark - t0);
                         sample["first_screen_painted_ms"] = json!(painted - t0);
-                        // The phases before the mark, from process start: the page's navigation
-                        // start, its scripts run (DOMContentLoaded, relative to navigation).
+                        // The first screen's forced style and layout, and when it was forced.
                         for (from, to) in [
                             ("layout_ms", "first_screen_layout_ms"),
                             ("layout_at_ms", "first_screen_layout_at_ms"),
@@ -168,6 +167,8 @@ fn measure(
                                 sample[key] = e[key].clone();
                             }
                         }
+                        // The phases before the mark, from process start: the page's navigation
+                        // start, its scripts run (DOMContentLoaded, relative to navigation).
                         if let Some(origin) = e["origin_epoch_ms"].as_f64() {
                             sample["navigation_start_ms"] = json!(origin - t0);
                             if let Some(dcl) = e["dom_content_loaded_ms"].as_f64() {
