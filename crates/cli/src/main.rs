@@ -405,7 +405,7 @@ async fn secret(engine: Arc<Engine>, action: SecretAction) -> Result<ExitCode, E
 
 /// A token given as text, `@FILE` or `-`.
 fn token_arg(arg: &str) -> Result<Secret, Error> {
-    read_input(Some(arg))
+    read_input(Some(arg.to_owned()))
         .map(|t| Secret::new(t.trim()))
         .map_err(Error::Config)
 }
@@ -592,7 +592,7 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
     }
     if let Some(claims) = &args.claims {
         let text = if claims.starts_with('@') {
-            read_input(Some(claims)).map_err(Error::Config)?
+            read_input(Some(claims.clone())).map_err(Error::Config)?
         } else {
             claims.clone()
         };
@@ -731,26 +731,31 @@ async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Error> {
 }
 
 /// Reads a token argument: text, `@FILE`, or `-` (stdin; also when absent and stdin is piped).
-fn read_input(arg: Option<&str>) -> Result<String, String> {
+fn read_input(arg: Option<String>) -> Result<String, String> {
     let limit = (jwt::MAX_INPUT + 1) as u64;
     match arg {
-        Some("-") | None => {
-            if arg.is_none() && std::io::stdin().is_terminal() {
-                return Err("give a token as an argument, or pipe one on stdin".into());
-            }
-            let mut buf = String::new();
-            // Read at most one byte past the limit so a huge input is refused, not buffered.
-            std::io::stdin()
-                .take(limit)
-                .read_to_string(&mut buf)
-                .map_err(|e| format!("cannot read stdin: {e}"))?;
-            Ok(buf)
+        None if std::io::stdin().is_terminal() => {
+            Err("give a token as an argument, or pipe one on stdin".into())
         }
+        None => read_stdin(limit),
+        Some(text) if text == "-" => read_stdin(limit),
+        // The argument itself: moved, not copied.
         Some(text) => match text.strip_prefix('@') {
             Some(path) => read_file(Path::new(path), limit),
-            None => Ok(text.to_owned()),
+            None => Ok(text),
         },
     }
+}
+
+/// Stdin's text, at most `limit` bytes read (the decoders refuse what is longer).
+fn read_stdin(limit: u64) -> Result<String, String> {
+    let mut buf = String::new();
+    // Read at most one byte past the limit so a huge input is refused, not buffered.
+    std::io::stdin()
+        .take(limit)
+        .read_to_string(&mut buf)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    Ok(buf)
 }
 
 /// A file's text, at most `limit` bytes read (the decoders refuse what is longer).
@@ -782,11 +787,7 @@ fn decode(args: DecodeArgs) -> ExitCode {
 }
 
 fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
-    let input = match args.token {
-        // The argument itself is the input: moved, not copied.
-        Some(text) if text != "-" && !text.starts_with('@') => text,
-        other => read_input(other.as_deref())?,
-    };
+    let input = read_input(args.token)?;
     let now = chrono::Utc::now();
     let options = InspectOptions {
         now,
@@ -921,7 +922,7 @@ fn diff(a: &str, b: &str, decrypt_key: Option<&Path>, json: bool) -> ExitCode {
             decryption_keys: decryption_keys(decrypt_key)?,
         };
         let load = |name: &str, arg: &str| -> Result<Inspection, String> {
-            let text = read_input(Some(arg)).map_err(|e| format!("{name}: {e}"))?;
+            let text = read_input(Some(arg.to_owned())).map_err(|e| format!("{name}: {e}"))?;
             inspect::inspect(&text, &options).map_err(|e| format!("{name}: {e}"))
         };
         let (ia, ib) = (load("A", a)?, load("B", b)?);
