@@ -22,10 +22,10 @@ use tauri::{Builder, Runtime};
 use tokenscope_core::engine::Engine;
 
 /// The app's builder on any runtime (the real one, or `tauri::test::mock_builder()`), with the
-/// commands registered and the engine in state.
-pub fn app<R: Runtime>(builder: Builder<R>, engine: Engine) -> Builder<R> {
+/// commands registered and the engine's state managed.
+pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
-        .manage(AppState::new(engine))
+        .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_profiles,
@@ -57,14 +57,26 @@ pub fn app<R: Runtime>(builder: Builder<R>, engine: Engine) -> Builder<R> {
 
 /// Starts the desktop app.
 pub fn run() {
-    let engine = match tauri::async_runtime::block_on(Engine::production()) {
-        Ok(engine) => engine,
-        Err(e) => {
-            eprintln!("Tokenscope cannot start: {e}");
-            std::process::exit(1);
-        }
-    };
-    let mut builder = app(tauri::Builder::default(), engine)
+    // The engine (HTTP client, keyring probe over D-Bus, profile store) is built on a thread of
+    // its own while GTK and the web view start, not before them: it took 15-30 ms of the main
+    // thread before the window, and the page asks for it hundreds of milliseconds later.
+    let (state, slot) = AppState::starting();
+    let spawned = std::thread::Builder::new()
+        .name("engine".into())
+        .spawn(
+            move || match tauri::async_runtime::block_on(Engine::production()) {
+                Ok(engine) => slot.fill(engine),
+                Err(e) => {
+                    eprintln!("Tokenscope cannot start: {e}");
+                    std::process::exit(1);
+                }
+            },
+        );
+    if let Err(e) = spawned {
+        eprintln!("Tokenscope cannot start: no thread for the engine: {e}");
+        std::process::exit(1);
+    }
+    let mut builder = app(tauri::Builder::default(), state)
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {
             use tauri::Manager;

@@ -1,27 +1,49 @@
 //! The shell's state: the engine and the cancel handle of the sign-in in progress.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokenscope_core::engine::Engine;
 use tokio_util::sync::CancellationToken;
 
 /// Managed by Tauri; shared by all commands.
 pub struct AppState {
-    engine: Arc<Engine>,
+    engine: Arc<OnceLock<Arc<Engine>>>,
     cancel: Mutex<Option<CancellationToken>>,
+}
+
+/// Hands the engine to the state it was promised to (`AppState::starting`).
+pub struct EngineSlot(Arc<OnceLock<Arc<Engine>>>);
+
+impl EngineSlot {
+    /// Makes the engine available to the commands, which wait for it until then.
+    pub fn fill(self, engine: Engine) {
+        // The slot is filled once: `starting` hands out one slot per state.
+        let _ = self.0.set(Arc::new(engine));
+    }
 }
 
 impl AppState {
     /// State around an engine.
     pub fn new(engine: Engine) -> Self {
-        Self {
-            engine: Arc::new(engine),
-            cancel: Mutex::new(None),
-        }
+        let (state, slot) = Self::starting();
+        slot.fill(engine);
+        state
     }
 
-    /// The engine.
+    /// State whose engine is still being built (on another thread, while the window starts):
+    /// `engine()` waits until the slot is filled.
+    pub fn starting() -> (Self, EngineSlot) {
+        let engine = Arc::new(OnceLock::new());
+        let state = Self {
+            engine: engine.clone(),
+            cancel: Mutex::new(None),
+        };
+        (state, EngineSlot(engine))
+    }
+
+    /// The engine; waits for it while it is being built, which only a command sent in the
+    /// first few milliseconds of the app's life could see (the page loads later).
     pub fn engine(&self) -> Arc<Engine> {
-        self.engine.clone()
+        self.engine.wait().clone()
     }
 
     pub(crate) fn set_cancel(&self, token: Option<CancellationToken>) {

@@ -1,7 +1,10 @@
 //! The commands through Tauri's IPC on the mock runtime (`tauri::test`), with a real engine
 //! on a session-only vault and a temporary profile store.
 
-use super::support::{invoke, profile_json, save_profile, window, window_with};
+use super::support::{
+    engine_with, invoke, profile_json, save_profile, window, window_on, window_with,
+};
+use crate::state::AppState;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use tauri::WebviewWindow;
@@ -25,6 +28,31 @@ fn profiles_can_be_saved_listed_renamed_and_deleted() {
     assert_eq!(list[0]["profile"]["name"], "renamed");
     let list = invoke(&w, "delete_profile", json!({"name": "renamed"})).unwrap();
     assert_eq!(list, json!([]));
+}
+
+#[test]
+fn a_command_sent_while_the_engine_starts_is_answered_once_it_is_ready() {
+    // The desktop app builds its engine on a thread while the window starts (lib.rs `run`).
+    let (state, slot) = AppState::starting();
+    let (_app, w) = window_on(state);
+    let engine = engine_with(Arc::new(
+        tokenscope_core::http::ReqwestClient::new(Default::default()).unwrap(),
+    ));
+    let ready_after = std::time::Duration::from_millis(200);
+    let filler = std::thread::spawn(move || {
+        std::thread::sleep(ready_after);
+        slot.fill(engine);
+    });
+    let asked = std::time::Instant::now();
+    // Answered (not failed, not lost) once the engine is there, and not before.
+    assert_eq!(invoke(&w, "list_profiles", json!({})).unwrap(), json!([]));
+    assert!(asked.elapsed() >= ready_after / 2, "{:?}", asked.elapsed());
+    filler.join().unwrap();
+    let profile = profile_json("demo", "contoso/B2C_1_susi", &["offline_access"]);
+    assert_eq!(
+        save_profile(&w, &profile, None).unwrap()[0]["profile"]["name"],
+        "demo"
+    );
 }
 
 #[test]

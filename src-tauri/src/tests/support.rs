@@ -3,6 +3,7 @@
 //! and a profile saved the way the UI sends it.
 
 use crate::app;
+use crate::state::AppState;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
@@ -25,17 +26,26 @@ pub(super) fn window() -> Window {
 
 /// The app on an engine whose HTTP client is `http` (a closure serving fixed answers).
 pub(super) fn window_with(http: Arc<dyn HttpClient>) -> Window {
+    window_on(AppState::new(engine_with(http)))
+}
+
+/// A real engine on a session-only vault and a fresh temporary profile store.
+pub(super) fn engine_with(http: Arc<dyn HttpClient>) -> Engine {
     let dir = std::env::temp_dir().join(format!(
         "tokenscope-shell-{}",
         tokenscope_core::pkce::random_token()
     ));
-    let engine = Engine::new(
+    Engine::new(
         http,
         Arc::new(SystemClock),
         Vault::session_only("test"),
         ProfileStore::new(dir),
-    );
-    let app = app(mock_builder(), engine)
+    )
+}
+
+/// The app on `state` (whose engine may still be on its way).
+pub(super) fn window_on(state: AppState) -> Window {
+    let app = app(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("app builds");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
