@@ -86,9 +86,22 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-export const appInfo = () => call<AppInfo>(COMMANDS.appInfo);
+/** The answer to a call index.html made as the page started, taken once; null when there is
+ *  none (tests, or already taken). */
+function early<T>(command: string): Promise<T> | null {
+  const asked = (window as { __tokenscopeEarly?: Record<string, Promise<T> | undefined> }).__tokenscopeEarly;
+  const answer = asked?.[command];
+  if (!asked || !answer) return null;
+  delete asked[command];
+  return answer.catch((e: unknown) => {
+    throw toIpcError(e);
+  });
+}
 
-export const listProfiles = () => call<ProfileEntry[]>(COMMANDS.listProfiles);
+export const appInfo = () => early<AppInfo>(COMMANDS.appInfo) ?? call<AppInfo>(COMMANDS.appInfo);
+
+export const listProfiles = () =>
+  early<ProfileEntry[]>(COMMANDS.listProfiles) ?? call<ProfileEntry[]>(COMMANDS.listProfiles);
 
 /** Saves a profile; `previousName` renames an existing one (its refresh token does not follow). */
 export const saveProfile = (profile: Profile, previousName: string | null) =>

@@ -163,3 +163,30 @@ describe('copyWhenReady', () => {
     }
   });
 });
+
+describe('the answers index.html asked for as the page started', () => {
+  test('are used once, then the commands are called again', async () => {
+    const { backend } = await import('./backend');
+    const { appInfo: fixtureInfo } = await import('./fixtures');
+    const ipc = await import('../lib/ipc');
+    const shell = backend({});
+    const early = { ...fixtureInfo(), version: 'from the early call' };
+    const w = window as { __tokenscopeEarly?: Record<string, Promise<unknown>> };
+    w.__tokenscopeEarly = {
+      app_info: Promise.resolve(early),
+      list_profiles: Promise.reject({ kind: 'profile', message: 'profiles.json is not JSON' }),
+    };
+    expect(await ipc.appInfo()).toEqual(early);
+    await expect(ipc.listProfiles()).rejects.toEqual({
+      kind: 'profile',
+      message: 'profiles.json is not JSON',
+      provider: null,
+      body: null,
+    });
+    expect(shell.calls).toEqual([]);
+    expect((await ipc.appInfo()).version).not.toBe('from the early call');
+    expect(await ipc.listProfiles()).toEqual([]);
+    expect(shell.calls.map((c) => c.cmd)).toEqual(['app_info', 'list_profiles']);
+    delete w.__tokenscopeEarly;
+  });
+});
