@@ -332,7 +332,9 @@ fn main() -> ExitCode {
                 Ok(rt) => rt,
                 Err(e) => return fail(&format!("cannot start: {e}")),
             };
-            runtime.block_on(run(command))
+            // Boxed: the engine's future (every flow's state) lives on the heap, not in main's
+            // stack frame, which `decode` and `--version` would otherwise touch page by page.
+            runtime.block_on(Box::pin(run(command)))
         }
     }
 }

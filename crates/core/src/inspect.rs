@@ -401,6 +401,9 @@ fn looks_like_jwt(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+// Not inlined: the JWE code (RSA, AES, inflate) would otherwise put its large locals in the
+// frame of every token's inspection, JWS or not.
+#[inline(never)]
 fn decrypt(out: &mut TokenInspection, cleaned: &str, options: &InspectOptions, depth: usize) {
     let h = |name: &str| {
         out.header
