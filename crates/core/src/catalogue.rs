@@ -2,6 +2,8 @@
 //! and header parameters (standard, Microsoft Entra ID, Azure AD B2C, OAuth, itsme), with the
 //! source, value shape and whether a value is personal data to mask in a redacted copy.
 
+use std::borrow::Cow;
+
 /// The JSON shape a claim's value is expected to have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -76,13 +78,13 @@ pub struct ClaimInfo {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClaimDescription {
     /// The claim name as looked up.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// One plain-language line for testers and support staff.
-    pub description: String,
+    pub description: Cow<'static, str>,
     /// Where the claim is defined.
     pub source: Source,
     /// The defining document.
-    pub reference: String,
+    pub reference: Cow<'static, str>,
     /// The expected JSON shape of the value.
     pub value_type: ValueType,
     /// Whether the value is personal data that a redacted copy must mask.
@@ -94,10 +96,11 @@ pub struct ClaimDescription {
 impl From<&ClaimInfo> for ClaimDescription {
     fn from(info: &ClaimInfo) -> Self {
         Self {
-            name: info.name.to_owned(),
-            description: info.description.to_owned(),
+            // Borrowed from the static catalogue: a lookup copies no text.
+            name: Cow::Borrowed(info.name),
+            description: Cow::Borrowed(info.description),
             source: info.source,
-            reference: info.reference.to_owned(),
+            reference: Cow::Borrowed(info.reference),
             value_type: info.value_type,
             personal: info.personal,
             custom_attribute: false,
@@ -114,14 +117,14 @@ pub fn claim(name: &str) -> Option<ClaimDescription> {
     }
     if let Some((app_id, attribute)) = parse_b2c_extension(name) {
         return Some(ClaimDescription {
-            name: name.to_owned(),
-            description: format!(
+            name: Cow::Owned(name.to_owned()),
+            description: Cow::Owned(format!(
                 "Azure AD B2C custom attribute \"{attribute}\" (stored on the tenant's \
                  b2c-extensions-app, app ID {app_id}); its meaning is set by this tenant, \
                  not by a standard, and it is masked in redacted copies to be safe."
-            ),
+            )),
             source: Source::B2c,
-            reference: "Azure AD B2C custom attributes".to_owned(),
+            reference: Cow::Borrowed("Azure AD B2C custom attributes"),
             value_type: ValueType::Json,
             personal: true,
             custom_attribute: true,
@@ -129,15 +132,15 @@ pub fn claim(name: &str) -> Option<ClaimDescription> {
     }
     if let Some(attribute) = parse_b2c_short_extension(name) {
         return Some(ClaimDescription {
-            name: name.to_owned(),
-            description: format!(
+            name: Cow::Owned(name.to_owned()),
+            description: Cow::Owned(format!(
                 "Azure AD B2C custom attribute \"{attribute}\", named as user flows and custom \
                  policies put it in tokens (Microsoft Graph calls it \
                  extension_<app id>_{attribute}); its meaning is set by this tenant, not by a \
                  standard, and it is masked in redacted copies to be safe."
-            ),
+            )),
             source: Source::B2c,
-            reference: "Azure AD B2C custom attributes".to_owned(),
+            reference: Cow::Borrowed("Azure AD B2C custom attributes"),
             value_type: ValueType::Json,
             personal: true,
             custom_attribute: true,
@@ -146,13 +149,13 @@ pub fn claim(name: &str) -> Option<ClaimDescription> {
     if let Some(rest) = name.strip_prefix(ITSME_CLAIM_PREFIX) {
         if !rest.is_empty() {
             return Some(ClaimDescription {
-                name: name.to_owned(),
-                description: format!(
+                name: Cow::Owned(name.to_owned()),
+                description: Cow::Owned(format!(
                     "itsme-specific claim \"{rest}\" that this catalogue does not describe; \
                      it may carry identity data, so it is treated as personal."
-                ),
+                )),
                 source: Source::Itsme,
-                reference: "itsme OpenID Connect documentation".to_owned(),
+                reference: Cow::Borrowed("itsme OpenID Connect documentation"),
                 value_type: ValueType::Json,
                 personal: true,
                 custom_attribute: false,
@@ -162,12 +165,13 @@ pub fn claim(name: &str) -> Option<ClaimDescription> {
     if let Some(rest) = name.strip_prefix("xms_") {
         if !rest.is_empty() {
             return Some(ClaimDescription {
-                name: name.to_owned(),
-                description: "Microsoft extension claim (xms_ prefix) not described here; \
-                              Entra ID uses these for optional or internal token data."
-                    .to_owned(),
+                name: Cow::Owned(name.to_owned()),
+                description: Cow::Borrowed(
+                    "Microsoft extension claim (xms_ prefix) not described here; Entra ID uses \
+                     these for optional or internal token data.",
+                ),
                 source: Source::Entra,
-                reference: "Microsoft identity platform optional claims".to_owned(),
+                reference: Cow::Borrowed("Microsoft identity platform optional claims"),
                 value_type: ValueType::Json,
                 personal: false,
                 custom_attribute: false,

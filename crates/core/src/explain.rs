@@ -9,6 +9,7 @@ use crate::validate::relative;
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// One claim (or header parameter) with its explanation.
 #[derive(Debug, Clone, Serialize)]
@@ -18,8 +19,8 @@ pub struct ClaimRow {
     pub name: String,
     /// Value as in the token.
     pub value: Value,
-    /// One-line meaning, or "not in the catalogue".
-    pub description: String,
+    /// One-line meaning, or "not in the catalogue" (borrowed from the catalogue when static).
+    pub description: Cow<'static, str>,
     /// The full catalogue entry, when there is one.
     pub catalogue: Option<ClaimDescription>,
     /// For NumericDate claims: the time, RFC 3339 UTC.
@@ -79,7 +80,7 @@ fn row(
         value: value.clone(),
         description: entry
             .as_ref()
-            .map_or_else(|| NOT_IN_CATALOGUE.to_owned(), |e| e.description.clone()),
+            .map_or(Cow::Borrowed(NOT_IN_CATALOGUE), |e| e.description.clone()),
         catalogue: entry,
         time: None,
         local_time: None,

@@ -122,8 +122,12 @@ fn compare(
     b: &Map<String, Value>,
     lookup: fn(&str) -> Option<catalogue::ClaimDescription>,
 ) -> (Vec<ClaimChange>, Vec<String>) {
-    let describe =
-        |name: &str| lookup(name).map_or_else(|| NOT_IN_CATALOGUE.to_owned(), |c| c.description);
+    let describe = |name: &str| {
+        lookup(name).map_or_else(
+            || NOT_IN_CATALOGUE.to_owned(),
+            |c| c.description.into_owned(),
+        )
+    };
     let mut changes = Vec::new();
     let mut unchanged = Vec::new();
     for (name, old) in a {
