@@ -11,7 +11,6 @@ use super::{Inspection, TokenInspection};
 use crate::explain::ClaimRow;
 use crate::jwt::TokenKind;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::value::{to_raw_value, RawValue};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -25,32 +24,237 @@ pub fn json(inspection: &Inspection, redact: bool) -> Value {
     serde_json::to_value(JsonExport::new(inspection, redact)).unwrap_or(Value::Null)
 }
 
-/// Writes the JSON export ([`json`]) to `out`, serialised straight from the inspection: no
-/// `Value` tree is built, and the primary token's fields at the top level are written from the
-/// token itself, not copied.
+/// Writes the JSON export ([`json`]) to `out`: the text serialising [`JsonExport`] gives,
+/// written straight from the inspection (no `Value` tree). The primary token's `header`,
+/// `payload` and `claims`, which the top level repeats, are serialised once and their text
+/// written twice; strings that need no escaping (the catalogue's text, nearly every claim name
+/// and value) are copied as they are.
 pub fn write_json<W: std::io::Write>(
     out: W,
     inspection: &Inspection,
     redact: bool,
 ) -> serde_json::Result<()> {
-    let mut export = JsonExport::new(inspection, redact);
-    // The top level repeats the primary token's header, payload and claims: each is
-    // serialised once, and its text written twice.
-    export.repeated = match export.shown.tokens.iter().position(|t| t.error.is_none()) {
-        Some(i) => {
-            let t = &export.shown.tokens[i];
-            Some((
-                i,
-                Repeated {
-                    header: to_raw_value(&t.header)?,
-                    payload: to_raw_value(&t.payload)?,
-                    claims: to_raw_value(&Rows(&t.claim_rows))?,
-                },
-            ))
-        }
+    let export = JsonExport::new(inspection, redact);
+    let shown = &*export.shown;
+    let primary = shown.tokens.iter().position(|t| t.error.is_none());
+    let repeated = match primary {
+        Some(i) => Some(Repeated::of(&shown.tokens[i])?),
         None => None,
     };
-    serde_json::to_writer(out, &export)
+    let mut w = JsonText(out);
+    w.raw(b"{\"form\":")?;
+    w.value(&shown.form)?;
+    if let (Some(i), Some(r)) = (primary, &repeated) {
+        let t = &shown.tokens[i];
+        w.key("label")?;
+        w.string(&t.label)?;
+        w.key("kind")?;
+        w.value(&t.kind)?;
+        w.key("header")?;
+        w.raw(r.header())?;
+        w.key("payload")?;
+        w.raw(r.payload())?;
+        w.key("signature_length")?;
+        w.value(&t.signature_len)?;
+        w.key("claims")?;
+        w.raw(r.claims())?;
+        if let Some(v) = &t.verification {
+            w.key("verification")?;
+            w.value(v)?;
+        }
+    }
+    w.key("tokens")?;
+    w.raw(b"[")?;
+    for (i, t) in shown.tokens.iter().enumerate() {
+        if i > 0 {
+            w.raw(b",")?;
+        }
+        let redacted = export.redactions.get(i).and_then(Option::as_ref);
+        match &repeated {
+            Some(r) if primary == Some(i) => w.primary_token(t, redacted, r)?,
+            _ => w.value(&TokenJson { t, redacted })?,
+        }
+    }
+    w.raw(b"]")?;
+    if let Some(code) = &shown.authorization_code {
+        w.key("authorization_code")?;
+        w.value(code)?;
+    }
+    if let Some(e) = &shown.provider_error {
+        w.key("provider_error")?;
+        w.value(e)?;
+    }
+    if !shown.parameters.is_empty() {
+        w.key("parameters")?;
+        w.value(&shown.parameters)?;
+    }
+    w.key("redacted")?;
+    w.value(&export.redact)?;
+    w.raw(b"}")
+}
+
+/// The JSON text of the primary token's `header`, `payload` and `claims`, one after the other.
+struct Repeated {
+    text: Vec<u8>,
+    /// Where the payload and the claims start.
+    payload: usize,
+    claims: usize,
+}
+
+impl Repeated {
+    fn of(t: &TokenInspection) -> serde_json::Result<Self> {
+        // Room for the usual document: the claims' text is a few times the token's length.
+        let mut w = JsonText(Vec::with_capacity(t.encoded.expose().len() * 6 + 1024));
+        w.value(&t.header)?;
+        let payload = w.0.len();
+        w.value(&t.payload)?;
+        let claims = w.0.len();
+        w.rows(&t.claim_rows)?;
+        Ok(Self {
+            text: w.0,
+            payload,
+            claims,
+        })
+    }
+    fn header(&self) -> &[u8] {
+        &self.text[..self.payload]
+    }
+    fn payload(&self) -> &[u8] {
+        &self.text[self.payload..self.claims]
+    }
+    fn claims(&self) -> &[u8] {
+        &self.text[self.claims..]
+    }
+}
+
+/// Writes JSON text piece by piece, exactly as serde_json's compact serialiser would.
+struct JsonText<W>(W);
+
+impl<W: std::io::Write> JsonText<W> {
+    fn raw(&mut self, bytes: &[u8]) -> serde_json::Result<()> {
+        self.0.write_all(bytes).map_err(serde_json::Error::io)
+    }
+
+    /// `,"key":` (every member after the first).
+    fn key(&mut self, key: &str) -> serde_json::Result<()> {
+        self.raw(b",\"")?;
+        self.raw(key.as_bytes())?;
+        self.raw(b"\":")
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
+        serde_json::to_writer(&mut self.0, value)
+    }
+
+    /// A string: copied between quotes when nothing in it needs escaping, else serde_json's.
+    fn string(&mut self, s: &str) -> serde_json::Result<()> {
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.raw(b"\"")?;
+            self.raw(s.as_bytes())?;
+            self.raw(b"\"")
+        } else {
+            self.value(s)
+        }
+    }
+
+    /// Explained rows, each as [`RowJson`] serialises it.
+    fn rows(&mut self, rows: &[ClaimRow]) -> serde_json::Result<()> {
+        self.raw(b"[")?;
+        for (i, r) in rows.iter().enumerate() {
+            self.raw(if i == 0 {
+                b"{\"name\":"
+            } else {
+                b",{\"name\":"
+            })?;
+            self.string(&r.name)?;
+            self.key("value")?;
+            self.value(&r.value)?;
+            self.key("description")?;
+            self.string(&r.description)?;
+            if let Some(c) = &r.catalogue {
+                self.key("source")?;
+                self.value(&c.source)?;
+                self.key("reference")?;
+                self.string(&c.reference)?;
+                self.key("type")?;
+                self.value(&c.value_type)?;
+                self.key("personal")?;
+                self.value(&c.personal)?;
+                if c.custom_attribute {
+                    self.key("custom_attribute")?;
+                    self.raw(b"true")?;
+                }
+            }
+            if let Some(t) = &r.time {
+                self.key("time")?;
+                self.string(t)?;
+                self.key("local_time")?;
+                self.value(&r.local_time)?;
+                self.key("relative")?;
+                self.value(&r.relative)?;
+            }
+            if let Some(f) = &r.flag {
+                self.key("flag")?;
+                self.string(f)?;
+            }
+            self.raw(b"}")?;
+        }
+        self.raw(b"]")
+    }
+
+    /// The primary token as [`TokenJson`] serialises it, with the text already written for
+    /// the top level.
+    fn primary_token(
+        &mut self,
+        t: &TokenInspection,
+        redacted: Option<&Redacted>,
+        r: &Repeated,
+    ) -> serde_json::Result<()> {
+        self.raw(b"{\"label\":")?;
+        self.string(&t.label)?;
+        self.key("kind")?;
+        self.value(&t.kind)?;
+        self.key("part_lengths")?;
+        self.value(&t.part_lengths)?;
+        self.key("header")?;
+        self.raw(r.header())?;
+        self.key("payload")?;
+        self.raw(r.payload())?;
+        self.key("signature_length")?;
+        self.value(&t.signature_len)?;
+        self.key("header_claims")?;
+        self.rows(&t.header_rows)?;
+        self.key("claims")?;
+        self.raw(r.claims())?;
+        self.key("warnings")?;
+        self.value(&t.warnings)?;
+        self.key("nested")?;
+        self.value(&Nested(&t.nested))?;
+        if let Some(jwe) = &t.jwe {
+            self.key("jwe")?;
+            self.value(jwe)?;
+        }
+        if let Some(inner) = &t.inner {
+            self.key("inner")?;
+            self.value(&TokenJson {
+                t: inner,
+                redacted: None,
+            })?;
+        }
+        if let Some(ver) = &t.verification {
+            self.key("verification")?;
+            self.value(ver)?;
+        }
+        if let Some(e) = &t.error {
+            self.key("error")?;
+            self.value(e)?;
+        }
+        if let Some(r) = redacted {
+            self.key("redacted")?;
+            self.value(&RedactedJson(r))?;
+        }
+        self.raw(b"}")
+    }
 }
 
 /// The JSON export as a [`Serialize`] view over the inspection (borrowed unless redacted).
@@ -59,16 +263,6 @@ pub struct JsonExport<'a> {
     /// Per token (in order), its redacted copy when `redact` and it has claims.
     redactions: Vec<Option<Redacted>>,
     redact: bool,
-    /// The primary token's index and the JSON text of what the top level repeats of it, when
-    /// written as text ([`write_json`]; a `Value` is built without).
-    repeated: Option<(usize, Repeated)>,
-}
-
-/// The JSON text of the primary token's `header`, `payload` and `claims`.
-struct Repeated {
-    header: Box<RawValue>,
-    payload: Box<RawValue>,
-    claims: Box<RawValue>,
 }
 
 impl<'a> JsonExport<'a> {
@@ -80,7 +274,6 @@ impl<'a> JsonExport<'a> {
                 shown: Cow::Borrowed(inspection),
                 redactions: Vec::new(),
                 redact,
-                repeated: None,
             };
         }
         let redactions = inspection
@@ -95,7 +288,6 @@ impl<'a> JsonExport<'a> {
             shown: Cow::Owned(redact_inspection(inspection)),
             redactions,
             redact,
-            repeated: None,
         }
     }
 }
@@ -106,22 +298,12 @@ impl Serialize for JsonExport<'_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("form", &shown.form)?;
         if let Some(t) = shown.tokens.iter().find(|t| t.error.is_none()) {
-            let repeated = self.repeated.as_ref().map(|(_, r)| r);
             map.serialize_entry("label", &t.label)?;
             map.serialize_entry("kind", &t.kind)?;
-            match repeated {
-                Some(r) => map.serialize_entry("header", &r.header)?,
-                None => map.serialize_entry("header", &t.header)?,
-            }
-            match repeated {
-                Some(r) => map.serialize_entry("payload", &r.payload)?,
-                None => map.serialize_entry("payload", &t.payload)?,
-            }
+            map.serialize_entry("header", &t.header)?;
+            map.serialize_entry("payload", &t.payload)?;
             map.serialize_entry("signature_length", &t.signature_len)?;
-            match repeated {
-                Some(r) => map.serialize_entry("claims", &r.claims)?,
-                None => map.serialize_entry("claims", &Rows(&t.claim_rows))?,
-            }
+            map.serialize_entry("claims", &Rows(&t.claim_rows))?;
             if let Some(v) = &t.verification {
                 map.serialize_entry("verification", v)?;
             }
@@ -150,15 +332,7 @@ impl Serialize for TopTokens<'_, '_> {
         let mut seq = serializer.serialize_seq(Some(tokens.len()))?;
         for (i, t) in tokens.iter().enumerate() {
             let redacted = self.0.redactions.get(i).and_then(Option::as_ref);
-            let repeated = match &self.0.repeated {
-                Some((primary, r)) if *primary == i => Some(r),
-                _ => None,
-            };
-            seq.serialize_element(&TokenJson {
-                t,
-                redacted,
-                repeated,
-            })?;
+            seq.serialize_element(&TokenJson { t, redacted })?;
         }
         seq.end()
     }
@@ -168,8 +342,6 @@ impl Serialize for TopTokens<'_, '_> {
 struct TokenJson<'a> {
     t: &'a TokenInspection,
     redacted: Option<&'a Redacted>,
-    /// The text of its header, payload and claims, already serialised (the primary token).
-    repeated: Option<&'a Repeated>,
 }
 
 impl Serialize for TokenJson<'_> {
@@ -179,20 +351,11 @@ impl Serialize for TokenJson<'_> {
         map.serialize_entry("label", &t.label)?;
         map.serialize_entry("kind", &t.kind)?;
         map.serialize_entry("part_lengths", &t.part_lengths)?;
-        match self.repeated {
-            Some(r) => map.serialize_entry("header", &r.header)?,
-            None => map.serialize_entry("header", &t.header)?,
-        }
-        match self.repeated {
-            Some(r) => map.serialize_entry("payload", &r.payload)?,
-            None => map.serialize_entry("payload", &t.payload)?,
-        }
+        map.serialize_entry("header", &t.header)?;
+        map.serialize_entry("payload", &t.payload)?;
         map.serialize_entry("signature_length", &t.signature_len)?;
         map.serialize_entry("header_claims", &Rows(&t.header_rows))?;
-        match self.repeated {
-            Some(r) => map.serialize_entry("claims", &r.claims)?,
-            None => map.serialize_entry("claims", &Rows(&t.claim_rows))?,
-        }
+        map.serialize_entry("claims", &Rows(&t.claim_rows))?;
         map.serialize_entry("warnings", &t.warnings)?;
         map.serialize_entry("nested", &Nested(&t.nested))?;
         if let Some(jwe) = &t.jwe {
@@ -202,7 +365,6 @@ impl Serialize for TokenJson<'_> {
             let inner = TokenJson {
                 t: inner,
                 redacted: None,
-                repeated: None,
             };
             map.serialize_entry("inner", &inner)?;
         }
@@ -224,11 +386,7 @@ struct Nested<'a>(&'a [TokenInspection]);
 
 impl Serialize for Nested<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|t| TokenJson {
-            t,
-            redacted: None,
-            repeated: None,
-        }))
+        serializer.collect_seq(self.0.iter().map(|t| TokenJson { t, redacted: None }))
     }
 }
 
@@ -296,12 +454,7 @@ pub fn row_json(r: &ClaimRow) -> Value {
 
 /// One token as JSON.
 pub fn token_json(t: &TokenInspection) -> Value {
-    serde_json::to_value(TokenJson {
-        t,
-        redacted: None,
-        repeated: None,
-    })
-    .unwrap_or(Value::Null)
+    serde_json::to_value(TokenJson { t, redacted: None }).unwrap_or(Value::Null)
 }
 
 /// The Markdown export: a section per token with header and claims tables (meaning, UTC and
@@ -521,4 +674,31 @@ fn text(s: &str) -> String {
 #[cfg(test)]
 pub(crate) fn code_for_tests(s: &str) -> String {
     code(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonText;
+
+    /// Strings copied without escaping and strings escaped are written as serde_json writes
+    /// them.
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        for s in [
+            "",
+            "plain text, §5.1 — ünïcödé ✓",
+            "quote \" inside",
+            "back\\slash",
+            "line\nbreak\tand\r\u{0}\u{1f}",
+            "\u{7f} DEL and \u{2028} separator",
+        ] {
+            let mut w = JsonText(Vec::new());
+            w.string(s).unwrap();
+            assert_eq!(
+                String::from_utf8(w.0).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
 }
