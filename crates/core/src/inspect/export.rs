@@ -11,7 +11,7 @@ use super::{Inspection, TokenInspection};
 use crate::explain::ClaimRow;
 use crate::jwt::TokenKind;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -105,9 +105,9 @@ impl Repeated {
     fn of(t: &TokenInspection) -> serde_json::Result<Self> {
         // Room for the usual document: the claims' text is a few times the token's length.
         let mut w = JsonText(Vec::with_capacity(t.encoded.expose().len() * 6 + 1024));
-        w.value(&t.header)?;
+        w.object(&t.header)?;
         let payload = w.0.len();
-        w.value(&t.payload)?;
+        w.object(&t.payload)?;
         let claims = w.0.len();
         w.rows(&t.claim_rows)?;
         Ok(Self {
@@ -125,6 +125,32 @@ impl Repeated {
     fn claims(&self) -> &[u8] {
         &self.text[self.claims..]
     }
+}
+
+/// Whether serde_json would escape something in `s`: a control character, `"` or `\\`.
+/// Eight bytes at a time (the word tests are exact: a byte that needs no escaping never
+/// reports one).
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Some byte of `v` is below `n` (n <= 128).
+    let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGH != 0;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        if below(v, 0x20)
+            || below(v ^ (ONES * u64::from(b'"')), 1)
+            || below(v ^ (ONES * u64::from(b'\\')), 1)
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// Writes JSON text piece by piece, exactly as serde_json's compact serialiser would.
@@ -148,13 +174,46 @@ impl<W: std::io::Write> JsonText<W> {
 
     /// A string: copied between quotes when nothing in it needs escaping, else serde_json's.
     fn string(&mut self, s: &str) -> serde_json::Result<()> {
-        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        if needs_escape(s.as_bytes()) {
+            self.value(s)
+        } else {
             self.raw(b"\"")?;
             self.raw(s.as_bytes())?;
             self.raw(b"\"")
-        } else {
-            self.value(s)
         }
+    }
+
+    /// A JSON value as serde_json serialises a [`Value`], with [`Self::string`] for its strings
+    /// and object keys.
+    fn json(&mut self, value: &Value) -> serde_json::Result<()> {
+        match value {
+            Value::String(s) => self.string(s),
+            Value::Array(items) => {
+                self.raw(b"[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.raw(b",")?;
+                    }
+                    self.json(item)?;
+                }
+                self.raw(b"]")
+            }
+            Value::Object(map) => self.object(map),
+            other => self.value(other),
+        }
+    }
+
+    fn object(&mut self, map: &Map<String, Value>) -> serde_json::Result<()> {
+        self.raw(b"{")?;
+        for (i, (key, item)) in map.iter().enumerate() {
+            if i > 0 {
+                self.raw(b",")?;
+            }
+            self.string(key)?;
+            self.raw(b":")?;
+            self.json(item)?;
+        }
+        self.raw(b"}")
     }
 
     /// Explained rows, each as [`RowJson`] serialises it.
@@ -168,7 +227,7 @@ impl<W: std::io::Write> JsonText<W> {
             })?;
             self.string(&r.name)?;
             self.key("value")?;
-            self.value(&r.value)?;
+            self.json(&r.value)?;
             self.key("description")?;
             self.string(&r.description)?;
             if let Some(c) = &r.catalogue {
@@ -691,6 +750,11 @@ mod tests {
             "back\\slash",
             "line\nbreak\tand\r\u{0}\u{1f}",
             "\u{7f} DEL and \u{2028} separator",
+            "eight bytes then \"",
+            "12345678\\",
+            "1234567\u{1}",
+            "a longer line of text with no escape at all, past several words",
+            "a longer line of text with a control character\u{1b} in its second word",
         ] {
             let mut w = JsonText(Vec::new());
             w.string(s).unwrap();
@@ -700,5 +764,17 @@ mod tests {
                 "{s:?}"
             );
         }
+    }
+
+    #[test]
+    fn values_are_written_as_serde_json_writes_them() {
+        let value = serde_json::json!({"z": [1, -2.5, 1e300, true, null, "a\"b", [], {}],
+            "a\nkey": {"nested": {"deeper": ["x", {"k": "v\\"}]}}, "": 18446744073709551615u64});
+        let mut w = JsonText(Vec::new());
+        w.json(&value).unwrap();
+        assert_eq!(
+            String::from_utf8(w.0).unwrap(),
+            serde_json::to_string(&value).unwrap()
+        );
     }
 }
