@@ -15,6 +15,13 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// `,"name":`, a member after the first, as one piece of text.
+macro_rules! key {
+    ($name:literal) => {
+        concat!(",\"", $name, "\":").as_bytes()
+    };
+}
+
 /// The JSON export. The top level repeats the primary token's `kind`, `header`, `payload`,
 /// `signature_length` and `claims` (the original `decode --json` fields); `tokens` lists every
 /// token found with its explanation, nested tokens, decryption and verification. The same
@@ -46,24 +53,24 @@ pub fn write_json<W: std::io::Write>(
     w.value(&shown.form)?;
     if let (Some(i), Some(r)) = (primary, &repeated) {
         let t = &shown.tokens[i];
-        w.key("label")?;
+        w.raw(key!("label"))?;
         w.string(&t.label)?;
-        w.key("kind")?;
+        w.raw(key!("kind"))?;
         w.value(&t.kind)?;
-        w.key("header")?;
+        w.raw(key!("header"))?;
         w.raw(r.header())?;
-        w.key("payload")?;
+        w.raw(key!("payload"))?;
         w.raw(r.payload())?;
-        w.key("signature_length")?;
+        w.raw(key!("signature_length"))?;
         w.value(&t.signature_len)?;
-        w.key("claims")?;
+        w.raw(key!("claims"))?;
         w.raw(r.claims())?;
         if let Some(v) = &t.verification {
-            w.key("verification")?;
+            w.raw(key!("verification"))?;
             w.value(v)?;
         }
     }
-    w.key("tokens")?;
+    w.raw(key!("tokens"))?;
     w.raw(b"[")?;
     for (i, t) in shown.tokens.iter().enumerate() {
         if i > 0 {
@@ -77,18 +84,18 @@ pub fn write_json<W: std::io::Write>(
     }
     w.raw(b"]")?;
     if let Some(code) = &shown.authorization_code {
-        w.key("authorization_code")?;
+        w.raw(key!("authorization_code"))?;
         w.value(code)?;
     }
     if let Some(e) = &shown.provider_error {
-        w.key("provider_error")?;
+        w.raw(key!("provider_error"))?;
         w.value(e)?;
     }
     if !shown.parameters.is_empty() {
-        w.key("parameters")?;
+        w.raw(key!("parameters"))?;
         w.value(&shown.parameters)?;
     }
-    w.key("redacted")?;
+    w.raw(key!("redacted"))?;
     w.value(&export.redact)?;
     w.raw(b"}")
 }
@@ -161,13 +168,6 @@ impl<W: std::io::Write> JsonText<W> {
         self.0.write_all(bytes).map_err(serde_json::Error::io)
     }
 
-    /// `,"key":` (every member after the first).
-    fn key(&mut self, key: &str) -> serde_json::Result<()> {
-        self.raw(b",\"")?;
-        self.raw(key.as_bytes())?;
-        self.raw(b"\":")
-    }
-
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
         serde_json::to_writer(&mut self.0, value)
     }
@@ -226,34 +226,34 @@ impl<W: std::io::Write> JsonText<W> {
                 b",{\"name\":"
             })?;
             self.string(&r.name)?;
-            self.key("value")?;
+            self.raw(key!("value"))?;
             self.json(&r.value)?;
-            self.key("description")?;
+            self.raw(key!("description"))?;
             self.string(&r.description)?;
             if let Some(c) = &r.catalogue {
-                self.key("source")?;
+                self.raw(key!("source"))?;
                 self.value(&c.source)?;
-                self.key("reference")?;
+                self.raw(key!("reference"))?;
                 self.string(&c.reference)?;
-                self.key("type")?;
+                self.raw(key!("type"))?;
                 self.value(&c.value_type)?;
-                self.key("personal")?;
+                self.raw(key!("personal"))?;
                 self.value(&c.personal)?;
                 if c.custom_attribute {
-                    self.key("custom_attribute")?;
+                    self.raw(key!("custom_attribute"))?;
                     self.raw(b"true")?;
                 }
             }
             if let Some(t) = &r.time {
-                self.key("time")?;
+                self.raw(key!("time"))?;
                 self.string(t)?;
-                self.key("local_time")?;
+                self.raw(key!("local_time"))?;
                 self.value(&r.local_time)?;
-                self.key("relative")?;
+                self.raw(key!("relative"))?;
                 self.value(&r.relative)?;
             }
             if let Some(f) = &r.flag {
-                self.key("flag")?;
+                self.raw(key!("flag"))?;
                 self.string(f)?;
             }
             self.raw(b"}")?;
@@ -271,45 +271,45 @@ impl<W: std::io::Write> JsonText<W> {
     ) -> serde_json::Result<()> {
         self.raw(b"{\"label\":")?;
         self.string(&t.label)?;
-        self.key("kind")?;
+        self.raw(key!("kind"))?;
         self.value(&t.kind)?;
-        self.key("part_lengths")?;
+        self.raw(key!("part_lengths"))?;
         self.value(&t.part_lengths)?;
-        self.key("header")?;
+        self.raw(key!("header"))?;
         self.raw(r.header())?;
-        self.key("payload")?;
+        self.raw(key!("payload"))?;
         self.raw(r.payload())?;
-        self.key("signature_length")?;
+        self.raw(key!("signature_length"))?;
         self.value(&t.signature_len)?;
-        self.key("header_claims")?;
+        self.raw(key!("header_claims"))?;
         self.rows(&t.header_rows)?;
-        self.key("claims")?;
+        self.raw(key!("claims"))?;
         self.raw(r.claims())?;
-        self.key("warnings")?;
+        self.raw(key!("warnings"))?;
         self.value(&t.warnings)?;
-        self.key("nested")?;
+        self.raw(key!("nested"))?;
         self.value(&Nested(&t.nested))?;
         if let Some(jwe) = &t.jwe {
-            self.key("jwe")?;
+            self.raw(key!("jwe"))?;
             self.value(jwe)?;
         }
         if let Some(inner) = &t.inner {
-            self.key("inner")?;
+            self.raw(key!("inner"))?;
             self.value(&TokenJson {
                 t: inner,
                 redacted: None,
             })?;
         }
         if let Some(ver) = &t.verification {
-            self.key("verification")?;
+            self.raw(key!("verification"))?;
             self.value(ver)?;
         }
         if let Some(e) = &t.error {
-            self.key("error")?;
+            self.raw(key!("error"))?;
             self.value(e)?;
         }
         if let Some(r) = redacted {
-            self.key("redacted")?;
+            self.raw(key!("redacted"))?;
             self.value(&RedactedJson(r))?;
         }
         self.raw(b"}")
