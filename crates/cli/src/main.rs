@@ -5,7 +5,7 @@
 mod errors;
 mod output;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::{json, Value};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -310,7 +310,14 @@ struct SigninArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // As `Cli::parse()`, without freeing clap's command tree and matches value by value: the
+    // process ends soon and its memory goes back with it.
+    let mut command = Cli::command();
+    let mut matches = command.get_matches_mut();
+    let cli = Cli::from_arg_matches_mut(&mut matches)
+        .unwrap_or_else(|e| e.format(&mut Cli::command()).exit());
+    std::mem::forget(matches);
+    std::mem::forget(command);
     // Decoding, comparing and the error catalogue are local: no runtime is started for them
     // (`decode` is timed as a whole process by scripts/bench.sh). `decode --verify` starts a
     // current-thread runtime for the key discovery; the flows with the engine keep the pool.
