@@ -19,7 +19,7 @@ pub struct ClaimRow {
     pub name: String,
     /// Value as in the token.
     pub value: Value,
-    /// One-line meaning, or "not in the catalogue" (borrowed from the catalogue when static).
+    /// One-line meaning, or "not in the catalogue".
     pub description: Cow<'static, str>,
     /// The full catalogue entry, when there is one.
     pub catalogue: Option<ClaimDescription>,
