@@ -104,9 +104,8 @@ window.__tokenscopeBench = (scenario) => {
       await afterPaint();
       const t0 = performance.now();
       click();
-      // The first screen: the first rows of the token in the DOM, then that frame painted. The UI
-      // adds the part of a long encoded token out of sight in its box two tasks after that frame
-      // (ui/src/lib/frames.svelte.ts): the task queued here from the same frame runs before.
+      // The first screen: the first rows of the token in the DOM, then that frame painted. (The
+      // UI renders the whole view in one frame; this would tell if part of it came later.)
       const first = until(() => { const n = rows(); return n > 1 ? n : 0; }).then(async (n) => {
         const dom = performance.now();
         await afterPaint();

@@ -1,6 +1,6 @@
 // The token view as a person sees it: parts coloured, dates readable, unknown claims marked,
 // and untrusted values shown as text.
-import { render, screen, waitFor, within } from '@testing-library/svelte';
+import { render, screen, within } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import TokenView from '../lib/components/TokenView.svelte';
 import { ID_HEADER, ID_PAYLOAD, idToken, jwt, opaqueAccessToken } from './fixtures';
@@ -89,14 +89,11 @@ describe('TokenView', () => {
     expect(screen.queryByTestId('copy-claims')).toBeNull();
   });
 
-  test('a long token shows its first 4096 characters first, then all of it, each part in its colour', async () => {
+  test('a long token shows all of its text at once, each part in its colour', () => {
     const raw = 'A'.repeat(3000) + '.' + 'B'.repeat(7000) + '.' + 'C'.repeat(300);
     render(TokenView, { token: { ...opaqueAccessToken(), kind: 'jws', raw, parts: raw.split('.') } });
     const encoded = screen.getByTestId('encoded-token');
-    expect(encoded.textContent).toBe(raw.slice(0, 4096));
-    expect(encoded).toHaveAttribute('aria-busy', 'true');
-    await waitFor(() => expect(encoded.textContent).toBe(raw));
-    expect(encoded).not.toHaveAttribute('aria-busy');
+    expect(encoded.textContent).toBe(raw);
     expect([...encoded.querySelectorAll<HTMLElement>('[data-part]')].map((p) => p.dataset.part)).toEqual([
       'header',
       'payload',
