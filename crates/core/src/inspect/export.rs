@@ -10,7 +10,7 @@ use super::redact::{redact_inspection, redact_token, Redacted};
 use super::{Inspection, TokenInspection};
 use crate::explain::ClaimRow;
 use crate::jwt::TokenKind;
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -27,22 +27,41 @@ macro_rules! key {
 /// token found with its explanation, nested tokens, decryption and verification. The same
 /// document as [`write_json`] writes, as a `Value` (the desktop app pretty-prints it).
 pub fn json(inspection: &Inspection, redact: bool) -> Value {
-    // Cannot fail: every map key in the document is a string.
-    serde_json::to_value(JsonExport::new(inspection, redact)).unwrap_or(Value::Null)
+    let mut text = Vec::new();
+    // Cannot fail: the text is written to memory, and it is JSON.
+    write_json(&mut text, inspection, redact)
+        .and_then(|()| serde_json::from_slice(&text))
+        .unwrap_or(Value::Null)
 }
 
-/// Writes the JSON export ([`json`]) to `out`: the text serialising [`JsonExport`] gives,
-/// written straight from the inspection (no `Value` tree). The primary token's `header`,
-/// `payload` and `claims`, which the top level repeats, are serialised once and their text
-/// written twice; strings that need no escaping (the catalogue's text, nearly every claim name
-/// and value) are copied as they are.
+/// Writes the JSON export ([`json`]) to `out`, straight from the inspection (no `Value`
+/// tree): the one definition of the document. The primary token's `header`, `payload` and
+/// `claims`, which the top level repeats, are serialised once and their text written twice;
+/// strings that need no escaping (the catalogue's text, nearly every claim name and value) are
+/// copied as they are.
 pub fn write_json<W: std::io::Write>(
     out: W,
     inspection: &Inspection,
     redact: bool,
 ) -> serde_json::Result<()> {
-    let export = JsonExport::new(inspection, redact);
-    let shown = &*export.shown;
+    let shown: Cow<'_, Inspection> = if redact {
+        Cow::Owned(redact_inspection(inspection))
+    } else {
+        Cow::Borrowed(inspection)
+    };
+    // Per token (in order), its redacted copy when `redact` and it has claims.
+    let redactions: Vec<Option<Redacted>> = if redact {
+        inspection
+            .tokens
+            .iter()
+            .map(|original| {
+                (original.error.is_none() && !original.effective().payload.is_empty())
+                    .then(|| redact_token(original))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let primary = shown.tokens.iter().position(|t| t.error.is_none());
     let repeated = match primary {
         Some(i) => Some(Repeated::of(&shown.tokens[i])?),
@@ -76,11 +95,9 @@ pub fn write_json<W: std::io::Write>(
         if i > 0 {
             w.raw(b",")?;
         }
-        let redacted = export.redactions.get(i).and_then(Option::as_ref);
-        match &repeated {
-            Some(r) if primary == Some(i) => w.primary_token(t, redacted, r)?,
-            _ => w.value(&TokenJson { t, redacted })?,
-        }
+        let redacted = redactions.get(i).and_then(Option::as_ref);
+        let repeated = repeated.as_ref().filter(|_| primary == Some(i));
+        w.token(t, redacted, repeated)?;
     }
     w.raw(b"]")?;
     if let Some(code) = &shown.authorization_code {
@@ -96,7 +113,7 @@ pub fn write_json<W: std::io::Write>(
         w.value(&shown.parameters)?;
     }
     w.raw(key!("redacted"))?;
-    w.value(&export.redact)?;
+    w.value(&redact)?;
     w.raw(b"}")
 }
 
@@ -216,58 +233,62 @@ impl<W: std::io::Write> JsonText<W> {
         self.raw(b"}")
     }
 
-    /// Explained rows, each as [`RowJson`] serialises it.
+    /// Explained rows.
     fn rows(&mut self, rows: &[ClaimRow]) -> serde_json::Result<()> {
         self.raw(b"[")?;
         for (i, r) in rows.iter().enumerate() {
-            self.raw(if i == 0 {
-                b"{\"name\":"
-            } else {
-                b",{\"name\":"
-            })?;
-            self.string(&r.name)?;
-            self.raw(key!("value"))?;
-            self.json(&r.value)?;
-            self.raw(key!("description"))?;
-            self.string(&r.description)?;
-            if let Some(c) = &r.catalogue {
-                self.raw(key!("source"))?;
-                self.value(&c.source)?;
-                self.raw(key!("reference"))?;
-                self.string(&c.reference)?;
-                self.raw(key!("type"))?;
-                self.value(&c.value_type)?;
-                self.raw(key!("personal"))?;
-                self.value(&c.personal)?;
-                if c.custom_attribute {
-                    self.raw(key!("custom_attribute"))?;
-                    self.raw(b"true")?;
-                }
+            if i > 0 {
+                self.raw(b",")?;
             }
-            if let Some(t) = &r.time {
-                self.raw(key!("time"))?;
-                self.string(t)?;
-                self.raw(key!("local_time"))?;
-                self.value(&r.local_time)?;
-                self.raw(key!("relative"))?;
-                self.value(&r.relative)?;
-            }
-            if let Some(f) = &r.flag {
-                self.raw(key!("flag"))?;
-                self.string(f)?;
-            }
-            self.raw(b"}")?;
+            self.row(r)?;
         }
         self.raw(b"]")
     }
 
-    /// The primary token as [`TokenJson`] serialises it, with the text already written for
-    /// the top level.
-    fn primary_token(
+    /// One explained row ([`row_json`]).
+    fn row(&mut self, r: &ClaimRow) -> serde_json::Result<()> {
+        self.raw(b"{\"name\":")?;
+        self.string(&r.name)?;
+        self.raw(key!("value"))?;
+        self.json(&r.value)?;
+        self.raw(key!("description"))?;
+        self.string(&r.description)?;
+        if let Some(c) = &r.catalogue {
+            self.raw(key!("source"))?;
+            self.value(&c.source)?;
+            self.raw(key!("reference"))?;
+            self.string(&c.reference)?;
+            self.raw(key!("type"))?;
+            self.value(&c.value_type)?;
+            self.raw(key!("personal"))?;
+            self.value(&c.personal)?;
+            if c.custom_attribute {
+                self.raw(key!("custom_attribute"))?;
+                self.raw(b"true")?;
+            }
+        }
+        if let Some(t) = &r.time {
+            self.raw(key!("time"))?;
+            self.string(t)?;
+            self.raw(key!("local_time"))?;
+            self.value(&r.local_time)?;
+            self.raw(key!("relative"))?;
+            self.value(&r.relative)?;
+        }
+        if let Some(f) = &r.flag {
+            self.raw(key!("flag"))?;
+            self.string(f)?;
+        }
+        self.raw(b"}")
+    }
+
+    /// One token ([`token_json`]), with its redacted copy (top-level tokens only); `repeated`
+    /// when its `header`, `payload` and `claims` were written already for the top level.
+    fn token(
         &mut self,
         t: &TokenInspection,
         redacted: Option<&Redacted>,
-        r: &Repeated,
+        repeated: Option<&Repeated>,
     ) -> serde_json::Result<()> {
         self.raw(b"{\"label\":")?;
         self.string(&t.label)?;
@@ -276,29 +297,42 @@ impl<W: std::io::Write> JsonText<W> {
         self.raw(key!("part_lengths"))?;
         self.value(&t.part_lengths)?;
         self.raw(key!("header"))?;
-        self.raw(r.header())?;
+        match repeated {
+            Some(r) => self.raw(r.header())?,
+            None => self.object(&t.header)?,
+        }
         self.raw(key!("payload"))?;
-        self.raw(r.payload())?;
+        match repeated {
+            Some(r) => self.raw(r.payload())?,
+            None => self.object(&t.payload)?,
+        }
         self.raw(key!("signature_length"))?;
         self.value(&t.signature_len)?;
         self.raw(key!("header_claims"))?;
         self.rows(&t.header_rows)?;
         self.raw(key!("claims"))?;
-        self.raw(r.claims())?;
+        match repeated {
+            Some(r) => self.raw(r.claims())?,
+            None => self.rows(&t.claim_rows)?,
+        }
         self.raw(key!("warnings"))?;
         self.value(&t.warnings)?;
         self.raw(key!("nested"))?;
-        self.value(&Nested(&t.nested))?;
+        self.raw(b"[")?;
+        for (i, n) in t.nested.iter().enumerate() {
+            if i > 0 {
+                self.raw(b",")?;
+            }
+            self.token(n, None, None)?;
+        }
+        self.raw(b"]")?;
         if let Some(jwe) = &t.jwe {
             self.raw(key!("jwe"))?;
             self.value(jwe)?;
         }
         if let Some(inner) = &t.inner {
             self.raw(key!("inner"))?;
-            self.value(&TokenJson {
-                t: inner,
-                redacted: None,
-            })?;
+            self.token(inner, None, None)?;
         }
         if let Some(ver) = &t.verification {
             self.raw(key!("verification"))?;
@@ -313,139 +347,6 @@ impl<W: std::io::Write> JsonText<W> {
             self.value(&RedactedJson(r))?;
         }
         self.raw(b"}")
-    }
-}
-
-/// The JSON export as a [`Serialize`] view over the inspection (borrowed unless redacted).
-pub struct JsonExport<'a> {
-    shown: Cow<'a, Inspection>,
-    /// Per token (in order), its redacted copy when `redact` and it has claims.
-    redactions: Vec<Option<Redacted>>,
-    redact: bool,
-}
-
-impl<'a> JsonExport<'a> {
-    /// The export of `inspection`; with `redact`, personal claims masked and each token's
-    /// redacted copy added.
-    pub fn new(inspection: &'a Inspection, redact: bool) -> Self {
-        if !redact {
-            return Self {
-                shown: Cow::Borrowed(inspection),
-                redactions: Vec::new(),
-                redact,
-            };
-        }
-        let redactions = inspection
-            .tokens
-            .iter()
-            .map(|original| {
-                (original.error.is_none() && !original.effective().payload.is_empty())
-                    .then(|| redact_token(original))
-            })
-            .collect();
-        Self {
-            shown: Cow::Owned(redact_inspection(inspection)),
-            redactions,
-            redact,
-        }
-    }
-}
-
-impl Serialize for JsonExport<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let shown = &*self.shown;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("form", &shown.form)?;
-        if let Some(t) = shown.tokens.iter().find(|t| t.error.is_none()) {
-            map.serialize_entry("label", &t.label)?;
-            map.serialize_entry("kind", &t.kind)?;
-            map.serialize_entry("header", &t.header)?;
-            map.serialize_entry("payload", &t.payload)?;
-            map.serialize_entry("signature_length", &t.signature_len)?;
-            map.serialize_entry("claims", &Rows(&t.claim_rows))?;
-            if let Some(v) = &t.verification {
-                map.serialize_entry("verification", v)?;
-            }
-        }
-        map.serialize_entry("tokens", &TopTokens(self))?;
-        if let Some(code) = &shown.authorization_code {
-            map.serialize_entry("authorization_code", code)?;
-        }
-        if let Some(e) = &shown.provider_error {
-            map.serialize_entry("provider_error", e)?;
-        }
-        if !shown.parameters.is_empty() {
-            map.serialize_entry("parameters", &shown.parameters)?;
-        }
-        map.serialize_entry("redacted", &self.redact)?;
-        map.end()
-    }
-}
-
-/// The `tokens` list: each token, with its redacted copy when there is one.
-struct TopTokens<'e, 'a>(&'e JsonExport<'a>);
-
-impl Serialize for TopTokens<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let tokens = &self.0.shown.tokens;
-        let mut seq = serializer.serialize_seq(Some(tokens.len()))?;
-        for (i, t) in tokens.iter().enumerate() {
-            let redacted = self.0.redactions.get(i).and_then(Option::as_ref);
-            seq.serialize_element(&TokenJson { t, redacted })?;
-        }
-        seq.end()
-    }
-}
-
-/// One token as JSON ([`token_json`]), with its redacted copy (top-level tokens only).
-struct TokenJson<'a> {
-    t: &'a TokenInspection,
-    redacted: Option<&'a Redacted>,
-}
-
-impl Serialize for TokenJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let t = self.t;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("label", &t.label)?;
-        map.serialize_entry("kind", &t.kind)?;
-        map.serialize_entry("part_lengths", &t.part_lengths)?;
-        map.serialize_entry("header", &t.header)?;
-        map.serialize_entry("payload", &t.payload)?;
-        map.serialize_entry("signature_length", &t.signature_len)?;
-        map.serialize_entry("header_claims", &Rows(&t.header_rows))?;
-        map.serialize_entry("claims", &Rows(&t.claim_rows))?;
-        map.serialize_entry("warnings", &t.warnings)?;
-        map.serialize_entry("nested", &Nested(&t.nested))?;
-        if let Some(jwe) = &t.jwe {
-            map.serialize_entry("jwe", jwe)?;
-        }
-        if let Some(inner) = &t.inner {
-            let inner = TokenJson {
-                t: inner,
-                redacted: None,
-            };
-            map.serialize_entry("inner", &inner)?;
-        }
-        if let Some(ver) = &t.verification {
-            map.serialize_entry("verification", ver)?;
-        }
-        if let Some(e) = &t.error {
-            map.serialize_entry("error", e)?;
-        }
-        if let Some(r) = self.redacted {
-            map.serialize_entry("redacted", &RedactedJson(r))?;
-        }
-        map.end()
-    }
-}
-
-/// Tokens inside claims, each as JSON.
-struct Nested<'a>(&'a [TokenInspection]);
-
-impl Serialize for Nested<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|t| TokenJson { t, redacted: None }))
     }
 }
 
@@ -464,56 +365,25 @@ impl Serialize for RedactedJson<'_> {
     }
 }
 
-/// Explained rows, each as [`row_json`].
-struct Rows<'a>(&'a [ClaimRow]);
-
-impl Serialize for Rows<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(RowJson))
-    }
-}
-
-/// One explained row as JSON ([`row_json`]).
-struct RowJson<'a>(&'a ClaimRow);
-
-impl Serialize for RowJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &r.name)?;
-        map.serialize_entry("value", &r.value)?;
-        map.serialize_entry("description", &r.description)?;
-        if let Some(c) = &r.catalogue {
-            map.serialize_entry("source", &c.source)?;
-            map.serialize_entry("reference", &c.reference)?;
-            map.serialize_entry("type", &c.value_type)?;
-            map.serialize_entry("personal", &c.personal)?;
-            if c.custom_attribute {
-                map.serialize_entry("custom_attribute", &true)?;
-            }
-        }
-        if let Some(t) = &r.time {
-            map.serialize_entry("time", t)?;
-            map.serialize_entry("local_time", &r.local_time)?;
-            map.serialize_entry("relative", &r.relative)?;
-        }
-        if let Some(f) = &r.flag {
-            map.serialize_entry("flag", f)?;
-        }
-        map.end()
-    }
-}
-
 /// One explained row as JSON: `name`, `value`, `description`, the catalogue's `source`,
 /// `reference`, `type` and `personal`, and for NumericDate claims `time` (RFC 3339 UTC),
 /// `local_time` and `relative`, plus `flag` when set.
 pub fn row_json(r: &ClaimRow) -> Value {
-    serde_json::to_value(RowJson(r)).unwrap_or(Value::Null)
+    parsed(|w| w.row(r))
 }
 
 /// One token as JSON.
 pub fn token_json(t: &TokenInspection) -> Value {
-    serde_json::to_value(TokenJson { t, redacted: None }).unwrap_or(Value::Null)
+    parsed(|w| w.token(t, None, None))
+}
+
+/// What `write` writes, as a `Value`.
+fn parsed(write: impl FnOnce(&mut JsonText<&mut Vec<u8>>) -> serde_json::Result<()>) -> Value {
+    let mut text = Vec::new();
+    // Cannot fail: the text is written to memory, and it is JSON.
+    write(&mut JsonText(&mut text))
+        .and_then(|()| serde_json::from_slice(&text))
+        .unwrap_or(Value::Null)
 }
 
 /// The Markdown export: a section per token with header and claims tables (meaning, UTC and
