@@ -193,32 +193,17 @@ pub fn run(args: &[String]) -> Res<()> {
             .filter_map(|s| s["renders"].as_array())
             .flatten()
             .collect();
-        let painted: Vec<f64> = renders
-            .iter()
-            .filter_map(|x| x["painted_ms"].as_f64())
-            .collect();
-        let dom: Vec<f64> = renders
-            .iter()
-            .filter_map(|x| x["dom_ms"].as_f64())
-            .collect();
-        let layout: Vec<f64> = renders
-            .iter()
-            .filter_map(|x| x["layout_ms"].as_f64())
-            .collect();
-        let ipc: Vec<f64> = renders
-            .iter()
-            .filter_map(|x| x["ipc_ms"].as_f64())
-            .collect();
+        // One figure of every render, as `field` reads one of every window.
+        let of =
+            |name: &str| -> Vec<f64> { renders.iter().filter_map(|x| x[name].as_f64()).collect() };
+        let painted = of("painted_ms");
+        let dom = of("dom_ms");
+        let layout = of("layout_ms");
+        let ipc = of("ipc_ms");
         // The first screen (the first claim rows painted) and everything: the same frame when the
         // view renders at once, as it does now; apart when part of it is put off.
-        let first: Vec<f64> = renders
-            .iter()
-            .filter_map(|x| x["first_painted_ms"].as_f64())
-            .collect();
-        let first_rows: Vec<f64> = renders
-            .iter()
-            .filter_map(|x| x["first_rows"].as_f64())
-            .collect();
+        let first = of("first_painted_ms");
+        let first_rows = of("first_rows");
         if !first.is_empty() {
             let mut row = Row::single(
                 "6. Token view, 500 claims: Decode → first screen painted, ms",
