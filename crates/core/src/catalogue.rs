@@ -112,7 +112,7 @@ impl From<&ClaimInfo> for ClaimDescription {
 /// `extension_<32-hex app id>_<attribute>` (an Azure AD B2C custom attribute),
 /// other `http://itsme.services/v2/claim/…` names, and other `xms_…` Microsoft claims.
 pub fn claim(name: &str) -> Option<ClaimDescription> {
-    if let Some(info) = CLAIMS.iter().find(|c| c.name == name) {
+    if let Some(info) = static_claim(name) {
         return Some(info.into());
     }
     if let Some((app_id, attribute)) = parse_b2c_extension(name) {
@@ -195,10 +195,12 @@ pub fn header(name: &str) -> Option<ClaimDescription> {
 pub fn is_numeric_date(name: &str) -> bool {
     // As `claim(name)`'s value type, without building the description: only static entries
     // can be dates (the name patterns describe JSON values).
-    CLAIMS
-        .iter()
-        .find(|c| c.name == name)
-        .is_some_and(|c| c.value_type == ValueType::NumericDate)
+    static_claim(name).is_some_and(|c| c.value_type == ValueType::NumericDate)
+}
+
+/// The static catalogue entry of a payload claim named exactly `name`.
+fn static_claim(name: &str) -> Option<&'static ClaimInfo> {
+    CLAIMS.iter().find(|c| c.name == name)
 }
 
 /// All static claim entries (for tests, export, the UI's reference list).
