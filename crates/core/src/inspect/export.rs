@@ -283,13 +283,22 @@ impl<W: std::io::Write> JsonText<W> {
     }
 
     /// One token ([`token_json`]), with its redacted copy (top-level tokens only); `repeated`
-    /// when its `header`, `payload` and `claims` were written already for the top level.
+    /// when the text of its `header`, `payload` and `claims` was written already for the top
+    /// level (otherwise it is written here, the same way).
     fn token(
         &mut self,
         t: &TokenInspection,
         redacted: Option<&Redacted>,
         repeated: Option<&Repeated>,
     ) -> serde_json::Result<()> {
+        let own;
+        let r = match repeated {
+            Some(r) => r,
+            None => {
+                own = Repeated::of(t)?;
+                &own
+            }
+        };
         self.raw(b"{\"label\":")?;
         self.string(&t.label)?;
         self.raw(key!("kind"))?;
@@ -297,24 +306,15 @@ impl<W: std::io::Write> JsonText<W> {
         self.raw(key!("part_lengths"))?;
         self.value(&t.part_lengths)?;
         self.raw(key!("header"))?;
-        match repeated {
-            Some(r) => self.raw(r.header())?,
-            None => self.object(&t.header)?,
-        }
+        self.raw(r.header())?;
         self.raw(key!("payload"))?;
-        match repeated {
-            Some(r) => self.raw(r.payload())?,
-            None => self.object(&t.payload)?,
-        }
+        self.raw(r.payload())?;
         self.raw(key!("signature_length"))?;
         self.value(&t.signature_len)?;
         self.raw(key!("header_claims"))?;
         self.rows(&t.header_rows)?;
         self.raw(key!("claims"))?;
-        match repeated {
-            Some(r) => self.raw(r.claims())?,
-            None => self.rows(&t.claim_rows)?,
-        }
+        self.raw(r.claims())?;
         self.raw(key!("warnings"))?;
         self.value(&t.warnings)?;
         self.raw(key!("nested"))?;
