@@ -520,6 +520,36 @@ fn decode_redact_masks_personal_claims() {
     assert!(!text(&out.stdout).contains("ada@example.com"));
 }
 
+/// A reader that goes away (`| head`) gets the process an error line and exit 1, not a death by
+/// SIGPIPE: the document is more than a pipe holds, and the pipe is closed before it is read.
+#[cfg(unix)]
+#[test]
+fn a_reader_that_goes_away_ends_decode_with_an_error_line() {
+    use std::os::unix::process::ExitStatusExt;
+    let big = format!(r#"{{"sub":"u1","blob":"{}"}}"#, "x".repeat(40_000));
+    let mut child = common::tokenscope(None)
+        .args(["decode", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(token(&big).as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.signal(),
+        None,
+        "killed by a signal: {:?}",
+        out.status
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_error_line(&out);
+    assert!(err.contains("Broken pipe"), "{err}");
+}
+
 #[test]
 fn decode_markdown_for_tickets() {
     let token = sign("RS256", &far_future_claims());
