@@ -1,7 +1,7 @@
 // Style rules that cost frames. WebKitGTK draws the window on the CPU (src-tauri/src/rendering.rs)
-// and blurs a box shadow of a blur radius under 4px over the whole box instead of its edges: behind
-// the panel of a 500-claim token that made every frame ~25 ms slower, 1px ~55 ms (docs/benchmark.md,
-// fourth round). A shadow without blur, or of 4px and more, costs 1-4 ms.
+// and a box shadow blurred by less than 4px costs it dearly: a frame behind the panel of a
+// 500-claim token took ~27 ms with a 2px blur, ~60 ms with 1px, 7-9 ms with 4px and more, 4 ms
+// with no shadow (docs/benchmark.md, fourth round).
 import { describe, expect, it } from 'vitest';
 
 /** Every stylesheet and component of the UI, as text, by path. */
