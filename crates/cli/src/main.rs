@@ -460,8 +460,11 @@ fn cli() -> ExitCode {
         } => diff(&a, &b, decrypt_key.as_deref(), json),
         Command::Errors { code, json } => errors::run(code.as_deref(), json),
         command => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
+            // One thread: the flows wait on the network, the browser and the keyring (whose
+            // blocking calls go to tokio's blocking pool). Tokio's multi-thread scheduler was
+            // the only user of libm (`pow`, its task-time averages): without it the process
+            // loads one library less at every start, `decode` included.
+            let runtime = match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
             {
