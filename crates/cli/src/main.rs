@@ -449,7 +449,7 @@ fn cli() -> ExitCode {
     std::mem::forget(command);
     // Decoding, comparing and the error catalogue are local: no runtime is started for them
     // (`decode` is timed as a whole process by scripts/bench.sh). `decode --verify` starts a
-    // current-thread runtime for the key discovery; the flows with the engine keep the pool.
+    // current-thread runtime for the key discovery; so do the flows with the engine, below.
     match cli.command {
         Command::Decode(args) => decode(args),
         Command::Diff {
