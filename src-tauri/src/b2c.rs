@@ -7,10 +7,10 @@ use crate::state::AppState;
 use crate::views::{IpcError, ProfileEntry, SignInView};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
-use tokenscope_core::b2c_errors::DESKTOP_REDIRECT_RULES;
+use tokenscope_core::b2c::errors::DESKTOP_REDIRECT_RULES;
+use tokenscope_core::engine::history::{HistoryEntry, Purpose, RefreshAge};
 use tokenscope_core::engine::SignInOptions;
-use tokenscope_core::history::{HistoryEntry, Purpose, RefreshAge};
-use tokenscope_core::tenant::{TenantStore, TenantView};
+use tokenscope_core::store::tenant::{TenantStore, TenantView};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 

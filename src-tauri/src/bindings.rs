@@ -7,27 +7,30 @@ use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
     ProfileEntry, SignInExtras, SignInView, SignOutView, TokenPanel,
 };
-use tokenscope_core::authority::{AuthorityForm, B2cPolicy};
-use tokenscope_core::authorize::AuthParams;
-use tokenscope_core::b2c_errors::{ErrorAction, ErrorAdvice, ErrorArea};
-use tokenscope_core::catalogue::{ClaimDescription, Source, ValueType};
-use tokenscope_core::engine::{Flow, Progress, RefreshTokenStatus, StoredRefresh};
+use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea};
+use tokenscope_core::engine::history::{
+    HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts,
+};
+use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus};
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
-use tokenscope_core::explain::ClaimRow;
-use tokenscope_core::history::{HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts};
+use tokenscope_core::engine::{Progress, StoredRefresh};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
+use tokenscope_core::inspect::explain::ClaimRow;
 use tokenscope_core::inspect::{
     AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection, Verification,
 };
-use tokenscope_core::jwt::{DecodeError, Part, TokenKind};
-use tokenscope_core::listener::LogoutReturn;
-use tokenscope_core::listener::{RedirectConfig, RedirectHost, ResponseMode};
-use tokenscope_core::profile::Profile;
-use tokenscope_core::provider_error::{ErrorOrigin, ProviderError};
-use tokenscope_core::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
-use tokenscope_core::tenant::{PolicyEntry, PolicyKind, TenantView};
+use tokenscope_core::jose::catalogue::{ClaimDescription, Source, ValueType};
+use tokenscope_core::jose::jwt::{DecodeError, Part, TokenKind};
+use tokenscope_core::loopback::LogoutReturn;
+use tokenscope_core::oidc::authority::{AuthorityForm, B2cPolicy};
+use tokenscope_core::oidc::authorize::AuthParams;
+use tokenscope_core::oidc::provider_error::{ErrorOrigin, ProviderError};
+use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode};
+use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
+use tokenscope_core::store::profile::Profile;
+use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
+use tokenscope_core::store::vault::VaultLocation;
 use tokenscope_core::validate::{Check, KeyUsed};
-use tokenscope_core::vault::VaultLocation;
 use ts_rs::TS;
 
 /// Path of the generated file, relative to the repository root.

@@ -10,8 +10,7 @@ use crate::views::{
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
-use tokenscope_core::authority::{Authority, PortalRun};
-use tokenscope_core::browser::Browser;
+use tokenscope_core::engine::browser::Browser;
 use tokenscope_core::engine::{Engine, Progress, SignInOptions};
 use tokenscope_core::inspect::diff::TokenDiff;
 use tokenscope_core::inspect::keys::public_keys;
@@ -19,7 +18,8 @@ use tokenscope_core::inspect::{
     self, export, redact, verify, DecryptionKeys, InspectOptions, Inspection, KeySource,
     TokenInspection,
 };
-use tokenscope_core::profile::Profile;
+use tokenscope_core::oidc::authority::{Authority, PortalRun};
+use tokenscope_core::store::profile::Profile;
 use tokenscope_core::validate::DEFAULT_SKEW;
 use tokenscope_core::Error;
 use tokio_util::sync::CancellationToken;
@@ -77,11 +77,11 @@ pub async fn save_profile(
         return Err(Error::Config("the client ID is empty".into()).into());
     }
     if let Some(prompt) = &profile.params.prompt {
-        tokenscope_core::authorize::check_prompt(prompt)?;
+        tokenscope_core::oidc::authorize::check_prompt(prompt)?;
     }
     if let Some(claims) = profile.params.claims.as_deref() {
         if !claims.trim().is_empty() {
-            tokenscope_core::request::check_claims(claims)?;
+            tokenscope_core::oidc::request::check_claims(claims)?;
         }
     }
     Browser::from_command(profile.browser_command.as_deref())?;

@@ -8,7 +8,7 @@ use crate::views::{ProfileEntry, SignInExtras};
 use std::time::Duration;
 use tauri::State;
 use tokenscope_core::engine::{LogoutOptions, LogoutReport, RequestPreview, SignInOptions};
-use tokenscope_core::request::{analyze_scopes, ScopeAdvice};
+use tokenscope_core::oidc::request::{analyze_scopes, ScopeAdvice};
 use tokenscope_core::Secret;
 use tokio_util::sync::CancellationToken;
 

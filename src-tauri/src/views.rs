@@ -2,15 +2,16 @@
 //! refresh token is never part of any of these types.
 
 use serde::{Deserialize, Serialize};
-use tokenscope_core::authority::{AuthorityForm, B2cPolicy};
-use tokenscope_core::engine::{Flow, Outcome, RefreshTokenStatus, StoredRefresh, TokenView};
-use tokenscope_core::explain::{self, ClaimRow};
+use tokenscope_core::engine::outcome::{Flow, Outcome, RefreshTokenStatus, TokenView};
+use tokenscope_core::engine::StoredRefresh;
+use tokenscope_core::inspect::explain::{self, ClaimRow};
 use tokenscope_core::inspect::Inspection;
-use tokenscope_core::jwt::{self, Decoded, TokenKind};
-use tokenscope_core::profile::Profile;
-use tokenscope_core::provider_error::ProviderError;
+use tokenscope_core::jose::jwt::{self, Decoded, TokenKind};
+use tokenscope_core::oidc::authority::{AuthorityForm, B2cPolicy};
+use tokenscope_core::oidc::provider_error::ProviderError;
+use tokenscope_core::store::profile::Profile;
+use tokenscope_core::store::vault::VaultLocation;
 use tokenscope_core::validate::Check;
-use tokenscope_core::vault::VaultLocation;
 use tokenscope_core::Error;
 use ts_rs::TS;
 

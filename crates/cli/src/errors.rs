@@ -2,12 +2,13 @@
 
 use serde_json::json;
 use std::process::ExitCode;
-use tokenscope_core::b2c_errors::{self, ErrorAdvice};
+use tokenscope_core::b2c;
+use tokenscope_core::b2c::errors::ErrorAdvice;
 
 /// Prints one code's entry, or every entry; exit 1 when the code is not in the catalogue.
 pub fn run(code: Option<&str>, json: bool) -> ExitCode {
     let entries: Vec<ErrorAdvice> = match code {
-        Some(code) => match b2c_errors::lookup(code) {
+        Some(code) => match b2c::errors::lookup(code) {
             Some(e) => vec![e],
             None => {
                 eprintln!(
@@ -18,7 +19,7 @@ pub fn run(code: Option<&str>, json: bool) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
-        None => b2c_errors::all(),
+        None => b2c::errors::all(),
     };
     if json {
         let value = if code.is_some() {

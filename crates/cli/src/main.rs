@@ -21,19 +21,22 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
-use tokenscope_core::authority::{Authority, PortalRun};
-use tokenscope_core::engine::{Engine, LogoutOptions, Outcome, Progress, SignInOptions};
+use tokenscope_core::engine::outcome::Outcome;
+use tokenscope_core::engine::{Engine, LogoutOptions, Progress, SignInOptions};
 use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
+use tokenscope_core::inspect::explain;
 use tokenscope_core::inspect::keys::{public_keys, MAX_KEY_TEXT};
 use tokenscope_core::inspect::verify::verify_all;
 use tokenscope_core::inspect::{
     self, export, DecryptionKeys, InspectOptions, Inspection, KeySource, TokenInspection,
 };
-use tokenscope_core::listener::{RedirectConfig, ResponseMode};
-use tokenscope_core::profile::Profile;
-use tokenscope_core::request::ClientAuthMethod;
-use tokenscope_core::vault::VaultLocation;
-use tokenscope_core::{explain, jwt, Error, Secret};
+use tokenscope_core::jose::jwt;
+use tokenscope_core::oidc::authority::{Authority, PortalRun};
+use tokenscope_core::oidc::redirect::{RedirectConfig, ResponseMode};
+use tokenscope_core::oidc::request::ClientAuthMethod;
+use tokenscope_core::store::profile::Profile;
+use tokenscope_core::store::vault::VaultLocation;
+use tokenscope_core::{Error, Secret};
 use tokio_util::sync::CancellationToken;
 
 /// Exit status when the sign-in completed but a validation check failed.
@@ -615,7 +618,7 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
     if let Some(uri) = redirect_uri {
         p.redirect = RedirectConfig::parse(&uri)?;
     }
-    tokenscope_core::browser::Browser::from_command(browser.as_deref())?;
+    tokenscope_core::engine::browser::Browser::from_command(browser.as_deref())?;
     p.browser_command = browser;
     engine.profiles().save(&p)?;
     println!(
@@ -686,7 +689,7 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
         }
     };
     let authority = match &args.policy {
-        Some(policy) => tokenscope_core::tenant::with_policy(&authority, policy)?,
+        Some(policy) => tokenscope_core::store::tenant::with_policy(&authority, policy)?,
         None => authority,
     };
     let client_id = args
@@ -737,7 +740,7 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
         } else {
             claims.clone()
         };
-        p.claims = Some(tokenscope_core::request::check_claims(&text)?);
+        p.claims = Some(tokenscope_core::oidc::request::check_claims(&text)?);
     }
 
     if !args.params.is_empty() {
@@ -829,7 +832,7 @@ fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Error> {
 /// The `--json` contract of `signin` and `refresh`.
 fn outcome_json(o: &Outcome) -> Value {
     let now = chrono::Utc::now();
-    let token = |t: &Option<tokenscope_core::engine::TokenView>| {
+    let token = |t: &Option<tokenscope_core::engine::outcome::TokenView>| {
         t.as_ref().map(|t| {
             json!({
                 "raw": t.raw.expose(),

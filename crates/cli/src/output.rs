@@ -3,12 +3,13 @@
 use chrono::Utc;
 use serde_json::Value;
 use std::io::IsTerminal;
-use tokenscope_core::engine::{Flow, Outcome, Progress};
-use tokenscope_core::explain::{self, ClaimRow};
+use tokenscope_core::engine::outcome::{Flow, Outcome};
+use tokenscope_core::engine::Progress;
 use tokenscope_core::inspect::diff::{ChangeKind, TokenDiff};
+use tokenscope_core::inspect::explain::{self, ClaimRow};
 use tokenscope_core::inspect::redact::{redact_inspection, redact_token};
 use tokenscope_core::inspect::{InputForm, Inspection, TokenInspection};
-use tokenscope_core::jwt::TokenKind;
+use tokenscope_core::jose::jwt::TokenKind;
 
 /// Whether to colour, decided per stream.
 #[derive(Clone, Copy)]

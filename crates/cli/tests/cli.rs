@@ -8,7 +8,7 @@ use common::{keyring_has, run, temp_config, text};
 use serde_json::Value;
 use std::io::Write;
 use std::process::Output;
-use tokenscope_core::jwt::b64_encode;
+use tokenscope_core::jose::jwt::b64_encode;
 use tokenscope_core::testkit::idp::{browser_command, shared as idp};
 
 fn token(payload: &str) -> String {
@@ -515,8 +515,11 @@ fn decode_redact_masks_personal_claims() {
     let copy = v["tokens"][0]["redacted"]["unsigned_token"]
         .as_str()
         .unwrap();
-    let decoded = tokenscope_core::jwt::decode(copy).unwrap();
-    assert_eq!(decoded.kind, tokenscope_core::jwt::TokenKind::Unsigned);
+    let decoded = tokenscope_core::jose::jwt::decode(copy).unwrap();
+    assert_eq!(
+        decoded.kind,
+        tokenscope_core::jose::jwt::TokenKind::Unsigned
+    );
     assert!(!text(&out.stdout).contains("ada@example.com"));
 }
 

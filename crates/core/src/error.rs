@@ -1,8 +1,8 @@
 //! The engine's one error type. Failure layers stay apart: the provider said no, the network
 //! failed, a response did not parse (raw body kept for display), the user's input was wrong.
 
-use crate::provider_error::ProviderError;
-use crate::vault::VaultError;
+use crate::oidc::provider_error::ProviderError;
+use crate::store::vault::VaultError;
 
 /// Everything that can go wrong in the engine.
 #[non_exhaustive]
@@ -65,7 +65,7 @@ pub enum Error {
     Profile(String),
     /// A token could not be decoded.
     #[error("{0}")]
-    Decode(#[from] crate::jwt::DecodeError),
+    Decode(#[from] crate::jose::jwt::DecodeError),
 }
 
 impl Error {

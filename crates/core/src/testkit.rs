@@ -1,8 +1,8 @@
 //! Test helpers: sign tokens with the fixture keys in `tests/fixtures/keys` and serve their
 //! JWKS. Compiled for tests and under the `testkit` feature only.
 
-use crate::jwt::b64_encode;
-use crate::metadata::Jwks;
+use crate::jose::jwt::b64_encode;
+use crate::oidc::metadata::Jwks;
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::Value;
 use std::path::PathBuf;

@@ -10,14 +10,15 @@
 mod common;
 
 use common::{engine_with, options, temp_dir};
-use tokenscope_core::b2c_errors::ErrorAction;
-use tokenscope_core::engine::{Engine, Flow};
-use tokenscope_core::history::{IssuerForm, Purpose};
+use tokenscope_core::b2c::errors::ErrorAction;
+use tokenscope_core::engine::history::{IssuerForm, Purpose};
+use tokenscope_core::engine::outcome::Flow;
+use tokenscope_core::engine::Engine;
 use tokenscope_core::inspect::diff::ChangeKind;
-use tokenscope_core::profile::{Profile, ProfileStore};
-use tokenscope_core::tenant::{self, TenantStore};
+use tokenscope_core::store::profile::{Profile, ProfileStore};
+use tokenscope_core::store::tenant::{self, TenantStore};
+use tokenscope_core::store::vault::Vault;
 use tokenscope_core::testkit::idp::{shared as idp, CURL_BROWSER};
-use tokenscope_core::vault::Vault;
 use tokenscope_core::Error;
 
 fn store() -> ProfileStore {

@@ -26,8 +26,8 @@ use tokenscope_core::inspect::{
     inspect, inspect_token, DecryptionKeys, InspectOptions, KeySource, TokenInspection,
     Verification,
 };
-use tokenscope_core::jwt::b64_encode;
-use tokenscope_core::metadata::Jwks;
+use tokenscope_core::jose::jwt::b64_encode;
+use tokenscope_core::oidc::metadata::Jwks;
 use tokenscope_core::testkit::{self, fixture_path, jwks_of, sign, sign_raw};
 
 const NOW: i64 = 1_790_000_000;
@@ -540,7 +540,7 @@ async fn signed_then_encrypted_tokens_are_verified_inside() {
 #[ignore = "needs tests/idp (npm), Chromium and a keyring: run scripts/test.sh"]
 async fn tokens_from_the_real_provider_verify_through_policy_discovery() {
     use tokenscope_core::engine::{Engine, SignInOptions};
-    use tokenscope_core::profile::{Profile, ProfileStore};
+    use tokenscope_core::store::profile::{Profile, ProfileStore};
     let idp = testkit::idp::TestIdp::start();
     let dir = util::TempDir::new("inspector");
     let http: Arc<dyn HttpClient> =
@@ -548,7 +548,7 @@ async fn tokens_from_the_real_provider_verify_through_policy_discovery() {
     let engine = Engine::new(
         http.clone(),
         Arc::new(tokenscope_core::clock::SystemClock),
-        tokenscope_core::vault::Vault::session_only("inspector test"),
+        tokenscope_core::store::vault::Vault::session_only("inspector test"),
         ProfileStore::new(dir.join("config")),
     );
     for policy in ["B2C_1_auto", "B2C_1A_tfp"] {

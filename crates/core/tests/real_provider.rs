@@ -10,11 +10,12 @@ mod common;
 use std::process::Command;
 
 use common::{assert_passed, engine_with, keyring_engine, options, require_harness, temp_dir};
-use tokenscope_core::engine::{Engine, Outcome};
-use tokenscope_core::listener::RedirectConfig;
-use tokenscope_core::profile::{Profile, ProfileStore};
+use tokenscope_core::engine::outcome::Outcome;
+use tokenscope_core::engine::Engine;
+use tokenscope_core::oidc::redirect::RedirectConfig;
+use tokenscope_core::store::profile::{Profile, ProfileStore};
+use tokenscope_core::store::vault::{Vault, VaultLocation};
 use tokenscope_core::testkit::idp::{browser_command, shared as idp, TestIdp, CURL_BROWSER};
-use tokenscope_core::vault::{Vault, VaultLocation};
 use tokenscope_core::Error;
 
 const SERVICE: &str = "tokenscope-itest";

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use common::{assert_passed, keyring_engine, options, require_harness, temp_dir};
 use tokenscope_core::engine::{Engine, LogoutOptions, SignInOptions};
-use tokenscope_core::listener::ResponseMode;
-use tokenscope_core::profile::Profile;
-use tokenscope_core::request::{client_secret_account, ClientAuthMethod};
+use tokenscope_core::oidc::redirect::ResponseMode;
+use tokenscope_core::oidc::request::{client_secret_account, ClientAuthMethod};
+use tokenscope_core::store::profile::Profile;
 use tokenscope_core::testkit::idp::{browser_command, shared as idp, CURL_BROWSER};
 use tokenscope_core::{Error, Secret};
 

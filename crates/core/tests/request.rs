@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokenscope_core::engine::{LogoutOptions, Progress, SignInOptions};
 use tokenscope_core::error::Error;
-use tokenscope_core::listener::ResponseMode;
-use tokenscope_core::request::ClientAuthMethod;
+use tokenscope_core::oidc::redirect::ResponseMode;
+use tokenscope_core::oidc::request::ClientAuthMethod;
 use tokenscope_core::Secret;
 use util::*;
 

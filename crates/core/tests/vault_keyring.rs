@@ -14,7 +14,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokenscope_core::secret::Secret;
-use tokenscope_core::vault::{Vault, VaultError, VaultLocation};
+use tokenscope_core::store::vault::{Vault, VaultError, VaultLocation};
 
 const SERVICE: &str = "tokenscope-test";
 

@@ -12,8 +12,8 @@ use tauri::{WebviewWindow, WebviewWindowBuilder};
 use tokenscope_core::clock::SystemClock;
 use tokenscope_core::engine::Engine;
 use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
-use tokenscope_core::profile::ProfileStore;
-use tokenscope_core::vault::Vault;
+use tokenscope_core::store::profile::ProfileStore;
+use tokenscope_core::store::vault::Vault;
 
 pub(super) type Window = (
     tauri::App<tauri::test::MockRuntime>,
@@ -33,7 +33,7 @@ pub(super) fn window_with(http: Arc<dyn HttpClient>) -> Window {
 pub(super) fn engine_with(http: Arc<dyn HttpClient>) -> Engine {
     let dir = std::env::temp_dir().join(format!(
         "tokenscope-shell-{}",
-        tokenscope_core::pkce::random_token()
+        tokenscope_core::oidc::pkce::random_token()
     ));
     Engine::new(
         http,

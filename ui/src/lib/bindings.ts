@@ -34,7 +34,7 @@ params: AuthParams,
 browser_command: string | null, 
 /**
  * How a confidential client authenticates (used only when a client secret is stored in the
- * keyring under [`crate::request::client_secret_account`]; never in this file).
+ * keyring under [`crate::oidc::request::client_secret_account`]; never in this file).
  */
 client_auth: ClientAuthMethod, };
 
@@ -270,7 +270,7 @@ correlation_id: string | null,
  */
 timestamp: string | null, 
 /**
- * What the code means and what to do, from Tokenscope's catalogue (`b2c_errors`).
+ * What the code means and what to do, from Tokenscope's catalogue (`b2c::errors`).
  */
 advice: ErrorAdvice | null, };
 

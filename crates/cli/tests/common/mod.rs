@@ -49,7 +49,7 @@ pub fn text(b: &[u8]) -> String {
 pub fn temp_config() -> PathBuf {
     std::env::temp_dir().join(format!(
         "tokenscope-cli-{}",
-        tokenscope_core::pkce::random_token()
+        tokenscope_core::oidc::pkce::random_token()
     ))
 }
 

@@ -9,15 +9,15 @@
 //! before anything is opened.
 
 use super::{sign_in_params, Engine, SignInOptions};
-use crate::authority::Authority;
-use crate::authorize;
-use crate::browser::Browser;
+use crate::engine::browser::Browser;
 use crate::error::{Error, Result};
-use crate::listener::{LogoutReturn, LoopbackListener};
-use crate::pkce::random_token;
-use crate::profile::Profile;
-use crate::request::{analyze_scopes, mask_query, ScopeAdvice};
+use crate::loopback::{LogoutReturn, LoopbackListener};
+use crate::oidc::authority::Authority;
+use crate::oidc::authorize;
+use crate::oidc::pkce::random_token;
+use crate::oidc::request::{analyze_scopes, mask_query, ScopeAdvice};
 use crate::secret::Secret;
+use crate::store::profile::Profile;
 use serde::Serialize;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -105,9 +105,9 @@ impl Engine {
             &params,
         )?;
         let client_auth = match self.client_auth(profile, &provider.metadata).await? {
-            crate::token::ClientAuth::None => "none (public client, PKCE)",
-            crate::token::ClientAuth::SecretBasic(_) => "client_secret_basic",
-            crate::token::ClientAuth::SecretPost(_) => "client_secret_post",
+            crate::oidc::token::ClientAuth::None => "none (public client, PKCE)",
+            crate::oidc::token::ClientAuth::SecretBasic(_) => "client_secret_basic",
+            crate::oidc::token::ClientAuth::SecretPost(_) => "client_secret_post",
         };
         Ok(RequestPreview {
             authorize_url: request.url.to_string(),

@@ -5,12 +5,12 @@
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::metadata::ProviderMetadata;
-use crate::profile::Profile;
-use crate::request::{self, client_secret_account};
+use crate::oidc::metadata::ProviderMetadata;
+use crate::oidc::request::{self, client_secret_account};
+use crate::oidc::token::ClientAuth;
 use crate::secret::Secret;
-use crate::token::ClientAuth;
-use crate::vault::VaultLocation;
+use crate::store::profile::Profile;
+use crate::store::vault::VaultLocation;
 
 impl Engine {
     /// Stores (or replaces) the profile's client secret; says where it is kept.

@@ -1,14 +1,14 @@
-//! The engine's memory of this session (see [`crate::history`]): sign-ins and refreshes that
+//! The engine's memory of this session (see [`crate::engine::history`]): sign-ins and refreshes that
 //! are recorded in the profile's history, a sign-in on another policy of the profile's tenant
 //! (the password-reset policy after AADB2C90118), the refresh token's age and the support
 //! bundle of the last attempt.
 
 use super::{Engine, Flow, Outcome, Progress, SignInOptions};
+use crate::engine::history::{self, Attempt, HistoryEntry, Purpose, RefreshAge};
+use crate::engine::support::{self, SupportBundle};
 use crate::error::{Error, Result};
-use crate::history::{self, Attempt, HistoryEntry, Purpose, RefreshAge};
-use crate::profile::Profile;
-use crate::support::{self, SupportBundle};
-use crate::tenant;
+use crate::store::profile::Profile;
+use crate::store::tenant;
 use std::sync::{Arc, Mutex};
 
 impl Engine {
@@ -100,7 +100,7 @@ impl Engine {
             &profile.authority,
             self.clock.now(),
         );
-        attempt.metadata_url = crate::authority::Authority::parse(&profile.authority)
+        attempt.metadata_url = crate::oidc::authority::Authority::parse(&profile.authority)
             .ok()
             .map(|a| a.metadata_url.to_string());
         let result = self.refresh(profile, progress).await;

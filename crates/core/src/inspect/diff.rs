@@ -3,8 +3,8 @@
 //! user through two policies. NumericDate changes say by how much the time moved.
 
 use super::TokenInspection;
-use crate::catalogue;
-use crate::explain::NOT_IN_CATALOGUE;
+use crate::inspect::explain::NOT_IN_CATALOGUE;
+use crate::jose::catalogue;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -107,7 +107,7 @@ pub fn diff(a: &TokenInspection, b: &TokenInspection) -> TokenDiff {
 }
 
 fn kind_name(t: &TokenInspection) -> &'static str {
-    use crate::jwt::TokenKind::*;
+    use crate::jose::jwt::TokenKind::*;
     match t.kind {
         Some(Jws) => "a signed JWT",
         Some(Unsigned) => "an unsigned JWT",

@@ -8,8 +8,8 @@
 
 use super::redact::{redact_inspection, redact_token, Redacted};
 use super::{Inspection, TokenInspection};
-use crate::explain::ClaimRow;
-use crate::jwt::TokenKind;
+use crate::inspect::explain::ClaimRow;
+use crate::jose::jwt::TokenKind;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use std::borrow::Cow;

@@ -4,8 +4,8 @@
 //! response. Line breaks and spaces that e-mails insert are dropped. Over 64 KiB is refused
 //! before anything else happens.
 
-use crate::jwt::{self, DecodeError, Part};
-use crate::provider_error::{ErrorOrigin, ProviderError};
+use crate::jose::jwt::{self, DecodeError, Part};
+use crate::oidc::provider_error::{ErrorOrigin, ProviderError};
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;

@@ -4,7 +4,7 @@
 //! Pure Rust (RustCrypto). Every failure says which step failed and why, in words.
 
 use super::keys::{DecryptionKeys, PrivateKey};
-use crate::jwt::{self, Part, MAX_INPUT};
+use crate::jose::jwt::{self, Part, MAX_INPUT};
 use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::AesGcm;

@@ -3,8 +3,8 @@
 //! to decrypt JWEs with (an RSA JWK or PEM, or an `oct` JWK for `dir`). Everything is turned into
 //! JWKs so one signature check serves pasted and published keys alike. Never panics on bad input.
 
-use crate::jwt::b64_encode;
-use crate::metadata::Jwks;
+use crate::jose::jwt::b64_encode;
+use crate::oidc::metadata::Jwks;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};

@@ -6,8 +6,8 @@
 //! know are kept but listed, so the person sharing can check them.
 
 use super::{Inspection, TokenInspection};
-use crate::catalogue;
-use crate::jwt::b64_encode;
+use crate::jose::catalogue;
+use crate::jose::jwt::b64_encode;
 use crate::secret::Secret;
 use serde::Serialize;
 use serde_json::{Map, Value};

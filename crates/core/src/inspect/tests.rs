@@ -4,8 +4,8 @@ use super::keys::{public_keys, DecryptionKeys};
 use super::redact::{redact_inspection, redact_token, MARK, MASK, MASK_TOKEN};
 use super::verify::discovery_url;
 use super::*;
-use crate::jwt::b64_encode;
-use crate::provider_error::ErrorOrigin;
+use crate::jose::jwt::b64_encode;
+use crate::oidc::provider_error::ErrorOrigin;
 use crate::testkit::fixture_path;
 use serde_json::json;
 
@@ -530,7 +530,7 @@ fn decryption_failures_say_why() {
     );
     // A changed ciphertext fails the tag.
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
-    let mut ct = crate::jwt::b64(&parts[3], Part::Input).unwrap();
+    let mut ct = crate::jose::jwt::b64(&parts[3], Part::Input).unwrap();
     ct[0] ^= 1;
     parts[3] = b64_encode(&ct);
     let tampered = note(&parts.join("."), "recipient.pem");
@@ -805,7 +805,7 @@ fn redacted_copy_masks_personal_claims_and_keeps_the_rest() {
     assert!(r.masked.contains(&"emails".to_owned()));
     assert!(r.redacted);
     // The re-encoded copy is unsigned, marked, and decodes to the redacted claims.
-    let copy = crate::jwt::decode(&r.unsigned_token).unwrap();
+    let copy = crate::jose::jwt::decode(&r.unsigned_token).unwrap();
     assert_eq!(copy.kind, TokenKind::Unsigned);
     assert!(copy.header_str(MARK).unwrap().contains("NOT verifiable"));
     assert_eq!(copy.payload, r.payload);
@@ -884,7 +884,10 @@ fn json_export_redacted() {
     let copy = v["tokens"][0]["redacted"]["unsigned_token"]
         .as_str()
         .unwrap();
-    assert_eq!(crate::jwt::decode(copy).unwrap().kind, TokenKind::Unsigned);
+    assert_eq!(
+        crate::jose::jwt::decode(copy).unwrap().kind,
+        TokenKind::Unsigned
+    );
 }
 
 #[test]
@@ -947,7 +950,7 @@ fn code_spans_fence_backticks() {
 
 #[test]
 fn catalogue_sources_agree_with_their_references() {
-    use crate::catalogue::{all_claims, all_headers, Source, ValueType};
+    use crate::jose::catalogue::{all_claims, all_headers, Source, ValueType};
     for c in all_claims().iter().chain(all_headers()) {
         let r = c.reference;
         let ok = match c.source {
@@ -973,7 +976,7 @@ fn catalogue_sources_agree_with_their_references() {
 
 #[test]
 fn every_personal_catalogue_claim_is_masked_and_every_date_is_explained() {
-    use crate::catalogue::{all_claims, ValueType};
+    use crate::jose::catalogue::{all_claims, ValueType};
     let mut payload = Map::new();
     for c in all_claims().iter().filter(|c| !c.name.contains('.')) {
         let value = match c.value_type {
@@ -1020,7 +1023,7 @@ fn every_personal_catalogue_claim_is_masked_and_every_date_is_explained() {
 mod reference {
     use super::super::redact::{redact_inspection, redact_token};
     use super::super::{Inspection, TokenInspection};
-    use crate::explain::ClaimRow;
+    use crate::inspect::explain::ClaimRow;
     use serde_json::{json, Map, Value};
     use std::borrow::Cow;
 

@@ -6,10 +6,10 @@
 //! [`crate::validate::verify_signature`], the one the sign-in report uses.
 
 use super::TokenInspection;
-use crate::authority::{check_transport, is_policy};
 use crate::http::{get_json, HttpClient};
-use crate::jwt::{Decoded, TokenKind};
-use crate::metadata::Jwks;
+use crate::jose::jwt::{Decoded, TokenKind};
+use crate::oidc::authority::{check_transport, is_policy};
+use crate::oidc::metadata::Jwks;
 use crate::validate::{self, Check, JwksCache, KeyUsed, SignaturePolicy};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -97,7 +97,7 @@ async fn tampered_payload_fails_the_signature() {
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
     let mut c = claims();
     c["sub"] = json!("attacker");
-    parts[1] = crate::jwt::b64_encode(c.to_string().as_bytes());
+    parts[1] = crate::jose::jwt::b64_encode(c.to_string().as_bytes());
     let report = run(&parts.join("."), &expect()).await;
     assert_eq!(failed(&report), ["signature"]);
     assert!(report
@@ -111,8 +111,8 @@ async fn tampered_payload_fails_the_signature() {
 async fn alg_none_and_hmac_are_refused_with_reasons() {
     let none = format!(
         "{}.{}.",
-        crate::jwt::b64_encode(br#"{"alg":"none"}"#),
-        crate::jwt::b64_encode(claims().to_string().as_bytes())
+        crate::jose::jwt::b64_encode(br#"{"alg":"none"}"#),
+        crate::jose::jwt::b64_encode(claims().to_string().as_bytes())
     );
     let r = run(&none, &expect()).await;
     assert!(r.get("alg").unwrap().detail.contains("unsigned"));

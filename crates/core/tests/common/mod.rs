@@ -9,10 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokenscope_core::clock::SystemClock;
-use tokenscope_core::engine::{Engine, Outcome, SignInOptions};
+use tokenscope_core::engine::outcome::Outcome;
+use tokenscope_core::engine::{Engine, SignInOptions};
 use tokenscope_core::http::{HttpLimits, ReqwestClient};
-use tokenscope_core::profile::ProfileStore;
-use tokenscope_core::vault::{Vault, VaultLocation};
+use tokenscope_core::store::profile::ProfileStore;
+use tokenscope_core::store::vault::{Vault, VaultLocation};
 
 /// Fails unless run through `scripts/with-keyring.sh`, which provides the keyring.
 pub fn require_harness() {
@@ -26,7 +27,7 @@ pub fn require_harness() {
 pub fn temp_dir(prefix: &str) -> PathBuf {
     std::env::temp_dir().join(format!(
         "{prefix}-{}",
-        tokenscope_core::pkce::random_token()
+        tokenscope_core::oidc::pkce::random_token()
     ))
 }
 

@@ -20,13 +20,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokenscope_core::clock::SystemClock;
-use tokenscope_core::engine::{Engine, Outcome, Progress, SignInOptions};
+use tokenscope_core::engine::outcome::Outcome;
+use tokenscope_core::engine::{Engine, Progress, SignInOptions};
 use tokenscope_core::http::{HttpLimits, ReqwestClient};
-use tokenscope_core::listener::RedirectConfig;
-use tokenscope_core::metadata::Jwks;
-use tokenscope_core::profile::{Profile, ProfileStore};
+use tokenscope_core::oidc::metadata::Jwks;
+use tokenscope_core::oidc::redirect::RedirectConfig;
+use tokenscope_core::store::profile::{Profile, ProfileStore};
+use tokenscope_core::store::vault::Vault;
 use tokenscope_core::testkit;
-use tokenscope_core::vault::Vault;
 use tokenscope_core::Result;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -358,7 +359,7 @@ impl FakeProvider {
             .await
             .expect("bind the provider");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let salt = tokenscope_core::pkce::random_token()[..16].to_owned();
+        let salt = tokenscope_core::oidc::pkce::random_token()[..16].to_owned();
         let shared = Arc::new(Shared {
             config: Mutex::new(Config {
                 metadata: default_metadata(&base),
@@ -713,7 +714,7 @@ impl TempDir {
         let name = format!(
             "tokenscope-hostile-{label}-{}-{}",
             std::process::id(),
-            &tokenscope_core::pkce::random_token()[..10]
+            &tokenscope_core::oidc::pkce::random_token()[..10]
         );
         let dir = std::env::temp_dir().join(name);
         std::fs::create_dir_all(&dir).unwrap();

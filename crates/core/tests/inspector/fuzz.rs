@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use tokenscope_core::inspect::diff::diff;
 use tokenscope_core::inspect::redact::redact_inspection;
 use tokenscope_core::inspect::{export, inspect, DecryptionKeys, InspectOptions};
-use tokenscope_core::jwt::{b64, b64_encode, Part, MAX_INPUT};
+use tokenscope_core::jose::jwt::{b64, b64_encode, Part, MAX_INPUT};
 use tokenscope_core::testkit::{fixture_path, sign};
 
 /// Longest any single input may take (debug build, 2 cores, RSA decryption included).

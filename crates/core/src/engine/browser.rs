@@ -2,8 +2,8 @@
 //! the system browser by default, or a user-given command (a private window, a test browser).
 //! The URL is passed as one argument, never through a shell.
 
-use crate::authority::check_transport;
 use crate::error::{Error, Result};
+use crate::oidc::authority::check_transport;
 use std::process::Stdio;
 use url::Url;
 

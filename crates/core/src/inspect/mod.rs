@@ -8,6 +8,7 @@
 //! app's token view. Never panics; the input is capped at 64 KiB before anything else.
 
 pub mod diff;
+pub mod explain;
 pub mod export;
 mod input;
 pub mod jwe;
@@ -19,9 +20,9 @@ pub use input::{InputForm, Parameter};
 pub use keys::DecryptionKeys;
 pub use verify::{KeySource, Verification};
 
-use crate::explain::{self, ClaimRow};
-use crate::jwt::{self, DecodeError, Part, TokenKind};
-use crate::provider_error::ProviderError;
+use crate::inspect::explain::ClaimRow;
+use crate::jose::jwt::{self, DecodeError, Part, TokenKind};
+use crate::oidc::provider_error::ProviderError;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::Serialize;

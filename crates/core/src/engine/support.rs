@@ -4,8 +4,8 @@
 //! setting added to profiles later is not copied in by accident; parameters whose names say
 //! secret, password, token or assertion are replaced by `(hidden)`.
 
-use crate::history::Attempt;
-use crate::profile::Profile;
+use crate::engine::history::Attempt;
+use crate::store::profile::Profile;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -173,9 +173,9 @@ impl SupportBundle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Flow;
-    use crate::history::{AttemptError, Purpose};
-    use crate::provider_error::{ErrorOrigin, ProviderError};
+    use crate::engine::history::{AttemptError, Purpose};
+    use crate::engine::outcome::Flow;
+    use crate::oidc::provider_error::{ErrorOrigin, ProviderError};
 
     #[test]
     fn the_bundle_has_what_support_needs_and_no_secrets() {

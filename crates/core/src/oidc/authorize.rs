@@ -3,11 +3,11 @@
 //! the provider's `authorization_endpoint` (already checked for https or loopback http) plus
 //! these parameters; nothing else from metadata reaches the browser.
 
-use crate::authority::check_transport;
 use crate::error::{Error, Result};
-use crate::listener::ResponseMode;
-use crate::metadata::ProviderMetadata;
-use crate::pkce::{random_token, Pkce};
+use crate::oidc::authority::check_transport;
+use crate::oidc::metadata::ProviderMetadata;
+use crate::oidc::pkce::{random_token, Pkce};
+use crate::oidc::redirect::ResponseMode;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -105,7 +105,7 @@ pub fn build(
         check_prompt(p)?;
     }
     let claims = match params.claims.as_deref().filter(|c| !c.trim().is_empty()) {
-        Some(c) => Some(crate::request::check_claims(c)?),
+        Some(c) => Some(crate::oidc::request::check_claims(c)?),
         None => None,
     };
     let id_token_hint = params

@@ -3,8 +3,8 @@
 //! and flags for expired, not yet valid and issued in the future. Shared by the CLI and the
 //! desktop.
 
-use crate::catalogue::{self, ClaimDescription, ValueType};
-use crate::jwt::Decoded;
+use crate::jose::catalogue::{self, ClaimDescription, ValueType};
+use crate::jose::jwt::Decoded;
 use crate::validate::relative;
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;

@@ -2,10 +2,10 @@
 //! parameters) in the user's config directory as pretty JSON people can read and edit, plus a
 //! small state file (who the last ID token was about, when). Secrets never go here.
 
-use crate::authorize::AuthParams;
 use crate::error::{Error, Result};
-use crate::listener::RedirectConfig;
-use crate::request::ClientAuthMethod;
+use crate::oidc::authorize::AuthParams;
+use crate::oidc::redirect::RedirectConfig;
+use crate::oidc::request::ClientAuthMethod;
 use crate::validate::Identity;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -38,7 +38,7 @@ pub struct Profile {
     #[serde(default)]
     pub browser_command: Option<String>,
     /// How a confidential client authenticates (used only when a client secret is stored in the
-    /// keyring under [`crate::request::client_secret_account`]; never in this file).
+    /// keyring under [`crate::oidc::request::client_secret_account`]; never in this file).
     #[serde(default)]
     pub client_auth: ClientAuthMethod,
 }
@@ -247,7 +247,7 @@ mod tests {
     fn store() -> (ProfileStore, PathBuf) {
         let dir = std::env::temp_dir().join(format!(
             "tokenscope-profiles-{}",
-            crate::pkce::random_token()
+            crate::oidc::pkce::random_token()
         ));
         (ProfileStore::new(&dir), dir)
     }

@@ -3,20 +3,20 @@
 //! means sign in again) and signs out. It caches each provider's metadata and keys for the
 //! life of the process, so a second sign-in of a profile fetches nothing it already has.
 
-use crate::authority::Authority;
-use crate::authorize::{self, AuthRequest};
-use crate::browser::Browser;
 use crate::clock::{Clock, SystemClock};
+use crate::engine::browser::Browser;
+use crate::engine::outcome::{Flow, Outcome, RefreshTokenStatus, TokenView};
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpLimits, ReqwestClient};
-use crate::jwt::{self, Decoded};
-use crate::listener::{Expected, LoopbackListener};
-use crate::metadata::ProviderMetadata;
-use crate::profile::{refresh_account, Profile, ProfileStore};
+use crate::loopback::{Expected, LoopbackListener};
+use crate::oidc::authority::Authority;
+use crate::oidc::authorize::{self, AuthRequest};
+use crate::oidc::metadata::ProviderMetadata;
+use crate::oidc::token::{self, TokenResponse};
 use crate::secret::Secret;
-use crate::token::{self, TokenResponse};
+use crate::store::profile::{refresh_account, Profile, ProfileStore};
+use crate::store::vault::{Vault, VaultLocation};
 use crate::validate::{self, Expectations, Identity, JwksCache, Report};
-use crate::vault::{Vault, VaultLocation};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,9 +25,13 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+pub mod browser;
+pub mod history;
 mod logout;
+pub mod outcome;
 mod secrets;
 mod session;
+pub mod support;
 pub use logout::{LogoutOptions, LogoutReport, RequestPreview};
 
 /// A step of a sign-in or refresh, as it happens.
@@ -65,85 +69,6 @@ pub enum Progress {
 
 /// A progress callback.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
-
-/// A received token: the raw text (secret) and what it decodes to.
-#[derive(Debug, Clone)]
-pub struct TokenView {
-    /// The token as received.
-    pub raw: Secret,
-    /// The decoded form, when it is a JWT.
-    pub decoded: Option<Decoded>,
-}
-
-impl TokenView {
-    fn new(raw: &Secret) -> Self {
-        Self {
-            raw: raw.clone(),
-            decoded: jwt::decode(raw.expose()).ok(),
-        }
-    }
-}
-
-/// What happened to the refresh token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct RefreshTokenStatus {
-    /// The provider sent one.
-    pub received: bool,
-    /// It was put in the vault.
-    pub stored: bool,
-    /// Where the vault keeps it.
-    pub location: VaultLocation,
-    /// In words.
-    pub note: String,
-}
-
-/// Which flow produced an [`Outcome`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Flow {
-    /// A browser sign-in.
-    SignIn,
-    /// A refresh-token redemption.
-    Refresh,
-}
-
-/// The result of a sign-in or refresh. The refresh token itself is never in here.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    /// Sign-in or refresh.
-    pub flow: Flow,
-    /// Profile name.
-    pub profile: String,
-    /// The metadata's issuer.
-    pub issuer: String,
-    /// `redirect_uri` used (sign-in only).
-    pub redirect_uri: Option<String>,
-    /// The ID token.
-    pub id_token: Option<TokenView>,
-    /// The access token.
-    pub access_token: Option<TokenView>,
-    /// The validation report of the ID token.
-    pub report: Report,
-    /// The refresh token's fate.
-    pub refresh_token: RefreshTokenStatus,
-    /// `token_type`.
-    pub token_type: Option<String>,
-    /// `expires_in`.
-    pub expires_in: Option<u64>,
-    /// Granted `scope`.
-    pub scope: Option<String>,
-    /// B2C's `refresh_token_expires_in`, seconds, when sent.
-    pub refresh_token_expires_in: Option<u64>,
-}
-
-impl Outcome {
-    /// True when the tokens are valid and the sign-in counts.
-    pub fn passed(&self) -> bool {
-        self.report.passed()
-    }
-}
 
 /// Per-sign-in options.
 #[derive(Clone)]
@@ -203,7 +128,7 @@ pub struct Engine {
     providers: tokio::sync::Mutex<HashMap<String, Arc<Provider>>>,
     refreshes: Mutex<HashMap<String, Arc<RefreshSlot>>>,
     /// This session's history per profile (`session.rs`).
-    journal: crate::history::Journal,
+    journal: crate::engine::history::Journal,
     /// The last ID token of each profile in this process, the default `id_token_hint` of the
     /// logout test (memory only).
     id_tokens: Mutex<HashMap<String, Secret>>,
@@ -226,7 +151,7 @@ impl Engine {
             skew: validate::DEFAULT_SKEW,
             providers: tokio::sync::Mutex::new(HashMap::new()),
             refreshes: Mutex::new(HashMap::new()),
-            journal: crate::history::Journal::default(),
+            journal: crate::engine::history::Journal::default(),
             id_tokens: Mutex::new(HashMap::new()),
         }
     }
@@ -641,7 +566,7 @@ impl Engine {
 
     /// The newest stored refresh token: the session copy first (it exists only when the keyring
     /// refused a newer one), then the vault.
-    async fn load_token(&self, account: &str) -> Result<Option<crate::vault::StoredSecret>> {
+    async fn load_token(&self, account: &str) -> Result<Option<crate::store::vault::StoredSecret>> {
         if let Some(t) = self.session.load(account)? {
             return Ok(Some(t));
         }

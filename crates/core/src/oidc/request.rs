@@ -4,9 +4,9 @@
 //! the provider's metadata announces).
 
 use crate::error::{Error, Result};
-use crate::metadata::ProviderMetadata;
+use crate::oidc::metadata::ProviderMetadata;
+use crate::oidc::token::ClientAuth;
 use crate::secret::Secret;
-use crate::token::ClientAuth;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -1,7 +1,8 @@
 //! OAuth errors as the provider reports them (RFC 6749 §4.1.2.1 and §5.2), with the Azure AD B2C
 //! details support staff need: the `AADB2Cnnnnn` code, Correlation ID and Timestamp.
 
-use crate::b2c_errors::{self, ErrorAdvice};
+use crate::b2c;
+use crate::b2c::errors::ErrorAdvice;
 use serde::Serialize;
 use std::fmt;
 
@@ -25,7 +26,7 @@ pub struct ProviderError {
     pub correlation_id: Option<String>,
     /// B2C `Timestamp:` line.
     pub timestamp: Option<String>,
-    /// What the code means and what to do, from Tokenscope's catalogue (`b2c_errors`).
+    /// What the code means and what to do, from Tokenscope's catalogue (`b2c::errors`).
     pub advice: Option<ErrorAdvice>,
 }
 
@@ -64,7 +65,7 @@ impl ProviderError {
         if let Some(desc) = description {
             out.parse_description(desc);
         }
-        out.advice = out.code.as_deref().and_then(b2c_errors::lookup);
+        out.advice = out.code.as_deref().and_then(b2c::errors::lookup);
         out
     }
 
@@ -175,7 +176,7 @@ mod tests {
         let advice = e.advice.as_ref().expect("catalogued");
         assert_eq!(
             advice.action,
-            Some(crate::b2c_errors::ErrorAction::PasswordReset)
+            Some(crate::b2c::errors::ErrorAction::PasswordReset)
         );
         let shown = e.to_string();
         assert!(shown.contains("access_denied (AADB2C90118)"), "{shown}");

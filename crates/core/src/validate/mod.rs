@@ -4,8 +4,8 @@
 
 use crate::error::Result;
 use crate::http::HttpClient;
-use crate::jwt::{self, Decoded, TokenKind};
-use crate::metadata::Jwks;
+use crate::jose::jwt::{self, Decoded, TokenKind};
+use crate::oidc::metadata::Jwks;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{jwk::Jwk, Algorithm, DecodingKey};
 use serde::Serialize;

@@ -2,9 +2,9 @@
 //! which fails on B2C's issuer quirk), with every endpoint Tokenscope will use checked for
 //! transport safety before anything is sent to it.
 
-use crate::authority::{check_transport, Authority};
 use crate::error::{Error, Result};
 use crate::http::{get_json, HttpClient};
+use crate::oidc::authority::{check_transport, Authority};
 use serde::{Deserialize, Serialize};
 use url::Url;
 

@@ -3,12 +3,12 @@
 //! attempt's request and error (for the support bundle), and the refresh token's age against
 //! B2C's default lifetimes. Kept in memory only: a session's history ends with the process.
 
-use crate::authority::Authority;
-use crate::engine::{Flow, Outcome};
+use crate::engine::outcome::{Flow, Outcome};
 use crate::error::Error;
 use crate::inspect::diff::{diff, TokenDiff};
 use crate::inspect::{inspect_token, InspectOptions};
-use crate::provider_error::ProviderError;
+use crate::oidc::authority::Authority;
+use crate::oidc::provider_error::ProviderError;
 use crate::secret::Secret;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -184,7 +184,7 @@ pub fn tenant_facts(outcome: &Outcome) -> Option<TenantFacts> {
     let (issuer_form, issuer_tenant) = issuer_form(&issuer);
     let (policy_claim, policy) = match (id.claim_str("tfp"), id.claim_str("acr")) {
         (Some(p), _) => (Some("tfp".to_owned()), Some(p.to_owned())),
-        (None, Some(p)) if crate::authority::is_policy(p) => {
+        (None, Some(p)) if crate::oidc::authority::is_policy(p) => {
             (Some("acr".to_owned()), Some(p.to_owned()))
         }
         _ => (None, None),
@@ -470,7 +470,7 @@ mod tests {
     }
 
     fn outcome(policy: &str, iat: i64) -> Outcome {
-        use crate::engine::{RefreshTokenStatus, TokenView};
+        use crate::engine::outcome::{RefreshTokenStatus, TokenView};
         let g = "81659f24-f1c7-4ca5-8a9b-494bf0b206a5";
         let raw = crate::testkit::sign(
             "RS256",
@@ -497,14 +497,14 @@ mod tests {
             redirect_uri: None,
             id_token: Some(TokenView {
                 raw: Secret::new(raw.clone()),
-                decoded: crate::jwt::decode(&raw).ok(),
+                decoded: crate::jose::jwt::decode(&raw).ok(),
             }),
             access_token: None,
             report,
             refresh_token: RefreshTokenStatus {
                 received: false,
                 stored: false,
-                location: crate::vault::VaultLocation::Keyring,
+                location: crate::store::vault::VaultLocation::Keyring,
                 note: String::new(),
             },
             token_type: None,
@@ -555,8 +555,8 @@ mod tests {
             .collect();
         assert_eq!(changed, ["tfp", "iat", "exp"]);
 
-        let forgot = crate::provider_error::ProviderError::new(
-            crate::provider_error::ErrorOrigin::Authorization,
+        let forgot = crate::oidc::provider_error::ProviderError::new(
+            crate::oidc::provider_error::ErrorOrigin::Authorization,
             "access_denied",
             Some("AADB2C90118: The user has forgotten their password.\r\nCorrelation ID: x\r\n"),
             None,

@@ -7,9 +7,9 @@
 //! fetches and caches them per policy (its cache is keyed by the metadata URL, which names the
 //! policy).
 
-use crate::authority::{is_policy, Authority, B2cPolicy};
 use crate::error::{Error, Result};
-use crate::profile::{read_json, write_json, Profile, ProfileStore};
+use crate::oidc::authority::{is_policy, Authority, B2cPolicy};
+use crate::store::profile::{read_json, write_json, Profile, ProfileStore};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use url::Url;
@@ -413,7 +413,7 @@ mod tests {
     fn a_tenant_lists_the_policies_of_its_profiles_and_those_added() {
         let dir = std::env::temp_dir().join(format!(
             "tokenscope-tenants-{}",
-            crate::pkce::random_token()
+            crate::oidc::pkce::random_token()
         ));
         let profiles = ProfileStore::new(&dir);
         let tenants = TenantStore::new(profiles.clone());

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::http::{self, HttpClient, HttpRequest, HttpResponse};
-use crate::provider_error::{ErrorOrigin, ProviderError};
+use crate::oidc::provider_error::{ErrorOrigin, ProviderError};
 use crate::secret::Secret;
 use base64::Engine as _;
 use serde_json::Value;

@@ -1,0 +1,12 @@
+//! The OpenID Connect protocol as Tokenscope speaks it: the authority and its metadata, PKCE, the
+//! authorization request, the token endpoint, hand-built requests and what a provider says when it
+//! refuses. No storage, no listener, no judgement of tokens (that is `validate`).
+
+pub mod authority;
+pub mod authorize;
+pub mod metadata;
+pub mod pkce;
+pub mod provider_error;
+pub mod redirect;
+pub mod request;
+pub mod token;
