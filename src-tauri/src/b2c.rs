@@ -4,11 +4,12 @@
 
 use crate::commands::{entries, progress_to};
 use crate::state::AppState;
-use crate::views::{IpcError, ProfileEntry, SignInView};
+use crate::views::{IpcError, ProfileEntry};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tokenscope_core::b2c::errors::DESKTOP_REDIRECT_RULES;
 use tokenscope_core::engine::history::{HistoryEntry, Purpose, RefreshAge};
+use tokenscope_core::engine::outcome::SignInView;
 use tokenscope_core::engine::SignInOptions;
 use tokenscope_core::store::tenant::{TenantStore, TenantView};
 use tokio_util::sync::CancellationToken;

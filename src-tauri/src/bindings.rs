@@ -5,13 +5,13 @@
 use crate::b2c::HistoryView;
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
-    ProfileEntry, SignInExtras, SignInView, SignOutView, TokenPanel,
+    ProfileEntry, SignInExtras, SignOutView,
 };
 use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea};
 use tokenscope_core::engine::history::{
     HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts,
 };
-use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus};
+use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};

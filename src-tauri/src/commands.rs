@@ -5,12 +5,14 @@
 use crate::state::AppState;
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
-    ProfileEntry, SignInExtras, SignInView, SignOutView,
+    ProfileEntry, SignInExtras, SignOutView,
 };
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tokenscope_core::engine::browser::Browser;
+use tokenscope_core::engine::outcome::SignInView;
+use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, Progress, SignInOptions};
 use tokenscope_core::inspect::diff::TokenDiff;
 use tokenscope_core::inspect::keys::public_keys;
@@ -21,7 +23,6 @@ use tokenscope_core::inspect::{
 use tokenscope_core::oidc::authority::{Authority, PortalRun};
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::validate::DEFAULT_SKEW;
-use tokenscope_core::Error;
 use tokio_util::sync::CancellationToken;
 
 /// Event carrying [`Progress`] during a sign-in or refresh.
@@ -64,42 +65,20 @@ pub(crate) async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
     Ok(out)
 }
 
-/// Saves a profile; `previous_name` renames (its refresh token does not follow: sign in again).
+/// Saves a profile with the engine's checks: a new one (`previous_name` none) never replaces
+/// another of its name; an edit of `previous_name` may rename it (its refresh token does not
+/// follow: sign in again).
 #[tauri::command]
 pub async fn save_profile(
     state: State<'_, AppState>,
     profile: Profile,
     previous_name: Option<String>,
 ) -> Res<Vec<ProfileEntry>> {
-    let engine = state.engine();
-    Authority::parse(&profile.authority)?;
-    if profile.client_id.trim().is_empty() {
-        return Err(Error::Config("the client ID is empty".into()).into());
-    }
-    if let Some(prompt) = &profile.params.prompt {
-        tokenscope_core::oidc::authorize::check_prompt(prompt)?;
-    }
-    if let Some(claims) = profile.params.claims.as_deref() {
-        if !claims.trim().is_empty() {
-            tokenscope_core::oidc::request::check_claims(claims)?;
-        }
-    }
-    Browser::from_command(profile.browser_command.as_deref())?;
-    let existing = engine.profiles().list()?;
-    let renamed = previous_name.as_deref().filter(|p| *p != profile.name);
-    if (renamed.is_some() || previous_name.is_none())
-        && existing.iter().any(|p| p.name == profile.name)
-    {
-        return Err(Error::Profile(format!("a profile named {:?} exists", profile.name)).into());
-    }
-    engine.profiles().save(&profile)?;
-    if let Some(old) = renamed {
-        if let Ok(old_profile) = engine.profiles().get(old) {
-            let _ = engine.sign_out(&old_profile).await;
-        }
-        engine.rename_client_secret(old, &profile.name).await?;
-        engine.profiles().delete(old)?;
-    }
+    let mode = match previous_name {
+        None => SaveMode::New,
+        Some(from) => SaveMode::Edit { from },
+    };
+    state.engine().save_profile(&profile, mode).await?;
     entries(&state).await
 }
 

@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
-use tokenscope_core::engine::outcome::Outcome;
+use tokenscope_core::engine::outcome::{Outcome, SignInView};
+use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, LogoutOptions, Progress, SignInOptions};
 use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
-use tokenscope_core::inspect::explain;
 use tokenscope_core::inspect::keys::{public_keys, MAX_KEY_TEXT};
 use tokenscope_core::inspect::verify::verify_all;
 use tokenscope_core::inspect::{
@@ -119,7 +119,7 @@ enum Command {
 #[derive(Subcommand)]
 #[command(defer = true)]
 enum ProfilesAction {
-    /// Save a profile without signing in (replaces one of the same name).
+    /// Save a profile without signing in. A profile of the same name is kept unless --replace.
     Add {
         /// Profile name.
         name: String,
@@ -138,6 +138,9 @@ enum ProfilesAction {
         /// Command that opens the browser.
         #[arg(long)]
         browser: Option<String>,
+        /// Replace the profile of the same name (its refresh token and secret stay).
+        #[arg(long)]
+        replace: bool,
     },
     /// A profile's client secret (confidential clients), kept in the OS keyring only.
     Secret {
@@ -604,11 +607,11 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
         scope,
         redirect_uri,
         browser,
+        replace,
     } = action
     else {
         return Err(Error::Config("not an add".into()));
     };
-    Authority::parse(&authority)?;
     let mut p = Profile::new(&name, &authority, &client_id);
     p.scopes = scope
         .unwrap_or_default()
@@ -618,9 +621,16 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
     if let Some(uri) = redirect_uri {
         p.redirect = RedirectConfig::parse(&uri)?;
     }
-    tokenscope_core::engine::browser::Browser::from_command(browser.as_deref())?;
     p.browser_command = browser;
-    engine.profiles().save(&p)?;
+    let mode = if replace {
+        SaveMode::Replace
+    } else {
+        SaveMode::New
+    };
+    engine.save_profile(&p, mode).await.map_err(|e| match e {
+        Error::Profile(m) if !replace => Error::Profile(format!("{m} (--replace replaces it)")),
+        e => e,
+    })?;
     println!(
         "Saved profile {name:?} in {}.",
         engine.profiles().dir().display()
@@ -829,35 +839,10 @@ fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Error> {
     }
 }
 
-/// The `--json` contract of `signin` and `refresh`.
+/// The `--json` contract of `signin` and `refresh`: the engine's view of an outcome, the same the
+/// desktop shows.
 fn outcome_json(o: &Outcome) -> Value {
-    let now = chrono::Utc::now();
-    let token = |t: &Option<tokenscope_core::engine::outcome::TokenView>| {
-        t.as_ref().map(|t| {
-            json!({
-                "raw": t.raw.expose(),
-                "kind": t.decoded.as_ref().map(|d| d.kind),
-                "header": t.decoded.as_ref().map(|d| Value::Object(d.header.clone())),
-                "claims": t.decoded.as_ref().map(|d| Value::Object(d.payload.clone())),
-                "explained": t.decoded.as_ref().map(|d| explain::decoded(d, now)),
-            })
-        })
-    };
-    json!({
-        "profile": o.profile,
-        "issuer": o.issuer,
-        "redirect_uri": o.redirect_uri,
-        "passed": o.passed(),
-        "id_token": token(&o.id_token),
-        "access_token": o.access_token.as_ref().map(|t| t.raw.expose()),
-        "access_token_decoded": token(&o.access_token),
-        "checks": o.report.checks,
-        "refresh_token_stored": o.refresh_token.stored,
-        "refresh_token": o.refresh_token,
-        "token_type": o.token_type,
-        "expires_in": o.expires_in,
-        "scope": o.scope,
-    })
+    serde_json::to_value(SignInView::from(o)).unwrap_or(Value::Null)
 }
 
 async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Error> {

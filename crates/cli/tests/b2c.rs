@@ -93,7 +93,7 @@ fn signin_policy_signs_in_through_the_other_policy_of_the_tenant() {
         signin_with_curl(&idp, "B2C_1_auto", &["--policy", "B2C_1_edit", "--json"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["id_token"]["claims"]["tfp"], "B2C_1_edit", "{out}");
+    assert_eq!(v["id_token"]["payload"]["tfp"], "B2C_1_edit", "{out}");
 }
 
 #[test]

@@ -121,15 +121,22 @@ fn signin_refresh_signout_through_a_real_browser() {
     );
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
-    assert!(v["id_token"]["claims"].is_object());
-    assert_eq!(v["id_token"]["claims"]["tfp"], "B2C_1_susi");
-    assert!(v["access_token"].as_str().unwrap().split('.').count() == 3);
+    assert!(v["id_token"]["payload"].is_object());
+    assert_eq!(v["id_token"]["payload"]["tfp"], "B2C_1_susi");
+    assert!(
+        v["access_token"]["raw"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .count()
+            == 3
+    );
     let checks = v["checks"].as_array().unwrap();
     assert!(checks.len() >= 10);
     assert!(checks
         .iter()
         .all(|c| c["ok"] == true && c["name"].is_string() && c["detail"].is_string()));
-    assert_eq!(v["refresh_token_stored"], true);
+    assert_eq!(v["refresh"]["stored"], true);
     assert!(
         !text(&out.stdout).contains("refresh_token\":\""),
         "no refresh token on stdout"
@@ -147,7 +154,7 @@ fn signin_refresh_signout_through_a_real_browser() {
     );
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(r["refresh_token"]["received"], true);
+    assert_eq!(r["refresh"]["received"], true);
     assert!(r["checks"]
         .as_array()
         .unwrap()
@@ -291,6 +298,37 @@ fn profiles_add_saves_a_profile_and_refuses_bad_authorities() {
         saved.contains("firefox --private-window") && saved.contains("offline_access"),
         "{saved}"
     );
+    // The same name again is refused and the saved profile stays; --replace replaces it.
+    let again = |extra: &[&str]| {
+        let mut args = vec![
+            "profiles",
+            "add",
+            "Local demo",
+            "--authority",
+            "contoso/B2C_1_edit",
+            "--client-id",
+            "other",
+        ];
+        args.extend_from_slice(extra);
+        run(&args, None, Some(&config))
+    };
+    let out = again(&[]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("\"Local demo\" exists") && err.contains("--replace"),
+        "{err}"
+    );
+    let kept = std::fs::read_to_string(config.join("profiles.json")).unwrap();
+    assert_eq!(kept, saved);
+    let out = again(&["--replace"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let replaced = std::fs::read_to_string(config.join("profiles.json")).unwrap();
+    assert!(
+        replaced.contains("B2C_1_edit") && !replaced.contains("B2C_1_susi"),
+        "{replaced}"
+    );
+    assert_eq!(replaced.matches("Local demo").count(), 1, "{replaced}");
     let out = run(
         &[
             "profiles",

@@ -112,7 +112,7 @@ fn confidential_client_secret_from_stdin_then_signin_and_logout_test() {
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
     assert!(!text(&out.stdout).contains(secret));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["id_token"]["claims"]["aud"], id);
+    assert_eq!(v["id_token"]["payload"]["aud"], id);
     let id_token = v["id_token"]["raw"].as_str().unwrap().to_owned();
 
     // The logout test, with the ID token on stdin: back with the state sent, exit 0.

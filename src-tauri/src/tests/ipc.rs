@@ -21,7 +21,21 @@ fn profiles_can_be_saved_listed_renamed_and_deleted() {
     // A second profile with the same name is refused.
     let e = save_profile(&w, &profile, None).unwrap_err();
     assert_eq!(e["kind"], "profile");
-    let mut renamed = profile.clone();
+    // An edit that keeps the name replaces it.
+    let mut edited = profile.clone();
+    edited["client_id"] = json!("edited");
+    let list = save_profile(&w, &edited, Some("demo")).unwrap();
+    assert_eq!(list[0]["profile"]["client_id"], "edited");
+    // An edit may not rename onto another profile, and loses nothing when refused.
+    let other = profile_json("other", "contoso/B2C_1_susi", &[]);
+    save_profile(&w, &other, None).unwrap();
+    let mut onto = edited.clone();
+    onto["name"] = json!("other");
+    let e = save_profile(&w, &onto, Some("demo")).unwrap_err();
+    assert_eq!(e["kind"], "profile");
+    let list = invoke(&w, "delete_profile", json!({"name": "other"})).unwrap();
+    assert_eq!(list[0]["profile"]["client_id"], "edited");
+    let mut renamed = edited.clone();
     renamed["name"] = json!("renamed");
     let list = save_profile(&w, &renamed, Some("demo")).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);

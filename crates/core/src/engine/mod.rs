@@ -29,6 +29,7 @@ pub mod browser;
 pub mod history;
 mod logout;
 pub mod outcome;
+pub mod profiles;
 mod secrets;
 mod session;
 pub mod support;

@@ -1,11 +1,13 @@
 //! What a sign-in or refresh produced: the tokens as received and decoded, the validation report,
 //! the refresh token's fate. Plain result types, so the journal (`history`) and the front ends
-//! can use them without depending on the engine that makes them.
+//! can use them without depending on the engine that makes them; and their one serde view
+//! ([`SignInView`]), which the desktop sends over IPC and `tokenscope signin --json` prints.
 
-use crate::jose::jwt::{self, Decoded};
+use crate::inspect::explain::{self, ClaimRow};
+use crate::jose::jwt::{self, Decoded, TokenKind};
 use crate::secret::Secret;
 use crate::store::vault::VaultLocation;
-use crate::validate::Report;
+use crate::validate::{Check, Report};
 use serde::Serialize;
 
 /// A received token: the raw text (secret) and what it decodes to.
@@ -84,5 +86,116 @@ impl Outcome {
     /// True when the tokens are valid and the sign-in counts.
     pub fn passed(&self) -> bool {
         self.report.passed()
+    }
+}
+
+/// One token, decoded and explained.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TokenPanel {
+    /// The token as received (ID and access tokens only, never a refresh token).
+    pub raw: String,
+    /// JWS, JWE, unsigned or opaque.
+    pub kind: TokenKind,
+    /// The encoded parts, for colouring by part.
+    pub parts: Vec<String>,
+    /// Decoded header.
+    pub header: serde_json::Value,
+    /// Decoded payload (empty for JWE and opaque tokens).
+    pub payload: serde_json::Value,
+    /// Header parameters explained.
+    pub header_rows: Vec<ClaimRow>,
+    /// Claims explained.
+    pub claim_rows: Vec<ClaimRow>,
+    /// Signature length in bytes.
+    pub signature_len: u32,
+}
+
+impl TokenPanel {
+    /// A panel for a decoded token.
+    pub fn new(raw: &str, decoded: &Decoded) -> Self {
+        let now = chrono::Utc::now();
+        let cleaned = jwt::clean_input(raw).unwrap_or_else(|_| raw.to_owned());
+        Self {
+            parts: cleaned.split('.').map(str::to_owned).collect(),
+            raw: cleaned,
+            kind: decoded.kind,
+            header: serde_json::Value::Object(decoded.header.clone()),
+            payload: serde_json::Value::Object(decoded.payload.clone()),
+            header_rows: explain::header(&decoded.header, now),
+            claim_rows: explain::decoded(decoded, now),
+            signature_len: u32::try_from(decoded.signature_len).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn from_view(view: &TokenView) -> Option<Self> {
+        let decoded = view.decoded.as_ref()?;
+        Some(Self::new(view.raw.expose(), decoded))
+    }
+}
+
+/// A finished sign-in or refresh.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SignInView {
+    /// Sign-in or refresh.
+    pub flow: Flow,
+    /// Profile name.
+    pub profile: String,
+    /// The metadata's issuer.
+    pub issuer: String,
+    /// The exact redirect URI sent (sign-in only).
+    pub redirect_uri: Option<String>,
+    /// Every check passed.
+    pub passed: bool,
+    /// The ID token.
+    pub id_token: Option<TokenPanel>,
+    /// The access token (a JWT for an API, or opaque).
+    pub access_token: Option<TokenPanel>,
+    /// The validation report.
+    pub checks: Vec<Check>,
+    /// What happened to the refresh token (never the token itself).
+    pub refresh: RefreshTokenStatus,
+    /// `token_type`.
+    pub token_type: Option<String>,
+    /// `expires_in` seconds.
+    pub expires_in: Option<u32>,
+    /// Granted scopes.
+    pub scope: Option<String>,
+}
+
+impl From<&Outcome> for SignInView {
+    fn from(o: &Outcome) -> Self {
+        let access_token = o
+            .access_token
+            .as_ref()
+            .map(|t| match TokenPanel::from_view(t) {
+                Some(panel) => panel,
+                // An opaque access token: shown as such.
+                None => TokenPanel {
+                    raw: t.raw.expose().to_owned(),
+                    kind: TokenKind::Opaque,
+                    parts: vec![t.raw.expose().to_owned()],
+                    header: serde_json::json!({}),
+                    payload: serde_json::json!({}),
+                    header_rows: vec![],
+                    claim_rows: vec![],
+                    signature_len: 0,
+                },
+            });
+        Self {
+            flow: o.flow,
+            profile: o.profile.clone(),
+            issuer: o.issuer.clone(),
+            redirect_uri: o.redirect_uri.clone(),
+            passed: o.passed(),
+            id_token: o.id_token.as_ref().and_then(TokenPanel::from_view),
+            access_token,
+            checks: o.report.checks.clone(),
+            refresh: o.refresh_token.clone(),
+            token_type: o.token_type.clone(),
+            expires_in: o.expires_in.map(|e| u32::try_from(e).unwrap_or(u32::MAX)),
+            scope: o.scope.clone(),
+        }
     }
 }
