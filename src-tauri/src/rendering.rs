@@ -1,14 +1,11 @@
 //! How the window's web view draws. Tokenscope shows text, tables and a few colours: WebKitGTK
-//! draws that with the CPU without the compositor's GL context, layer textures and tiles.
-//! Measured by `scripts/bench.sh` (under Xvfb, Mesa's software GL; docs/benchmark.md): PSS
-//! after a sign-in 362 -> 247 MiB (371 -> 245 in the fourth round); start-up the same in the
-//! second round, ~30 ms slower in the third, ~10 ms in the fourth (rows 3 and 3c); the 500-claim
-//! token view faster in the third (116 against 133 ms). On the CPU a box shadow blurred by less
-//! than 4 px costs tens of ms a frame (ui/src/tests/styles.test.ts). So the main
-//! window asks WebKit never to composite on the GPU, unless `TOKENSCOPE_GPU_COMPOSITING=1` keeps
-//! WebKit's own default (to compare, or where a GPU helps). Through the settings, not
-//! `WEBKIT_DISABLE_COMPOSITING_MODE`: in the second round that variable made the empty window's
-//! page load start ~450 ms later.
+//! draws that with the CPU without the compositor's GL context, layer textures and tiles, and the
+//! window holds far less memory for a start-up a little slower (figures, round by round:
+//! docs/benchmark.md, "Drawing on the CPU"). On the CPU a box shadow blurred by less than 4 px
+//! costs tens of ms a frame (ui/src/tests/styles.test.ts). So the main window asks WebKit never
+//! to composite on the GPU, unless `TOKENSCOPE_GPU_COMPOSITING=1` keeps WebKit's own default (to
+//! compare, or where a GPU helps). Through the settings, not `WEBKIT_DISABLE_COMPOSITING_MODE`,
+//! which delayed the empty window's page load (same document).
 
 use tauri::{Runtime, WebviewWindow};
 

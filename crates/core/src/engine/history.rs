@@ -7,7 +7,7 @@ use crate::engine::outcome::{Flow, Outcome};
 use crate::error::Error;
 use crate::inspect::diff::{diff, TokenDiff};
 use crate::inspect::{inspect_token, InspectOptions};
-use crate::oidc::authority::Authority;
+use crate::oidc::authority::{is_guid, Authority};
 use crate::oidc::provider_error::ProviderError;
 use crate::secret::Secret;
 use chrono::{DateTime, Duration, Utc};
@@ -228,14 +228,6 @@ fn issuer_form(issuer: &str) -> (IssuerForm, Option<String>) {
         }
         _ => (IssuerForm::Other, None),
     }
-}
-
-fn is_guid(s: &str) -> bool {
-    s.len() == 36
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
 }
 
 /// An error as the history and the support bundle keep it.

@@ -329,7 +329,8 @@ fn is_authorize_path(segments: &[&str]) -> bool {
         .any(|w| w[0].eq_ignore_ascii_case("oauth2") && w[2].eq_ignore_ascii_case("authorize"))
 }
 
-fn is_guid(s: &str) -> bool {
+/// Whether `s` is a GUID in its 8-4-4-4-12 hex form (a B2C or Entra tenant ID).
+pub fn is_guid(s: &str) -> bool {
     s.len() == 36
         && s.bytes().enumerate().all(|(i, b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
