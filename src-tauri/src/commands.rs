@@ -15,11 +15,8 @@ use tokenscope_core::engine::outcome::SignInView;
 use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, Progress, SignInOptions};
 use tokenscope_core::inspect::diff::TokenDiff;
-use tokenscope_core::inspect::keys::public_keys;
-use tokenscope_core::inspect::{
-    self, export, redact, verify, DecryptionKeys, InspectOptions, Inspection, KeySource,
-    TokenInspection,
-};
+use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
+use tokenscope_core::inspect::{self, export, redact, InspectOptions, Inspection, TokenInspection};
 use tokenscope_core::oidc::authority::{Authority, PortalRun};
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::validate::DEFAULT_SKEW;
@@ -145,7 +142,7 @@ pub async fn sign_in<R: Runtime>(
         progress: Some(progress_to(&app)),
         ..SignInOptions::default()
     };
-    let options = crate::request_commands::sign_in_options(options, base);
+    let options = crate::views::sign_in_options(options, base);
     let result = engine.sign_in_tracked(&profile, &options).await;
     state.set_cancel(None);
     let _ = engine.profiles().set_last_profile(Some(&name));
@@ -199,34 +196,31 @@ fn pasted(text: &Option<String>) -> Option<&str> {
     text.as_deref().filter(|t| !t.trim().is_empty())
 }
 
-/// Inspects `text` the way `tokenscope decode` does, and verifies when asked.
+/// Inspects `text` the way `tokenscope decode` does (the engine's [`InspectRequest`]), and
+/// verifies when asked.
 async fn inspection(engine: &Engine, text: &str, options: &InspectorOptions) -> Res<Inspection> {
-    let decryption_keys = pasted(&options.decryption_key)
-        .map(|k| DecryptionKeys::parse(k, "the pasted decryption key"))
-        .transpose()
-        .map_err(|e| IpcError::new("decryption_key", format!("the decryption key: {e}")))?;
-    let source = match (options.verify, pasted(&options.public_key)) {
-        (false, _) => None,
-        (true, Some(key)) => Some(KeySource::Given(
-            public_keys(key)
-                .map_err(|e| IpcError::new("public_key", format!("the public key: {e}")))?,
-            "the pasted key".to_owned(),
-        )),
-        (true, None) => Some(KeySource::Discover),
-    };
-    let now = engine.now();
-    let options_at = InspectOptions {
-        now,
-        decryption_keys,
-    };
-    let mut found = inspect::inspect(text, &options_at)?;
-    if let Some(source) = &source {
-        let skew = options
+    let request = InspectRequest {
+        decryption_key: pasted(&options.decryption_key).map(|text| KeyText {
+            text,
+            origin: "the pasted decryption key",
+        }),
+        verify: options.verify,
+        public_key: pasted(&options.public_key).map(|text| KeyText {
+            text,
+            origin: "the pasted key",
+        }),
+        skew: options
             .skew_seconds
-            .map_or(DEFAULT_SKEW, |s| Duration::from_secs(s.into()));
-        verify::verify_all(&mut found, source, engine.http(), now, skew).await;
-    }
-    Ok(found)
+            .map_or(DEFAULT_SKEW, |s| Duration::from_secs(s.into())),
+    };
+    let found = request.inspect(text, engine.now()).map_err(|e| match e {
+        RequestError::DecryptionKey(e) => {
+            IpcError::new("decryption_key", format!("the decryption key: {e}"))
+        }
+        RequestError::PublicKey(e) => IpcError::new("public_key", format!("the public key: {e}")),
+        RequestError::Text(e) => IpcError::from(e),
+    })?;
+    Ok(found.verify(engine.http()).await)
 }
 
 /// The inspector: everything in a pasted token, `Bearer …`, redirect URL or token response,

@@ -4,27 +4,13 @@
 
 use crate::commands::{entries, Res};
 use crate::state::AppState;
-use crate::views::{ProfileEntry, SignInExtras};
+use crate::views::{sign_in_options, ProfileEntry, SignInExtras};
 use std::time::Duration;
 use tauri::State;
 use tokenscope_core::engine::{LogoutOptions, LogoutReport, RequestPreview, SignInOptions};
 use tokenscope_core::oidc::request::{analyze_scopes, ScopeAdvice};
 use tokenscope_core::Secret;
 use tokio_util::sync::CancellationToken;
-
-/// The sign-in options of one run, from what the UI sends.
-pub fn sign_in_options(extras: Option<SignInExtras>, base: SignInOptions) -> SignInOptions {
-    let extras = extras.unwrap_or_default();
-    SignInOptions {
-        clean: extras.clean,
-        id_token_hint: extras
-            .id_token_hint
-            .filter(|h| !h.trim().is_empty())
-            .map(Secret::new),
-        open_browser: !extras.no_browser,
-        ..base
-    }
-}
 
 /// The authorize URL a sign-in with these options would open, with the scopes explained.
 #[tauri::command]

@@ -91,3 +91,68 @@ fn debug_output_of_ipc_options_hides_tokens_and_private_keys() {
     assert!(!shown.contains("private-bits"), "{shown}");
     assert!(shown.contains("(hidden)"), "{shown}");
 }
+
+/// `crate::x` paths outside comments and test modules, per module file of the shell.
+fn shell_imports() -> std::collections::BTreeMap<String, Vec<String>> {
+    let src = repo().join("src-tauri/src");
+    let mut graph = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(&src).expect("src-tauri/src") {
+        let path = entry.expect("entry").path();
+        let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_none_or(|e| e != "rs") || name == "tests" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("source");
+        let code: String = text
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut targets: Vec<String> = code
+            .split("crate::")
+            .skip(1)
+            .filter_map(|rest| {
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))?;
+                Some(rest[..end].to_owned())
+            })
+            .filter(|t| !t.is_empty() && t != name)
+            .collect();
+        targets.sort();
+        targets.dedup();
+        graph.insert(name.to_owned(), targets);
+    }
+    graph
+}
+
+#[test]
+fn no_module_of_the_shell_imports_itself_through_others() {
+    let graph = shell_imports();
+    assert!(graph.len() > 8, "too few modules read: {graph:?}");
+    // Depth-first: a module met again while still on the path closes a circle.
+    fn visit<'a>(
+        node: &'a str,
+        graph: &'a std::collections::BTreeMap<String, Vec<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) {
+        assert!(!path.contains(&node), "import circle: {path:?} -> {node}");
+        if !done.insert(node) {
+            return;
+        }
+        path.push(node);
+        for next in graph.get(node).into_iter().flatten() {
+            visit(next, graph, path, done);
+        }
+        path.pop();
+    }
+    let mut done = std::collections::BTreeSet::new();
+    for node in graph.keys() {
+        visit(node, &graph, &mut Vec::new(), &mut done);
+    }
+}

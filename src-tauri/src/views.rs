@@ -2,14 +2,14 @@
 //! refresh token is never part of any of these types.
 
 use serde::{Deserialize, Serialize};
-use tokenscope_core::engine::StoredRefresh;
+use tokenscope_core::engine::{SignInOptions, StoredRefresh};
 use tokenscope_core::inspect::Inspection;
 use tokenscope_core::jose::jwt;
 use tokenscope_core::oidc::authority::{AuthorityForm, B2cPolicy};
 use tokenscope_core::oidc::provider_error::ProviderError;
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::store::vault::VaultLocation;
-use tokenscope_core::Error;
+use tokenscope_core::{Error, Secret};
 use ts_rs::TS;
 
 /// A profile and the state of its refresh token.
@@ -203,5 +203,19 @@ impl From<Error> for IpcError {
 impl From<jwt::DecodeError> for IpcError {
     fn from(e: jwt::DecodeError) -> Self {
         Error::from(e).into()
+    }
+}
+
+/// The sign-in options of one run, from what the UI sends.
+pub fn sign_in_options(extras: Option<SignInExtras>, base: SignInOptions) -> SignInOptions {
+    let extras = extras.unwrap_or_default();
+    SignInOptions {
+        clean: extras.clean,
+        id_token_hint: extras
+            .id_token_hint
+            .filter(|h| !h.trim().is_empty())
+            .map(Secret::new),
+        open_browser: !extras.no_browser,
+        ..base
     }
 }

@@ -25,10 +25,10 @@ use tokenscope_core::engine::outcome::{Outcome, SignInView};
 use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, LogoutOptions, Progress, SignInOptions};
 use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
-use tokenscope_core::inspect::keys::{public_keys, MAX_KEY_TEXT};
-use tokenscope_core::inspect::verify::verify_all;
+use tokenscope_core::inspect::keys::MAX_KEY_TEXT;
+use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{
-    self, export, DecryptionKeys, InspectOptions, Inspection, KeySource, TokenInspection,
+    self, export, DecryptionKeys, InspectOptions, Inspection, TokenInspection,
 };
 use tokenscope_core::jose::jwt;
 use tokenscope_core::oidc::authority::{Authority, PortalRun};
@@ -918,31 +918,46 @@ fn decode(args: DecodeArgs) -> ExitCode {
 fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
     let input = read_input(args.token)?;
     let now = chrono::Utc::now();
-    let options = InspectOptions {
-        now,
-        decryption_keys: decryption_keys(args.decrypt_key.as_deref())?,
+    let key_file = |path: &Path| read_file(path, MAX_KEY_TEXT as u64 + 1);
+    let decrypt_text = args.decrypt_key.as_deref().map(key_file).transpose()?;
+    let public_text = args.key.as_deref().map(key_file).transpose()?;
+    let (decrypt_origin, public_origin) = (
+        args.decrypt_key
+            .as_ref()
+            .map(|p| format!("--decrypt-key {}", p.display())),
+        args.key.as_ref().map(|p| format!("--key {}", p.display())),
+    );
+    fn key<'a>(text: &'a Option<String>, origin: &'a Option<String>) -> Option<KeyText<'a>> {
+        Some(KeyText {
+            text: text.as_deref()?,
+            origin: origin.as_deref()?,
+        })
+    }
+    let request = InspectRequest {
+        decryption_key: key(&decrypt_text, &decrypt_origin),
+        // A key given is a key to verify with.
+        verify: args.verify || args.key.is_some(),
+        public_key: key(&public_text, &public_origin),
+        skew: Duration::from_secs(args.skew),
     };
-    let source = match &args.key {
-        Some(path) => {
-            let text = read_file(path, MAX_KEY_TEXT as u64 + 1)?;
-            let keys = public_keys(&text).map_err(|e| format!("--key {}: {e}", path.display()))?;
-            Some(KeySource::Given(keys, format!("--key {}", path.display())))
-        }
-        None if args.verify => Some(KeySource::Discover),
-        None => None,
-    };
-    let mut inspection = inspect::inspect(&input, &options).map_err(|e| e.to_string())?;
-    if let Some(source) = &source {
+    let inspected = request.inspect(&input, now).map_err(|e| match e {
+        RequestError::DecryptionKey(e) => format!("{}: {e}", decrypt_origin.unwrap_or_default()),
+        RequestError::PublicKey(e) => format!("{}: {e}", public_origin.unwrap_or_default()),
+        RequestError::Text(e) => e.to_string(),
+    })?;
+    let verified = inspected.verifies();
+    let inspection = if verified {
         let http: Arc<dyn HttpClient> =
             Arc::new(ReqwestClient::new(HttpLimits::default()).map_err(|e| e.to_string())?);
-        let skew = Duration::from_secs(args.skew);
         // Only verifying needs a runtime (key discovery goes over the network).
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start: {e}"))?;
-        runtime.block_on(verify_all(&mut inspection, source, http, now, skew));
-    }
+        runtime.block_on(inspected.verify(http))
+    } else {
+        inspected.inspection
+    };
     if args.json {
         write_json_line(&inspection, args.redact)?;
     } else if args.markdown {
@@ -950,7 +965,7 @@ fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
     } else {
         output::inspection(&output::Style::stdout(), &inspection, args.redact);
     }
-    let status = decode_status(&inspection, source.is_some());
+    let status = decode_status(&inspection, verified);
     // The process ends here: its memory goes back with it, without freeing the inspection's
     // trees value by value first.
     std::mem::forget(inspection);

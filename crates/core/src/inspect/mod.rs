@@ -14,6 +14,7 @@ mod input;
 pub mod jwe;
 pub mod keys;
 pub mod redact;
+pub mod request;
 pub mod verify;
 
 pub use input::{InputForm, Parameter};
