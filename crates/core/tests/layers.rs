@@ -186,6 +186,23 @@ fn the_rooms_of_the_engine_import_each_other_in_one_direction() {
 }
 
 #[test]
+fn each_room_opens_with_its_purpose() {
+    let root = src();
+    let rooms = fs::read_dir(&root)
+        .expect("src")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir());
+    for room in rooms {
+        let text = fs::read_to_string(room.join("mod.rs")).unwrap_or_default();
+        assert!(
+            text.starts_with("//! "),
+            "{}/mod.rs must open with a `//!` line saying what the room is for",
+            room.display()
+        );
+    }
+}
+
+#[test]
 fn no_module_of_the_engine_imports_itself_through_others() {
     let graph = imports();
     assert!(graph.len() > 40, "too few files read: {}", graph.len());
