@@ -770,7 +770,8 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
 async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Error> {
     let profile = build_profile(&engine, &args)?;
     if !args.no_store {
-        engine.profiles().save(&profile)?;
+        // `--profile NAME` with flags is an edit of that profile: the flags override its settings.
+        engine.save_profile(&profile, SaveMode::Replace).await?;
     }
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
