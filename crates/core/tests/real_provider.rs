@@ -133,7 +133,7 @@ async fn refresh_rotates_and_an_old_refresh_token_means_sign_in_again() {
     // Put the old (already redeemed) token back: the provider refuses it and revokes the grant.
     engine
         .vault()
-        .store(&p.refresh_account(), &first.secret)
+        .store_bound(&p.refresh_account(), &first.secret, second.bound.as_ref())
         .unwrap();
     match engine.refresh(&p, None).await {
         Err(Error::SignInRequired(msg)) => assert!(msg.contains("sign in again"), "{msg}"),

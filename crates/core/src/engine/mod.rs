@@ -19,7 +19,7 @@ use crate::store::vault::{Vault, VaultLocation};
 use crate::validate::{self, Expectations, Identity, JwksCache, Report};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -27,9 +27,11 @@ use url::Url;
 
 pub mod browser;
 pub mod history;
+mod lock;
 mod logout;
 pub mod outcome;
 pub mod profiles;
+mod refresh;
 mod secrets;
 mod session;
 pub mod support;
@@ -298,9 +300,23 @@ impl Engine {
             previous: None,
             skew: self.skew,
         };
+        // The refresh lock, so a refresh in another process never deletes this new token.
+        let lock = if options.store {
+            Some(
+                lock::acquire(
+                    self.profiles.dir(),
+                    &profile.refresh_account(),
+                    &profile.name,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
         let mut outcome = self
             .judge(profile, &provider, &tokens, &expect, options.store)
             .await;
+        drop(lock);
         outcome.redirect_uri = Some(redirect_uri);
         report(Progress::Validated {
             passed: outcome.passed(),
@@ -365,7 +381,11 @@ impl Engine {
                 note: "not stored (--no-store)".into(),
             },
             (Some(rt), true, true) => {
-                match self.store_token(&refresh_account(&profile.name), rt).await {
+                let bound = refresh::binding(profile, &provider.metadata);
+                match self
+                    .store_token(&refresh_account(&profile.name), rt, bound.as_ref())
+                    .await
+                {
                     Ok(location) => RefreshTokenStatus {
                         received: true,
                         stored: true,
@@ -409,144 +429,20 @@ impl Engine {
         }
     }
 
-    /// Redeems the profile's stored refresh token and stores the rotated one. Concurrent calls
-    /// for one profile share a single redemption. `invalid_grant` deletes the stored token and
-    /// ends in [`Error::SignInRequired`].
-    pub async fn refresh(
-        &self,
-        profile: &Profile,
-        progress: Option<ProgressFn>,
-    ) -> Result<Outcome> {
-        let slot = {
-            let mut slots = self
-                .refreshes
-                .lock()
-                .map_err(|_| Error::Config("refresh state poisoned".into()))?;
-            slots.entry(profile.name.clone()).or_default().clone()
-        };
-        let seen = slot.generation.load(Ordering::SeqCst);
-        let mut last = slot.lock.lock().await;
-        if slot.generation.load(Ordering::SeqCst) != seen {
-            // Someone else refreshed while we waited: theirs is the fresh result.
-            if let Some(outcome) = last.as_ref() {
-                return Ok(outcome.clone());
-            }
-        }
-        let outcome = self.refresh_once(profile, progress).await;
-        if let Ok(o) = &outcome {
-            *last = Some(o.clone());
-            slot.generation.fetch_add(1, Ordering::SeqCst);
-        }
-        outcome
-    }
-
-    async fn refresh_once(
-        &self,
-        profile: &Profile,
-        progress: Option<ProgressFn>,
-    ) -> Result<Outcome> {
-        let report = |p: Progress| {
-            if let Some(f) = &progress {
-                f(p)
-            }
-        };
-        let account = refresh_account(&profile.name);
-        let Some(stored) = self.load_token(&account).await? else {
-            return Err(Error::SignInRequired(format!(
-                "no refresh token is stored for profile {:?}",
-                profile.name
-            )));
-        };
-        let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
-        report(Progress::MetadataFetched {
-            metadata_url: authority.metadata_url.to_string(),
-            issuer: provider.metadata.issuer.clone(),
-        });
-        let mut scope: Vec<&str> = profile.scopes.iter().map(String::as_str).collect();
-        if !scope.contains(&"openid") {
-            scope.insert(0, "openid");
-        }
-        let client_auth = self.client_auth(profile, &provider.metadata).await?;
-        let tokens = match token::redeem_refresh(
-            self.http.as_ref(),
-            &provider.metadata.token_endpoint,
-            &profile.client_id,
-            &client_auth,
-            &stored.secret,
-            &scope.join(" "),
-        )
-        .await
-        {
-            Ok(t) => t,
-            Err(Error::Provider(p)) if p.is_invalid_grant() => {
-                let _ = self.delete_token(&account).await;
-                return Err(Error::SignInRequired(format!(
-                    "the provider refused the stored refresh token ({}); it was deleted, \
-                     sign in again",
-                    p.message.as_deref().unwrap_or(&p.error)
-                )));
-            }
-            Err(e) => return Err(e),
-        };
-        report(Progress::TokensExchanged);
-        let previous = self.profiles.state(&profile.name)?.last_identity;
-        let expect = Expectations {
-            issuer: provider.metadata.issuer.clone(),
-            client_id: profile.client_id.clone(),
-            trusted_audiences: Vec::new(),
-            provider_algs: provider
-                .metadata
-                .id_token_signing_alg_values_supported
-                .clone(),
-            nonce: None,
-            max_age: None,
-            access_token: tokens.access_token.clone(),
-            previous,
-            skew: self.skew,
-        };
-        let mut outcome = self.judge(profile, &provider, &tokens, &expect, true).await;
-        if outcome.refresh_token.received && outcome.refresh_token.stored {
-            outcome.refresh_token.note = format!(
-                "rotated: the new refresh token replaced the old one ({})",
-                outcome.refresh_token.note
-            );
-        } else if outcome.refresh_token.received && !outcome.refresh_token.stored {
-            outcome.refresh_token.note.push_str(
-                "; the provider rotated the refresh token, so the stored one no longer works",
-            );
-        } else if !outcome.refresh_token.received {
-            outcome.refresh_token.note =
-                "the provider did not rotate the refresh token; the stored one is kept".into();
-            outcome.refresh_token.stored = true;
-        }
-        report(Progress::Validated {
-            passed: outcome.passed(),
-        });
-        self.remember_id_token(&outcome);
-        if outcome.passed() {
-            let identity = identity_of(&outcome);
-            let now = self.clock.now();
-            let rotated = outcome.refresh_token.received && outcome.refresh_token.stored;
-            self.profiles.update_state(&profile.name, |s| {
-                if identity.is_some() {
-                    s.last_identity = identity;
-                }
-                if rotated {
-                    s.last_rotation = Some(now);
-                }
-            })?;
-        }
-        Ok(outcome)
-    }
-
     /// Stores a refresh token in the vault; when the keyring refuses it (locked, no default
     /// collection), keeps it in memory for this session rather than lose it.
-    async fn store_token(&self, account: &str, token: &Secret) -> Result<VaultLocation, String> {
+    async fn store_token(
+        &self,
+        account: &str,
+        token: &Secret,
+        bound: Option<&crate::store::vault::Binding>,
+    ) -> Result<VaultLocation, String> {
         let (vault, acct, t) = (self.vault.clone(), account.to_owned(), token.clone());
-        let stored = tokio::task::spawn_blocking(move || vault.store(&acct, &t))
-            .await
-            .map_err(|e| e.to_string())?;
+        let owned = bound.cloned();
+        let stored =
+            tokio::task::spawn_blocking(move || vault.store_bound(&acct, &t, owned.as_ref()))
+                .await
+                .map_err(|e| e.to_string())?;
         match stored {
             Ok(()) => {
                 // A token kept in memory earlier is now older than the keyring's.
@@ -555,7 +451,7 @@ impl Engine {
             }
             Err(e) if self.vault.location() == VaultLocation::Keyring => {
                 self.session
-                    .store(account, token)
+                    .store_bound(account, token, bound)
                     .map_err(|e| e.to_string())?;
                 Ok(VaultLocation::SessionOnly {
                     reason: format!("the keyring refused it ({e})"),
@@ -661,9 +557,5 @@ fn sign_in_params(profile: &Profile, options: &SignInOptions) -> authorize::Auth
 }
 
 fn identity_of(outcome: &Outcome) -> Option<Identity> {
-    let d = outcome.id_token.as_ref()?.decoded.as_ref()?;
-    Some(Identity {
-        iss: d.claim_str("iss")?.to_owned(),
-        sub: d.claim_str("sub")?.to_owned(),
-    })
+    Identity::of(&outcome.id_token.as_ref()?.decoded.as_ref()?.payload)
 }

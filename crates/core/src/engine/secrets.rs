@@ -25,7 +25,9 @@ impl Engine {
             ));
         }
         let secret = Secret::new(trimmed);
-        self.store_token(&client_secret_account(profile), &secret)
+        // Bound to the provider and client the profile names now: never sent anywhere else.
+        let bound = super::refresh::secret_binding(&self.profiles.get(profile)?)?;
+        self.store_token(&client_secret_account(profile), &secret, Some(&bound))
             .await
             .map_err(|e| Error::Config(format!("the client secret could not be stored: {e}")))
     }
@@ -51,7 +53,14 @@ impl Engine {
         let Some(stored) = self.load_token(&client_secret_account(old)).await? else {
             return Ok(false);
         };
-        self.set_client_secret(new, &stored.secret).await?;
+        // As it was bound: a rename changes neither the provider nor the client it is for.
+        self.store_token(
+            &client_secret_account(new),
+            &stored.secret,
+            stored.bound.as_ref(),
+        )
+        .await
+        .map_err(|e| Error::Config(format!("the client secret could not be stored: {e}")))?;
         self.delete_client_secret(old).await?;
         Ok(true)
     }
@@ -62,10 +71,24 @@ impl Engine {
         profile: &Profile,
         metadata: &ProviderMetadata,
     ) -> Result<ClientAuth> {
-        let secret = self
+        let stored = self
             .load_token(&client_secret_account(&profile.name))
-            .await?
-            .map(|s| s.secret);
+            .await?;
+        let secret = match stored {
+            None => None,
+            Some(s) => {
+                let now = super::refresh::secret_binding(profile)?;
+                if let Some(why) = super::refresh::mismatch(s.bound.as_ref(), &now) {
+                    return Err(Error::Config(format!(
+                        "the client secret stored for profile {:?} is not sent: {why}; enter \
+                         it again for this provider and client (`tokenscope profiles secret \
+                         set`, or the profile's Client secret field)",
+                        profile.name
+                    )));
+                }
+                Some(s.secret)
+            }
+        };
         request::client_auth(metadata, profile.client_auth, secret)
     }
 }

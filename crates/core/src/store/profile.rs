@@ -268,6 +268,7 @@ mod tests {
             st.last_identity = Some(Identity {
                 iss: "i".into(),
                 sub: "s".into(),
+                ..Default::default()
             })
         })
         .unwrap();

@@ -10,7 +10,8 @@
 //!
 //! Each account (the app uses one per profile) holds a small JSON envelope,
 //! `{"v":1,"stored_at":<unix seconds>,"value":"..."}`, so the UI can show when a token was
-//! last rotated. Windows limits a credential to 2560 bytes (1280 UTF-16 units), and B2C
+//! last rotated, plus `"bound":{...}` ([`Binding`]: client ID, metadata URL, issuer, token
+//! endpoint) for refresh tokens and client secrets, so they are never sent anywhere else. Windows limits a credential to 2560 bytes (1280 UTF-16 units), and B2C
 //! refresh tokens can be longer, so an envelope over [`CHUNK_BYTES`] bytes is split: the
 //! pieces go to accounts `<account>#1` .. `<account>#n` (each at most [`CHUNK_BYTES`] bytes)
 //! and `<account>` holds a marker `{"v":1,"chunks":n,"stored_at":...}`. The same layout is
@@ -71,6 +72,25 @@ pub struct StoredSecret {
     pub secret: Secret,
     /// When it was stored (whole seconds).
     pub stored_at: DateTime<Utc>,
+    /// What the secret was issued for, when it was stored with [`Vault::store_bound`]; `None`
+    /// for a value stored without one (by [`Vault::store`] or an earlier Tokenscope).
+    pub bound: Option<Binding>,
+}
+
+/// What a stored secret belongs to: the provider and client it was issued for. A refresh token
+/// or client secret is only ever sent where its binding says (see the engine's refresh).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    /// The client ID it was issued to.
+    pub client_id: String,
+    /// The metadata URL of the profile's authority when it was stored.
+    pub metadata_url: String,
+    /// The issuer of that metadata (refresh tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The token endpoint it was issued by (refresh tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_endpoint: Option<String>,
 }
 
 /// A vault operation failed.
@@ -164,13 +184,25 @@ impl Vault {
     /// Stores `secret` under `account`, replacing any previous value (and its chunks), and
     /// records the current time as `stored_at`.
     pub fn store(&self, account: &str, secret: &Secret) -> Result<(), VaultError> {
-        self.store_at(account, secret, Utc::now())
+        self.store_at(account, secret, None, Utc::now())
+    }
+
+    /// [`store`](Self::store) with what the secret was issued for, read back by
+    /// [`load`](Self::load) in [`StoredSecret::bound`].
+    pub fn store_bound(
+        &self,
+        account: &str,
+        secret: &Secret,
+        bound: Option<&Binding>,
+    ) -> Result<(), VaultError> {
+        self.store_at(account, secret, bound, Utc::now())
     }
 
     fn store_at(
         &self,
         account: &str,
         secret: &Secret,
+        bound: Option<&Binding>,
         now: DateTime<Utc>,
     ) -> Result<(), VaultError> {
         check_account(account)?;
@@ -183,6 +215,7 @@ impl Vault {
             v: FORMAT_VERSION,
             stored_at,
             value: secret.expose(),
+            bound,
         })
         .map_err(|_| VaultError::Corrupt("Could not encode the value for the keyring.".into()))?;
 
@@ -239,8 +272,12 @@ impl Vault {
         let Some(raw) = backend.get(account).map_err(fail)? else {
             return Ok(None);
         };
-        let (value, stored_at) = match parse_envelope(account, &raw)? {
-            Parsed::Value { value, stored_at } => (value, stored_at),
+        let (value, stored_at, bound) = match parse_envelope(account, &raw)? {
+            Parsed::Value {
+                value,
+                stored_at,
+                bound,
+            } => (value, stored_at, bound),
             Parsed::Marker { chunks, stored_at } => {
                 let mut joined = String::new();
                 for index in 1..=chunks {
@@ -259,7 +296,8 @@ impl Vault {
                     Parsed::Value {
                         value,
                         stored_at: inner_at,
-                    } if inner_at == stored_at => (value, stored_at),
+                        bound,
+                    } if inner_at == stored_at => (value, stored_at, bound),
                     _ => {
                         return Err(VaultError::Corrupt(format!(
                             "The parts of the value for \"{account}\" do not belong together \
@@ -278,6 +316,7 @@ impl Vault {
         Ok(Some(StoredSecret {
             secret: Secret::new(value),
             stored_at,
+            bound,
         }))
     }
 
@@ -375,6 +414,8 @@ struct ValueEnvelope<'a> {
     v: u64,
     stored_at: i64,
     value: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bound: Option<&'a Binding>,
 }
 
 #[derive(Serialize)]
@@ -392,11 +433,20 @@ struct RawEnvelope {
     value: Option<String>,
     #[serde(default)]
     chunks: Option<usize>,
+    #[serde(default)]
+    bound: Option<Binding>,
 }
 
 enum Parsed {
-    Value { value: String, stored_at: i64 },
-    Marker { chunks: usize, stored_at: i64 },
+    Value {
+        value: String,
+        stored_at: i64,
+        bound: Option<Binding>,
+    },
+    Marker {
+        chunks: usize,
+        stored_at: i64,
+    },
 }
 
 fn parse_envelope(account: &str, raw: &str) -> Result<Parsed, VaultError> {
@@ -418,6 +468,7 @@ fn parse_envelope(account: &str, raw: &str) -> Result<Parsed, VaultError> {
         (Some(value), None) => Ok(Parsed::Value {
             value,
             stored_at: envelope.stored_at,
+            bound: envelope.bound,
         }),
         (None, Some(chunks)) if (1..=MAX_CHUNKS).contains(&chunks) => Ok(Parsed::Marker {
             chunks,
@@ -808,7 +859,7 @@ mod tests {
         assert!((Utc::now() - got.stored_at).num_seconds().abs() <= 2);
 
         vault
-            .store_at("a", &Secret::new("two"), at(1_000))
+            .store_at("a", &Secret::new("two"), None, at(1_000))
             .expect("store");
         let got = vault.load("a").expect("load").expect("present");
         assert_eq!(got.secret.expose(), "two");
@@ -821,10 +872,34 @@ mod tests {
     }
 
     #[test]
+    fn a_binding_is_stored_with_the_value_and_read_back_chunked_or_not() {
+        let vault = limited_vault();
+        let bound = Binding {
+            client_id: "cid".into(),
+            metadata_url: "https://a/.well-known/openid-configuration".into(),
+            issuer: Some("https://a/".into()),
+            token_endpoint: Some("https://a/token".into()),
+        };
+        for value in ["short".to_owned(), "x".repeat(5000)] {
+            vault
+                .store_bound("acct", &Secret::new(value.clone()), Some(&bound))
+                .expect("store");
+            let got = vault.load("acct").expect("load").expect("present");
+            assert_eq!(got.secret.expose(), value);
+            assert_eq!(got.bound.as_ref(), Some(&bound));
+        }
+        vault.store("acct", &Secret::new("plain")).expect("store");
+        assert_eq!(
+            vault.load("acct").expect("load").expect("present").bound,
+            None
+        );
+    }
+
+    #[test]
     fn envelope_format_is_as_documented() {
         let vault = limited_vault();
         vault
-            .store_at("acct", &Secret::new("tok\"en"), at(1_700_000_000))
+            .store_at("acct", &Secret::new("tok\"en"), None, at(1_700_000_000))
             .expect("store");
         assert_eq!(
             raw(&vault, "acct").expect("stored"),
@@ -837,7 +912,7 @@ mod tests {
         let vault = limited_vault();
         let long = "x".repeat(5000);
         vault
-            .store_at("acct", &Secret::new(long.clone()), at(42))
+            .store_at("acct", &Secret::new(long.clone()), None, at(42))
             .expect("store");
         let marker = raw(&vault, "acct").expect("marker");
         assert_eq!(marker, r#"{"v":1,"chunks":5,"stored_at":42}"#);
@@ -888,13 +963,13 @@ mod tests {
         let overhead = r#"{"v":1,"stored_at":1,"value":""}"#.len();
         let exact = "y".repeat(CHUNK_BYTES - overhead);
         vault
-            .store_at("t", &Secret::new(exact.clone()), at(1))
+            .store_at("t", &Secret::new(exact.clone()), None, at(1))
             .expect("store");
         assert_eq!(raw(&vault, "t").expect("stored").len(), CHUNK_BYTES);
         assert!(raw(&vault, "t#1").is_none());
         let one_more = format!("{exact}y");
         vault
-            .store_at("t", &Secret::new(one_more.clone()), at(1))
+            .store_at("t", &Secret::new(one_more.clone()), None, at(1))
             .expect("store");
         assert!(raw(&vault, "t#1").is_some() && raw(&vault, "t#2").is_some());
         assert!(raw(&vault, "t#3").is_none());
@@ -984,7 +1059,7 @@ mod tests {
 
         // A marker whose chunk is missing.
         vault
-            .store_at("acct", &Secret::new("k".repeat(3000)), at(5))
+            .store_at("acct", &Secret::new("k".repeat(3000)), None, at(5))
             .expect("store");
         backend.remove("acct#2").expect("remove");
         match vault.load("acct") {
@@ -993,7 +1068,7 @@ mod tests {
         }
         // Chunks from another write (different stored_at).
         vault
-            .store_at("acct", &Secret::new("k".repeat(3000)), at(5))
+            .store_at("acct", &Secret::new("k".repeat(3000)), None, at(5))
             .expect("store");
         backend
             .set("acct", r#"{"v":1,"chunks":3,"stored_at":6}"#)

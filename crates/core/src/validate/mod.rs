@@ -61,13 +61,38 @@ impl Report {
 }
 
 /// Who the previous ID token of this profile was about (refresh continuity).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Identity {
     /// `iss`.
     pub iss: String,
     /// `sub`.
     pub sub: String,
+    /// `aud` (as a list), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub aud: Option<Vec<String>>,
+    /// `auth_time`, when the ID token had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub auth_time: Option<i64>,
+    /// `iat`, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub iat: Option<i64>,
+}
+
+impl Identity {
+    /// The identity an ID token's claims describe (`None` without a string `iss` and `sub`).
+    pub fn of(claims: &Map<String, Value>) -> Option<Identity> {
+        Some(Identity {
+            iss: claims.get("iss")?.as_str()?.to_owned(),
+            sub: claims.get("sub")?.as_str()?.to_owned(),
+            aud: Some(continuity::audiences(claims)),
+            auth_time: numeric(claims.get("auth_time")),
+            iat: numeric(claims.get("iat")),
+        })
+    }
 }
 
 /// What the token must match.
@@ -827,32 +852,9 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         (None, None) => report.push("auth_time", true, "not requested (no max_age sent)"),
     }
 
-    // Refresh continuity.
+    // Refresh continuity (OpenID Connect Core §12.2).
     if let Some(prev) = &expect.previous {
-        let iss = claims
-            .get("iss")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let sub = claims
-            .get("sub")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if iss == prev.iss && sub == prev.sub {
-            report.push(
-                "same_subject",
-                true,
-                "same iss and sub as the previous ID token",
-            );
-        } else {
-            report.push(
-                "same_subject",
-                false,
-                format!(
-                    "the refreshed ID token is about {sub} at {iss}, not {} at {}",
-                    prev.sub, prev.iss
-                ),
-            );
-        }
+        continuity::check(claims, prev, report);
     }
 }
 
@@ -973,6 +975,8 @@ pub fn relative(delta: i64) -> String {
         format!("{span} ago")
     }
 }
+
+mod continuity;
 
 #[cfg(test)]
 mod tests;

@@ -248,6 +248,7 @@ async fn claim_checks_each_fail_when_they_should() {
                 e.previous = Some(Identity {
                     iss: ISS.into(),
                     sub: "user-1".into(),
+                    ..Default::default()
                 });
             },
             "not user-1",

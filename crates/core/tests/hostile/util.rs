@@ -143,6 +143,9 @@ pub struct Exchange {
     /// The `Authorization` header, if any (`client_secret_basic`).
     pub authorization: Option<String>,
     salt: String,
+    /// When the user signed in at this provider (the ID tokens' `auth_time`, refreshes too:
+    /// OpenID Connect Core §12.2).
+    signed_in_at: i64,
 }
 
 impl Exchange {
@@ -177,7 +180,7 @@ impl Exchange {
             "iat": now,
             "nbf": now,
             "exp": now + 3600,
-            "auth_time": now - 60,
+            "auth_time": self.signed_in_at,
             "at_hash": tokenscope_core::validate::at_hash("RS256", &self.access_token()),
         });
         if self.grant() == "authorization_code" {
@@ -322,6 +325,7 @@ pub struct Config {
 struct Shared {
     base: String,
     salt: String,
+    signed_in_at: i64,
     config: Mutex<Config>,
     hits: Mutex<HashMap<String, usize>>,
     authorize: Mutex<HashMap<String, String>>,
@@ -371,6 +375,7 @@ impl FakeProvider {
             }),
             base: base.clone(),
             salt,
+            signed_in_at: now() - 60,
             hits: Mutex::default(),
             authorize: Mutex::default(),
             token_requests: Mutex::default(),
@@ -552,6 +557,7 @@ fn route(request: &Request, shared: &Shared) -> Reply {
                 call,
                 authorization: request.authorization.clone(),
                 salt: shared.salt.clone(),
+                signed_in_at: shared.signed_in_at,
             })
         }
         _ => Reply::html(404, "<!doctype html><title>Not found</title>"),
