@@ -76,6 +76,11 @@ export const DEFAULT_LOGIN = 'tester';
  *   resets       a completed sign-in here counts as a password reset of that login
  *   passesAfterReset  an 'error' policy that lets a login through once after it reset its
  *                password (the AADB2C90118 → reset policy → sign-in again chain)
+ *   refresh      how a refresh (grant_type=refresh_token) is answered when not the default:
+ *                'no_id_token': the token response carries no id_token (OIDC Core §12.2 allows
+ *                               it; several certified providers never send one)
+ *                'empty_400'  : HTTP 400 with an empty body, after the refresh token was
+ *                               redeemed (a provider that breaks RFC 6749 §5.2)
  *
  * To add a policy (profile edit, password reset, ...) add a row; nothing else changes.
  */
@@ -93,6 +98,8 @@ export const POLICIES = [
   },
   { name: 'B2C_1_edit', interaction: 'auto', issuer: 'guid', kind: 'edit' },
   { name: 'B2C_1_reset', interaction: 'auto', issuer: 'guid', kind: 'reset', resets: true },
+  { name: 'B2C_1_rt_noidt', interaction: 'auto', issuer: 'guid', kind: 'susi', refresh: 'no_id_token' },
+  { name: 'B2C_1_rt_400', interaction: 'auto', issuer: 'guid', kind: 'susi', refresh: 'empty_400' },
 ];
 
 /** Lifetimes in seconds. */

@@ -188,6 +188,23 @@ await check('refresh rotates; reusing the old one gives invalid_grant', async ()
   assert.equal(r2.json.error, 'invalid_grant');
 });
 
+await check('B2C_1_rt_noidt: a refresh answers without an ID token; B2C_1_rt_400: with an empty 400', async () => {
+  const a = await codeFlow('B2C_1_rt_noidt');
+  assert.ok(a.json.id_token && a.json.refresh_token, 'the sign-in has its ID token');
+  const r = await token('B2C_1_rt_noidt', { grant_type: 'refresh_token', refresh_token: a.json.refresh_token });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(r.json.id_token, undefined);
+  assert.ok(r.json.access_token && r.json.refresh_token && r.json.refresh_token !== a.json.refresh_token);
+  const b = await codeFlow('B2C_1_rt_400');
+  assert.ok(b.json.id_token && b.json.refresh_token);
+  const bare = await fetch(`${prefixOf('B2C_1_rt_400')}/oauth2/v2.0/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ client_id: clientId, grant_type: 'refresh_token', refresh_token: b.json.refresh_token }),
+  });
+  assert.equal(bare.status, 400);
+  assert.equal(await bare.text(), '');
+});
+
 await check('refresh with a scope parameter (MSAL style)', async () => {
   const r = await codeFlow('B2C_1_auto');
   const r1 = await token('B2C_1_auto', { grant_type: 'refresh_token', refresh_token: r.json.refresh_token, scope: `openid offline_access ${apiScope}` });

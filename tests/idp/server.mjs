@@ -414,6 +414,23 @@ function makeProvider(policy, issuer, jwk) {
     }
   });
 
+  // Refresh answers of other providers (config.mjs, `refresh`): no ID token, or a bare 400.
+  if (policy.refresh) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.method !== 'POST' || !ctx.path.endsWith('/token') || ctx.oidc?.params?.grant_type !== 'refresh_token') return;
+      if (ctx.status !== 200 || !ctx.body || typeof ctx.body !== 'object') return;
+      if (policy.refresh === 'no_id_token') {
+        const { id_token: _dropped, ...rest } = ctx.body;
+        ctx.body = rest;
+      } else if (policy.refresh === 'empty_400') {
+        ctx.body = '';
+        ctx.remove('Content-Type');
+        ctx.status = 400;
+      }
+    });
+  }
+
   // at_hash in the ID token of token-endpoint responses (B2C includes it whenever an access
   // token is issued with the ID token; oidc-provider only does so for hybrid/implicit).
   const { AccessToken, IdToken } = provider;
