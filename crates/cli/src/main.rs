@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
-use tokenscope_core::engine::outcome::{Outcome, SignInView};
+use tokenscope_core::engine::outcome::{Flow, Outcome, SignInView};
 use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, LogoutOptions, Progress, SignInOptions};
 use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
@@ -831,8 +831,12 @@ fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Error> {
         Ok(ExitCode::SUCCESS)
     } else {
         let failed: Vec<&str> = outcome.report.failures().map(|c| c.name.as_str()).collect();
+        let verdict = match outcome.flow {
+            Flow::SignIn => "the sign-in does not count",
+            Flow::Refresh => "the refresh does not count; sign in again",
+        };
         eprintln!(
-            "{} the tokens failed validation ({}); the sign-in does not count",
+            "{} the tokens failed validation ({}); {verdict}",
             output::Style::stderr().red("error:"),
             failed.join(", ")
         );
