@@ -76,8 +76,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_second_holder_waits_until_the_first_lets_go() {
-        let dir =
-            std::env::temp_dir().join(format!("tokenscope-lock-{}", crate::oidc::pkce::random_token()));
+        let dir = std::env::temp_dir().join(format!(
+            "tokenscope-lock-{}",
+            crate::oidc::pkce::random_token()
+        ));
         let first = acquire(&dir, "refresh-token:p", "p").await.expect("first");
         let second = path(&dir, "refresh-token:p");
         let other = open(&second).expect("open");
