@@ -17,7 +17,9 @@ use tokenscope_core::oidc::request::ClientAuthMethod;
 use tokenscope_core::Secret;
 use util::*;
 
-fn sign_in_required(result: tokenscope_core::Result<tokenscope_core::engine::outcome::Outcome>) -> String {
+fn sign_in_required(
+    result: tokenscope_core::Result<tokenscope_core::engine::outcome::Outcome>,
+) -> String {
     match result {
         Ok(o) => panic!(
             "expected a refused refresh, got an outcome: {:#?}",
