@@ -7,383 +7,277 @@
 //! claim cannot add links, HTML or table columns to the document.
 
 use super::redact::{redact_inspection, redact_token, Redacted};
-use super::{Inspection, TokenInspection};
+use super::verify::Verification;
+use super::{AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection};
 use crate::inspect::explain::ClaimRow;
-use crate::jose::jwt::TokenKind;
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::jose::catalogue::{Source, ValueType};
+use crate::jose::jwt::{DecodeError, TokenKind};
+use crate::oidc::provider_error::ProviderError;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt::Write as _;
-
-/// `,"name":`, a member after the first, as one piece of text.
-macro_rules! key {
-    ($name:literal) => {
-        concat!(",\"", $name, "\":").as_bytes()
-    };
-}
 
 /// The JSON export. The top level repeats the primary token's `kind`, `header`, `payload`,
 /// `signature_length` and `claims` (the original `decode --json` fields); `tokens` lists every
 /// token found with its explanation, nested tokens, decryption and verification. The same
 /// document as [`write_json`] writes, as a `Value` (the desktop app pretty-prints it).
 pub fn json(inspection: &Inspection, redact: bool) -> Value {
-    let mut text = Vec::new();
-    // Cannot fail: the text is written to memory, and it is JSON.
-    write_json(&mut text, inspection, redact)
-        .and_then(|()| serde_json::from_slice(&text))
-        .unwrap_or(Value::Null)
+    let shown = shown(inspection, redact);
+    let redactions = redactions(inspection, redact);
+    // Cannot fail: every key is a string and every number a JSON number.
+    serde_json::to_value(Document::of(&shown, &redactions, redact)).unwrap_or(Value::Null)
 }
 
-/// Writes the JSON export ([`json`]) to `out`, straight from the inspection (no `Value`
-/// tree): the one definition of the document. The primary token's `header`, `payload` and
-/// `claims`, which the top level repeats, are serialised once and their text written twice;
-/// strings that need no escaping (the catalogue's text, nearly every claim name and value) are
-/// copied as they are.
+/// Writes the JSON export ([`json`]) to `out`, compact, straight from the inspection: the
+/// serde views below borrow it, nothing is copied into a `Value` tree.
 pub fn write_json<W: std::io::Write>(
     out: W,
     inspection: &Inspection,
     redact: bool,
 ) -> serde_json::Result<()> {
-    let shown: Cow<'_, Inspection> = if redact {
+    let shown = shown(inspection, redact);
+    let redactions = redactions(inspection, redact);
+    serde_json::to_writer(out, &Document::of(&shown, &redactions, redact))
+}
+
+/// The inspection as shown: borrowed, or its redacted copy.
+fn shown(inspection: &Inspection, redact: bool) -> Cow<'_, Inspection> {
+    if redact {
         Cow::Owned(redact_inspection(inspection))
     } else {
         Cow::Borrowed(inspection)
-    };
-    // Per token (in order), its redacted copy when `redact` and it has claims.
-    let redactions: Vec<Option<Redacted>> = if redact {
-        inspection
-            .tokens
-            .iter()
-            .map(|original| {
-                (original.error.is_none() && !original.effective().payload.is_empty())
-                    .then(|| redact_token(original))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let primary = shown.tokens.iter().position(|t| t.error.is_none());
-    let repeated = match primary {
-        Some(i) => Some(Repeated::of(&shown.tokens[i])?),
-        None => None,
-    };
-    let mut w = JsonText(out);
-    w.raw(b"{\"form\":")?;
-    w.value(&shown.form)?;
-    if let (Some(i), Some(r)) = (primary, &repeated) {
-        let t = &shown.tokens[i];
-        w.raw(key!("label"))?;
-        w.string(&t.label)?;
-        w.raw(key!("kind"))?;
-        w.value(&t.kind)?;
-        w.raw(key!("header"))?;
-        w.raw(r.header())?;
-        w.raw(key!("payload"))?;
-        w.raw(r.payload())?;
-        w.raw(key!("signature_length"))?;
-        w.value(&t.signature_len)?;
-        w.raw(key!("claims"))?;
-        w.raw(r.claims())?;
-        if let Some(v) = &t.verification {
-            w.raw(key!("verification"))?;
-            w.value(v)?;
-        }
-    }
-    w.raw(key!("tokens"))?;
-    w.raw(b"[")?;
-    for (i, t) in shown.tokens.iter().enumerate() {
-        if i > 0 {
-            w.raw(b",")?;
-        }
-        let redacted = redactions.get(i).and_then(Option::as_ref);
-        let repeated = repeated.as_ref().filter(|_| primary == Some(i));
-        w.token(t, redacted, repeated)?;
-    }
-    w.raw(b"]")?;
-    if let Some(code) = &shown.authorization_code {
-        w.raw(key!("authorization_code"))?;
-        w.value(code)?;
-    }
-    if let Some(e) = &shown.provider_error {
-        w.raw(key!("provider_error"))?;
-        w.value(e)?;
-    }
-    if !shown.parameters.is_empty() {
-        w.raw(key!("parameters"))?;
-        w.value(&shown.parameters)?;
-    }
-    w.raw(key!("redacted"))?;
-    w.value(&redact)?;
-    w.raw(b"}")
-}
-
-/// The JSON text of the primary token's `header`, `payload` and `claims`, one after the other.
-struct Repeated {
-    text: Vec<u8>,
-    /// Where the payload and the claims start.
-    payload: usize,
-    claims: usize,
-}
-
-impl Repeated {
-    fn of(t: &TokenInspection) -> serde_json::Result<Self> {
-        // Room for the usual document: the claims' text is a few times the token's length.
-        let mut w = JsonText(Vec::with_capacity(t.encoded.expose().len() * 6 + 1024));
-        w.object(&t.header)?;
-        let payload = w.0.len();
-        w.object(&t.payload)?;
-        let claims = w.0.len();
-        w.rows(&t.claim_rows)?;
-        Ok(Self {
-            text: w.0,
-            payload,
-            claims,
-        })
-    }
-    fn header(&self) -> &[u8] {
-        &self.text[..self.payload]
-    }
-    fn payload(&self) -> &[u8] {
-        &self.text[self.payload..self.claims]
-    }
-    fn claims(&self) -> &[u8] {
-        &self.text[self.claims..]
     }
 }
 
-/// Whether serde_json would escape something in `s`: a control character, `"` or `\\`.
-/// Eight bytes at a time (the word tests are exact: a byte that needs no escaping never
-/// reports one).
-fn needs_escape(s: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Some byte of `v` is below `n` (n <= 128).
-    let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGH != 0;
-    let mut chunks = s.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_ne_bytes(word);
-        if below(v, 0x20)
-            || below(v ^ (ONES * u64::from(b'"')), 1)
-            || below(v ^ (ONES * u64::from(b'\\')), 1)
-        {
-            return true;
-        }
+/// Per token (in order), its redacted copy when `redact` and it has claims.
+fn redactions(inspection: &Inspection, redact: bool) -> Vec<Option<Redacted>> {
+    if !redact {
+        return Vec::new();
     }
-    chunks
-        .remainder()
+    inspection
+        .tokens
         .iter()
-        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|original| {
+            (original.error.is_none() && !original.effective().payload.is_empty())
+                .then(|| redact_token(original))
+        })
+        .collect()
 }
 
-/// Writes JSON text piece by piece, exactly as serde_json's compact serialiser would.
-struct JsonText<W>(W);
+/// The whole document. The primary token (the first that decoded) is repeated at the top.
+#[derive(Serialize)]
+struct Document<'a> {
+    form: &'a InputForm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a Option<TokenKind>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature_length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claims: Option<Rows<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<&'a Verification>,
+    tokens: TopTokens<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authorization_code: Option<&'a AuthorizationCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider_error: Option<&'a ProviderError>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    parameters: &'a [Parameter],
+    redacted: bool,
+}
 
-impl<W: std::io::Write> JsonText<W> {
-    fn raw(&mut self, bytes: &[u8]) -> serde_json::Result<()> {
-        self.0.write_all(bytes).map_err(serde_json::Error::io)
-    }
-
-    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
-        serde_json::to_writer(&mut self.0, value)
-    }
-
-    /// A string: copied between quotes when nothing in it needs escaping, else serde_json's.
-    fn string(&mut self, s: &str) -> serde_json::Result<()> {
-        if needs_escape(s.as_bytes()) {
-            self.value(s)
-        } else {
-            self.raw(b"\"")?;
-            self.raw(s.as_bytes())?;
-            self.raw(b"\"")
+impl<'a> Document<'a> {
+    fn of(shown: &'a Inspection, redactions: &'a [Option<Redacted>], redact: bool) -> Self {
+        let primary = shown.tokens.iter().find(|t| t.error.is_none());
+        Self {
+            form: &shown.form,
+            label: primary.map(|t| t.label.as_str()),
+            kind: primary.map(|t| &t.kind),
+            header: primary.map(|t| &t.header),
+            payload: primary.map(|t| &t.payload),
+            signature_length: primary.map(|t| t.signature_len),
+            claims: primary.map(|t| Rows(&t.claim_rows)),
+            verification: primary.and_then(|t| t.verification.as_ref()),
+            tokens: TopTokens {
+                tokens: &shown.tokens,
+                redactions,
+            },
+            authorization_code: shown.authorization_code.as_ref(),
+            provider_error: shown.provider_error.as_ref(),
+            parameters: &shown.parameters,
+            redacted: redact,
         }
     }
+}
 
-    /// A JSON value as serde_json serialises a [`Value`], with [`Self::string`] for its strings
-    /// and object keys.
-    fn json(&mut self, value: &Value) -> serde_json::Result<()> {
-        match value {
-            Value::String(s) => self.string(s),
-            Value::Array(items) => {
-                self.raw(b"[")?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.raw(b",")?;
-                    }
-                    self.json(item)?;
-                }
-                self.raw(b"]")
+/// The top-level tokens, each with its redacted copy.
+struct TopTokens<'a> {
+    tokens: &'a [TokenInspection],
+    redactions: &'a [Option<Redacted>],
+}
+
+impl Serialize for TopTokens<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| TokenView::of(t, self.redactions.get(i).and_then(Option::as_ref))),
+        )
+    }
+}
+
+/// One token: `label`, `kind`, `part_lengths`, `header`, `payload`, `signature_length`,
+/// `header_claims`, `claims`, `warnings`, `nested`, and when there is one `jwe`, `inner`,
+/// `verification`, `error`, `redacted`.
+#[derive(Serialize)]
+struct TokenView<'a> {
+    label: &'a str,
+    kind: &'a Option<TokenKind>,
+    part_lengths: &'a [usize],
+    header: &'a Map<String, Value>,
+    payload: &'a Map<String, Value>,
+    signature_length: usize,
+    header_claims: Rows<'a>,
+    claims: Rows<'a>,
+    warnings: &'a [String],
+    nested: Tokens<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jwe: Option<&'a JweInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inner: Option<Tokens<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<&'a Verification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a DecodeError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redacted: Option<RedactedView<'a>>,
+}
+
+impl<'a> TokenView<'a> {
+    fn of(t: &'a TokenInspection, redacted: Option<&'a Redacted>) -> Self {
+        Self {
+            label: &t.label,
+            kind: &t.kind,
+            part_lengths: &t.part_lengths,
+            header: &t.header,
+            payload: &t.payload,
+            signature_length: t.signature_len,
+            header_claims: Rows(&t.header_rows),
+            claims: Rows(&t.claim_rows),
+            warnings: &t.warnings,
+            nested: Tokens::Seq(&t.nested),
+            jwe: t.jwe.as_ref(),
+            inner: t.inner.as_deref().map(Tokens::One),
+            verification: t.verification.as_ref(),
+            error: t.error.as_ref(),
+            redacted: redacted.map(RedactedView::of),
+        }
+    }
+}
+
+/// Tokens inside a token (nested in claims, or the decrypted inner one): no redacted copy.
+enum Tokens<'a> {
+    Seq(&'a [TokenInspection]),
+    One(&'a TokenInspection),
+}
+
+impl Serialize for Tokens<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Seq(tokens) => {
+                serializer.collect_seq(tokens.iter().map(|t| TokenView::of(t, None)))
             }
-            Value::Object(map) => self.object(map),
-            other => self.value(other),
+            Self::One(t) => TokenView::of(t, None).serialize(serializer),
         }
-    }
-
-    fn object(&mut self, map: &Map<String, Value>) -> serde_json::Result<()> {
-        self.raw(b"{")?;
-        for (i, (key, item)) in map.iter().enumerate() {
-            if i > 0 {
-                self.raw(b",")?;
-            }
-            self.string(key)?;
-            self.raw(b":")?;
-            self.json(item)?;
-        }
-        self.raw(b"}")
-    }
-
-    /// Explained rows.
-    fn rows(&mut self, rows: &[ClaimRow]) -> serde_json::Result<()> {
-        self.raw(b"[")?;
-        for (i, r) in rows.iter().enumerate() {
-            if i > 0 {
-                self.raw(b",")?;
-            }
-            self.row(r)?;
-        }
-        self.raw(b"]")
-    }
-
-    /// One explained row ([`row_json`]).
-    fn row(&mut self, r: &ClaimRow) -> serde_json::Result<()> {
-        self.raw(b"{\"name\":")?;
-        self.string(&r.name)?;
-        self.raw(key!("value"))?;
-        self.json(&r.value)?;
-        self.raw(key!("description"))?;
-        self.string(&r.description)?;
-        if let Some(c) = &r.catalogue {
-            self.raw(key!("source"))?;
-            self.value(&c.source)?;
-            self.raw(key!("reference"))?;
-            self.string(&c.reference)?;
-            self.raw(key!("type"))?;
-            self.value(&c.value_type)?;
-            self.raw(key!("personal"))?;
-            self.value(&c.personal)?;
-            if c.custom_attribute {
-                self.raw(key!("custom_attribute"))?;
-                self.raw(b"true")?;
-            }
-        }
-        if let Some(t) = &r.time {
-            self.raw(key!("time"))?;
-            self.string(t)?;
-            self.raw(key!("local_time"))?;
-            self.value(&r.local_time)?;
-            self.raw(key!("relative"))?;
-            self.value(&r.relative)?;
-        }
-        if let Some(f) = &r.flag {
-            self.raw(key!("flag"))?;
-            self.string(f)?;
-        }
-        self.raw(b"}")
-    }
-
-    /// One token ([`token_json`]), with its redacted copy (top-level tokens only); `repeated`
-    /// when the text of its `header`, `payload` and `claims` was written already for the top
-    /// level (otherwise it is written here, the same way).
-    fn token(
-        &mut self,
-        t: &TokenInspection,
-        redacted: Option<&Redacted>,
-        repeated: Option<&Repeated>,
-    ) -> serde_json::Result<()> {
-        let own;
-        let r = match repeated {
-            Some(r) => r,
-            None => {
-                own = Repeated::of(t)?;
-                &own
-            }
-        };
-        self.raw(b"{\"label\":")?;
-        self.string(&t.label)?;
-        self.raw(key!("kind"))?;
-        self.value(&t.kind)?;
-        self.raw(key!("part_lengths"))?;
-        self.value(&t.part_lengths)?;
-        self.raw(key!("header"))?;
-        self.raw(r.header())?;
-        self.raw(key!("payload"))?;
-        self.raw(r.payload())?;
-        self.raw(key!("signature_length"))?;
-        self.value(&t.signature_len)?;
-        self.raw(key!("header_claims"))?;
-        self.rows(&t.header_rows)?;
-        self.raw(key!("claims"))?;
-        self.raw(r.claims())?;
-        self.raw(key!("warnings"))?;
-        self.value(&t.warnings)?;
-        self.raw(key!("nested"))?;
-        self.raw(b"[")?;
-        for (i, n) in t.nested.iter().enumerate() {
-            if i > 0 {
-                self.raw(b",")?;
-            }
-            self.token(n, None, None)?;
-        }
-        self.raw(b"]")?;
-        if let Some(jwe) = &t.jwe {
-            self.raw(key!("jwe"))?;
-            self.value(jwe)?;
-        }
-        if let Some(inner) = &t.inner {
-            self.raw(key!("inner"))?;
-            self.token(inner, None, None)?;
-        }
-        if let Some(ver) = &t.verification {
-            self.raw(key!("verification"))?;
-            self.value(ver)?;
-        }
-        if let Some(e) = &t.error {
-            self.raw(key!("error"))?;
-            self.value(e)?;
-        }
-        if let Some(r) = redacted {
-            self.raw(key!("redacted"))?;
-            self.value(&RedactedJson(r))?;
-        }
-        self.raw(b"}")
     }
 }
 
 /// What the JSON shows of a redacted copy.
-struct RedactedJson<'a>(&'a Redacted);
+#[derive(Serialize)]
+struct RedactedView<'a> {
+    note: &'a str,
+    masked: &'a [String],
+    unknown_kept: &'a [String],
+    unsigned_token: &'a str,
+}
 
-impl Serialize for RedactedJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("note", &r.note)?;
-        map.serialize_entry("masked", &r.masked)?;
-        map.serialize_entry("unknown_kept", &r.unknown_kept)?;
-        map.serialize_entry("unsigned_token", &r.unsigned_token)?;
-        map.end()
+impl<'a> RedactedView<'a> {
+    fn of(r: &'a Redacted) -> Self {
+        Self {
+            note: &r.note,
+            masked: &r.masked,
+            unknown_kept: &r.unknown_kept,
+            unsigned_token: &r.unsigned_token,
+        }
     }
 }
 
-/// One explained row as JSON: `name`, `value`, `description`, the catalogue's `source`,
-/// `reference`, `type` and `personal`, and for NumericDate claims `time` (RFC 3339 UTC),
-/// `local_time` and `relative`, plus `flag` when set.
-pub fn row_json(r: &ClaimRow) -> Value {
-    parsed(|w| w.row(r))
+/// Explained rows.
+struct Rows<'a>(&'a [ClaimRow]);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(RowView::of))
+    }
 }
 
-/// One token as JSON.
-pub fn token_json(t: &TokenInspection) -> Value {
-    parsed(|w| w.token(t, None, None))
+/// One explained row: `name`, `value`, `description`, the catalogue's `source`, `reference`,
+/// `type`, `personal` (and `custom_attribute` for B2C's), for NumericDate claims `time`
+/// (RFC 3339 UTC), `local_time` and `relative`, and `flag` when set.
+#[derive(Serialize)]
+struct RowView<'a> {
+    name: &'a str,
+    value: &'a Value,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a Source>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<&'a str>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    value_type: Option<&'a ValueType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    personal: Option<bool>,
+    /// Only `true`, only for a catalogued custom attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_attribute: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<&'a str>,
+    /// Present (possibly `null`) whenever `time` is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    local_time: Option<&'a Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relative: Option<&'a Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flag: Option<&'a str>,
 }
 
-/// What `write` writes, as a `Value`.
-fn parsed(write: impl FnOnce(&mut JsonText<&mut Vec<u8>>) -> serde_json::Result<()>) -> Value {
-    let mut text = Vec::new();
-    // Cannot fail: the text is written to memory, and it is JSON.
-    write(&mut JsonText(&mut text))
-        .and_then(|()| serde_json::from_slice(&text))
-        .unwrap_or(Value::Null)
+impl<'a> RowView<'a> {
+    fn of(r: &'a ClaimRow) -> Self {
+        let c = r.catalogue.as_ref();
+        let timed = r.time.is_some();
+        Self {
+            name: &r.name,
+            value: &r.value,
+            description: &r.description,
+            source: c.map(|c| &c.source),
+            reference: c.map(|c| c.reference.as_ref()),
+            value_type: c.map(|c| &c.value_type),
+            personal: c.map(|c| c.personal),
+            custom_attribute: c.and_then(|c| c.custom_attribute.then_some(true)),
+            time: r.time.as_deref(),
+            local_time: timed.then_some(&r.local_time),
+            relative: timed.then_some(&r.relative),
+            flag: r.flag.as_deref(),
+        }
+    }
 }
 
 /// The Markdown export: a section per token with header and claims tables (meaning, UTC and
@@ -603,48 +497,4 @@ fn text(s: &str) -> String {
 #[cfg(test)]
 pub(crate) fn code_for_tests(s: &str) -> String {
     code(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::JsonText;
-
-    /// Strings copied without escaping and strings escaped are written as serde_json writes
-    /// them.
-    #[test]
-    fn strings_are_written_as_serde_json_writes_them() {
-        for s in [
-            "",
-            "plain text, §5.1 — ünïcödé ✓",
-            "quote \" inside",
-            "back\\slash",
-            "line\nbreak\tand\r\u{0}\u{1f}",
-            "\u{7f} DEL and \u{2028} separator",
-            "eight bytes then \"",
-            "12345678\\",
-            "1234567\u{1}",
-            "a longer line of text with no escape at all, past several words",
-            "a longer line of text with a control character\u{1b} in its second word",
-        ] {
-            let mut w = JsonText(Vec::new());
-            w.string(s).unwrap();
-            assert_eq!(
-                String::from_utf8(w.0).unwrap(),
-                serde_json::to_string(s).unwrap(),
-                "{s:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn values_are_written_as_serde_json_writes_them() {
-        let value = serde_json::json!({"z": [1, -2.5, 1e300, true, null, "a\"b", [], {}],
-            "a\nkey": {"nested": {"deeper": ["x", {"k": "v\\"}]}}, "": 18446744073709551615u64});
-        let mut w = JsonText(Vec::new());
-        w.json(&value).unwrap();
-        assert_eq!(
-            String::from_utf8(w.0).unwrap(),
-            serde_json::to_string(&value).unwrap()
-        );
-    }
 }

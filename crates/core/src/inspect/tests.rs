@@ -362,6 +362,70 @@ fn streamed_json_export_is_byte_for_byte_the_document_it_was() {
     }
 }
 
+/// Documents of the JSON export saved under `tests/fixtures/export/` when it was still written
+/// by hand (byte for byte what `decode --json` printed, pretty-printed here for review): the
+/// `decode --json` contract, which a change to the serde views must not move by accident.
+/// `local_time` follows this machine's time zone: it must name the same instant as `time`, and
+/// is then compared as `<local>`. `TOKENSCOPE_BLESS=1` rewrites the files.
+#[test]
+fn json_export_is_the_saved_document() {
+    const SAVED: [&str; 7] = [
+        "bare",
+        "response",
+        "nested",
+        "headers",
+        "error",
+        "decrypted nested",
+        "verified",
+    ];
+    let cases = export_cases();
+    for name in SAVED {
+        let (_, i) = cases.iter().find(|(n, _)| n == name).unwrap();
+        for redact in [false, true] {
+            let mut text = Vec::new();
+            export::write_json(&mut text, i, redact).unwrap();
+            let mut v: Value = serde_json::from_slice(&text).unwrap();
+            assert_eq!(
+                serde_json::to_string(&v).unwrap().as_bytes(),
+                text,
+                "{name}: compact, as serde_json writes it"
+            );
+            same_instant_as_local(&mut v);
+            let shown = serde_json::to_string_pretty(&v).unwrap() + "\n";
+            let file = format!(
+                "export/{}{}.json",
+                name.replace(' ', "-"),
+                if redact { "-redacted" } else { "" }
+            );
+            if std::env::var_os("TOKENSCOPE_BLESS").is_some() {
+                std::fs::create_dir_all(fixture_path("export")).unwrap();
+                std::fs::write(fixture_path(&file), &shown).unwrap();
+            }
+            assert_eq!(shown, fixture(&file), "{file}");
+        }
+    }
+}
+
+/// Replaces every explained row's `local_time` by `<local>` after checking it names the same
+/// instant as its `time`.
+fn same_instant_as_local(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let (Some(Value::String(utc)), Some(Value::String(local))) =
+                (map.get("time"), map.get("local_time"))
+            {
+                let utc = DateTime::parse_from_rfc3339(utc).unwrap();
+                let local = DateTime::parse_from_rfc3339(local).unwrap();
+                assert_eq!(utc, local, "local_time is the same instant as time");
+                map.insert("local_time".into(), json!("<local>"));
+            }
+            map.values_mut().for_each(same_instant_as_local);
+        }
+        Value::Array(items) => items.iter_mut().for_each(same_instant_as_local),
+        _ => {}
+    }
+}
+
 /// A refresh token shaped like B2C's: a JWE header (`cpimcore_…` key, deflated) and opaque parts.
 fn b2c_refresh_token() -> String {
     format!(
