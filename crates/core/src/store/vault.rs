@@ -537,7 +537,8 @@ impl Failure {
             Failure::Problem(problem) => problem.error_message(action),
             Failure::Ambiguous(count) => format!(
                 "Could not {action}: {count} keyring items match it. Remove the duplicates \
-                 (for example in Seahorse) and try again."
+                 (for example in {}) and try again.",
+                Platform::THIS.manager()
             ),
             Failure::TooLong(what) => {
                 format!(
@@ -668,12 +669,59 @@ fn probe_keyring(service: &str) -> Result<(), Problem> {
     }
 }
 
+/// The OS keyring this build talks to. The Secret Service diagnosis (D-Bus, collections,
+/// gnome-keyring) is Linux's alone; macOS and Windows get their own words, and any other
+/// system generic ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Platform {
+    SecretService,
+    Keychain,
+    CredentialManager,
+    Other,
+}
+
+impl Platform {
+    const THIS: Platform = if cfg!(target_os = "linux") {
+        Platform::SecretService
+    } else if cfg!(target_os = "macos") {
+        Platform::Keychain
+    } else if cfg!(target_os = "windows") {
+        Platform::CredentialManager
+    } else {
+        Platform::Other
+    };
+
+    /// Where a user sees and edits the keyring's items.
+    fn manager(self) -> &'static str {
+        match self {
+            Platform::SecretService => "Seahorse or KeePassXC",
+            Platform::Keychain => "Keychain Access",
+            Platform::CredentialManager => "Credential Manager",
+            Platform::Other => "your keyring's manager",
+        }
+    }
+
+    /// How to unlock the keyring.
+    fn unlock(self) -> &'static str {
+        match self {
+            Platform::SecretService => "Unlock your keyring (for example in Seahorse or KeePassXC)",
+            Platform::Keychain => "Unlock your login keychain (in Keychain Access)",
+            Platform::CredentialManager => {
+                "Check that Credential Manager works for your Windows account"
+            }
+            Platform::Other => "Unlock your OS keyring",
+        }
+    }
+}
+
 /// What went wrong with the keyring, in words for the user.
 #[derive(Debug)]
 struct Problem {
     kind: ProblemKind,
     /// The underlying error text, for support.
     detail: String,
+    /// Whose words the remedy uses.
+    platform: Platform,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -691,6 +739,7 @@ impl Problem {
         Problem {
             kind: ProblemKind::Other,
             detail: detail.into(),
+            platform: Platform::THIS,
         }
     }
 
@@ -722,9 +771,7 @@ impl Problem {
                  gnome-keyring)"
             }
             ProblemKind::NoSecretService => "Start gnome-keyring or KeePassXC",
-            ProblemKind::PromptDismissed | ProblemKind::Locked => {
-                "Unlock your keyring (for example in Seahorse or KeePassXC)"
-            }
+            ProblemKind::PromptDismissed | ProblemKind::Locked => self.platform.unlock(),
             ProblemKind::NoCollection => {
                 "Create or unlock a default keyring (for example in Seahorse, or with \
                  gnome-keyring-daemon --unlock)"
@@ -770,7 +817,14 @@ fn error_detail(err: &keyring::Error) -> String {
 }
 
 fn classify(err: &keyring::Error) -> Problem {
+    classify_on(err, Platform::THIS)
+}
+
+/// [`classify`] as `platform` would: only the Secret Service's errors are read for a missing
+/// bus, service or collection.
+fn classify_on(err: &keyring::Error, platform: Platform) -> Problem {
     use keyring::Error as E;
+    let secret_service = platform == Platform::SecretService;
     let detail = error_detail(err);
     let text = detail.to_ascii_lowercase();
     let kind = match err {
@@ -778,9 +832,10 @@ fn classify(err: &keyring::Error) -> Problem {
             // In v1 mode this means the store failed to start; the cause is kept aside.
             return match keyring::Entry::store_status() {
                 Err(E::NoDefaultStore) | Ok(()) => Problem::other(detail),
-                Err(cause) => classify(cause),
+                Err(cause) => classify_on(cause, platform),
             };
         }
+        E::NoStorageAccess(_) if !secret_service => ProblemKind::Locked,
         E::NoStorageAccess(_) => {
             if text.contains("prompt") {
                 ProblemKind::PromptDismissed
@@ -792,6 +847,7 @@ fn classify(err: &keyring::Error) -> Problem {
                 ProblemKind::Locked
             }
         }
+        E::PlatformFailure(_) if !secret_service => ProblemKind::Other,
         E::PlatformFailure(_) => {
             if text.contains("org.freedesktop.secrets")
                 || text.contains("serviceunknown")
@@ -809,7 +865,11 @@ fn classify(err: &keyring::Error) -> Problem {
         }
         _ => ProblemKind::Other,
     };
-    Problem { kind, detail }
+    Problem {
+        kind,
+        detail,
+        platform,
+    }
 }
 
 #[cfg(test)]
@@ -1167,6 +1227,49 @@ mod tests {
              unexpectedly."
         );
         assert!(vault.load("a").expect("load").is_none());
+    }
+
+    /// The Secret Service diagnosis is Linux's: the same texts on macOS, Windows or another
+    /// system say nothing of D-Bus or gnome-keyring, and the remedy names that system's tool.
+    #[test]
+    fn keyring_errors_on_other_systems_use_their_words() {
+        use keyring::Error as E;
+        let boxed = |s: &str| -> Box<dyn std::error::Error + Send + Sync> { s.into() };
+        let no_ss = || {
+            E::PlatformFailure(boxed(
+                "zbus error: org.freedesktop.DBus.Error.ServiceUnknown: The name \
+                 org.freedesktop.secrets was not provided by any .service files",
+            ))
+        };
+        assert_eq!(
+            classify_on(&no_ss(), Platform::SecretService).kind,
+            ProblemKind::NoSecretService
+        );
+        for platform in [
+            Platform::Keychain,
+            Platform::CredentialManager,
+            Platform::Other,
+        ] {
+            let problem = classify_on(&no_ss(), platform);
+            assert_eq!(problem.kind, ProblemKind::Other, "{platform:?}");
+            let dismissed = E::NoStorageAccess(boxed("SS error: prompt dismissed"));
+            let locked = classify_on(&dismissed, platform);
+            assert_eq!(locked.kind, ProblemKind::Locked, "{platform:?}");
+            for text in [problem.session_only_reason(), locked.error_message("save")] {
+                for linux in ["D-Bus", "Secret Service", "gnome-keyring", "Seahorse"] {
+                    assert!(!text.contains(linux), "{platform:?}: {text}");
+                }
+            }
+        }
+        let locked = classify_on(&E::NoStorageAccess(boxed("locked")), Platform::Keychain);
+        assert!(
+            locked.error_message("save").contains("Keychain Access"),
+            "{}",
+            locked.error_message("save")
+        );
+        if cfg!(target_os = "linux") {
+            assert_eq!(Platform::THIS, Platform::SecretService);
+        }
     }
 
     #[test]
