@@ -5,7 +5,11 @@
 
 #[path = "hostile/util.rs"]
 mod util;
+// The ID-token cases of section 2, shared with the openidconnect oracle (tests/oracle.rs).
+#[path = "hostile/cases.rs"]
+mod cases;
 
+use cases::{validation_cases, Case};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -1,0 +1,185 @@
+//! The hostile provider's ID-token cases (section 2, `hostile/validation.rs`): one wrong thing
+//! in the ID token, or around it, per case, and the check that must catch it. Shared with the
+//! `openidconnect` oracle (`oracle.rs`), which runs every case through the library too.
+
+use crate::util::*;
+use serde_json::json;
+use tokenscope_core::testkit;
+
+pub fn remove(claims: &mut serde_json::Value, name: &str) {
+    claims.as_object_mut().unwrap().remove(name);
+}
+
+/// One wrong thing in the ID token (or around it) and the check that must catch it.
+pub struct Case {
+    pub name: &'static str,
+    /// The check that must fail...
+    pub check: &'static str,
+    /// ...saying this.
+    pub detail: &'static str,
+    /// Checks that fail as a consequence (no signature check without a usable alg or key).
+    pub also_fails: &'static [&'static str],
+    /// How the JWKS must have been fetched, when that matters.
+    pub jwks_fetches: Option<usize>,
+    pub setup: fn(&mut Harness),
+    pub token: TokenFn,
+}
+
+pub fn case(name: &'static str, check: &'static str, detail: &'static str, token: TokenFn) -> Case {
+    Case {
+        name,
+        check,
+        detail,
+        also_fails: &[],
+        jwks_fetches: None,
+        setup: |_| {},
+        token,
+    }
+}
+
+pub fn validation_cases() -> Vec<Case> {
+    vec![
+        case(
+            "iss of another issuer",
+            "iss",
+            "https://evil.example/ is not the metadata's issuer",
+            issue(|_, c| c["iss"] = json!("https://evil.example/")),
+        ),
+        case(
+            "aud without the client",
+            "aud",
+            "does not contain the client ID",
+            issue(|_, c| c["aud"] = json!("some-other-app")),
+        ),
+        case(
+            "an extra, untrusted aud",
+            "aud",
+            "untrusted audiences [\"api://someone-else\"]",
+            issue(|_, c| {
+                c["aud"] = json!([CLIENT_ID, "api://someone-else"]);
+                c["azp"] = json!(CLIENT_ID);
+            }),
+        ),
+        case(
+            "azp of another client",
+            "azp",
+            "azp other-client is not the client ID",
+            issue(|_, c| c["azp"] = json!("other-client")),
+        ),
+        case(
+            "expired an hour ago",
+            "exp",
+            "expired",
+            issue(|_, c| c["exp"] = json!(now() - 3600)),
+        ),
+        case(
+            "nbf an hour ahead",
+            "nbf",
+            "not valid before",
+            issue(|_, c| c["nbf"] = json!(now() + 3600)),
+        ),
+        case(
+            "iat an hour ahead",
+            "iat",
+            "issued in the future",
+            issue(|_, c| c["iat"] = json!(now() + 3600)),
+        ),
+        case(
+            "nonce of another sign-in",
+            "nonce",
+            "differs from the nonce sent",
+            issue(|_, c| c["nonce"] = json!("a-replayed-nonce")),
+        ),
+        case(
+            "nonce missing",
+            "nonce",
+            "a nonce was sent but the token has none",
+            issue(|_, c| remove(c, "nonce")),
+        ),
+        case(
+            "at_hash of another access token",
+            "at_hash",
+            "does not match the access token",
+            issue(|_, c| {
+                c["at_hash"] = json!(tokenscope_core::validate::at_hash("RS256", "another-at"))
+            }),
+        ),
+        Case {
+            also_fails: &["signature"],
+            ..case(
+                "alg none",
+                "alg",
+                "alg is `none`",
+                // No at_hash: none defines no hash, and one wrong thing per case.
+                issue_signed(unsigned, |_, c| remove(c, "at_hash")),
+            )
+        },
+        Case {
+            also_fails: &["signature"],
+            ..case(
+                "HS256 (HMAC with a shared secret)",
+                "alg",
+                "alg is HS256, an HMAC",
+                issue_signed(
+                    |c| testkit::sign_raw(&json!({"alg": "HS256", "kid": "rsa1"}), c, "rsa1"),
+                    |_, _| {},
+                ),
+            )
+        },
+        Case {
+            also_fails: &["signature"],
+            setup: |h| {
+                h.provider.configure(|c| {
+                    c.metadata["id_token_signing_alg_values_supported"] = json!(["RS256"])
+                })
+            },
+            ..case(
+                "ES256, which the provider does not announce",
+                "alg",
+                "alg is ES256 but the provider announces only RS256",
+                issue_signed(|c| testkit::sign("ES256", c), |_, _| {}),
+            )
+        },
+        Case {
+            also_fails: &["signature"],
+            jwks_fetches: Some(2),
+            setup: |h| {
+                h.provider
+                    .configure(|c| c.jwks = vec![testkit::jwks_of(&["rsa2", "ec256"])])
+            },
+            ..case(
+                "kid unknown even after fetching the keys again",
+                "kid",
+                "kid rsa1 is unknown",
+                issue(|_, _| {}),
+            )
+        },
+        case(
+            "signed by another key than its kid names",
+            "signature",
+            "signature does not match key rsa1",
+            issue_signed(
+                |c| testkit::sign_raw(&json!({"alg": "RS256", "kid": "rsa1"}), c, "rsa2"),
+                |_, _| {},
+            ),
+        ),
+        Case {
+            setup: |h| h.profile.params.max_age = Some(600),
+            ..case(
+                "max_age sent, auth_time missing",
+                "auth_time",
+                "max_age was sent, so auth_time is required, but it is missing",
+                issue(|_, c| remove(c, "auth_time")),
+            )
+        },
+        Case {
+            setup: |h| h.profile.params.max_age = Some(600),
+            ..case(
+                "max_age sent, auth_time older",
+                "auth_time",
+                "older than max_age 600 s",
+                issue(|_, c| c["auth_time"] = json!(now() - 7200)),
+            )
+        },
+    ]
+}
