@@ -144,7 +144,13 @@ export function authoritySummary(authority: string): string {
   }
 }
 
-/** "3 min ago" style distance from now for a stored time (client side). */
+/** Clock skew between this computer and the one that stamped a time, forgiven by `ago`. */
+export const AGO_SKEW_SECONDS = 300;
+
+/** "3 min ago" style distance from now for a stored time (client side): a moment in the past,
+ * always said in the past tense. A time up to `AGO_SKEW_SECONDS` after `now` (a `now` read before
+ * the time was stored, or a clock a little behind) is "just now"; a time further ahead says the
+ * clocks disagree rather than "in 8 s". */
 export function ago(rfc3339: string, now: number = Date.now()): string {
   const t = new Date(rfc3339).getTime();
   if (Number.isNaN(t)) return '';
@@ -158,8 +164,8 @@ export function ago(rfc3339: string, now: number = Date.now()): string {
         : abs < 86400
           ? `${Math.floor(abs / 3600)} h`
           : `${Math.floor(abs / 86400)} d`;
-  if (abs < 5) return 'just now';
-  return s >= 0 ? `${span} ago` : `in ${span}`;
+  if (s < 5 && s > -AGO_SKEW_SECONDS) return 'just now';
+  return s >= 0 ? `${span} ago` : `just now (this computer's clock is ${span} behind)`;
 }
 
 /** The current time, RFC 3339. */

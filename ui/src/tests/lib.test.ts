@@ -2,7 +2,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { copyWhenReady } from '../lib/clipboard';
 import { copyName, draftFromProfile, emptyDraft, profileFromDraft, validateDraft } from '../lib/draft';
-import { authoritySummary, redirectUriText, relativePhrase, valueText, vaultText } from '../lib/format';
+import { ago, authoritySummary, redirectUriText, relativePhrase, valueText, vaultText } from '../lib/format';
 import { diffSummary, diffValue, toPanel, tokenTitle, warningsOf } from '../lib/inspection';
 import { toIpcError } from '../lib/ipc';
 import { idToken, inspected, profile, tokenDiff } from './fixtures';
@@ -35,6 +35,19 @@ describe('wording', () => {
     expect(relativePhrase('iat', 'now')).toBe('issued just now');
     expect(relativePhrase('auth_time', '3 d ago')).toBe('signed in 3 d ago');
     expect(relativePhrase('custom_time', 'in 2 h')).toBe('in 2 h');
+  });
+
+  test('a stored time is always said in the past tense', () => {
+    const now = Date.parse('2026-03-02T10:00:00Z');
+    const at = (seconds: number) => new Date(now + seconds * 1000).toISOString();
+    expect(ago(at(-180), now)).toBe('3 min ago');
+    expect(ago(at(-2), now)).toBe('just now');
+    // Stored 8 s after the window last read the clock (right after a sign-in): not "in 8 s".
+    expect(ago(at(8), now)).toBe('just now');
+    expect(ago(at(299), now)).toBe('just now');
+    // Further ahead than any clock skew: the clocks disagree, the moment is still past.
+    expect(ago(at(7200), now)).toBe("just now (this computer's clock is 2 h behind)");
+    expect(ago('not a time', now)).toBe('');
   });
 
   test('values render as text or JSON', () => {
