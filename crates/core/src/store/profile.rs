@@ -2,6 +2,7 @@
 //! parameters) in the user's config directory as pretty JSON people can read and edit, plus a
 //! small state file (who the last ID token was about, when). Secrets never go here.
 
+use crate::store::config_file::{read_json, update_json, Change};
 use crate::error::{Error, Result};
 use crate::oidc::authorize::AuthParams;
 use crate::oidc::redirect::RedirectConfig;
@@ -153,27 +154,33 @@ impl ProfileStore {
     /// Adds or replaces a profile (by name).
     pub fn save(&self, profile: &Profile) -> Result<()> {
         Profile::check_name(&profile.name)?;
-        let mut file = read_json::<ProfilesFile>(&self.profiles_path())?;
-        match file.profiles.iter_mut().find(|p| p.name == profile.name) {
-            Some(existing) => *existing = profile.clone(),
-            None => file.profiles.push(profile.clone()),
-        }
-        write_json(&self.profiles_path(), &file)
+        update_json(&self.profiles_path(), |file: &mut ProfilesFile| {
+            match file.profiles.iter_mut().find(|p| p.name == profile.name) {
+                Some(existing) => *existing = profile.clone(),
+                None => file.profiles.push(profile.clone()),
+            }
+            Change::Write(())
+        })
     }
 
     /// Removes a profile and its state; true when it existed.
     pub fn delete(&self, name: &str) -> Result<bool> {
-        let mut file = read_json::<ProfilesFile>(&self.profiles_path())?;
-        let before = file.profiles.len();
-        file.profiles.retain(|p| p.name != name);
-        let removed = file.profiles.len() != before;
-        if removed {
-            write_json(&self.profiles_path(), &file)?;
-        }
-        let mut state = self.all_state()?;
-        if state.remove(name).is_some() {
-            write_json(&self.state_path(), &state)?;
-        }
+        let removed = update_json(&self.profiles_path(), |file: &mut ProfilesFile| {
+            let before = file.profiles.len();
+            file.profiles.retain(|p| p.name != name);
+            if file.profiles.len() != before {
+                Change::Write(true)
+            } else {
+                Change::Keep(false)
+            }
+        })?;
+        update_json(
+            &self.state_path(),
+            |state: &mut BTreeMap<String, ProfileState>| match state.remove(name) {
+                Some(_) => Change::Write(()),
+                None => Change::Keep(()),
+            },
+        )?;
         Ok(removed)
     }
 
@@ -188,9 +195,10 @@ impl ProfileStore {
 
     /// Remembers the profile used last.
     pub fn set_last_profile(&self, name: Option<&str>) -> Result<()> {
-        let mut settings = read_json::<AppSettings>(&self.app_path())?;
-        settings.last_profile = name.map(str::to_owned);
-        write_json(&self.app_path(), &settings)
+        update_json(&self.app_path(), |settings: &mut AppSettings| {
+            settings.last_profile = name.map(str::to_owned);
+            Change::Write(())
+        })
     }
 
     fn all_state(&self) -> Result<BTreeMap<String, ProfileState>> {
@@ -204,40 +212,14 @@ impl ProfileStore {
 
     /// Changes a profile's state.
     pub fn update_state(&self, name: &str, change: impl FnOnce(&mut ProfileState)) -> Result<()> {
-        let mut all = self.all_state()?;
-        change(all.entry(name.to_owned()).or_default());
-        write_json(&self.state_path(), &all)
+        update_json(
+            &self.state_path(),
+            |all: &mut BTreeMap<String, ProfileState>| {
+                change(all.entry(name.to_owned()).or_default());
+                Change::Write(())
+            },
+        )
     }
-}
-
-pub(crate) fn read_json<T: Default + serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            Error::Profile(format!(
-                "{} is not valid ({e}); fix or move it, Tokenscope will not overwrite it",
-                path.display()
-            ))
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
-        Err(e) => Err(Error::Profile(format!(
-            "cannot read {}: {e}",
-            path.display()
-        ))),
-    }
-}
-
-/// Writes through a temporary file and a rename, so a crash never leaves half a file.
-pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let fail = |e: std::io::Error| Error::Profile(format!("cannot write {}: {e}", path.display()));
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
-    }
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::Profile(format!("cannot serialize profiles: {e}")))?;
-    text.push('\n');
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text).map_err(fail)?;
-    std::fs::rename(&tmp, path).map_err(fail)
 }
 
 #[cfg(test)]

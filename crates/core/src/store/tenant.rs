@@ -9,7 +9,8 @@
 
 use crate::error::{Error, Result};
 use crate::oidc::authority::{is_policy, Authority, B2cPolicy};
-use crate::store::profile::{read_json, write_json, Profile, ProfileStore};
+use crate::store::config_file::{read_json, update_json, Change};
+use crate::store::profile::{Profile, ProfileStore};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use url::Url;
@@ -200,9 +201,13 @@ impl TenantStore {
     }
 
     fn update(&self, key: &str, change: impl FnOnce(&mut TenantSettings)) -> Result<()> {
-        let mut all = self.all()?;
-        change(all.entry(key.to_owned()).or_default());
-        write_json(&self.path(), &all)
+        update_json(
+            &self.path(),
+            |all: &mut BTreeMap<String, TenantSettings>| {
+                change(all.entry(key.to_owned()).or_default());
+                Change::Write(())
+            },
+        )
     }
 
     /// The tenant of a profile with all its known policies; an error when the profile is not
