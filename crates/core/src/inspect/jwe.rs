@@ -1,7 +1,13 @@
 //! JWE compact decryption (RFC 7516) with a private key the user gives, locally and offline:
 //! key management `RSA-OAEP`, `RSA-OAEP-256`, `RSA1_5` and `dir`; content encryption `A128GCM`,
 //! `A192GCM`, `A256GCM`, `A128CBC-HS256`, `A192CBC-HS384`, `A256CBC-HS512`; `zip: DEF`.
-//! Pure Rust (RustCrypto). Every failure says which step failed and why, in words.
+//! Pure Rust (RustCrypto). Every failure says which step failed and why, in words, except one:
+//! with an RSA key, a content key that does not unwrap (bad padding), one of the wrong length and
+//! a wrong authentication tag give the same message, as RFC 7516 §11.5 requires (a random content
+//! key stands in when unwrapping fails, so all three fail at the tag): otherwise the difference
+//! is a padding oracle (Bleichenbacher) that recovers content keys. A JWK marked for another
+//! algorithm (`alg`), for signatures (`use: sig`) or without a decryption operation (`key_ops`)
+//! is not used, and a header with `crit` is refused (no extension is implemented).
 
 use super::keys::{DecryptionKeys, PrivateKey};
 use crate::jose::jwt::{self, Part, MAX_INPUT};
@@ -39,6 +45,9 @@ pub fn decrypt(
         return Err(format!("{} parts; a JWE has 5", parts.len()));
     };
     let text = |name: &str| header.get(name).and_then(Value::as_str);
+    if let Some(why) = crate::jose::crit::refusal(header) {
+        return Err(why);
+    }
     let alg = text("alg").ok_or("the header has no `alg` (key management algorithm)")?;
     let enc = text("enc").ok_or("the header has no `enc` (content encryption)")?;
     let content = Content::of(enc)
@@ -68,7 +77,11 @@ pub fn decrypt(
     };
     let mut failures = Vec::new();
     for key in candidates {
-        let attempt = unwrap_key(alg, &encrypted_key, key)
+        if let Some(why) = key.limits().refusal(alg) {
+            failures.push(format!("{}: {why}", key.label()));
+            continue;
+        }
+        let attempt = unwrap_key(alg, &encrypted_key, key, content.key_len())
             .and_then(|cek| content.decrypt(&cek, protected.as_bytes(), &iv, &ciphertext, &tag));
         match attempt {
             Ok(plaintext) => {
@@ -100,8 +113,16 @@ pub fn decrypt(
     })
 }
 
-/// The content encryption key, from the encrypted key and the recipient's private key.
-fn unwrap_key(alg: &str, encrypted_key: &[u8], key: &PrivateKey) -> Result<Vec<u8>, String> {
+/// The content encryption key, from the encrypted key and the recipient's private key. With RSA
+/// a content key that does not unwrap, or not to `key_len` bytes, becomes a random one of
+/// `key_len` bytes (RFC 7516 §11.5): the failure shows at the authentication tag, in the same
+/// words as a changed token.
+fn unwrap_key(
+    alg: &str,
+    encrypted_key: &[u8],
+    key: &PrivateKey,
+    key_len: usize,
+) -> Result<Vec<u8>, String> {
     match (alg, key) {
         ("dir", PrivateKey::Oct { k, .. }) => {
             if !encrypted_key.is_empty() {
@@ -124,11 +145,12 @@ fn unwrap_key(alg: &str, encrypted_key: &[u8], key: &PrivateKey) -> Result<Vec<u
                 }
                 _ => key.decrypt_blinded(&mut rng, Pkcs1v15Encrypt, encrypted_key),
             };
-            result.map_err(|_| {
-                format!(
-                    "{alg} could not unwrap the content key: this is not the recipient's key \
-                     (or the encrypted key was changed)"
-                )
+            // Always draw the random key, used or not: both paths do the same work.
+            let mut random = vec![0u8; key_len];
+            rand::RngCore::fill_bytes(&mut rng, &mut random);
+            Ok(match result {
+                Ok(cek) if cek.len() == key_len => cek,
+                _ => random,
             })
         }
     }
@@ -142,6 +164,13 @@ enum Content {
 }
 
 impl Content {
+    /// The content key's length in bytes.
+    fn key_len(self) -> usize {
+        match self {
+            Content::Gcm(n) | Content::CbcHs(n) => n,
+        }
+    }
+
     fn of(enc: &str) -> Option<Content> {
         Some(match enc {
             "A128GCM" => Content::Gcm(16),

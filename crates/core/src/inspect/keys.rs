@@ -121,6 +121,8 @@ pub enum PrivateKey {
         kid: Option<String>,
         /// The key.
         key: Box<RsaPrivateKey>,
+        /// What the JWK allows the key to do.
+        limits: KeyLimits,
     },
     /// A symmetric key, for `dir`.
     Oct {
@@ -128,10 +130,69 @@ pub enum PrivateKey {
         kid: Option<String>,
         /// The key bytes.
         k: Vec<u8>,
+        /// What the JWK allows the key to do.
+        limits: KeyLimits,
     },
 }
 
+/// What a JWK says its key is for (RFC 7517 §4.2-4.4); none of it for a PEM key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyLimits {
+    /// `alg`: the one algorithm the key is meant for.
+    pub alg: Option<String>,
+    /// `use`: `enc` or `sig`.
+    pub usage: Option<String>,
+    /// `key_ops`: the operations allowed.
+    pub ops: Option<Vec<String>>,
+}
+
+impl KeyLimits {
+    fn of(jwk: &Value) -> Self {
+        let s = |name: &str| jwk.get(name).and_then(Value::as_str).map(str::to_owned);
+        Self {
+            alg: s("alg"),
+            usage: s("use"),
+            ops: jwk.get("key_ops").and_then(Value::as_array).map(|ops| {
+                ops.iter()
+                    .map(|o| o.as_str().unwrap_or_default().to_owned())
+                    .collect()
+            }),
+        }
+    }
+
+    /// Why the key must not decrypt a JWE whose key management is `alg`, if it must not: a
+    /// JWK marked for another algorithm, for signatures, or without a decryption operation.
+    pub fn refusal(&self, alg: &str) -> Option<String> {
+        if let Some(usage) = self.usage.as_deref().filter(|u| *u != "enc") {
+            return Some(format!(
+                "the key is marked `use: {usage}`, not `enc`: it is not for decryption"
+            ));
+        }
+        if let Some(own) = self.alg.as_deref().filter(|a| *a != alg) {
+            return Some(format!(
+                "the key is marked `alg: {own}`: it is not used for {alg}"
+            ));
+        }
+        if let Some(ops) = &self.ops {
+            if !ops.iter().any(|o| o == "unwrapKey" || o == "decrypt") {
+                return Some(format!(
+                    "the key's `key_ops` ({}) allow neither unwrapKey nor decrypt",
+                    ops.join(", ")
+                ));
+            }
+        }
+        None
+    }
+}
+
 impl PrivateKey {
+    /// What the key's JWK allows.
+    pub fn limits(&self) -> &KeyLimits {
+        match self {
+            PrivateKey::Rsa { limits, .. } | PrivateKey::Oct { limits, .. } => limits,
+        }
+    }
+
     /// The key's `kid`.
     pub fn kid(&self) -> Option<&str> {
         match self {
@@ -203,6 +264,7 @@ impl DecryptionKeys {
                 keys.push(PrivateKey::Rsa {
                     kid: None,
                     key: Box::new(key),
+                    limits: KeyLimits::default(),
                 });
             }
         }
@@ -225,6 +287,7 @@ fn public_not_private() -> String {
 fn private_jwk(key: &Value) -> Result<PrivateKey, String> {
     let s = |name: &str| key.get(name).and_then(Value::as_str);
     let kid = s("kid").map(str::to_owned);
+    let limits = KeyLimits::of(key);
     let big = |name: &str| -> Result<BigUint, String> {
         let text = s(name).ok_or(format!("no `{name}` member"))?;
         URL_SAFE_NO_PAD
@@ -248,13 +311,14 @@ fn private_jwk(key: &Value) -> Result<PrivateKey, String> {
             Ok(PrivateKey::Rsa {
                 kid,
                 key: Box::new(key),
+                limits,
             })
         }
         Some("oct") => {
             let k = URL_SAFE_NO_PAD
                 .decode(s("k").ok_or("no `k` member")?.trim_end_matches('='))
                 .map_err(|e| format!("`k` is not base64url: {e}"))?;
-            Ok(PrivateKey::Oct { kid, k })
+            Ok(PrivateKey::Oct { kid, k, limits })
         }
         Some(other) => Err(format!(
             "a {other} key: Tokenscope decrypts with RSA keys (RSA-OAEP, RSA-OAEP-256, RSA1_5) \

@@ -349,11 +349,8 @@ fn b2c_refresh_header(token: &str) -> Option<Map<String, Value>> {
 }
 
 fn header_warnings(out: &mut TokenInspection) {
-    if let Some(crit) = out.header.get("crit") {
-        out.warnings.push(format!(
-            "the header marks {crit} as critical: a verifier that does not understand them must \
-             reject the token"
-        ));
+    if let Some(why) = crate::jose::crit::refusal(&out.header) {
+        out.warnings.push(why);
     }
     let brought: Vec<&str> = ["jku", "x5u", "jwk", "x5c"]
         .into_iter()

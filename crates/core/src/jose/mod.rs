@@ -2,4 +2,5 @@
 //! claim means. Depends on nothing else in the engine.
 
 pub mod catalogue;
+pub mod crit;
 pub mod jwt;

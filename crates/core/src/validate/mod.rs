@@ -403,6 +403,17 @@ pub async fn verify_signature(
     keys: &JwksCache,
 ) -> SignatureCheck {
     let mut out = SignatureCheck::default();
+    // An extension marked critical that is not implemented makes the JWS invalid, whatever
+    // its signature (RFC 7515 §4.1.11).
+    if let Some(why) = crate::jose::crit::refusal(&decoded.header) {
+        out.push("crit", false, why);
+        out.push(
+            "signature",
+            false,
+            "not checked: the token requires an extension Tokenscope does not implement",
+        );
+        return out;
+    }
     let alg = decoded.header_str("alg").unwrap_or_default().to_owned();
     if alg.eq_ignore_ascii_case("none") {
         out.push(

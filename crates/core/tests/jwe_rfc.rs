@@ -1,0 +1,160 @@
+//! JWE decryption against the specifications' own examples (RFC 7516 Appendix A, RFC 7520 §5),
+//! and what RFC 7516 §11.5 and RFC 7517 §4 ask of a recipient: RSA1_5 failures that all read the
+//! same (no padding oracle), keys used only for what their JWK allows, `crit` refused.
+
+use serde_json::{Map, Value};
+use tokenscope_core::inspect::jwe::decrypt;
+use tokenscope_core::inspect::keys::DecryptionKeys;
+use tokenscope_core::jwt::{b64, b64_encode, Part};
+use tokenscope_core::testkit::fixture_path;
+
+struct Vector {
+    name: String,
+    token: String,
+    plaintext: String,
+    key: Value,
+}
+
+fn vectors() -> Vec<Vector> {
+    let text = std::fs::read_to_string(fixture_path("jwe/rfc-vectors.json")).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| Vector {
+            name: v["name"].as_str().unwrap().to_owned(),
+            token: v["token"].as_str().unwrap().to_owned(),
+            plaintext: v["plaintext"].as_str().unwrap().to_owned(),
+            key: v["key"].clone(),
+        })
+        .collect()
+}
+
+fn vector(prefix: &str) -> Vector {
+    vectors()
+        .into_iter()
+        .find(|v| v.name.starts_with(prefix))
+        .unwrap()
+}
+
+fn header(token: &str) -> Map<String, Value> {
+    let protected = token.split('.').next().unwrap();
+    serde_json::from_slice(&b64(protected, Part::Input).unwrap()).unwrap()
+}
+
+fn keys(jwk: &Value) -> DecryptionKeys {
+    DecryptionKeys::parse(&jwk.to_string(), "the RFC's key").unwrap()
+}
+
+fn with_part(token: &str, index: usize, bytes: &[u8]) -> String {
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    parts[index] = b64_encode(bytes);
+    parts.join(".")
+}
+
+#[test]
+fn the_rfc_examples_decrypt_to_their_plaintext() {
+    let all = vectors();
+    assert_eq!(all.len(), 4);
+    for v in all {
+        let out = decrypt(&v.token, &header(&v.token), &keys(&v.key))
+            .unwrap_or_else(|e| panic!("{}: {e}", v.name));
+        assert_eq!(
+            String::from_utf8(out.plaintext).unwrap(),
+            v.plaintext,
+            "{}",
+            v.name
+        );
+    }
+}
+
+/// RFC 7516 §11.5: a content key that does not unwrap (bad PKCS #1 v1.5 padding), one that
+/// unwraps to the wrong length, and a wrong authentication tag are one failure, in one message.
+#[test]
+fn rsa1_5_failures_cannot_be_told_apart() {
+    use rsa::traits::PublicKeyParts;
+    let v = vector("RFC 7516 Appendix A.2");
+    let keys = keys(&v.key);
+    let h = header(&v.token);
+    let tokenscope_core::inspect::keys::PrivateKey::Rsa { key, .. } = &keys.keys[0] else {
+        panic!("an RSA key");
+    };
+    let public = key.to_public_key();
+    let mut rng = rand::rngs::OsRng;
+
+    // 1. Bad padding: random bytes where the encrypted key was.
+    let mut noise = vec![0u8; public.size()];
+    rand::RngCore::fill_bytes(&mut rng, &mut noise);
+    noise[0] = 0;
+    let bad_padding = with_part(&v.token, 1, &noise);
+    // 2. A well-padded content key of 16 bytes where A128CBC-HS256 needs 32.
+    let short = public
+        .encrypt(&mut rng, rsa::Pkcs1v15Encrypt, &[7u8; 16])
+        .unwrap();
+    let wrong_length = with_part(&v.token, 1, &short);
+    // 3. The right content key, a changed tag.
+    let mut tag = b64(v.token.split('.').nth(4).unwrap(), Part::Input).unwrap();
+    tag[0] ^= 1;
+    let bad_tag = with_part(&v.token, 4, &tag);
+
+    let messages: Vec<String> = [bad_padding, wrong_length, bad_tag]
+        .iter()
+        .map(|t| decrypt(t, &h, &keys).unwrap_err())
+        .collect();
+    assert_eq!(messages[0], messages[1], "padding vs length");
+    assert_eq!(messages[1], messages[2], "length vs tag");
+    assert!(
+        messages[0].contains("authentication tag does not match"),
+        "{}",
+        messages[0]
+    );
+}
+
+/// RFC 7517 §4.2-4.4: a JWK marked for another algorithm, for signatures, or without a
+/// decryption operation does not decrypt, and says why; one marked for this use does.
+#[test]
+fn a_key_is_used_only_as_its_jwk_allows() {
+    let v = vector("RFC 7516 Appendix A.2");
+    let h = header(&v.token);
+    let marked = |member: &str, value: Value| {
+        let mut jwk = v.key.clone();
+        jwk[member] = value;
+        keys(&jwk)
+    };
+    for (member, value, needle) in [
+        ("alg", Value::from("RSA-OAEP-256"), "`alg: RSA-OAEP-256`"),
+        ("use", Value::from("sig"), "`use: sig`"),
+        ("key_ops", serde_json::json!(["sign", "verify"]), "key_ops"),
+    ] {
+        let e = decrypt(&v.token, &h, &marked(member, value)).unwrap_err();
+        assert!(e.contains(needle), "{member}: {e}");
+    }
+    for (member, value) in [
+        ("alg", Value::from("RSA1_5")),
+        ("use", Value::from("enc")),
+        ("key_ops", serde_json::json!(["unwrapKey"])),
+    ] {
+        decrypt(&v.token, &h, &marked(member, value))
+            .unwrap_or_else(|e| panic!("{member}: {e}"));
+    }
+    // RFC 7520 §5.2's key is published with `alg: RSA-OAEP`: it does not unwrap RSA1_5.
+    let samwise = vector("RFC 7520 section 5.2");
+    assert_eq!(samwise.key["alg"], "RSA-OAEP");
+    let frodo = vector("RFC 7520 section 5.1");
+    let mut as_rsa1_5 = header(&frodo.token);
+    as_rsa1_5.insert("kid".into(), samwise.key["kid"].clone());
+    let e = decrypt(&frodo.token, &as_rsa1_5, &keys(&samwise.key)).unwrap_err();
+    assert!(e.contains("`alg: RSA-OAEP`"), "{e}");
+}
+
+/// RFC 7516 §4.1.13: an extension marked critical that Tokenscope does not implement.
+#[test]
+fn a_jwe_with_crit_is_not_decrypted() {
+    let v = vector("RFC 7516 Appendix A.2");
+    let mut h = header(&v.token);
+    h.insert("crit".into(), serde_json::json!(["http://example.com/ext"]));
+    h.insert("http://example.com/ext".into(), Value::Bool(true));
+    let e = decrypt(&v.token, &h, &keys(&v.key)).unwrap_err();
+    assert!(e.contains("crit") && e.contains("does not implement"), "{e}");
+}
