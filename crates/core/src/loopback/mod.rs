@@ -26,6 +26,16 @@ pub const MAX_HEAD: usize = 8 * 1024;
 pub const MAX_BODY: usize = 64 * 1024;
 /// How long one connection may stay idle before it is dropped.
 const IDLE: Duration = Duration::from_secs(30);
+/// How long a connection may stay open without sending its first byte: Chromium drops its own
+/// unused preconnected sockets after 10 s, so no browser waits longer to use one.
+const FIRST_BYTE: Duration = Duration::from_secs(10);
+/// Most connections served at once. When one more arrives, the oldest that has sent nothing
+/// (else the oldest) is closed for it: a flood of idle connections can neither exhaust the
+/// process's file descriptors nor keep the real redirect waiting in the accept queue.
+pub const MAX_CONNECTIONS: usize = 64;
+/// Longest pause after failed `accept` calls in a row (out of file descriptors: EMFILE); the
+/// first pause is 10 ms, doubled at each failure.
+const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
 /// What the real callback must carry.
 #[derive(Debug, Clone)]
@@ -136,21 +146,35 @@ enum Event<M> {
 
 /// The connections a waiting listener serves: each accepted connection is answered by `handle`
 /// in a task of its own (browsers keep idle preconnects open) and may yield a message for the
-/// waiter. Dropping it aborts the connections still open.
+/// waiter. At most [`MAX_CONNECTIONS`] are open at once; one that sends nothing for
+/// [`FIRST_BYTE`] is closed; failed accepts back off. Dropping it aborts the connections still
+/// open.
 struct Serving<'a, M, H> {
     listeners: &'a [TcpListener],
     handle: H,
     tx: mpsc::Sender<M>,
     rx: mpsc::Receiver<M>,
     connections: JoinSet<()>,
+    /// The open connections, oldest first.
+    live: std::collections::VecDeque<Live>,
     deadline: Pin<Box<tokio::time::Sleep>>,
     cancel: CancellationToken,
+    /// The pause after a failed accept (while `pausing`), and how many failed in a row.
+    backoff: Pin<Box<tokio::time::Sleep>>,
+    pausing: bool,
+    failures: u32,
+}
+
+/// One open connection: how to close it, and whether it has sent a byte yet.
+struct Live {
+    abort: tokio::task::AbortHandle,
+    started: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl<'a, M, H, F> Serving<'a, M, H>
 where
     M: Send + 'static,
-    H: Fn(TcpStream) -> F,
+    H: Fn(TcpStream) -> F + Clone + Send + 'static,
     F: Future<Output = Option<M>> + Send + 'static,
 {
     /// Serving on `listeners` until `timeout` from now or `cancel`.
@@ -170,8 +194,12 @@ where
             tx,
             rx,
             connections: JoinSet::new(),
+            live: std::collections::VecDeque::new(),
             deadline: Box::pin(tokio::time::sleep(timeout)),
             cancel,
+            backoff: Box::pin(tokio::time::sleep(Duration::ZERO)),
+            pausing: false,
+            failures: 0,
         })
     }
 
@@ -181,25 +209,86 @@ where
         let first = &self.listeners[0];
         let second = self.listeners.get(1);
         loop {
+            let pausing = self.pausing;
             let accepted = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => return Event::Cancelled,
                 Some(message) = self.rx.recv() => return Event::Message(message),
                 _ = &mut self.deadline => return Event::Deadline,
-                accepted = first.accept() => accepted,
-                accepted = accept_opt(second) => accepted,
                 // Reap finished connection tasks so the set does not grow.
-                Some(_) = self.connections.join_next(), if !self.connections.is_empty() => continue,
+                Some(done) = self.connections.join_next_with_id(), if !self.connections.is_empty() => {
+                    let id = match done {
+                        Ok((id, ())) => id,
+                        Err(e) => e.id(),
+                    };
+                    self.live.retain(|l| l.abort.id() != id);
+                    continue;
+                }
+                () = &mut self.backoff, if pausing => {
+                    self.pausing = false;
+                    continue;
+                }
+                accepted = first.accept(), if !pausing => accepted,
+                accepted = accept_opt(second), if !pausing => accepted,
             };
-            if let Ok((stream, _)) = accepted {
-                let served = (self.handle)(stream);
-                let tx = self.tx.clone();
-                self.connections.spawn(async move {
-                    if let Some(message) = served.await {
-                        let _ = tx.send(message).await;
+            match accepted {
+                Ok((stream, _)) => {
+                    self.failures = 0;
+                    if self.live.len() >= MAX_CONNECTIONS {
+                        self.shed();
                     }
-                });
+                    self.serve(stream);
+                }
+                Err(_) => {
+                    // Out of descriptors (EMFILE) or another failure that would repeat at once:
+                    // free one descriptor and pause, instead of spinning on `accept`.
+                    self.shed();
+                    let pause = Duration::from_millis(10)
+                        .saturating_mul(1 << self.failures.min(7))
+                        .min(MAX_BACKOFF);
+                    self.failures = self.failures.saturating_add(1);
+                    self.backoff
+                        .as_mut()
+                        .reset(tokio::time::Instant::now() + pause);
+                    self.pausing = true;
+                }
             }
+        }
+    }
+
+    /// Serves one accepted connection in a task of its own: closed if it sends nothing for
+    /// [`FIRST_BYTE`], else answered by `handle`.
+    fn serve(&mut self, stream: TcpStream) {
+        let handle = self.handle.clone();
+        let tx = self.tx.clone();
+        let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = started.clone();
+        let abort = self.connections.spawn(async move {
+            let mut probe = [0u8; 1];
+            match tokio::time::timeout(FIRST_BYTE, stream.peek(&mut probe)).await {
+                Ok(Ok(n)) if n > 0 => flag.store(true, std::sync::atomic::Ordering::Relaxed),
+                // Silent, closed or failed: drop it.
+                _ => return,
+            }
+            if let Some(message) = handle(stream).await {
+                let _ = tx.send(message).await;
+            }
+        });
+        self.live.push_back(Live { abort, started });
+    }
+
+    /// Closes one connection to make room: the oldest that has sent nothing, else the oldest.
+    fn shed(&mut self) {
+        let silent = self
+            .live
+            .iter()
+            .position(|l| !l.started.load(std::sync::atomic::Ordering::Relaxed));
+        let shed = match silent {
+            Some(i) => self.live.remove(i),
+            None => self.live.pop_front(),
+        };
+        if let Some(l) = shed {
+            l.abort.abort();
         }
     }
 }
