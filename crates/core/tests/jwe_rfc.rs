@@ -135,8 +135,7 @@ fn a_key_is_used_only_as_its_jwk_allows() {
         ("use", Value::from("enc")),
         ("key_ops", serde_json::json!(["unwrapKey"])),
     ] {
-        decrypt(&v.token, &h, &marked(member, value))
-            .unwrap_or_else(|e| panic!("{member}: {e}"));
+        decrypt(&v.token, &h, &marked(member, value)).unwrap_or_else(|e| panic!("{member}: {e}"));
     }
     // RFC 7520 §5.2's key is published with `alg: RSA-OAEP`: it does not unwrap RSA1_5.
     let samwise = vector("RFC 7520 section 5.2");
@@ -156,5 +155,8 @@ fn a_jwe_with_crit_is_not_decrypted() {
     h.insert("crit".into(), serde_json::json!(["http://example.com/ext"]));
     h.insert("http://example.com/ext".into(), Value::Bool(true));
     let e = decrypt(&v.token, &h, &keys(&v.key)).unwrap_err();
-    assert!(e.contains("crit") && e.contains("does not implement"), "{e}");
+    assert!(
+        e.contains("crit") && e.contains("does not implement"),
+        "{e}"
+    );
 }

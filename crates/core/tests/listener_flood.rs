@@ -90,7 +90,8 @@ fn a_flood_of_idle_connections_neither_spins_nor_delays_the_redirect() {
     // The real redirect, while the idle connections are still held.
     let started = Instant::now();
     let mut real = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    real.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    real.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     write!(
         real,
         "GET /?code=c-flood&state={STATE} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
@@ -99,7 +100,9 @@ fn a_flood_of_idle_connections_neither_spins_nor_delays_the_redirect() {
     let mut answer = String::new();
     let _ = real.read_to_string(&mut answer);
     let latency = started.elapsed();
-    let result = lines.map_while(Result::ok).find(|l| l.starts_with("RESULT "));
+    let result = lines
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("RESULT "));
     drop(idle);
     let _ = child.kill();
     let _ = child.wait();

@@ -64,12 +64,21 @@ mod tests {
     fn crit_is_refused_unless_absent() {
         assert_eq!(refusal(&header(json!({"alg": "RS256"}))), None);
         for (h, needle) in [
-            (json!({"alg": "RS256", "crit": ["exp"], "exp": 1}), "does not implement"),
-            (json!({"alg": "RS256", "crit": ["b64"], "b64": false}), "`b64`"),
+            (
+                json!({"alg": "RS256", "crit": ["exp"], "exp": 1}),
+                "does not implement",
+            ),
+            (
+                json!({"alg": "RS256", "crit": ["b64"], "b64": false}),
+                "`b64`",
+            ),
             (json!({"alg": "RS256", "crit": []}), "non-empty"),
             (json!({"alg": "RS256", "crit": "exp"}), "non-empty"),
             (json!({"alg": "RS256", "crit": [1]}), "strings"),
-            (json!({"alg": "RS256", "crit": ["alg"]}), "JOSE specifications define"),
+            (
+                json!({"alg": "RS256", "crit": ["alg"]}),
+                "JOSE specifications define",
+            ),
         ] {
             let why = refusal(&header(h.clone())).unwrap_or_default();
             assert!(why.contains(needle), "{h}: {why}");

@@ -41,9 +41,8 @@ where
     let mut value = read_json::<T>(path)?;
     match change(&mut value) {
         Change::Write(r) => {
-            let mut text = serde_json::to_vec_pretty(&value).map_err(|e| {
-                Error::Profile(format!("cannot serialize {}: {e}", path.display()))
-            })?;
+            let mut text = serde_json::to_vec_pretty(&value)
+                .map_err(|e| Error::Profile(format!("cannot serialize {}: {e}", path.display())))?;
             text.push(b'\n');
             write_atomic(path, &text).map_err(fail)?;
             Ok(r)
