@@ -1,22 +1,24 @@
 //! `tokenscope errors [CODE]`: the B2C / Entra error catalogue on the command line.
 
+use crate::output::t;
 use serde_json::json;
+use std::fmt::Write as _;
 use std::process::ExitCode;
 use tokenscope_core::b2c;
 use tokenscope_core::b2c::errors::ErrorAdvice;
 
-/// Prints one code's entry, or every entry; exit 1 when the code is not in the catalogue.
+/// Prints one code's entry, or every entry; exit 1 when the code is not in the catalogue or
+/// stdout does not take the output.
 pub fn run(code: Option<&str>, json: bool) -> ExitCode {
     let entries: Vec<ErrorAdvice> = match code {
         Some(code) => match b2c::errors::lookup(code) {
             Some(e) => vec![e],
             None => {
-                eprintln!(
-                    "error: {} is not in Tokenscope's catalogue; `tokenscope errors` lists the \
-                     codes it knows",
+                return crate::fail(&format!(
+                    "{} is not in Tokenscope's catalogue; `tokenscope errors` lists the codes it \
+                     knows",
                     code.trim()
-                );
-                return ExitCode::FAILURE;
+                ));
             }
         },
         None => b2c::errors::all(),
@@ -27,21 +29,26 @@ pub fn run(code: Option<&str>, json: bool) -> ExitCode {
         } else {
             json!(entries)
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
-        return ExitCode::SUCCESS;
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        return finish(&format!("{text}\n"));
     }
+    let mut o = String::new();
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
-            println!();
+            o.push('\n');
         }
-        println!("{}", e.code);
-        println!("  meaning     {}", e.meaning);
-        println!("  what to do  {}", e.advice);
+        let _ = writeln!(o, "{}", t(&e.code));
+        let _ = writeln!(o, "  meaning     {}", t(&e.meaning));
+        let _ = writeln!(o, "  what to do  {}", t(&e.advice));
     }
-    ExitCode::SUCCESS
+    finish(&o)
+}
+
+fn finish(text: &str) -> ExitCode {
+    match crate::emit(text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => crate::fail(&crate::stdout_failed(&e)),
+    }
 }
 
 /// The catalogue's lines for a provider error on stderr (after the one-line error).

@@ -2,21 +2,18 @@
 //! (or a given browser command), refreshes, signs out, and decodes tokens. Output is for people
 //! (aligned, coloured on a terminal) or, with `--json`, one JSON object for scripts.
 //!
-//! On Unix the process starts at C's `main` below, not through Rust's runtime start-up, which
-//! spends ~110,000 instructions and a read of `/proc/self/maps` (glibc's `pthread_getattr_np`)
-//! finding the main thread's stack guard, only to name a stack overflow as such: 15% of a whole
-//! `decode`, the command timed against jwt-cli (scripts/bench.sh). What else that start-up does
-//! is done here: SIGPIPE ignored, standard descriptors 0-2 kept open, a panic reported and exit
-//! status 101, stdout flushed at exit. A stack overflow on the main thread ends in SIGSEGV
-//! without the message.
-#![cfg_attr(all(unix, not(test)), no_main)]
+//! What goes to stdout is written at once when the command is done, through [`emit`]: a closed
+//! pipe (`tokenscope errors | head -1`) or a full disk (`>/dev/full`) ends the command with one
+//! error line on stderr and exit status 1, never a panic. Every value that comes from outside is
+//! shown on a terminal with its control characters escaped (`output::t`); `--json` is exact.
 
 mod errors;
 mod output;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use output::t;
 use serde_json::{json, Value};
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -324,124 +321,8 @@ struct SigninArgs {
     client_auth: Option<AuthMethodArg>,
 }
 
-/// The process entry on Unix (see the top of this file).
-#[cfg(all(unix, not(test)))]
-#[unsafe(no_mangle)]
-extern "C" fn main(
-    _argc: std::ffi::c_int,
-    _argv: *const *const std::ffi::c_char,
-) -> std::ffi::c_int {
-    // Arguments and environment: std reads them from glibc's start-up (.init_array), as ever.
-    unix_start::keep_standard_descriptors_open();
-    unix_start::ignore_sigpipe();
-    // A panic's message is printed by the panic hook, as with Rust's own start-up.
-    let code = std::panic::catch_unwind(cli).map_or(101, unix_start::status);
-    // Runs std's clean-up (stdout flushed) and exits.
-    std::process::exit(code)
-}
-
-#[cfg(not(all(unix, not(test))))]
 fn main() -> ExitCode {
     cli()
-}
-
-/// What Rust's runtime start-up does before `main` that the command line relies on.
-#[cfg(unix)]
-mod unix_start {
-    use std::process::ExitCode;
-
-    /// Writing to a closed pipe or socket returns an error (`EPIPE`) instead of killing the
-    /// process, as in every Rust program (tests/cli.rs: a reader that goes away).
-    #[cfg(not(test))]
-    pub fn ignore_sigpipe() {
-        // SAFETY: setting a signal's disposition to SIG_IGN, before any other thread exists.
-        unsafe {
-            libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-        }
-    }
-
-    /// A closed stdin, stdout or stderr is opened on /dev/null, so that no file the process
-    /// opens later takes its number (and `println!` writes into that file).
-    pub fn keep_standard_descriptors_open() {
-        let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
-            fd,
-            events: 0,
-            revents: 0,
-        });
-        // SAFETY: `fds` is a valid array of three pollfd for the length given.
-        if unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } < 0 {
-            return;
-        }
-        for pfd in fds.iter().filter(|p| p.revents & libc::POLLNVAL != 0) {
-            // SAFETY: opening a path from a NUL-terminated literal; the result is checked.
-            let fd = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
-            if fd != pfd.fd {
-                // Not the lowest free number after all: nothing sensible is left to do.
-                // SAFETY: aborting the process is always sound.
-                unsafe { libc::abort() };
-            }
-        }
-    }
-
-    /// The exit status an `ExitCode` stands for (std does not give its number back).
-    pub fn status(code: ExitCode) -> i32 {
-        (0..=u8::MAX)
-            .find(|&n| ExitCode::from(n) == code)
-            .map_or(1, i32::from)
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use std::process::ExitCode;
-
-        #[test]
-        fn an_exit_code_reads_back_as_its_status() {
-            assert_eq!(super::status(ExitCode::SUCCESS), 0);
-            assert_eq!(super::status(ExitCode::FAILURE), 1);
-            assert_eq!(
-                super::status(ExitCode::from(super::super::EXIT_CHECKS_FAILED)),
-                3
-            );
-            assert_eq!(super::status(ExitCode::from(255)), 255);
-        }
-
-        /// In a child process (forked: the test's own descriptors stay as they are): stdin and
-        /// stdout closed, then kept open. Exit 0 when both are /dev/null again.
-        #[test]
-        fn closed_standard_descriptors_are_opened_on_dev_null() {
-            // No allocation in the child: another thread of the test may hold malloc's lock.
-            fn is_dev_null(path: &std::ffi::CStr) -> bool {
-                let mut buf = [0u8; 64];
-                // SAFETY: NUL-terminated path and a buffer of the length given.
-                let n =
-                    unsafe { libc::readlink(path.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
-                n > 0 && &buf[..n as usize] == b"/dev/null"
-            }
-            // SAFETY: the child only makes system calls and ends with _exit.
-            let pid = unsafe { libc::fork() };
-            assert!(pid >= 0, "fork");
-            if pid == 0 {
-                // SAFETY: closing this child's own descriptors.
-                unsafe {
-                    libc::close(0);
-                    libc::close(1);
-                }
-                super::keep_standard_descriptors_open();
-                let ok = is_dev_null(c"/proc/self/fd/0")
-                    && is_dev_null(c"/proc/self/fd/1")
-                    && !is_dev_null(c"/proc/self/fd/2");
-                // SAFETY: ends the child without running the parent's clean-up.
-                unsafe { libc::_exit(if ok { 0 } else { 1 }) };
-            }
-            let mut status = 0;
-            // SAFETY: waiting for the child forked above.
-            assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-            assert!(
-                libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-                "{status}"
-            );
-        }
-    }
 }
 
 fn cli() -> ExitCode {
@@ -498,12 +379,22 @@ async fn run(command: Command) -> ExitCode {
         Command::Profiles { action: None } => {
             with_engine(|engine| async move {
                 let profiles = engine.profiles().list()?;
+                let mut o = String::new();
                 if profiles.is_empty() {
-                    println!("No profiles yet in {}.", engine.profiles().dir().display());
+                    o = format!(
+                        "No profiles yet in {}.\n",
+                        t(&engine.profiles().dir().display().to_string())
+                    );
                 }
                 for p in profiles {
-                    println!("{}\t{}\t{}", p.name, p.authority, p.client_id);
+                    o.push_str(&format!(
+                        "{}\t{}\t{}\n",
+                        t(&p.name),
+                        t(&p.authority),
+                        t(&p.client_id)
+                    ));
                 }
+                emit(&o)?;
                 Ok(ExitCode::SUCCESS)
             })
             .await
@@ -518,7 +409,7 @@ async fn run(command: Command) -> ExitCode {
     }
 }
 
-async fn secret(engine: Arc<Engine>, action: SecretAction) -> Result<ExitCode, Error> {
+async fn secret(engine: Arc<Engine>, action: SecretAction) -> Result<ExitCode, Failure> {
     match action {
         SecretAction::Set { name, method } => {
             let mut profile = engine.profiles().get(&name)?;
@@ -537,13 +428,20 @@ async fn secret(engine: Arc<Engine>, action: SecretAction) -> Result<ExitCode, E
                     format!("memory only, for this run ({reason}): it is NOT kept")
                 }
             };
-            println!("Stored the client secret of {name:?} in {place}.");
+            emit(&format!(
+                "Stored the client secret of \"{}\" in {}.\n",
+                t(&name),
+                t(&place)
+            ))?;
         }
         SecretAction::Remove { name } => {
             if engine.delete_client_secret(&name).await? {
-                println!("Deleted the client secret of {name:?}.");
+                emit(&format!("Deleted the client secret of \"{}\".\n", t(&name)))?;
             } else {
-                println!("No client secret was stored for {name:?}.");
+                emit(&format!(
+                    "No client secret was stored for \"{}\".\n",
+                    t(&name)
+                ))?;
             }
         }
     }
@@ -557,7 +455,7 @@ fn token_arg(arg: &str) -> Result<Secret, Error> {
         .map_err(Error::Config)
 }
 
-async fn logout_test(engine: Arc<Engine>, args: LogoutTestArgs) -> Result<ExitCode, Error> {
+async fn logout_test(engine: Arc<Engine>, args: LogoutTestArgs) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&args.profile)?;
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
@@ -574,23 +472,26 @@ async fn logout_test(engine: Arc<Engine>, args: LogoutTestArgs) -> Result<ExitCo
     };
     let report = engine.logout_test(&profile, &options).await?;
     if args.json {
-        println!("{}", serde_json::to_value(&report).unwrap_or_default());
+        emit(&format!(
+            "{}\n",
+            serde_json::to_value(&report).unwrap_or_default()
+        ))?;
     } else {
-        println!("logout URL: {}", report.logout_url);
-        println!(
-            "post_logout_redirect_uri: {}",
-            report.post_logout_redirect_uri
-        );
-        println!("state sent: {}", report.state_sent);
-        match &report.returned {
-            Some(r) => println!(
-                "came back: yes, by {} with state {}",
-                r.method,
-                r.state.as_deref().unwrap_or("(none)")
+        let came_back = match &report.returned {
+            Some(r) => format!(
+                "yes, by {} with state {}",
+                t(&r.method.to_string()),
+                t(r.state.as_deref().unwrap_or("(none)"))
             ),
-            None => println!("came back: no"),
-        }
-        println!("{}", report.summary);
+            None => "no".to_owned(),
+        };
+        emit(&format!(
+            "logout URL: {}\npost_logout_redirect_uri: {}\nstate sent: {}\ncame back: {came_back}\n{}\n",
+            t(&report.logout_url.to_string()),
+            t(&report.post_logout_redirect_uri.to_string()),
+            t(&report.state_sent),
+            t(&report.summary)
+        ))?;
     }
     Ok(if report.passed {
         ExitCode::SUCCESS
@@ -599,7 +500,7 @@ async fn logout_test(engine: Arc<Engine>, args: LogoutTestArgs) -> Result<ExitCo
     })
 }
 
-async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<ExitCode, Error> {
+async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<ExitCode, Failure> {
     let ProfilesAction::Add {
         name,
         authority,
@@ -610,7 +511,7 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
         replace,
     } = action
     else {
-        return Err(Error::Config("not an add".into()));
+        return Err(Error::Config("not an add".into()).into());
     };
     let mut p = Profile::new(&name, &authority, &client_id);
     p.scopes = scope
@@ -631,17 +532,18 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
         Error::Profile(m) if !replace => Error::Profile(format!("{m} (--replace replaces it)")),
         e => e,
     })?;
-    println!(
-        "Saved profile {name:?} in {}.",
-        engine.profiles().dir().display()
-    );
+    emit(&format!(
+        "Saved profile \"{}\" in {}.\n",
+        t(&name),
+        t(&engine.profiles().dir().display().to_string())
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn with_engine<F, Fut>(f: F) -> ExitCode
 where
     F: FnOnce(Arc<Engine>) -> Fut,
-    Fut: std::future::Future<Output = Result<ExitCode, Error>>,
+    Fut: std::future::Future<Output = Result<ExitCode, Failure>>,
 {
     let engine = match Engine::production().await {
         Ok(e) => Arc::new(e),
@@ -649,16 +551,60 @@ where
     };
     match f(engine).await {
         Ok(code) => code,
-        Err(e) => {
+        Err(Failure::Stdout(e)) => fail(&stdout_failed(&e)),
+        Err(Failure::Engine(e)) => {
             let code = fail(&one_line(&e));
             if let Error::Provider(p) = &e {
                 for line in p.advice.iter().flat_map(errors::advice_lines) {
-                    eprintln!("{line}");
+                    err_line(&t(&line));
                 }
             }
             code
         }
     }
+}
+
+/// Why a command that runs the engine failed.
+enum Failure {
+    /// The engine's error (with the provider's advice when there is some).
+    Engine(Error),
+    /// Stdout did not take the output (a closed pipe, a full disk).
+    Stdout(std::io::Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Engine(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Stdout(e)
+    }
+}
+
+/// Writes a command's output to stdout at once, flushed. An error (a reader that went away, a
+/// full disk) is the caller's to report as one line: never a panic as with `println!`.
+fn emit(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// The error line for a stdout that did not take the output.
+fn stdout_failed(e: &std::io::Error) -> String {
+    format!("cannot write to stdout: {e}")
+}
+
+/// [`emit`] for the commands whose errors are text.
+fn emit_text(text: &str) -> Result<(), String> {
+    emit(text).map_err(|e| stdout_failed(&e))
+}
+
+/// One line on stderr. A stderr that cannot take it (closed, full) has nowhere to be reported.
+pub(crate) fn err_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 fn one_line(e: &Error) -> String {
@@ -672,9 +618,10 @@ fn one_line(e: &Error) -> String {
     }
 }
 
+/// The command's one error line (control characters escaped), exit status 1.
 fn fail(message: &str) -> ExitCode {
     let style = output::Style::stderr();
-    eprintln!("{} {message}", style.red("error:"));
+    err_line(&format!("{} {}", style.red("error:"), t(message)));
     ExitCode::FAILURE
 }
 
@@ -767,7 +714,7 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
     Ok(profile)
 }
 
-async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Error> {
+async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Failure> {
     let profile = build_profile(&engine, &args)?;
     if !args.no_store {
         // `--profile NAME` with flags is an edit of that profile: the flags override its settings.
@@ -786,7 +733,10 @@ async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Error
         let inner = progress.take();
         progress = Some(Arc::new(move |p: Progress| {
             if let Progress::BrowserOpened { authorize_url } = &p {
-                eprintln!("Open this URL in a browser to sign in:\n{authorize_url}");
+                err_line(&format!(
+                    "Open this URL in a browser to sign in:\n{}",
+                    t(authorize_url)
+                ));
             } else if let Some(f) = &inner {
                 f(p);
             }
@@ -805,7 +755,7 @@ async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Error
     finish(&outcome, args.json)
 }
 
-async fn refresh(engine: Arc<Engine>, name: String, json: bool) -> Result<ExitCode, Error> {
+async fn refresh(engine: Arc<Engine>, name: String, json: bool) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&name)?;
     let progress = progress_printer(json);
     let outcome = engine.refresh(&profile, progress).await?;
@@ -821,11 +771,13 @@ fn progress_printer(json: bool) -> Option<tokenscope_core::engine::ProgressFn> {
     })
 }
 
-fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Error> {
+fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Failure> {
     if json {
-        println!("{}", outcome_json(outcome));
+        emit(&format!("{}\n", outcome_json(outcome)))?;
     } else {
-        output::outcome(&output::Style::stdout(), outcome);
+        let mut o = String::new();
+        output::outcome(&mut o, &output::Style::stdout(), outcome);
+        emit(&o)?;
     }
     if outcome.passed() {
         Ok(ExitCode::SUCCESS)
@@ -835,11 +787,11 @@ fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Error> {
             Flow::SignIn => "the sign-in does not count",
             Flow::Refresh => "the refresh does not count; sign in again",
         };
-        eprintln!(
+        err_line(&format!(
             "{} the tokens failed validation ({}); {verdict}",
             output::Style::stderr().red("error:"),
-            failed.join(", ")
-        );
+            t(&failed.join(", "))
+        ));
         Ok(ExitCode::from(EXIT_CHECKS_FAILED))
     }
 }
@@ -850,17 +802,21 @@ fn outcome_json(o: &Outcome) -> Value {
     serde_json::to_value(SignInView::from(o)).unwrap_or(Value::Null)
 }
 
-async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Error> {
+async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&name)?;
     let out = engine.sign_out(&profile).await?;
-    if out.deleted {
-        println!("Deleted the refresh token of {name:?}.");
+    let mut o = if out.deleted {
+        format!("Deleted the refresh token of \"{}\".\n", t(&name))
     } else {
-        println!("No refresh token was stored for {name:?}.");
-    }
+        format!("No refresh token was stored for \"{}\".\n", t(&name))
+    };
     if let Some(url) = out.logout_url {
-        println!("To end the provider's browser session too, open: {url}");
+        o.push_str(&format!(
+            "To end the provider's browser session too, open: {}\n",
+            t(url.as_str())
+        ));
     }
+    emit(&o)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -966,9 +922,13 @@ fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
     if args.json {
         write_json_line(&inspection, args.redact)?;
     } else if args.markdown {
-        print!("{}", export::markdown(&inspection, args.redact));
+        // The document's own lines kept; every value's control characters escaped.
+        let md = export::markdown(&inspection, args.redact);
+        emit_text(&tokenscope_core::terminal::escape_keeping_lines(&md))?;
     } else {
-        output::inspection(&output::Style::stdout(), &inspection, args.redact);
+        let mut o = String::new();
+        output::inspection(&mut o, &output::Style::stdout(), &inspection, args.redact);
+        emit_text(&o)?;
     }
     let status = decode_status(&inspection, verified);
     // The process ends here: its memory goes back with it, without freeing the inspection's
@@ -985,7 +945,7 @@ fn write_json_line(inspection: &Inspection, redact: bool) -> Result<(), String> 
         Some(file) => write_json_to(file, inspection, redact),
         None => write_json_to(std::io::stdout().lock(), inspection, redact),
     };
-    written.map_err(|e| format!("writing the JSON to stdout: {e}"))
+    written.map_err(|e| format!("cannot write to stdout: {e}"))
 }
 
 fn write_json_to(
@@ -1039,11 +999,11 @@ fn decode_status(inspection: &Inspection, verified: bool) -> Result<ExitCode, St
             })
             .collect();
         if !failed.is_empty() {
-            eprintln!(
+            err_line(&format!(
                 "{} verification failed: {}",
                 output::Style::stderr().red("error:"),
-                failed.join("; ")
-            );
+                t(&failed.join("; "))
+            ));
             return Ok(ExitCode::from(EXIT_CHECKS_FAILED));
         }
     }
@@ -1079,9 +1039,11 @@ fn diff(a: &str, b: &str, decrypt_key: Option<&Path>, json: bool) -> ExitCode {
         if json {
             let mut v = serde_json::to_value(&d).map_err(|e| e.to_string())?;
             v["identical"] = json!(d.is_empty());
-            println!("{v}");
+            emit_text(&format!("{v}\n"))?;
         } else {
-            output::diff(&output::Style::stdout(), &d);
+            let mut o = String::new();
+            output::diff(&mut o, &output::Style::stdout(), &d);
+            emit_text(&o)?;
         }
         Ok(())
     };

@@ -1,7 +1,11 @@
-//! Human output: aligned tables, ANSI colour only on a terminal and never with `NO_COLOR`.
+//! Human output: aligned tables, ANSI colour only on a terminal and never with `NO_COLOR`. Each
+//! function writes its lines into a `String` that `main` writes to stdout at once (a closed or
+//! full stdout is then one error, not a panic); every value that comes from outside goes through
+//! `t` (control characters shown escaped, `tokenscope_core::terminal`).
 
 use chrono::Utc;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use tokenscope_core::engine::outcome::{Flow, Outcome};
 use tokenscope_core::engine::Progress;
@@ -10,6 +14,23 @@ use tokenscope_core::inspect::explain::{self, ClaimRow};
 use tokenscope_core::inspect::redact::{redact_inspection, redact_token};
 use tokenscope_core::inspect::{InputForm, Inspection, TokenInspection};
 use tokenscope_core::jose::jwt::TokenKind;
+use tokenscope_core::terminal;
+
+/// `println!` into a `String` (writing into a `String` cannot fail).
+macro_rules! outln {
+    ($o:expr) => {
+        $o.push('\n')
+    };
+    ($o:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($o, $($arg)*);
+    }};
+}
+
+/// Text from outside (claims, headers, provider errors, URLs), safe for a terminal.
+pub fn t(text: &str) -> Cow<'_, str> {
+    terminal::escape(text)
+}
 
 /// Whether to colour, decided per stream.
 #[derive(Clone, Copy)]
@@ -55,17 +76,22 @@ impl Style {
 
 pub fn progress(s: &Style, p: &Progress) {
     let line = match p {
-        Progress::MetadataFetched { issuer, .. } => format!("metadata fetched (issuer {issuer})"),
+        Progress::MetadataFetched { issuer, .. } => {
+            format!("metadata fetched (issuer {})", t(issuer))
+        }
         Progress::BrowserOpened { .. } => "browser opened".to_owned(),
         Progress::WaitingForRedirect { redirect_uri } => {
-            format!("waiting for the redirect to {redirect_uri} (Ctrl+C cancels)")
+            format!(
+                "waiting for the redirect to {} (Ctrl+C cancels)",
+                t(redirect_uri)
+            )
         }
         Progress::CodeReceived => "code received".to_owned(),
         Progress::TokensExchanged => "tokens received".to_owned(),
         Progress::Validated { passed: true } => "validated: every check passed".to_owned(),
         Progress::Validated { passed: false } => "validated: some checks FAILED".to_owned(),
     };
-    eprintln!("{} {line}", s.dim("→"));
+    crate::err_line(&format!("{} {line}", s.dim("→")));
 }
 
 fn value_text(v: &Value) -> String {
@@ -75,32 +101,37 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-fn claims_table(s: &Style, rows: &[ClaimRow]) {
-    let width = rows
+fn claims_table(o: &mut String, s: &Style, rows: &[ClaimRow]) {
+    let names: Vec<Cow<str>> = rows.iter().map(|r| t(&r.name)).collect();
+    let width = names
         .iter()
-        .map(|r| r.name.chars().count())
+        .map(|n| n.chars().count())
         .max()
         .unwrap_or(0)
         .min(40);
-    for r in rows {
-        let mut value = value_text(&r.value);
+    for (r, name) in rows.iter().zip(&names) {
+        // Escaped first, then cut: an escape is never cut in half into a control character.
+        let mut value = t(&value_text(&r.value)).into_owned();
         if value.chars().count() > 80 {
             value = format!("{}…", value.chars().take(79).collect::<String>());
         }
-        let mut line = format!("  {:<width$}  {value}", r.name);
-        if let (Some(t), Some(rel)) = (&r.time, &r.relative) {
+        let mut line = format!("  {name:<width$}  {value}");
+        if let (Some(time), Some(rel)) = (&r.time, &r.relative) {
             let local = r
                 .local_time
                 .as_ref()
-                .map(|l| format!(", local {l}"))
+                .map(|l| format!(", local {}", t(l)))
                 .unwrap_or_default();
-            line.push_str(&format!("  {}", s.dim(&format!("= {t} ({rel}){local}"))));
+            line.push_str(&format!(
+                "  {}",
+                s.dim(&format!("= {} ({}){local}", t(time), t(rel)))
+            ));
         }
         if let Some(f) = &r.flag {
-            line.push_str(&format!("  {}", s.yellow(&format!("[{f}]"))));
+            line.push_str(&format!("  {}", s.yellow(&format!("[{}]", t(f)))));
         }
-        println!("{line}");
-        println!("  {:<width$}  {}", "", s.dim(&r.description));
+        outln!(o, "{line}");
+        outln!(o, "  {:<width$}  {}", "", s.dim(&t(&r.description)));
     }
 }
 
@@ -115,7 +146,7 @@ fn kind_text(kind: Option<TokenKind>) -> &'static str {
 }
 
 /// Everything the inspector found: provider error, code, parameters, then each token.
-pub fn inspection(s: &Style, i: &Inspection, redact: bool) {
+pub fn inspection(o: &mut String, s: &Style, i: &Inspection, redact: bool) {
     let shown = if redact {
         redact_inspection(i)
     } else {
@@ -128,7 +159,8 @@ pub fn inspection(s: &Style, i: &Inspection, redact: bool) {
         InputForm::TokenResponse => "a token response (JSON)",
     };
     if shown.form != InputForm::Token || shown.tokens.len() != 1 {
-        println!(
+        outln!(
+            o,
             "{} {form}, {} token{}",
             s.bold("Input"),
             shown.tokens.len(),
@@ -136,13 +168,14 @@ pub fn inspection(s: &Style, i: &Inspection, redact: bool) {
         );
     }
     if redact {
-        println!(
+        outln!(
+            o,
             "{} personal claims are masked; unknown claims are kept (check them)",
             s.yellow("Redacted:")
         );
     }
     if let Some(e) = &shown.provider_error {
-        println!("{} {e}", s.red("Provider error:"));
+        outln!(o, "{} {}", s.red("Provider error:"), t(&e.to_string()));
         // Support needs these two; one per line, to copy.
         for (name, value) in [
             ("correlation ID", &e.correlation_id),
@@ -150,59 +183,70 @@ pub fn inspection(s: &Style, i: &Inspection, redact: bool) {
             ("error_uri", &e.uri),
         ] {
             if let Some(v) = value {
-                println!("  {name:<15} {v}");
+                outln!(o, "  {name:<15} {}", t(v));
             }
         }
     }
     if let Some(code) = &shown.authorization_code {
-        println!(
+        outln!(
+            o,
             "{} {} characters. {}",
             s.bold("Authorization code"),
             code.length,
-            code.explanation
+            t(&code.explanation)
         );
     }
     if !shown.parameters.is_empty() {
-        println!("{}", s.bold("Parameters"));
-        let width = shown
-            .parameters
+        outln!(o, "{}", s.bold("Parameters"));
+        let names: Vec<Cow<str>> = shown.parameters.iter().map(|p| t(&p.name)).collect();
+        let width = names
             .iter()
-            .map(|p| p.name.chars().count())
+            .map(|n| n.chars().count())
             .max()
             .unwrap_or(0)
             .min(30);
-        for p in &shown.parameters {
-            println!("  {:<width$}  {}", p.name, p.value);
+        for (p, name) in shown.parameters.iter().zip(&names) {
+            outln!(o, "  {name:<width$}  {}", t(&p.value));
         }
     }
     let several = shown.tokens.len() > 1 || shown.form != InputForm::Token;
-    for (t, original) in shown.tokens.iter().zip(&i.tokens) {
-        token(s, t, if several { Some(t.label.clone()) } else { None });
+    for (tk, original) in shown.tokens.iter().zip(&i.tokens) {
+        token(
+            o,
+            s,
+            tk,
+            if several {
+                Some(tk.label.clone())
+            } else {
+                None
+            },
+        );
         if redact && original.error.is_none() && !original.effective().payload.is_empty() {
             let r = redact_token(original);
-            println!(
+            outln!(
+                o,
                 "{} {}",
                 s.bold("Redacted copy"),
                 s.dim("(re-encoded, unsigned: NOT the original token and NOT verifiable)")
             );
-            println!("  {}", r.unsigned_token);
+            outln!(o, "  {}", t(&r.unsigned_token));
         }
     }
 }
 
-fn token(s: &Style, t: &TokenInspection, title: Option<String>) {
+fn token(o: &mut String, s: &Style, tk: &TokenInspection, title: Option<String>) {
     if let Some(title) = &title {
-        println!("{}", s.bold(&format!("── {title} ──")));
+        outln!(o, "{}", s.bold(&format!("── {} ──", t(title))));
     }
-    println!("{} {}", s.bold("Kind"), kind_text(t.kind));
-    if let Some(e) = &t.error {
-        println!("  {}", s.red(&e.to_string()));
+    outln!(o, "{} {}", s.bold("Kind"), kind_text(tk.kind));
+    if let Some(e) = &tk.error {
+        outln!(o, "  {}", s.red(&t(&e.to_string())));
         return;
     }
-    for w in &t.warnings {
-        println!("  {} {w}", s.yellow("!"));
+    for w in &tk.warnings {
+        outln!(o, "  {} {}", s.yellow("!"), t(w));
     }
-    if let Some(jwe) = &t.jwe {
+    if let Some(jwe) = &tk.jwe {
         let mut algs = Vec::new();
         for (name, value) in [
             ("alg", &jwe.alg),
@@ -211,161 +255,180 @@ fn token(s: &Style, t: &TokenInspection, title: Option<String>) {
             ("cty", &jwe.cty),
         ] {
             if let Some(v) = value {
-                algs.push(format!("{name} {v}"));
+                algs.push(format!("{name} {}", t(v)));
             }
         }
-        println!("{} {}", s.bold("Encryption"), algs.join(", "));
+        outln!(o, "{} {}", s.bold("Encryption"), algs.join(", "));
         if jwe.decrypted {
-            println!("  {}", jwe.note);
+            outln!(o, "  {}", t(&jwe.note));
         }
     }
-    if !t.header.is_empty() {
-        println!("{}", s.bold("Header"));
-        claims_table(s, &t.header_rows);
+    if !tk.header.is_empty() {
+        outln!(o, "{}", s.bold("Header"));
+        claims_table(o, s, &tk.header_rows);
     }
-    if !t.claim_rows.is_empty() {
-        println!("{}", s.bold("Claims"));
-        claims_table(s, &t.claim_rows);
+    if !tk.claim_rows.is_empty() {
+        outln!(o, "{}", s.bold("Claims"));
+        claims_table(o, s, &tk.claim_rows);
     }
-    if t.kind == Some(TokenKind::Jws) {
-        let note = if t.verification.is_some() {
+    if tk.kind == Some(TokenKind::Jws) {
+        let note = if tk.verification.is_some() {
             ""
         } else {
             " (not verified; --verify checks it)"
         };
-        println!("{} {} bytes{note}", s.bold("Signature"), t.signature_len);
+        outln!(
+            o,
+            "{} {} bytes{note}",
+            s.bold("Signature"),
+            tk.signature_len
+        );
     }
-    if let Some(v) = &t.verification {
+    if let Some(v) = &tk.verification {
         let verdict = if v.passed {
             s.green("passed")
         } else {
             s.red("FAILED")
         };
-        println!(
+        outln!(
+            o,
             "{} {verdict} {}",
             s.bold("Verification"),
             s.dim(&format!(
                 "(keys: {}, clock skew {} s)",
-                v.keys_from, v.skew_seconds
+                t(&v.keys_from),
+                v.skew_seconds
             ))
         );
-        let width = v.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
-        for c in &v.checks {
-            let mark = if c.ok { s.green("✔") } else { s.red("✘") };
-            println!("  {mark} {:<width$}  {}", c.name, c.detail);
-        }
+        checks(o, s, &v.checks);
     }
-    let prefix = title.unwrap_or_else(|| t.label.clone());
-    if let Some(inner) = &t.inner {
-        token(s, inner, Some(format!("{prefix} › decrypted")));
+    let prefix = title.unwrap_or_else(|| tk.label.clone());
+    if let Some(inner) = &tk.inner {
+        token(o, s, inner, Some(format!("{prefix} › decrypted")));
     }
-    for n in &t.nested {
-        token(s, n, Some(format!("{prefix} › {}", n.label)));
+    for n in &tk.nested {
+        token(o, s, n, Some(format!("{prefix} › {}", n.label)));
+    }
+}
+
+/// Validation checks, one a line with a mark.
+fn checks(o: &mut String, s: &Style, checks: &[tokenscope_core::validate::Check]) {
+    let width = checks
+        .iter()
+        .map(|c| t(&c.name).chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in checks {
+        let mark = if c.ok { s.green("✔") } else { s.red("✘") };
+        outln!(o, "  {mark} {:<width$}  {}", t(&c.name), t(&c.detail));
     }
 }
 
 /// Two tokens compared.
-pub fn diff(s: &Style, d: &TokenDiff) {
+pub fn diff(o: &mut String, s: &Style, d: &TokenDiff) {
     let (added, removed, changed) = d.counts();
-    println!(
+    outln!(
+        o,
         "{} A ({}) → B ({}): {changed} changed, {added} added, {removed} removed, {} unchanged",
         s.bold("Diff"),
-        d.a,
-        d.b,
+        t(&d.a),
+        t(&d.b),
         d.unchanged.len()
     );
     for n in &d.notes {
-        println!("  {} {n}", s.yellow("!"));
+        outln!(o, "  {} {}", s.yellow("!"), t(n));
     }
     if d.is_empty() {
-        println!("  the headers and claims are identical");
+        outln!(o, "  the headers and claims are identical");
     }
     for (title, changes) in [("Header", &d.header), ("Claims", &d.claims)] {
         if changes.is_empty() {
             continue;
         }
-        println!("{}", s.bold(title));
+        outln!(o, "{}", s.bold(title));
         let width = changes
             .iter()
-            .map(|c| c.name.chars().count())
+            .map(|c| t(&c.name).chars().count())
             .max()
             .unwrap_or(0)
             .min(40);
         for c in changes {
-            let text = |v: &Option<Value>| v.as_ref().map(value_text).unwrap_or_default();
+            let text = |v: &Option<Value>| {
+                v.as_ref()
+                    .map(|v| t(&value_text(v)).into_owned())
+                    .unwrap_or_default()
+            };
+            let name = t(&c.name);
             let line = match c.change {
                 ChangeKind::Added => {
-                    format!("{} {:<width$}  {}", s.green("+"), c.name, text(&c.new))
+                    format!("{} {:<width$}  {}", s.green("+"), name, text(&c.new))
                 }
                 ChangeKind::Removed => {
-                    format!("{} {:<width$}  {}", s.red("-"), c.name, text(&c.old))
+                    format!("{} {:<width$}  {}", s.red("-"), name, text(&c.old))
                 }
                 ChangeKind::Changed => format!(
                     "{} {:<width$}  {} → {}",
                     s.yellow("~"),
-                    c.name,
+                    name,
                     text(&c.old),
                     text(&c.new)
                 ),
             };
             match &c.note {
-                Some(note) => println!("  {line}  {}", s.dim(&format!("({note})"))),
-                None => println!("  {line}"),
+                Some(note) => outln!(o, "  {line}  {}", s.dim(&format!("({})", t(note)))),
+                None => outln!(o, "  {line}"),
             }
-            println!("    {:<width$}  {}", "", s.dim(&c.description));
+            outln!(o, "    {:<width$}  {}", "", s.dim(&t(&c.description)));
         }
     }
 }
 
-pub fn outcome(s: &Style, o: &Outcome) {
+pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
     let now = Utc::now();
-    let done = match o.flow {
+    let done = match oc.flow {
         Flow::SignIn => "Signed in",
         Flow::Refresh => "Refreshed",
     };
-    let verdict = if o.passed() {
+    let verdict = if oc.passed() {
         s.green(&format!("{done}: every check passed"))
     } else {
         s.red("Tokens received, but validation FAILED: they do not count and nothing is stored")
     };
-    println!("{}", s.bold(&verdict));
-    println!("  profile       {}", o.profile);
-    println!("  issuer        {}", o.issuer);
-    if let Some(uri) = &o.redirect_uri {
-        println!("  redirect_uri  {uri}");
+    outln!(o, "{}", s.bold(&verdict));
+    outln!(o, "  profile       {}", t(&oc.profile));
+    outln!(o, "  issuer        {}", t(&oc.issuer));
+    if let Some(uri) = &oc.redirect_uri {
+        outln!(o, "  redirect_uri  {}", t(uri));
     }
-    println!("{}", s.bold("Checks"));
-    let width = o
-        .report
-        .checks
-        .iter()
-        .map(|c| c.name.len())
-        .max()
-        .unwrap_or(0);
-    for c in &o.report.checks {
-        let mark = if c.ok { s.green("✔") } else { s.red("✘") };
-        println!("  {mark} {:<width$}  {}", c.name, c.detail);
+    outln!(o, "{}", s.bold("Checks"));
+    checks(o, s, &oc.report.checks);
+    if let Some(d) = oc.id_token.as_ref().and_then(|t| t.decoded.as_ref()) {
+        outln!(o, "{}", s.bold("ID token claims"));
+        claims_table(o, s, &explain::decoded(d, now));
     }
-    if let Some(d) = o.id_token.as_ref().and_then(|t| t.decoded.as_ref()) {
-        println!("{}", s.bold("ID token claims"));
-        claims_table(s, &explain::decoded(d, now));
-    }
-    match o.access_token.as_ref() {
+    match oc.access_token.as_ref() {
         Some(t) => match &t.decoded {
             Some(d) if d.kind == TokenKind::Jws => {
-                println!(
+                outln!(
+                    o,
                     "{}",
                     s.bold("Access token (JWT, for the API; not validated here)")
                 );
-                claims_table(s, &explain::decoded(d, now));
+                claims_table(o, s, &explain::decoded(d, now));
             }
-            _ => println!(
+            _ => outln!(
+                o,
                 "{} opaque, {} characters",
                 s.bold("Access token"),
                 t.raw.len()
             ),
         },
-        None => println!("{} none", s.bold("Access token")),
+        None => outln!(o, "{} none", s.bold("Access token")),
     }
-    println!("{} {}", s.bold("Refresh token"), o.refresh_token.note);
+    outln!(
+        o,
+        "{} {}",
+        s.bold("Refresh token"),
+        t(&oc.refresh_token.note)
+    );
 }

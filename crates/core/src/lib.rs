@@ -19,6 +19,7 @@ pub mod loopback;
 pub mod oidc;
 pub mod secret;
 pub mod store;
+pub mod terminal;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod validate;

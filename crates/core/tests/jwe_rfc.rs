@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 use tokenscope_core::inspect::jwe::decrypt;
 use tokenscope_core::inspect::keys::DecryptionKeys;
-use tokenscope_core::jwt::{b64, b64_encode, Part};
+use tokenscope_core::jose::jwt::{b64, b64_encode, Part};
 use tokenscope_core::testkit::fixture_path;
 
 struct Vector {

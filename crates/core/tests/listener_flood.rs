@@ -11,7 +11,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tokenscope_core::listener::{Expected, LoopbackListener, RedirectConfig};
+use tokenscope_core::loopback::{Expected, LoopbackListener};
+use tokenscope_core::oidc::redirect::RedirectConfig;
 use tokio_util::sync::CancellationToken;
 
 const CHILD: &str = "TOKENSCOPE_FLOOD_SERVER";

@@ -154,7 +154,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn temp_dir() -> PathBuf {
-        std::env::temp_dir().join(format!("tokenscope-cf-{}", crate::oidc::pkce::random_token()))
+        std::env::temp_dir().join(format!(
+            "tokenscope-cf-{}",
+            crate::oidc::pkce::random_token()
+        ))
     }
 
     /// Threads stand in for processes here (the lock is per open file, so it holds between

@@ -2,11 +2,11 @@
 //! parameters) in the user's config directory as pretty JSON people can read and edit, plus a
 //! small state file (who the last ID token was about, when). Secrets never go here.
 
-use crate::store::config_file::{read_json, update_json, Change};
 use crate::error::{Error, Result};
 use crate::oidc::authorize::AuthParams;
 use crate::oidc::redirect::RedirectConfig;
 use crate::oidc::request::ClientAuthMethod;
+use crate::store::config_file::{read_json, update_json, Change};
 use crate::validate::Identity;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -85,11 +85,7 @@ fn decryption_failures_say_why() {
     };
     let wrong = note(token, "other.pem");
     assert!(!wrong.decrypted);
-    assert!(
-        wrong.note.contains("not the recipient's"),
-        "{}",
-        wrong.note
-    );
+    assert!(wrong.note.contains("not the recipient's"), "{}", wrong.note);
     // A changed ciphertext fails the tag.
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
     let mut ct = crate::jose::jwt::b64(&parts[3], Part::Input).unwrap();
