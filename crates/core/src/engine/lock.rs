@@ -4,7 +4,6 @@
 //! the file handle: a process that dies releases it.
 
 use crate::error::{Error, Result};
-use fs4::fs_std::FileExt;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -55,8 +54,10 @@ pub(super) async fn acquire(dir: &Path, account: &str, profile: &str) -> Result<
     let file = open(&path).map_err(fail)?;
     let started = Instant::now();
     loop {
-        if file.try_lock_exclusive().map_err(fail)? {
-            return Ok(ProfileLock { _file: file });
+        match file.try_lock() {
+            Ok(()) => return Ok(ProfileLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+            Err(std::fs::TryLockError::Error(e)) => return Err(fail(e)),
         }
         if started.elapsed() > WAIT {
             return Err(Error::Timeout(format!(
