@@ -85,11 +85,11 @@ mod tests {
         let second = path(&dir, "refresh-token:p");
         let other = open(&second).expect("open");
         assert!(
-            !other.try_lock_exclusive().expect("try"),
+            matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
             "held by the first"
         );
         drop(first);
-        assert!(other.try_lock_exclusive().expect("try"), "released on drop");
+        assert!(other.try_lock().is_ok(), "released on drop");
         assert_ne!(second, path(&dir, "refresh-token:q"));
         std::fs::remove_dir_all(dir).ok();
     }
