@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # Chromium plays the system browser in tests; gnome-keyring/dbus/libsecret-tools give a real
 # Secret Service; curl is the plain-redirect "browser" of the no-page test policies.
 # The desktop app builds on WebKitGTK (Tauri 2); its end-to-end tests drive the real window
-# under Xvfb through WebKitWebDriver.
+# under Xvfb through WebKitWebDriver. xmllint (libxml2-utils) validates `tokenscope test`'s JUnit
+# XML against tests/fixtures/junit/junit.xsd.
 APT_PACKAGES=(
   ca-certificates curl git file build-essential pkg-config
   chromium
@@ -19,6 +20,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver
   python3 python3-venv
+  libxml2-utils
 )
 
 say() { printf '[install] %s\n' "$*" >&2; }

@@ -65,6 +65,10 @@ export const DEFAULT_LOGIN = 'tester';
  *
  *   name         policy ID as B2C writes it (URLs match it case-insensitively; `tfp` claim uses it)
  *   interaction  'pages': oidc-provider's dev login + consent pages (a browser must click through)
+ *                'b2c'  : pages with B2C's structure and element IDs (server.mjs, b2cPages):
+ *                         unified sign-in page, page-level error, forgot-password link, cancel,
+ *                         then a self-asserted Continue page
+ *                'ropc' : no pages; the token endpoint takes grant_type=password (TEST_PASSWORD)
  *                'auto' : no pages; the test user (or login_hint) is signed in and consent is
  *                         granted, so the whole round trip is plain HTTP redirects, cookies optional
  *                'error': no pages; every sign-in ends with `error` below (B2C error description)
@@ -100,7 +104,16 @@ export const POLICIES = [
   { name: 'B2C_1_reset', interaction: 'auto', issuer: 'guid', kind: 'reset', resets: true },
   { name: 'B2C_1_rt_noidt', interaction: 'auto', issuer: 'guid', kind: 'susi', refresh: 'no_id_token' },
   { name: 'B2C_1_rt_400', interaction: 'auto', issuer: 'guid', kind: 'susi', refresh: 'empty_400' },
+  // B2C's own page structure (div#api, #signInName, #password, #next, #forgotPassword,
+  // #cancel, .error.pageLevel, a self-asserted Continue page); the password is TEST_PASSWORD.
+  { name: 'B2C_1_pages', interaction: 'b2c', issuer: 'guid', kind: 'susi' },
+  // Resource owner password credentials (grant_type=password at the token endpoint, no page).
+  { name: 'B2C_1_ROPC_Auth', interaction: 'ropc', issuer: 'guid', kind: 'ropc' },
 ];
+
+/** The one password the B2C-shaped pages (B2C_1_pages) and the ROPC policy accept, for any
+ * user; anything else is "Invalid username or password." (a test secret, not a real one). */
+export const TEST_PASSWORD = 'Tokenscope-Test-Passw0rd';
 
 /** Lifetimes in seconds. */
 export const TTL = {

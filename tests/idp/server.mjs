@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
-  CONFIDENTIAL_CLIENTS, CLIENT_IDS,
+  CONFIDENTIAL_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD,
 } from './config.mjs';
 
 /** What every registered client has in common (a fresh copy each time): a native app on the
@@ -554,6 +554,195 @@ async function devAbort(policy, p, req, res) {
   }, { mergeWithLastSubmission: false });
 }
 
+/** Ends an interaction with `result` and sends the browser back to oidc-provider, which
+ * redirects to the client (with the code, or with the error in `result`). */
+async function finish(interaction, result, res) {
+  interaction.result = result;
+  await interaction.save(Math.max(1, interaction.exp - epoch()));
+  res.writeHead(303, { Location: interaction.returnTo, 'Content-Length': '0', 'Cache-Control': 'no-store' });
+  res.end();
+}
+
+/** A login typed as a user's e-mail address names that user. */
+function loginFromTyped(typed) {
+  const t = String(typed ?? '').trim();
+  const byEmail = Object.entries(USERS).find(([, u]) => u.emails.some((e) => e.toLowerCase() === t.toLowerCase()));
+  return byEmail ? byEmail[0] : t;
+}
+
+/** Logins whose password was accepted on the sign-in page, waiting for Continue (uid -> login). */
+const b2cLogins = new Map();
+
+const B2C_STYLE = `body{font-family:"Segoe UI",sans-serif;margin:0;background:#f2f2f2}
+#api{max-width:420px;margin:40px auto;background:#fff;padding:24px}
+.error.pageLevel{background:#fdd;color:#a00;padding:8px;margin:8px 0}
+.entry-item{margin:12px 0} input{width:100%;padding:6px;box-sizing:border-box}
+.buttons{margin-top:16px} button{padding:8px 16px}`;
+
+function b2cPage(title, body, script = '') {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${htmlEscape(title)}</title>
+<style>${B2C_STYLE}</style></head><body><div id="api" ${body}</div>${script ? `<script>${script}</script>` : ''}</body></html>`;
+}
+
+/** B2C's unified sign-in page ("Sign in with your email address"), its element IDs as B2C
+ * renders them. "Sign in" posts the credentials in the background (as B2C's page does); a
+ * wrong password shows the page-level error without leaving the page. */
+function b2cSignInPage(prefix, uid) {
+  const base = `${prefix}/interaction/${uid}`;
+  const body = `data-name="Unified" role="main">
+<div class="heading"><h1 role="heading">Sign in</h1></div>
+<form id="localAccountForm" action="JavaScript:void(0);" class="localAccount" aria-label="Sign in with your email address" novalidate>
+<div class="intro"><h2>Sign in with your email address</h2></div>
+<div class="error pageLevel" aria-hidden="true" role="alert" style="display: none;"><p></p></div>
+<div class="entry">
+<div class="entry-item"><label for="signInName">Email Address</label>
+<input type="email" id="signInName" name="Sign in name" placeholder="Email Address" aria-label="Email Address" autofocus></div>
+<div class="entry-item"><div class="password-label"><label for="password">Password</label>
+<a id="forgotPassword" href="${base}/forgot">Forgot your password?</a></div>
+<input type="password" id="password" name="Password" placeholder="Password" aria-label="Password" autocomplete="current-password"></div>
+<div class="working"></div>
+<div class="buttons"><button id="next" type="submit" form="localAccountForm">Sign in</button></div>
+</div></form>
+<div class="buttons"><button id="cancel" type="button">Cancel</button></div>`;
+  const script = `
+const form = document.getElementById('localAccountForm');
+const error = document.querySelector('.error.pageLevel');
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  error.style.display = 'none';
+  error.setAttribute('aria-hidden', 'true');
+  const body = new URLSearchParams({ signInName: document.getElementById('signInName').value, password: document.getElementById('password').value });
+  const r = await fetch(${JSON.stringify(`${base}/login`)}, { method: 'POST', body });
+  const answer = await r.json();
+  if (answer.status === '200') { location.assign(answer.next); return; }
+  error.querySelector('p').textContent = answer.message;
+  error.style.display = 'block';
+  error.setAttribute('aria-hidden', 'false');
+});
+document.getElementById('cancel').addEventListener('click', () => location.assign(${JSON.stringify(`${base}/cancel`)}));`;
+  return b2cPage('Sign in', body, script);
+}
+
+/** A self-asserted page ("Continue"), as B2C shows after sign-in when the user flow collects
+ * or confirms attributes. */
+function b2cContinuePage(prefix, uid, user) {
+  const base = `${prefix}/interaction/${uid}`;
+  const body = `data-name="SelfAsserted" role="main">
+<div class="intro"><p>Check your details, then continue.</p></div>
+<div class="error pageLevel" aria-hidden="true" role="alert" style="display: none;"><p></p></div>
+<form id="attributeVerification" method="post" action="${base}/continue">
+<div class="attr"><ul><li><div class="attrEntry"><label for="displayName">Display Name</label>
+<input id="displayName" name="displayName" type="text" value="${htmlEscape(user.name)}"></div></li></ul></div>
+<div class="buttons"><button id="continue" type="submit">Continue</button>
+<button id="cancel" type="button" formnovalidate>Cancel</button></div></form>`;
+  const script = `document.getElementById('cancel').addEventListener('click', () => location.assign(${JSON.stringify(`${base}/cancel`)}));`;
+  return b2cPage('Your details', body, script);
+}
+
+/** 'b2c' policies: B2C-shaped pages. GET /interaction/UID shows the sign-in page; POST …/login
+ * checks the password (JSON answer, as B2C's SelfAsserted endpoint); GET/POST …/continue is the
+ * self-asserted page; …/forgot and …/cancel end the flow with AADB2C90118 and AADB2C90091. */
+async function b2cPages(policy, p, prefix, uid, step, req, res) {
+  const interaction = await p.provider.Interaction.find(uid);
+  const html = (status, text) => sendText(res, status, text, 'text/html; charset=utf-8');
+  if (!interaction) return html(400, errorPage('invalid_request', 'interaction not found or expired'));
+  if (interaction.prompt.name === 'consent' && !step) {
+    // A session from an earlier sign-in in the same browser: consent is granted at once.
+    return finish(interaction, { ...interaction.lastSubmission, consent: { grantId: await grantFromDetails(p.provider, interaction) } }, res);
+  }
+  if (!step && req.method === 'GET') return html(200, b2cSignInPage(prefix, uid));
+  if (step === 'login' && req.method === 'POST') {
+    const form = await readForm(req);
+    const login = loginFromTyped(form.signInName);
+    res.setHeader('Content-Type', 'application/json');
+    if (!login || form.password !== TEST_PASSWORD) {
+      vlog(`${policy.name}: wrong password for ${login || '(empty)'}`);
+      return sendJson(res, 200, { status: '400', message: 'Invalid username or password.' });
+    }
+    b2cLogins.set(uid, login);
+    return sendJson(res, 200, { status: '200', next: `${prefix}/interaction/${uid}/continue` });
+  }
+  if (step === 'continue') {
+    const login = b2cLogins.get(uid);
+    if (!login) return html(400, errorPage('invalid_request', 'sign in first'));
+    if (req.method === 'GET') return html(200, b2cContinuePage(prefix, uid, userForLogin(login)));
+    await readForm(req);
+    b2cLogins.delete(uid);
+    const user = registerLogin(login);
+    const grantId = await grantFromParams(p.provider, interaction, user.oid);
+    vlog(`${policy.name}: signed in as ${user.login}`);
+    return finish(interaction, { login: { accountId: user.oid }, consent: { grantId } }, res);
+  }
+  if (step === 'forgot' && req.method === 'GET') {
+    b2cLogins.delete(uid);
+    return finish(interaction, { error: 'access_denied', error_description: b2cDescription('AADB2C90118', 'The user has forgotten their password.') }, res);
+  }
+  if (step === 'cancel' && req.method === 'GET') {
+    b2cLogins.delete(uid);
+    return finish(interaction, { error: 'access_denied', error_description: b2cDescription('AADB2C90091', 'The user has cancelled entering self-asserted information.') }, res);
+  }
+  return html(405, errorPage('invalid_request', `${req.method} ${step ?? ''} is not part of this page`));
+}
+
+/** Refresh tokens of the ROPC policy (value -> { login, scopes }); they rotate at every use. */
+const ropcRefreshTokens = new Map();
+
+/** A JWT signed with the policy's key. */
+function signJwt(jwk, payload) {
+  const header = { typ: 'JWT', alg: 'RS256', kid: jwk.kid };
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${enc(header)}.${enc(payload)}`;
+  const key = crypto.createPrivateKey({ key: jwk, format: 'jwk' });
+  return `${input}.${crypto.sign('RSA-SHA256', Buffer.from(input), key).toString('base64url')}`;
+}
+
+/** 'ropc' policies: the token endpoint itself, as B2C's ROPC user flow answers it:
+ * grant_type=password (any user, TEST_PASSWORD) and refresh_token (rotating). */
+async function ropcToken(policy, p, req, res) {
+  const form = await readForm(req);
+  const fail = (status, error, code, message) => sendJson(res, status, { error, error_description: b2cDescription(code, message) });
+  if (form.client_id !== CLIENT_ID) return fail(400, 'unauthorized_client', 'AADB2C90057', 'The provided application is not configured to allow the OAuth Implicit flow.');
+  let login;
+  let scopes;
+  if (form.grant_type === 'password') {
+    login = loginFromTyped(form.username);
+    if (!login || form.password !== TEST_PASSWORD) {
+      vlog(`${policy.name}: ROPC wrong password for ${login || '(empty)'}`);
+      return fail(400, 'access_denied', 'AADB2C90225', 'The username or password provided in the request are invalid.');
+    }
+    scopes = String(form.scope ?? '').split(' ').filter(Boolean);
+    if (!scopes.includes('openid')) return fail(400, 'invalid_request', 'AADB2C90055', "The scope 'openid' must be requested.");
+  } else if (form.grant_type === 'refresh_token') {
+    const saved = ropcRefreshTokens.get(form.refresh_token);
+    if (!saved) return fail(400, 'invalid_grant', 'AADB2C90080', 'The provided grant has expired or was revoked.');
+    ropcRefreshTokens.delete(form.refresh_token);
+    ({ login, scopes } = saved);
+  } else {
+    return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type ${form.grant_type} is not supported by ${policy.name}` });
+  }
+  const user = registerLogin(login);
+  const now = epoch();
+  const iss = p.provider.issuer;
+  const accessToken = signJwt(p.jwk, {
+    iss, aud: CLIENT_ID, sub: user.oid, oid: user.oid, azp: CLIENT_ID, tfp: policy.name, ver: '1.0',
+    iat: now, nbf: now, exp: now + TTL.AccessToken,
+  });
+  const atHash = crypto.createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+  const idToken = signJwt(p.jwk, {
+    iss, aud: CLIENT_ID, sub: user.oid, oid: user.oid, tfp: policy.name, ver: '1.0',
+    emails: user.emails, idp: user.idp, name: user.name, given_name: user.given_name, family_name: user.family_name,
+    auth_time: now, iat: now, nbf: now, exp: now + TTL.IdToken, at_hash: atHash,
+  });
+  const body = { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: TTL.AccessToken, scope: scopes.join(' ') };
+  if (scopes.includes('offline_access')) {
+    const refresh = crypto.randomBytes(32).toString('base64url');
+    ropcRefreshTokens.set(refresh, { login, scopes });
+    Object.assign(body, { refresh_token: refresh, refresh_token_expires_in: TTL.RefreshToken });
+  }
+  vlog(`${policy.name}: ROPC ${form.grant_type} for ${user.login}`);
+  return sendJson(res, 200, body);
+}
+
 /** Without a cookie jar the resume request lacks oidc-provider's resume cookie; for the
  * no-page policies its value is the UID in the path, so supply it. */
 function injectResumeCookie(policy, uid, req) {
@@ -704,6 +893,10 @@ async function handle(req, res) {
   req.baseUrl = prefix;
 
   if (rest === ROUTES.end_session && req.method === 'GET') return logout(policy, p, url, req, res);
+
+  if (policy.interaction === 'ropc' && rest === ROUTES.token && req.method === 'POST') return ropcToken(policy, p, req, res);
+  const b2c = policy.interaction === 'b2c' && rest.match(/^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|continue|forgot|cancel))?$/);
+  if (b2c) return b2cPages(policy, p, prefix, b2c[1], b2c[2], req, res);
 
   const m = rest.match(/^\/interaction\/([A-Za-z0-9_-]+)(\/abort)?$/);
   if (m && policy.interaction !== 'pages' && req.method === 'GET' && !m[2]) return autoInteraction(policy, p, m[1], req, res);

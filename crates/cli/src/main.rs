@@ -8,6 +8,7 @@
 //! shown on a terminal with its control characters escaped (`output::t`); `--json` is exact.
 
 mod errors;
+mod flowtest;
 mod output;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -106,6 +107,10 @@ enum Command {
     /// came back and with which state. Exit 0 when it came back with the state sent, 3 when it
     /// did not (or with another state or an error), 1 on any other error.
     LogoutTest(LogoutTestArgs),
+    /// Run user-flow test files: each case signs in through a user flow (a driver completes
+    /// the pages) and checks what comes back. Exit 0 all passed, 1 a case failed, 2 a file is
+    /// invalid.
+    Test(flowtest::TestArgs),
     /// List saved profiles, or add one.
     Profiles {
         #[command(subcommand)]
@@ -406,6 +411,7 @@ async fn run(command: Command) -> ExitCode {
             with_engine(|engine| add_profile(engine, add)).await
         }
         Command::LogoutTest(args) => with_engine(|engine| logout_test(engine, args)).await,
+        Command::Test(args) => flowtest::test(args).await,
     }
 }
 

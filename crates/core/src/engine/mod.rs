@@ -32,10 +32,12 @@ mod logout;
 pub mod outcome;
 pub mod profiles;
 mod refresh;
+mod ropc;
 mod secrets;
 mod session;
 pub mod support;
 pub use logout::{LogoutOptions, LogoutReport, RequestPreview};
+pub use ropc::ROPC_WARNING;
 
 /// A step of a sign-in or refresh, as it happens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

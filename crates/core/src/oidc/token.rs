@@ -79,6 +79,27 @@ pub async fn redeem_refresh(
     post(http, token_endpoint, client_id, auth, fields).await
 }
 
+/// B2C's resource-owner-password flow (`B2C_1_ROPC_…` user flows): `grant_type=password` with
+/// the user's name and password, `response_type=token id_token`. No page, no MFA, no federation.
+pub async fn password_grant(
+    http: &dyn HttpClient,
+    token_endpoint: &Url,
+    client_id: &str,
+    auth: &ClientAuth,
+    username: &Secret,
+    password: &Secret,
+    scope: &str,
+) -> Result<TokenResponse> {
+    let fields = vec![
+        ("grant_type", "password"),
+        ("username", username.expose()),
+        ("password", password.expose()),
+        ("scope", scope),
+        ("response_type", "token id_token"),
+    ];
+    post(http, token_endpoint, client_id, auth, fields).await
+}
+
 async fn post(
     http: &dyn HttpClient,
     url: &Url,
@@ -101,7 +122,7 @@ async fn post(
         .filter(|(k, _)| {
             matches!(
                 *k,
-                "code" | "code_verifier" | "refresh_token" | "client_secret"
+                "code" | "code_verifier" | "refresh_token" | "client_secret" | "password"
             )
         })
         .map(|(_, v)| *v)

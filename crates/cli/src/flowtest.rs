@@ -1,0 +1,154 @@
+//! `tokenscope test`: runs user-flow test files (the engine's `flowtest` module) and reports
+//! one line per case, the failed expectations, `--json` and JUnit XML.
+
+use crate::output::Style;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokenscope_core::flowtest::report;
+use tokenscope_core::flowtest::run::{self, default_chromium};
+use tokenscope_core::flowtest::{CaseReport, RunOptions, Runner};
+use tokenscope_core::store::profile::ProfileStore;
+
+/// Exit status when a file is invalid (nothing ran).
+const EXIT_INVALID: u8 = 2;
+
+#[derive(Args)]
+#[command(
+    after_help = "Each FILE is a TOML test file (see the README, \"Testing a user flow in CI\"). \
+    Every file is checked before anything runs: an unknown key, a value of the wrong type, a \
+    literal username or password (write env:NAME or keyring:NAME), an unknown driver or action \
+    is refused with the file, line and key.\n\n\
+    Exit status: 0 every case passed; 1 a case failed (or the run could not start); 2 a file is \
+    invalid (nothing ran).\n\n\
+    --json prints {\"passed\", \"failed\", \"cases\": [{\"name\", \"file\", \"ok\", \
+    \"duration_ms\", \"failures\": [{\"expectation\", \"expected\", \"actual\"}], \"driver\", \
+    \"warnings\"}]}. Tokens appear nowhere unless --show-tokens."
+)]
+pub struct TestArgs {
+    /// Test files (`*.tokenscope.toml`).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Run only the case of this name (repeatable).
+    #[arg(long, value_name = "NAME")]
+    only: Vec<String>,
+    /// Cases run at once (each on its own listener port and browser profile).
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    jobs: u16,
+    /// Print one JSON object instead of lines.
+    #[arg(long)]
+    json: bool,
+    /// Write JUnit XML (GitLab, Jenkins, Azure DevOps) to this file.
+    #[arg(long, value_name = "OUT.xml")]
+    junit: Option<PathBuf>,
+    /// Seconds a case may take (sign-in and refresh).
+    #[arg(long, default_value_t = 120, value_name = "S", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: u64,
+    /// Show the ID and access tokens of each case (off: no token is printed anywhere).
+    #[arg(long)]
+    show_tokens: bool,
+}
+
+/// Runs the files.
+pub async fn test(args: TestArgs) -> ExitCode {
+    let err = Style::stderr();
+    let saved = match ProfileStore::default_location() {
+        Ok(s) => s,
+        Err(e) => return crate::fail(&e.to_string()),
+    };
+    let runner = match Runner::new(saved) {
+        Ok(r) => r,
+        Err(e) => return crate::fail(&e.to_string()),
+    };
+    let files = match run::load_all(&runner, &args.files, &args.only) {
+        Ok(f) => f,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{} {e}", err.red("invalid:"));
+            }
+            eprintln!("Nothing ran: fix the file(s) above.");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let out = Style::stdout();
+    let show_tokens = args.show_tokens;
+    let live = !args.json;
+    let options = RunOptions {
+        jobs: usize::from(args.jobs),
+        timeout: Duration::from_secs(args.timeout),
+        show_tokens,
+        chromium: default_chromium(),
+        on_case: live.then(|| {
+            Arc::new(move |c: &CaseReport| print_case(&out, c, show_tokens))
+                as Arc<dyn Fn(&CaseReport) + Send + Sync>
+        }),
+    };
+    let started = std::time::Instant::now();
+    let mut reports = Vec::new();
+    for (file, cases) in files {
+        let name = file.path.display().to_string();
+        if live {
+            println!("{}", out.bold(&name));
+        }
+        reports.push(runner.run(&name, cases, &options).await);
+    }
+    let passed: usize = reports.iter().map(|r| r.passed()).sum();
+    let failed: usize = reports.iter().map(|r| r.failed()).sum();
+    if let Some(path) = &args.junit {
+        let xml = report::junit(&reports, chrono::Utc::now());
+        if let Err(e) = std::fs::write(path, xml) {
+            eprintln!("{} cannot write {}: {e}", err.red("error:"), path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    if args.json {
+        println!("{}", report::json(&reports));
+    } else {
+        let verdict = if failed == 0 {
+            out.green("all passed")
+        } else {
+            out.red(&format!("{failed} failed"))
+        };
+        println!(
+            "{} case(s): {passed} passed, {verdict} ({:.1} s)",
+            passed + failed,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn print_case(s: &Style, c: &CaseReport, show_tokens: bool) {
+    let mark = if c.ok { s.green("PASS") } else { s.red("FAIL") };
+    println!(
+        "  {mark}  {}  {}",
+        c.name,
+        s.dim(&format!(
+            "({:.2} s, {})",
+            c.duration_ms as f64 / 1000.0,
+            c.driver
+        ))
+    );
+    for line in report::failure_lines(c) {
+        println!("        {line}");
+    }
+    for w in &c.warnings {
+        println!("        {} {w}", s.yellow("note:"));
+    }
+    if show_tokens {
+        if let Some(t) = &c.tokens {
+            if let Some(id) = &t.id_token {
+                println!("        id_token: {id}");
+            }
+            if let Some(at) = &t.access_token {
+                println!("        access_token: {at}");
+            }
+        }
+    }
+}
