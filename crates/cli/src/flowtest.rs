@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use tokenscope_core::flowtest::report;
-use tokenscope_core::flowtest::run::{self, default_chromium};
+use tokenscope_core::flowtest::run::{self, default_chromium, CaseCallback};
 use tokenscope_core::flowtest::{CaseReport, RunOptions, Runner};
 use tokenscope_core::store::profile::ProfileStore;
 
@@ -81,8 +81,7 @@ pub async fn test(args: TestArgs) -> ExitCode {
         show_tokens,
         chromium: default_chromium(),
         on_case: live.then(|| {
-            Arc::new(move |c: &CaseReport| print_case(&out, c, show_tokens))
-                as Arc<dyn Fn(&CaseReport) + Send + Sync>
+            Arc::new(move |c: &CaseReport| print_case(&out, c, show_tokens)) as CaseCallback
         }),
     };
     let started = std::time::Instant::now();
@@ -106,13 +105,14 @@ pub async fn test(args: TestArgs) -> ExitCode {
     if args.json {
         println!("{}", report::json(&reports));
     } else {
-        let verdict = if failed == 0 {
-            out.green("all passed")
+        let failed_text = format!("{failed} failed");
+        let failed_text = if failed == 0 {
+            out.green(&failed_text)
         } else {
-            out.red(&format!("{failed} failed"))
+            out.red(&failed_text)
         };
         println!(
-            "{} case(s): {passed} passed, {verdict} ({:.1} s)",
+            "{} case(s): {passed} passed, {failed_text} ({:.1} s)",
             passed + failed,
             started.elapsed().as_secs_f64()
         );

@@ -864,9 +864,9 @@ impl<'s> Parser<'s> {
                         continue;
                     };
                     let code = code.trim().to_owned();
-                    if !(code.starts_with("AADB2C") || code.starts_with("AADSTS"))
-                        && !code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                    {
+                    let catalogued = code.starts_with("AADB2C") || code.starts_with("AADSTS");
+                    let oauth = code.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+                    if !catalogued && !oauth {
                         self.problem(
                             v.span(),
                             &k,

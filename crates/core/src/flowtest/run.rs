@@ -33,6 +33,9 @@ pub fn default_chromium() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
+/// Called as each case ends.
+pub type CaseCallback = Arc<dyn Fn(&CaseReport) + Send + Sync>;
+
 /// How a run goes.
 #[derive(Clone)]
 pub struct RunOptions {
@@ -45,7 +48,7 @@ pub struct RunOptions {
     /// The Chromium of the b2c-pages driver.
     pub chromium: PathBuf,
     /// Called as each case ends (in the order they end).
-    pub on_case: Option<Arc<dyn Fn(&CaseReport) + Send + Sync>>,
+    pub on_case: Option<CaseCallback>,
 }
 
 impl Default for RunOptions {
@@ -186,6 +189,12 @@ impl Runner {
                     case: case.clone(),
                     profile,
                 }),
+                // A [defaults] problem (a missing saved profile) is told once, not per case.
+                Err((line, _, message))
+                    if problems
+                        .iter()
+                        .any(|p: &super::file::Problem| p.line == line && p.message == message) => {
+                }
                 Err((line, key, message)) => problems.push(super::file::Problem {
                     line,
                     key: format!(
