@@ -9,6 +9,9 @@
 //! the redirect and the runner drops the driver, which closes Chromium. It ends with a
 //! [`PageFailure`] when the pages say no or it cannot go on.
 
+// Built without the driver, only the page logic (and its tests) remains.
+#![cfg_attr(not(feature = "b2c-pages"), allow(dead_code, unused_imports))]
+
 use super::file::{Action, Selectors};
 use crate::secret::Secret;
 use std::path::Path;
@@ -127,7 +130,6 @@ fn is_root() -> bool {
 
 /// What the page looks like now (see [`probe_script`]).
 #[derive(Debug, Default, serde::Deserialize)]
-#[cfg_attr(not(feature = "b2c-pages"), allow(dead_code))]
 struct PageState {
     state: String,
     url: String,
@@ -196,7 +198,6 @@ fn focus_script(selector: &str) -> String {
 
 /// The next step on a B2C page, decided from its state.
 #[derive(Debug, PartialEq, Eq)]
-#[cfg_attr(not(feature = "b2c-pages"), allow(dead_code))]
 enum Step {
     /// Nothing to do yet (loading, or waiting for the page to change).
     Wait,
@@ -208,7 +209,6 @@ enum Step {
     Fail(String),
 }
 
-#[cfg_attr(not(feature = "b2c-pages"), allow(dead_code))]
 fn next_step(state: &PageState, run: &PageRun<'_>) -> Step {
     let s = run.selectors;
     if state.acted {
@@ -321,7 +321,6 @@ async fn drive_page(browser: &chromiumoxide::Browser, run: &PageRun<'_>) -> Page
 }
 
 /// A URL without its query and fragment (they may carry codes or hints).
-#[cfg_attr(not(feature = "b2c-pages"), allow(dead_code))]
 fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) => {
