@@ -14,6 +14,7 @@
 #   4. PSS of the app and its WebKit processes 10 s after a sign-in, vs the empty window
 #   5. sizes of the release binary and the .deb
 #   6. the token view of a 500-claim token rendered in the real window
+#   7. user-flow tests (scripts/bench-flowtest.sh): per case vs one signin, --jobs 4 vs --jobs 1
 # 3, 4 and 6 run under Xvfb with a private keyring (scripts/with-keyring.sh); the window reports
 # its own timings through a probe that exists only when TOKENSCOPE_BENCH_REPORT is set.
 set -euo pipefail
@@ -115,6 +116,10 @@ mkdir -p "$out/tokens"
 say "1. redirect -> validated tokens ($runs sign-ins)"
 "$harness" signin --runs "$runs" --out "$out/signin.json" >&2
 
+# 3b. User-flow tests (`tokenscope test`): per case against one plain signin, --jobs 4 vs 1.
+say "1b. user-flow tests: per case vs signin, --jobs 4 vs --jobs 1"
+scripts/bench-flowtest.sh "$cli" "$out" "$runs" >&2
+
 # 4. Decode: whole processes, then in-process.
 say "2. decode: tokenscope vs jwt-cli (hyperfine)"
 for t in b2c big; do
@@ -142,4 +147,5 @@ webkit=$(dpkg-query -W -f '${Version}' libwebkit2gtk-4.1-0 2>/dev/null || echo '
 machine="$cpu, $(nproc) cores, $mem, $os, kernel $(uname -r), WebKitGTK $webkit, $(rustc --version)"
 "$harness" report --dir "$out" --out "$out/report.md" --criterion "$out/criterion" \
   --binary "$app" --deb "${deb:-missing.deb}" --machine "$machine"
+{ printf '\n## User-flow tests (`tokenscope test`)\n\n'; cat "$out/flowtest.md"; } >>"$out/report.md"
 say "report written to target/bench/report.md"
