@@ -2,7 +2,8 @@
 //! one line per case, the failed expectations, `--json` and JUnit XML.
 
 use crate::output::Style;
-use clap::Args;
+use clap::{Args, Subcommand};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use tokenscope_core::flowtest::report;
 use tokenscope_core::flowtest::run::{self, default_chromium, CaseCallback};
 use tokenscope_core::flowtest::{CaseReport, RunOptions, Runner};
 use tokenscope_core::store::profile::ProfileStore;
+use tokenscope_core::Secret;
 
 /// Exit status when a file is invalid (nothing ran).
 const EXIT_INVALID: u8 = 2;
@@ -150,5 +152,68 @@ fn print_case(s: &Style, c: &CaseReport, show_tokens: bool) {
                 println!("        access_token: {at}");
             }
         }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum TestSecretAction {
+    /// Store (or replace) a test secret, read from stdin (never from the command line); a test
+    /// file reads it as `keyring:NAME`.
+    Set {
+        /// The name after `keyring:`.
+        name: String,
+    },
+    /// Delete a test secret.
+    Remove {
+        /// The name after `keyring:`.
+        name: String,
+    },
+}
+
+/// `tokenscope test-secret set|remove NAME`.
+pub async fn test_secret(action: TestSecretAction) -> ExitCode {
+    let result = match action {
+        TestSecretAction::Set { name } => {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().take(16 * 1024).read_to_string(&mut text) {
+                return crate::fail(&format!("cannot read the secret from stdin: {e}"));
+            }
+            // A trailing newline from `echo` or a file is not part of the secret.
+            let value = text.strip_suffix('\n').unwrap_or(&text);
+            let value = value.strip_suffix('\r').unwrap_or(value);
+            if value.is_empty() {
+                return crate::fail("stdin was empty: nothing to store");
+            }
+            let secret = Secret::new(value);
+            tokio::task::spawn_blocking(move || run::store_secret(&name, &secret).map(|()| name))
+                .await
+                .map(|r| {
+                    r.map(|name| {
+                        format!(
+                            "Stored the test secret {name:?} in the OS keyring (keyring:{name})."
+                        )
+                    })
+                })
+        }
+        TestSecretAction::Remove { name } => {
+            tokio::task::spawn_blocking(move || {
+                run::delete_secret(&name).map(|deleted| {
+                    if deleted {
+                        format!("Deleted the test secret {name:?}.")
+                    } else {
+                        format!("No test secret {name:?} was stored.")
+                    }
+                })
+            })
+            .await
+        }
+    };
+    match result {
+        Ok(Ok(message)) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => crate::fail(&e.to_string()),
+        Err(e) => crate::fail(&format!("keyring task failed: {e}")),
     }
 }

@@ -111,6 +111,11 @@ enum Command {
     /// the pages) and checks what comes back. Exit 0 all passed, 1 a case failed, 2 a file is
     /// invalid.
     Test(flowtest::TestArgs),
+    /// The OS keyring's test secrets: what `keyring:NAME` in a test file reads.
+    TestSecret {
+        #[command(subcommand)]
+        action: flowtest::TestSecretAction,
+    },
     /// List saved profiles, or add one.
     Profiles {
         #[command(subcommand)]
@@ -412,6 +417,7 @@ async fn run(command: Command) -> ExitCode {
         }
         Command::LogoutTest(args) => with_engine(|engine| logout_test(engine, args)).await,
         Command::Test(args) => flowtest::test(args).await,
+        Command::TestSecret { action } => flowtest::test_secret(action).await,
     }
 }
 

@@ -287,3 +287,70 @@ fn a_failing_case_exits_1_with_each_expectation_and_a_junit_failure() {
     );
     let _ = std::fs::remove_dir_all(config);
 }
+
+#[test]
+#[ignore = "needs a keyring: run through scripts/with-keyring.sh (scripts/test.sh does)"]
+fn keyring_credentials_are_stored_by_test_secret_and_read_by_the_runner() {
+    assert!(
+        std::env::var_os("TOKENSCOPE_KEYRING").is_some(),
+        "TOKENSCOPE_KEYRING is not set: run through scripts/with-keyring.sh"
+    );
+    let idp = idp::shared();
+    let config = demo_config(idp);
+    let name = format!("flowtest-{}", tokenscope_core::oidc::pkce::random_token());
+    let store = |value: &str| {
+        let mut child = tokenscope(Some(&config))
+            .args(["test-secret", "set", &name])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), value.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = store(&format!("{TEST_PASSWORD}\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&format!("keyring:{name}")));
+    assert!(
+        common::keyring_value(&format!("test-secret:{name}")).is_some(),
+        "the keyring holds it"
+    );
+    let file = write(
+        &config,
+        "keyring.tokenscope.toml",
+        &format!(
+            "[defaults]\nprofile = \"{DEMO_PROFILE}\"\ndriver = \"ropc\"\nusername = \"env:B2C_TEST_USER\"\npassword = \"keyring:{name}\"\n\
+             [[case]]\nname = \"ropc with the keyring's password\"\npolicy = \"B2C_1_ROPC_Auth\"\n"
+        ),
+    );
+    let out = test_cmd(&config, &[file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // A wrong stored password fails the case; a removed one names the secret.
+    let out = store("wrong");
+    assert!(out.status.success());
+    let out = test_cmd(&config, &[file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("AADB2C90225"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = tokenscope(Some(&config))
+        .args(["test-secret", "remove", &name])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("Deleted"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = test_cmd(&config, &[file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains(&format!("holds no test secret \"{name}\"")),
+        "{}",
+        text(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(config);
+}

@@ -649,12 +649,7 @@ impl<'s> Parser<'s> {
             self.wrong_type(key, v, "a string (env:NAME or keyring:NAME)");
             return None;
         };
-        let valid_name = |n: &str| {
-            !n.is_empty()
-                && n.len() <= 200
-                && n.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_-.:@/".contains(c))
-        };
+        let valid_name = valid_credential_name;
         if let Some(n) = s.strip_prefix("env:").filter(|n| valid_name(n)) {
             return Some(CredentialRef::Env(n.to_owned()));
         }
@@ -1001,6 +996,14 @@ impl<'s> Parser<'s> {
             }
         }
     }
+}
+
+/// A name after `env:` or `keyring:`: 1-200 characters of letters, digits and `_-.:@/`.
+pub fn valid_credential_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 200
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.:@/".contains(c))
 }
 
 /// Parses `"90"`, `"90s"`, `"5m"`, `"1h30m"`, `"14d"`.

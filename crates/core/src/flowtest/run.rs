@@ -524,6 +524,40 @@ enum SignInFailure {
     Page(String),
 }
 
+/// The keyring account of a `keyring:NAME` credential (service `tokenscope`).
+pub fn secret_account(name: &str) -> String {
+    format!("test-secret:{name}")
+}
+
+/// Stores a `keyring:NAME` credential in the OS keyring (`tokenscope test-secret set`).
+/// Refused when no keyring is reachable: a session-only copy would be gone before a test reads it.
+pub fn store_secret(name: &str, value: &Secret) -> Result<()> {
+    check_secret_name(name)?;
+    let vault = Vault::open("tokenscope");
+    if let crate::store::vault::VaultLocation::SessionOnly { reason } = vault.location() {
+        return Err(Error::Config(format!(
+            "no OS keyring to keep it in: {reason}"
+        )));
+    }
+    Ok(vault.store(&secret_account(name), value)?)
+}
+
+/// Deletes a `keyring:NAME` credential; true when one was stored.
+pub fn delete_secret(name: &str) -> Result<bool> {
+    check_secret_name(name)?;
+    Ok(Vault::open("tokenscope").delete(&secret_account(name))?)
+}
+
+fn check_secret_name(name: &str) -> Result<()> {
+    if super::file::valid_credential_name(name) {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "{name:?} cannot name a test secret: 1-200 characters of letters, digits and _-.:@/"
+        )))
+    }
+}
+
 /// Reads a username or password from where the file says.
 async fn credential(source: Option<&CredentialRef>, what: &str) -> Result<Secret, SignInFailure> {
     let Some(source) = source else {
@@ -546,18 +580,20 @@ async fn credential(source: Option<&CredentialRef>, what: &str) -> Result<Secret
                 if vault.location() != crate::store::vault::VaultLocation::Keyring {
                     return Err("no OS keyring is reachable".to_owned());
                 }
-                vault.load(&account).map_err(|e| e.to_string())
+                vault
+                    .load(&secret_account(&account))
+                    .map_err(|e| e.to_string())
             })
             .await
             .map_err(|e| SignInFailure::Setup(format!("keyring task failed: {e}")))?;
             match loaded {
                 Ok(Some(s)) => Ok(s.secret),
                 Ok(None) => Err(SignInFailure::Setup(format!(
-                    "the {what} comes from the OS keyring (service tokenscope, account {name}), \
-                     which holds nothing under that name"
+                    "the {what} comes from the OS keyring, which holds no test secret {name:?} \
+                     (store it with `tokenscope test-secret set {name}`)"
                 ))),
                 Err(e) => Err(SignInFailure::Setup(format!(
-                    "the {what} comes from the OS keyring (service tokenscope, account {name}): {e}"
+                    "the {what} comes from the OS keyring (test secret {name:?}): {e}"
                 ))),
             }
         }
