@@ -32,6 +32,10 @@ fn head(idp: &TestIdp, driver: &str) -> String {
 
 /// Runs a file's text and returns its case reports.
 async fn run(text: &str, jobs: usize) -> Vec<CaseReport> {
+    run_with(text, jobs, RunOptions::default()).await
+}
+
+async fn run_with(text: &str, jobs: usize, base: RunOptions) -> Vec<CaseReport> {
     let file =
         flowtest::parse(Path::new("t.tokenscope.toml"), text).unwrap_or_else(|e| panic!("{e}"));
     let dir = std::env::temp_dir().join(format!(
@@ -43,7 +47,7 @@ async fn run(text: &str, jobs: usize) -> Vec<CaseReport> {
     let options = RunOptions {
         jobs,
         timeout: Duration::from_secs(60),
-        ..Default::default()
+        ..base
     };
     let report = runner.run("t.tokenscope.toml", cases, &options).await;
     let _ = std::fs::remove_dir_all(dir);
@@ -239,5 +243,49 @@ async fn a_missing_secret_variable_fails_the_case_and_names_the_variable() {
             .contains("FLOWTEST_UNSET_VARIABLE, which is not set"),
         "{:#?}",
         cases[0].failures
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_is_not_b2c_ends_the_case_with_its_text_and_no_chromium_is_said() {
+    let idp = idp();
+    // The provider refuses the redirect URI on an error page (AADB2C90006), with no div#api.
+    let text = format!(
+        "{}[[case]]\nname = \"bad redirect\"\npolicy = \"B2C_1_pages\"\nredirect_uri = \"http://localhost/not-registered\"\n",
+        head(idp, "b2c-pages")
+    );
+    let started = Instant::now();
+    let cases = run(&text, 1).await;
+    let actual = &cases[0].failures[0].actual;
+    assert!(
+        actual.starts_with("the sign-in stopped on a page that is not a B2C page")
+            && actual.contains("AADB2C90006"),
+        "{actual}"
+    );
+    assert!(
+        !actual.contains("state="),
+        "the URL's query is shown: {actual}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let text = format!(
+        "{}[[case]]\nname = \"no chromium\"\npolicy = \"B2C_1_pages\"\n",
+        head(idp, "b2c-pages")
+    );
+    let options = RunOptions {
+        chromium: "/nonexistent/chromium".into(),
+        ..Default::default()
+    };
+    let cases = run_with(&text, 1, options).await;
+    let f = &cases[0].failures[0];
+    assert_eq!(f.expectation, "set-up");
+    assert!(
+        f.actual.contains("/nonexistent/chromium does not exist"),
+        "{}",
+        f.actual
     );
 }
