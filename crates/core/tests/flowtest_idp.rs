@@ -289,3 +289,26 @@ async fn a_page_that_is_not_b2c_ends_the_case_with_its_text_and_no_chromium_is_s
         f.actual
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cases_on_a_fixed_redirect_port_take_turns_whatever_jobs_says() {
+    let idp = idp();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut text = format!(
+        "{}redirect_uri = \"http://127.0.0.1:{port}/callback\"\nbrowser = \"{CURL_BROWSER}\"\n",
+        head(idp, "browser")
+    );
+    for i in 0..3 {
+        text.push_str(&format!(
+            "[[case]]\nname = \"fixed {i}\"\npolicy = \"B2C_1_auto\"\n"
+        ));
+    }
+    let cases = run(&text, 3).await;
+    for c in &cases {
+        assert_ok(c);
+    }
+}

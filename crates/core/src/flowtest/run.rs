@@ -21,6 +21,7 @@ use crate::store::tenant;
 use crate::store::vault::Vault;
 use futures_util::StreamExt;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -267,9 +268,22 @@ impl Runner {
     pub async fn run(&self, file: &str, cases: Vec<Prepared>, options: &RunOptions) -> FileReport {
         let started = Instant::now();
         let jobs = options.jobs.max(1);
+        // A profile whose redirect URI names a port can listen there once at a time: its cases
+        // take turns, whatever --jobs says (the others each get a free port of their own).
+        let mut ports: HashMap<u16, Arc<tokio::sync::Mutex<()>>> = HashMap::new();
+        for p in &cases {
+            if p.profile.redirect.port != 0 {
+                ports.entry(p.profile.redirect.port).or_default();
+            }
+        }
+        let ports = &ports;
         let mut reports: Vec<(usize, CaseReport)> =
             futures_util::stream::iter(cases.into_iter().enumerate())
                 .map(|(i, prepared)| async move {
+                    let _turn = match ports.get(&prepared.profile.redirect.port) {
+                        Some(lock) => Some(lock.lock().await),
+                        None => None,
+                    };
                     let report = self.run_case(file, i, &prepared, options).await;
                     if let Some(f) = &options.on_case {
                         f(&report);
