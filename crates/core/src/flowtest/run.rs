@@ -95,6 +95,7 @@ pub struct CaseReport {
     pub warnings: Vec<String>,
     /// The raw tokens (`--show-tokens` only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub tokens: Option<CaseTokens>,
 }
 
