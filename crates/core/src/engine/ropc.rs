@@ -4,11 +4,11 @@
 
 use super::outcome::{Flow, Outcome};
 use super::{Engine, Progress, ProgressFn};
-use crate::oidc::authority::Authority;
 use crate::error::Result;
-use crate::store::profile::Profile;
-use crate::secret::Secret;
+use crate::oidc::authority::Authority;
 use crate::oidc::token;
+use crate::secret::Secret;
+use crate::store::profile::Profile;
 use crate::validate::Expectations;
 
 /// What a report says about every ROPC sign-in.

@@ -44,6 +44,8 @@ pub struct PageRun<'a> {
     pub username: Option<&'a Secret>,
     /// The password (sign-in only).
     pub password: Option<&'a Secret>,
+    /// How long Chromium may take to start (the case's own timeout bounds the whole drive).
+    pub launch_timeout: Duration,
 }
 
 /// How often the page is looked at.
@@ -83,7 +85,7 @@ pub async fn drive(run: PageRun<'_>) -> PageFailure {
     let mut config = BrowserConfig::builder()
         .chrome_executable(run.chromium)
         .user_data_dir(run.profile_dir)
-        .launch_timeout(Duration::from_secs(30))
+        .launch_timeout(run.launch_timeout)
         .request_timeout(Duration::from_secs(30))
         .args(CHROMIUM_ARGS.iter().copied());
     // Chromium's sandbox needs user namespaces, which root and most containers lack.
@@ -346,6 +348,7 @@ mod tests {
             selectors,
             username: None,
             password: None,
+            launch_timeout: Duration::from_secs(1),
         }
     }
 

@@ -8,15 +8,15 @@
 
 use super::expect::{self, Failure};
 use super::file::{Case, CredentialRef, Driver, FileError, TestFile};
-use crate::oidc::authority::Authority;
 use crate::clock::SystemClock;
 use crate::engine::outcome::Outcome;
 use crate::engine::{Engine, Progress, SignInOptions, ROPC_WARNING};
 use crate::error::{Error, Result};
 use crate::http::{HttpLimits, ReqwestClient};
+use crate::oidc::authority::Authority;
 use crate::oidc::redirect::RedirectConfig;
-use crate::store::profile::{Profile, ProfileStore};
 use crate::secret::Secret;
+use crate::store::profile::{Profile, ProfileStore};
 use crate::store::tenant;
 use crate::store::vault::Vault;
 use futures_util::StreamExt;
@@ -148,8 +148,10 @@ impl Drop for Runner {
 impl Runner {
     /// A runner reading saved profiles from `saved`.
     pub fn new(saved: ProfileStore) -> Result<Self> {
-        let work =
-            std::env::temp_dir().join(format!("tokenscope-test-{}", crate::oidc::pkce::random_token()));
+        let work = std::env::temp_dir().join(format!(
+            "tokenscope-test-{}",
+            crate::oidc::pkce::random_token()
+        ));
         std::fs::create_dir_all(&work)
             .map_err(|e| Error::Config(format!("cannot create {}: {e}", work.display())))?;
         let http = Arc::new(ReqwestClient::new(HttpLimits::default())?);
@@ -495,9 +497,10 @@ impl Runner {
                     }
                     _ => {}
                 }));
-                let profile_dir = self
-                    .work
-                    .join(format!("chromium-{index}-{}", crate::oidc::pkce::random_token()));
+                let profile_dir = self.work.join(format!(
+                    "chromium-{index}-{}",
+                    crate::oidc::pkce::random_token()
+                ));
                 let drive = async {
                     let Ok((url, redirect_uri)) = rx.await else {
                         // The sign-in ended before it opened anything; its result says why.
@@ -512,6 +515,9 @@ impl Runner {
                         selectors: &case.selectors,
                         username: username.as_ref(),
                         password: password.as_ref(),
+                        // A loaded CI machine starts Chromium slowly: the case's timeout,
+                        // not a shorter one of the driver's, says how long is too long.
+                        launch_timeout: options.timeout,
                     })
                     .await
                 };
