@@ -1,7 +1,8 @@
 //! `tokenscope test`: runs user-flow test files (the engine's `flowtest` module) and reports
 //! one line per case, the failed expectations, `--json` and JUnit XML.
 
-use crate::output::Style;
+use crate::output::{t, Style};
+use crate::{emit_text, err_line};
 use clap::{Args, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
@@ -68,9 +69,9 @@ pub async fn test(args: TestArgs) -> ExitCode {
         Ok(f) => f,
         Err(errors) => {
             for e in errors {
-                eprintln!("{} {e}", err.red("invalid:"));
+                err_line(&format!("{} {}", err.red("invalid:"), t(&e.to_string())));
             }
-            eprintln!("Nothing ran: fix the file(s) above.");
+            err_line("Nothing ran: fix the file(s) above.");
             return ExitCode::from(EXIT_INVALID);
         }
     };
@@ -91,7 +92,9 @@ pub async fn test(args: TestArgs) -> ExitCode {
     for (file, cases) in files {
         let name = file.path.display().to_string();
         if live {
-            println!("{}", out.bold(&name));
+            if let Err(e) = emit_text(&format!("{}\n", out.bold(&t(&name)))) {
+                return crate::fail(&e);
+            }
         }
         reports.push(runner.run(&name, cases, &options).await);
     }
@@ -100,12 +103,11 @@ pub async fn test(args: TestArgs) -> ExitCode {
     if let Some(path) = &args.junit {
         let xml = report::junit(&reports, chrono::Utc::now());
         if let Err(e) = std::fs::write(path, xml) {
-            eprintln!("{} cannot write {}: {e}", err.red("error:"), path.display());
-            return ExitCode::FAILURE;
+            return crate::fail(&format!("cannot write {}: {e}", path.display()));
         }
     }
-    if args.json {
-        println!("{}", report::json(&reports));
+    let written = if args.json {
+        emit_text(&format!("{}\n", report::json(&reports)))
     } else {
         let failed_text = format!("{failed} failed");
         let failed_text = if failed == 0 {
@@ -113,11 +115,14 @@ pub async fn test(args: TestArgs) -> ExitCode {
         } else {
             out.red(&failed_text)
         };
-        println!(
-            "{} case(s): {passed} passed, {failed_text} ({:.1} s)",
+        emit_text(&format!(
+            "{} case(s): {passed} passed, {failed_text} ({:.1} s)\n",
             passed + failed,
             started.elapsed().as_secs_f64()
-        );
+        ))
+    };
+    if let Err(e) = written {
+        return crate::fail(&e);
     }
     if failed == 0 {
         ExitCode::SUCCESS
@@ -126,11 +131,16 @@ pub async fn test(args: TestArgs) -> ExitCode {
     }
 }
 
+/// One case's lines, written as it ends. A stdout that fails here fails the summary line too,
+/// which reports it (one error line, exit 1).
 fn print_case(s: &Style, c: &CaseReport, show_tokens: bool) {
+    use std::fmt::Write as _;
     let mark = if c.ok { s.green("PASS") } else { s.red("FAIL") };
-    println!(
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
         "  {mark}  {}  {}",
-        c.name,
+        t(&c.name),
         s.dim(&format!(
             "({:.2} s, {})",
             c.duration_ms as f64 / 1000.0,
@@ -138,21 +148,22 @@ fn print_case(s: &Style, c: &CaseReport, show_tokens: bool) {
         ))
     );
     for line in report::failure_lines(c) {
-        println!("        {line}");
+        let _ = writeln!(o, "        {}", t(&line));
     }
     for w in &c.warnings {
-        println!("        {} {w}", s.yellow("note:"));
+        let _ = writeln!(o, "        {} {}", s.yellow("note:"), t(w));
     }
     if show_tokens {
-        if let Some(t) = &c.tokens {
-            if let Some(id) = &t.id_token {
-                println!("        id_token: {id}");
+        if let Some(tokens) = &c.tokens {
+            if let Some(id) = &tokens.id_token {
+                let _ = writeln!(o, "        id_token: {}", t(id));
             }
-            if let Some(at) = &t.access_token {
-                println!("        access_token: {at}");
+            if let Some(at) = &tokens.access_token {
+                let _ = writeln!(o, "        access_token: {}", t(at));
             }
         }
     }
+    let _ = emit_text(&o);
 }
 
 #[derive(Subcommand)]
@@ -209,10 +220,10 @@ pub async fn test_secret(action: TestSecretAction) -> ExitCode {
         }
     };
     match result {
-        Ok(Ok(message)) => {
-            println!("{message}");
-            ExitCode::SUCCESS
-        }
+        Ok(Ok(message)) => match emit_text(&format!("{}\n", t(&message))) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => crate::fail(&e),
+        },
         Ok(Err(e)) => crate::fail(&e.to_string()),
         Err(e) => crate::fail(&format!("keyring task failed: {e}")),
     }

@@ -598,7 +598,7 @@ impl From<std::io::Error> for Failure {
 
 /// Writes a command's output to stdout at once, flushed. An error (a reader that went away, a
 /// full disk) is the caller's to report as one line: never a panic as with `println!`.
-fn emit(text: &str) -> std::io::Result<()> {
+pub(crate) fn emit(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()
@@ -610,7 +610,7 @@ fn stdout_failed(e: &std::io::Error) -> String {
 }
 
 /// [`emit`] for the commands whose errors are text.
-fn emit_text(text: &str) -> Result<(), String> {
+pub(crate) fn emit_text(text: &str) -> Result<(), String> {
     emit(text).map_err(|e| stdout_failed(&e))
 }
 
