@@ -73,13 +73,6 @@ const DIFFERENCES: &[Difference] = &[
               older than the max_age it sent (OIDC Core 3.1.3.7 step 13)",
     },
     Difference {
-        case: "crit naming an extension nobody understands",
-        tokenscope_passes: true,
-        why: "RFC 7515 4.1.11: a JWS whose crit names an extension the recipient does not \
-              understand MUST be rejected; the library does, Tokenscope does not check crit yet \
-              (a defect, not a choice: drop this entry when validate checks crit)",
-    },
-    Difference {
         case: "no sub",
         tokenscope_passes: true,
         why: "OIDC Core 2: sub is REQUIRED in an ID token; the library's claims type refuses a \

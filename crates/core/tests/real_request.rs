@@ -102,6 +102,7 @@ async fn confidential_clients_sign_in_and_refresh_with_the_secret_from_the_keyri
     let mut p = Profile::new("itsme-post", &idp().metadata_url("B2C_1_auto"), &id);
     p.scopes = vec!["offline_access".into()];
     p.browser_command = Some(CURL_BROWSER.into());
+    engine.profiles().save(&p).unwrap();
     engine
         .set_client_secret(&p.name, &Secret::new(&secret))
         .await

@@ -169,6 +169,8 @@ async fn client_secret_basic_is_chosen_from_the_metadata_and_errors_never_show_t
         }
         _ => Some("Basic authentication failed".to_owned()),
     }));
+    // A client secret is bound to a saved profile (issue 13.1): save it first.
+    h.engine.profiles().save(&h.profile).unwrap();
     h.engine
         .set_client_secret(&h.profile.name, &Secret::new(SECRET))
         .await
@@ -186,6 +188,7 @@ async fn client_secret_basic_is_chosen_from_the_metadata_and_errors_never_show_t
     let mut h2 = Harness::new().await;
     announce(&h2, &["client_secret_basic"]);
     h2.profile.client_auth = ClientAuthMethod::ClientSecretPost;
+    h2.engine.profiles().save(&h2.profile).unwrap();
     h2.engine
         .set_client_secret(&h2.profile.name, &Secret::new(SECRET))
         .await
