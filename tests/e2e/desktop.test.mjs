@@ -8,7 +8,7 @@
 
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   REPO, SCREENSHOTS, fill, gone, keyringLookup, screenshot, paste, processesMatching, scrollIntoView, scrollToTop,
@@ -95,7 +95,7 @@ describe('Tokenscope desktop, end to end', () => {
     ctx.refreshToken = await keyringLookup(DEMO);
     assert.ok(ctx.refreshToken, `secret-tool finds no refresh-token:${DEMO} in the keyring`);
     assert.ok(!(await b().getPageSource()).includes(ctx.refreshToken), 'the refresh token reached the webview');
-    for (const f of readdirSync(s.config)) {
+    for (const f of readdirSync(s.config, { recursive: true }).filter((f) => statSync(path.join(s.config, f)).isFile())) {
       assert.ok(!readFileSync(path.join(s.config, f), 'utf8').includes(ctx.refreshToken), `the refresh token is in ${f}`);
     }
   }, { needs: ['signing in goes through the browser and shows the claims'] });

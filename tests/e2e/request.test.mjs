@@ -8,7 +8,7 @@
 
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BROWSER_MJS, fill, gone, run, shown, tid } from './harness.mjs';
 import { Session, browserCommand, inResult } from './session.mjs';
@@ -176,7 +176,7 @@ describe('Tokenscope request builder, end to end', () => {
     await expectResultPassed(await s.signIn(CONFIDENTIAL));
     assert.ok(!(await b().getPageSource()).includes(post.client_secret), 'the client secret is in the window');
     const config = s.config;
-    for (const f of readdirSync(config)) {
+    for (const f of readdirSync(config, { recursive: true }).filter((f) => statSync(path.join(config, f)).isFile())) {
       const text = readFileSync(path.join(config, f), 'utf8');
       assert.ok(!text.includes(post.client_secret), `the client secret is in ${f}`);
     }
