@@ -323,9 +323,16 @@ impl Engine {
         report(Progress::Validated {
             passed: outcome.passed(),
         });
-        self.remember_id_token(&outcome);
+        self.record_sign_in(profile, &outcome)?;
+        Ok(outcome)
+    }
+
+    /// After a sign-in (any grant): keeps its ID token for logout and, when it counts, the
+    /// identity, the time and whether the refresh token was stored, in the profile's state.
+    fn record_sign_in(&self, profile: &Profile, outcome: &Outcome) -> Result<()> {
+        self.remember_id_token(outcome);
         if outcome.passed() {
-            let identity = identity_of(&outcome);
+            let identity = identity_of(outcome);
             let now = self.clock.now();
             let rotated = outcome.refresh_token.stored;
             self.profiles.update_state(&profile.name, |s| {
@@ -336,7 +343,7 @@ impl Engine {
                 }
             })?;
         }
-        Ok(outcome)
+        Ok(())
     }
 
     /// Validates the ID token of a token response and stores the refresh token when it counts.

@@ -77,19 +77,7 @@ impl Engine {
         report(Progress::Validated {
             passed: outcome.passed(),
         });
-        self.remember_id_token(&outcome);
-        if outcome.passed() {
-            let identity = super::identity_of(&outcome);
-            let now = self.clock.now();
-            let rotated = outcome.refresh_token.stored;
-            self.profiles.update_state(&profile.name, |s| {
-                s.last_identity = identity;
-                s.last_sign_in = Some(now);
-                if rotated {
-                    s.last_rotation = Some(now);
-                }
-            })?;
-        }
+        self.record_sign_in(profile, &outcome)?;
         Ok(outcome)
     }
 }
