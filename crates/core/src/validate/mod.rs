@@ -28,11 +28,24 @@ pub struct Check {
     pub detail: String,
 }
 
-/// All checks of one token.
+/// Something odd that does not make the tokens invalid: the user should know, the sign-in
+/// still counts (an empty `scope`, an `auth_time` from before the issuer could have existed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Warning {
+    /// What it is about (`scope`, `auth_time`, ...).
+    pub name: String,
+    /// What was found and why it is odd, in words.
+    pub detail: String,
+}
+
+/// All checks of one token, and the warnings about the response it came in.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// In the order they were made.
     pub checks: Vec<Check>,
+    /// Odd but not fatal: the checks still decide.
+    pub warnings: Vec<Warning>,
 }
 
 impl Report {
@@ -42,6 +55,19 @@ impl Report {
             ok,
             detail: detail.into(),
         });
+    }
+
+    /// Adds a warning.
+    pub fn warn(&mut self, name: &str, detail: impl Into<String>) {
+        self.warnings.push(Warning {
+            name: name.to_owned(),
+            detail: detail.into(),
+        });
+    }
+
+    /// The warning about this.
+    pub fn warning(&self, name: &str) -> Option<&Warning> {
+        self.warnings.iter().find(|w| w.name == name)
     }
 
     /// True when there is at least one check and all passed.
@@ -270,7 +296,8 @@ pub struct SignaturePolicy {
     /// Algorithms the provider announces; empty accepts any asymmetric algorithm.
     pub allowed_algs: Vec<String>,
     /// Check HMAC (`HS256/384/512`) tokens with a secret the user gave as an `oct` JWK. Never
-    /// for provider keys: a public client shares no secret with the provider.
+    /// with provider keys, whatever this says: a public client shares no secret with the
+    /// provider, and a published JWKS never holds one ([`verify_signature`] refuses it).
     pub hmac_secret: bool,
 }
 
@@ -470,6 +497,25 @@ pub async fn verify_signature(
         out.push("signature", false, "not checked: unexpected algorithm");
         return out;
     }
+    if hmac && keys.can_refetch() {
+        out.push(
+            "alg",
+            false,
+            format!(
+                "alg is {alg}, an HMAC with a shared secret, and the keys are the ones published \
+                 at {}. A published key set never supplies a symmetric key: whoever can read it \
+                 could sign with it, so an `oct` key there proves nothing and is not used. Only \
+                 a secret you give yourself (an `oct` JWK) can check an HMAC",
+                keys.describe()
+            ),
+        );
+        out.push(
+            "signature",
+            false,
+            "not checked: a published JWKS never holds the secret of an HMAC",
+        );
+        return out;
+    }
     if hmac {
         let has_secret = match keys.get().await {
             Ok(jwks) => jwks
@@ -500,7 +546,10 @@ pub async fn verify_signature(
         out.push(
             "alg",
             true,
-            format!("{alg}, an HMAC checked with the shared secret you gave"),
+            format!(
+                "{alg}, an HMAC checked with the shared secret in {}",
+                keys.describe()
+            ),
         );
     } else if policy.allowed_algs.is_empty() {
         out.push(
@@ -742,6 +791,10 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         None => report.push("iss", false, "no iss claim"),
     }
 
+    // sub (OIDC Core §2: required, at most 255 ASCII characters)
+    let (ok, detail) = subject_check(claims.get("sub"));
+    report.push("sub", ok, detail);
+
     // aud
     let auds: Vec<String> = match claims.get("aud") {
         Some(Value::String(s)) => vec![s.clone()],
@@ -835,6 +888,10 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
 
     // auth_time
     let auth_time = numeric(claims.get("auth_time"));
+    if let Some(warning) = auth_time.and_then(|t| auth_time_warning(t, numeric(claims.get("iat"))))
+    {
+        report.warn("auth_time", warning);
+    }
     match (expect.max_age, auth_time) {
         (Some(max), Some(t)) if now_s - skew <= t + max as i64 => report.push(
             "auth_time",
@@ -866,6 +923,86 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
     // Refresh continuity (OpenID Connect Core §12.2).
     if let Some(prev) = &expect.previous {
         continuity::check(claims, prev, report);
+    }
+}
+
+/// Longest `sub` OpenID Connect Core §2 allows, in ASCII characters.
+pub const MAX_SUB_LEN: usize = 255;
+
+/// The `sub` check: present, a string, not empty, at most 255 ASCII characters.
+fn subject_check(sub: Option<&Value>) -> (bool, String) {
+    match sub {
+        None | Some(Value::Null) => (
+            false,
+            "no sub claim: OpenID Connect Core §2 requires one, it is who signed in".into(),
+        ),
+        Some(Value::String(s)) if s.is_empty() => {
+            (false, "sub is empty: it must name who signed in".into())
+        }
+        Some(Value::String(s)) if !s.is_ascii() => (
+            false,
+            "sub has non-ASCII characters; OpenID Connect Core §2 allows only ASCII".into(),
+        ),
+        Some(Value::String(s)) if s.len() > MAX_SUB_LEN => (
+            false,
+            format!(
+                "sub is {} characters long; OpenID Connect Core §2 allows at most {MAX_SUB_LEN}",
+                s.len()
+            ),
+        ),
+        Some(Value::String(s)) if s.chars().any(|c| c.is_ascii_control()) => (
+            false,
+            "sub has control characters: not an identifier".into(),
+        ),
+        Some(Value::String(s)) => (true, format!("{s}, who signed in")),
+        Some(other) => (
+            false,
+            format!(
+                "sub is a {}, not a string: OpenID Connect Core §2 makes it a string",
+                json_type(other)
+            ),
+        ),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The earliest `auth_time` that is not odd: 2010-01-01, before OAuth 2.0 and OpenID Connect
+/// existed, so no provider speaking them signed anyone in earlier.
+pub const EARLIEST_AUTH_TIME: i64 = 1_262_304_000;
+
+/// How long before `iat` an `auth_time` may be before it is odd: one year (sessions of the
+/// providers Tokenscope knows last 90 days at most).
+pub const OLDEST_SESSION: i64 = 365 * 86_400;
+
+/// A warning about an `auth_time` the issuer cannot have meant: 0 (1970), before 2010, or
+/// more than a year before the token's `iat`.
+fn auth_time_warning(auth_time: i64, iat: Option<i64>) -> Option<String> {
+    if auth_time < EARLIEST_AUTH_TIME {
+        return Some(format!(
+            "auth_time is {auth_time} ({}): a sign-in before OpenID Connect existed. The provider \
+             sent a placeholder or a broken time; do not rely on it for max_age or step-up",
+            at(auth_time)
+        ));
+    }
+    match iat {
+        Some(iat) if iat - auth_time > OLDEST_SESSION => Some(format!(
+            "auth_time {} is {} before the token was issued ({}): no session lasts that long; \
+             the provider's clock or its auth_time is wrong",
+            at(auth_time),
+            relative(auth_time - iat).trim_end_matches(" ago"),
+            at(iat)
+        )),
+        _ => None,
     }
 }
 

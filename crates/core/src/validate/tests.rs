@@ -77,6 +77,7 @@ async fn a_good_token_passes_every_check_with_each_algorithm() {
                 "kid",
                 "signature",
                 "iss",
+                "sub",
                 "aud",
                 "azp",
                 "exp",
@@ -185,6 +186,23 @@ async fn claim_checks_each_fail_when_they_should() {
                 c.as_object_mut().unwrap().remove("iss");
             },
             "no iss",
+        ),
+        (
+            "sub",
+            |c, _| {
+                c.as_object_mut().unwrap().remove("sub");
+            },
+            "no sub claim",
+        ),
+        (
+            "sub",
+            |c, _| c["sub"] = json!("x".repeat(256)),
+            "at most 255",
+        ),
+        (
+            "sub",
+            |c, _| c["sub"] = json!("user\u{1b}[2J"),
+            "control characters",
         ),
         (
             "aud",
@@ -316,4 +334,36 @@ fn relative_times_read_naturally() {
     assert_eq!(relative(5), "in 5 s");
     assert_eq!(relative(3 * 86_400), "in 3 days");
     assert_eq!(relative(-800 * 86_400), "2 years ago");
+}
+
+#[tokio::test]
+async fn a_sub_of_255_ascii_characters_passes() {
+    let mut c = claims();
+    c["sub"] = json!("s".repeat(255));
+    let r = run(&sign("RS256", &c), &expect()).await;
+    assert!(r.passed(), "{r:#?}");
+}
+
+#[tokio::test]
+async fn an_auth_time_before_oidc_or_a_year_before_iat_is_a_warning_not_a_failure() {
+    for (auth_time, says) in [
+        (0, "auth_time is 0 (1970-01-01 00:00:00 UTC)"),
+        (-5, "before OpenID Connect existed"),
+        (EARLIEST_AUTH_TIME - 1, "before OpenID Connect existed"),
+        (NOW - 5 - OLDEST_SESSION - 1, "before the token was issued"),
+    ] {
+        let mut c = claims();
+        c["auth_time"] = json!(auth_time);
+        let r = run(&sign("RS256", &c), &expect()).await;
+        assert!(r.passed(), "{auth_time}: {r:#?}");
+        let w = r.warning("auth_time").expect("a warning");
+        assert!(w.detail.contains(says), "{auth_time}: {}", w.detail);
+    }
+    // A year's session, and a sign-in seconds ago, are not odd.
+    for auth_time in [NOW - 5 - OLDEST_SESSION, NOW - 10] {
+        let mut c = claims();
+        c["auth_time"] = json!(auth_time);
+        let r = run(&sign("RS256", &c), &expect()).await;
+        assert_eq!(r.warnings, [], "{auth_time}");
+    }
 }
