@@ -2,6 +2,8 @@
 //! and read timeouts and a body-size cap; tests pass any [`HttpClient`], closures included.
 
 use crate::error::{Error, Result};
+use crate::secret::Secret;
+use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
@@ -31,6 +33,10 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// Body bytes (a form for POST).
     pub body: Vec<u8>,
+    /// What this request carries that must never come back in an error (form fields whose
+    /// names say secret, code, token, verifier..., the credentials of an `Authorization`
+    /// header): [`send`] and [`exchange`] scrub them from every error about this request.
+    pub secrets: Vec<Secret>,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -51,16 +57,25 @@ impl HttpRequest {
             url,
             headers: vec![("accept".into(), "application/json".into())],
             body: Vec::new(),
+            secrets: Vec::new(),
         }
     }
 
-    /// A POST of an `application/x-www-form-urlencoded` body.
+    /// A POST of an `application/x-www-form-urlencoded` body. Fields whose names say they are
+    /// secret ([`crate::support::is_secret_name`]: `code`, `code_verifier`, `refresh_token`,
+    /// `client_secret`...) are scrubbed from errors.
     pub fn form(url: Url, fields: &[(&str, &str)]) -> Self {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish()
             .into_bytes();
+        let secrets = fields
+            .iter()
+            .filter(|(name, value)| crate::support::is_secret_name(name) && !value.is_empty())
+            .map(|(_, value)| Secret::new(*value))
+            .collect();
         Self {
+            secrets,
             method: Method::Post,
             url,
             headers: vec![
@@ -71,6 +86,169 @@ impl HttpRequest {
                 ("accept".into(), "application/json".into()),
             ],
             body,
+        }
+    }
+
+    /// Adds `Authorization: Basic` for `client_secret_basic` (RFC 6749 §2.3.1: each part
+    /// form-encoded, then base64); the secret and the header's credentials are scrubbed from
+    /// errors.
+    pub fn basic_auth(mut self, client_id: &str, secret: &Secret) -> Self {
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let pair = format!("{}:{}", enc(client_id), enc(secret.expose()));
+        let value = base64::engine::general_purpose::STANDARD.encode(pair);
+        self.secrets.push(secret.clone());
+        self.secrets.push(Secret::new(value.clone()));
+        self.headers
+            .push(("authorization".into(), format!("Basic {value}")));
+        self
+    }
+
+    /// What to scrub from errors about this request.
+    pub fn scrubber(&self) -> Scrubber {
+        let mut secrets: Vec<&str> = self.secrets.iter().map(Secret::expose).collect();
+        // Credentials of any Authorization header, however it was added.
+        for (name, value) in &self.headers {
+            if name.eq_ignore_ascii_case("authorization") {
+                let credentials = value.split_once(' ').map_or(value.as_str(), |(_, c)| c);
+                secrets.push(credentials.trim());
+            }
+        }
+        Scrubber::new(&secrets)
+    }
+}
+
+/// Shortest run of a secret's characters that is scrubbed wherever it appears (a provider
+/// echoing part of a secret still leaks it).
+pub const SCRUB_RUN: usize = 8;
+
+/// Masks secrets a request sent wherever a provider's answer or an error repeats them: as
+/// sent, form-encoded, percent-encoded, base64 (the `Authorization: Basic` form), and any run
+/// of [`SCRUB_RUN`] or more characters of any of those.
+#[derive(Clone, Default)]
+pub struct Scrubber {
+    /// Each form of each secret, as characters.
+    forms: Vec<Vec<char>>,
+}
+
+impl std::fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scrubber")
+            .field("forms", &self.forms.len())
+            .finish()
+    }
+}
+
+/// What replaces a scrubbed secret.
+pub const SCRUBBED: &str = "[redacted]";
+
+impl Scrubber {
+    /// A scrubber for these secrets (empty ones are ignored).
+    pub fn new(secrets: &[&str]) -> Self {
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+        let mut forms: Vec<String> = Vec::new();
+        for secret in secrets.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            let percent = form.replace('+', "%20");
+            let b64 = [
+                STANDARD.encode(secret),
+                STANDARD_NO_PAD.encode(secret),
+                URL_SAFE_NO_PAD.encode(secret),
+            ];
+            forms.extend([secret.to_owned(), form, percent]);
+            forms.extend(b64);
+        }
+        forms.sort();
+        forms.dedup();
+        Self {
+            forms: forms.into_iter().map(|f| f.chars().collect()).collect(),
+        }
+    }
+
+    /// True when there is nothing to scrub.
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// `text` with every form of every secret, and every run of [`SCRUB_RUN`]+ characters of
+    /// one, replaced by [`SCRUBBED`].
+    pub fn text(&self, text: &str) -> String {
+        if self.forms.is_empty() || text.is_empty() {
+            return text.to_owned();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut hidden = vec![false; chars.len()];
+        for form in &self.forms {
+            // Short secrets: only the whole secret.
+            let run = if form.len() < SCRUB_RUN {
+                form.len()
+            } else {
+                SCRUB_RUN
+            };
+            let grams: std::collections::HashSet<&[char]> = form.windows(run).collect();
+            for (i, window) in chars.windows(run).enumerate() {
+                if grams.contains(window) {
+                    hidden[i..i + run].iter_mut().for_each(|h| *h = true);
+                }
+            }
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        while i < chars.len() {
+            if hidden[i] {
+                out.push_str(SCRUBBED);
+                while i < chars.len() && hidden[i] {
+                    i += 1;
+                }
+            } else {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// The error with every secret scrubbed from the text it carries.
+    pub fn error(&self, error: Error) -> Error {
+        if self.is_empty() {
+            return error;
+        }
+        let t = |s: String| self.text(&s);
+        let o = |s: Option<String>| s.map(|s| self.text(&s));
+        match error {
+            Error::HttpStatus {
+                url,
+                status,
+                hint,
+                body,
+            } => Error::HttpStatus {
+                url,
+                status,
+                hint: t(hint),
+                body: t(body),
+            },
+            Error::InvalidResponse { url, message, body } => Error::InvalidResponse {
+                url,
+                message: t(message),
+                body: t(body),
+            },
+            Error::Network { url, message } => Error::Network {
+                url,
+                message: t(message),
+            },
+            Error::Timeout(message) => Error::Timeout(t(message)),
+            Error::SignInRequired(message) => Error::SignInRequired(t(message)),
+            Error::Metadata(message) => Error::Metadata(t(message)),
+            Error::Provider(mut p) => {
+                p.error = t(std::mem::take(&mut p.error));
+                p.description = o(p.description.take());
+                p.message = o(p.message.take());
+                p.uri = o(p.uri.take());
+                p.code = o(p.code.take());
+                p.correlation_id = o(p.correlation_id.take());
+                p.timestamp = o(p.timestamp.take());
+                Error::Provider(p)
+            }
+            other => other,
         }
     }
 }
@@ -172,7 +350,16 @@ pub struct ReqwestClient {
 impl ReqwestClient {
     /// Builds the client with the given limits.
     pub fn new(limits: HttpLimits) -> Result<Self> {
-        let inner = reqwest::Client::builder()
+        Self::customized(limits, |b| b)
+    }
+
+    /// Builds the client with the given limits and more settings (a resolver, no proxy: see
+    /// [`crate::netguard::discovery_client`]). Redirects stay off whatever `customize` does.
+    pub fn customized(
+        limits: HttpLimits,
+        customize: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> Result<Self> {
+        let inner = customize(reqwest::Client::builder())
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(limits.connect_timeout)
             .read_timeout(limits.read_timeout)
@@ -254,10 +441,25 @@ impl HttpClient for ReqwestClient {
     }
 }
 
-/// Sends a request and turns transport failures into [`Error::Network`] / [`Error::Timeout`].
+/// Sends a request and interprets the answer with `parse`; every error, the transport's or
+/// the parser's, comes back with the request's secrets scrubbed (a provider's error page or
+/// description may echo the request).
+pub async fn exchange<T>(
+    client: &dyn HttpClient,
+    request: HttpRequest,
+    parse: impl FnOnce(&HttpResponse) -> Result<T>,
+) -> Result<T> {
+    let scrubber = request.scrubber();
+    let response = send(client, request).await?;
+    parse(&response).map_err(|e| scrubber.error(e))
+}
+
+/// Sends a request and turns transport failures into [`Error::Network`] / [`Error::Timeout`],
+/// with the request's secrets scrubbed.
 pub async fn send(client: &dyn HttpClient, request: HttpRequest) -> Result<HttpResponse> {
     let url = request.url.to_string();
-    client.send(request).await.map_err(|e| match e {
+    let scrubber = request.scrubber();
+    let result = client.send(request).await.map_err(|e| match e {
         HttpError::Timeout(d) => Error::Timeout(format!("{url} gave no answer within {d:?}")),
         HttpError::TooLarge(limit) => Error::InvalidResponse {
             url,
@@ -268,7 +470,8 @@ pub async fn send(client: &dyn HttpClient, request: HttpRequest) -> Result<HttpR
             url,
             message: other.to_string(),
         },
-    })
+    });
+    result.map_err(|e| scrubber.error(e))
 }
 
 /// GETs a JSON document: 2xx and a body that parses as `T`, else a clear error with the body.
@@ -329,5 +532,83 @@ pub fn body_for_display(body: &[u8]) -> String {
         format!("{text}… ({} bytes in all)", body.len())
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "Zq8-client+secret/4f2b9c71";
+
+    #[test]
+    fn a_secret_is_scrubbed_whole_encoded_in_base64_and_in_runs_of_eight() {
+        let request = HttpRequest::form(
+            Url::parse("https://p.example/token").unwrap(),
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "rt-0123456789abcdef"),
+            ],
+        )
+        .basic_auth("app-1", &Secret::new(SECRET));
+        let header = request
+            .headers
+            .iter()
+            .find(|(n, _)| n == "authorization")
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        let basic = header.trim_start_matches("Basic ");
+        let form: String = url::form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
+        let s = request.scrubber();
+        for leak in [
+            SECRET.to_owned(),
+            form.clone(),
+            header.clone(),
+            basic.to_owned(),
+            basic[5..18].to_owned(),
+            SECRET[4..12].to_owned(),
+            form[2..14].to_owned(),
+            "rt-0123456789abcdef".to_owned(),
+            "456789ab".to_owned(),
+        ] {
+            let text = format!("error: echo <{leak}> done");
+            let out = s.text(&text);
+            assert!(!out.contains(&leak), "{leak:?} survived: {out}");
+            assert!(
+                out.starts_with("error: echo <") && out.ends_with("> done"),
+                "{out}"
+            );
+            assert!(out.contains(SCRUBBED), "{out}");
+        }
+        // Seven characters of a secret are not a leak; other words stay.
+        let seven = &SECRET[4..11];
+        let text = format!("grant_type refresh_token ({seven}) at https://p.example/token");
+        assert_eq!(s.text(&text), text);
+        // The scope and grant type are not secrets.
+        assert!(!s.text("refresh_token").contains(SCRUBBED));
+    }
+
+    #[test]
+    fn every_text_an_error_carries_is_scrubbed() {
+        let s = Scrubber::new(&[SECRET]);
+        let leak = &SECRET[2..20];
+        let e = s.error(Error::HttpStatus {
+            url: "https://p.example/token".into(),
+            status: 500,
+            hint: format!(" {leak}"),
+            body: format!("<pre>{leak}</pre>"),
+        });
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains(leak), "{shown}");
+        let mut p = crate::provider_error::ProviderError::new(
+            crate::provider_error::ErrorOrigin::TokenEndpoint,
+            &format!("bad_{leak}"),
+            Some(&format!("secret {leak} expired")),
+            Some(&format!("https://p.example/e?s={leak}")),
+        );
+        p.message = Some(leak.to_owned());
+        let e = s.error(Error::from(p));
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains(leak), "{shown}");
     }
 }
