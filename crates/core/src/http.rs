@@ -354,7 +354,7 @@ impl ReqwestClient {
     }
 
     /// Builds the client with the given limits and more settings (a resolver, no proxy: see
-    /// [`crate::netguard::discovery_client`]). Redirects stay off whatever `customize` does.
+    /// [`crate::oidc::netguard::discovery_client`]). Redirects stay off whatever `customize` does.
     pub fn customized(
         limits: HttpLimits,
         customize: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,

@@ -151,6 +151,10 @@ pub struct TokenInspection {
     pub nested: Vec<TokenInspection>,
     /// The signature and time checks, when asked for ([`verify`]).
     pub verification: Option<Verification>,
+    /// The host verifying with the issuer's published keys would fetch from (the metadata of
+    /// the token's `iss`), so the user sees where before anything is fetched; set by
+    /// [`verify::note_discovery_hosts`] (the desktop's inspector), else `None`.
+    pub discovery_host: Option<String>,
     /// Why it does not decode.
     pub error: Option<DecodeError>,
 }
@@ -178,6 +182,7 @@ impl TokenInspection {
             inner: None,
             nested: Vec::new(),
             verification: None,
+            discovery_host: None,
             error: None,
         }
     }

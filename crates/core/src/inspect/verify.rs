@@ -10,6 +10,7 @@ use crate::http::{get_json, HttpClient};
 use crate::jose::jwt::{Decoded, TokenKind};
 use crate::oidc::authority::{check_transport, is_policy};
 use crate::oidc::metadata::Jwks;
+use crate::oidc::netguard::NetworkPolicy;
 use crate::validate::{self, Check, JwksCache, KeyUsed, SignaturePolicy};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -24,8 +25,9 @@ use url::Url;
 pub enum KeySource {
     /// Keys the user gave, with where they came from ("the key in key.pem").
     Given(Jwks, String),
-    /// The issuer's published keys, discovered from the token's `iss` (network).
-    Discover,
+    /// The issuer's published keys, discovered from the token's `iss` (network), fetched only
+    /// from the addresses the policy allows ([`crate::oidc::netguard`]).
+    Discover(NetworkPolicy),
 }
 
 /// The outcome of verifying one token.
@@ -116,6 +118,22 @@ pub fn discovery_url(claims: &serde_json::Map<String, Value>) -> Result<Url, Str
     Ok(out)
 }
 
+/// Notes on each token that can be verified the host its issuer's keys would be fetched from
+/// ([`super::TokenInspection::discovery_host`]), without fetching anything.
+pub fn note_discovery_hosts(inspection: &mut super::Inspection) {
+    for token in &mut inspection.tokens {
+        let target = token.effective();
+        let verifiable = matches!(
+            target.kind,
+            Some(TokenKind::Jws) | Some(TokenKind::Unsigned)
+        );
+        token.discovery_host = verifiable
+            .then(|| discovery_url(&target.payload).ok())
+            .flatten()
+            .map(|url| crate::oidc::netguard::host_of(&url));
+    }
+}
+
 /// Verifies one token with keys from `source`; the time checks use `now` and `skew`.
 pub async fn verify(
     token: &TokenInspection,
@@ -159,7 +177,7 @@ async fn verify_with(
 ) -> Verification {
     let given = match source {
         KeySource::Given(_, what) => what.clone(),
-        KeySource::Discover => "the issuer's published keys".to_owned(),
+        KeySource::Discover(_) => "the issuer's published keys".to_owned(),
     };
     if let Some(e) = &token.error {
         return Verification::not_checked(
@@ -199,8 +217,10 @@ async fn verify_with(
     let mut issuer = None;
     let keys: Arc<JwksCache> = match source {
         KeySource::Given(jwks, what) => Arc::new(JwksCache::pasted(jwks.clone(), what.clone())),
-        KeySource::Discover => {
-            let url = match discovery_url(&target.payload) {
+        KeySource::Discover(policy) => {
+            let url = match discovery_url(&target.payload)
+                .and_then(|url| policy.check_url(&url).map(|()| url))
+            {
                 Ok(url) => url,
                 Err(why) => {
                     let mut v =
@@ -211,7 +231,7 @@ async fn verify_with(
             };
             metadata_url = Some(url.to_string());
             if !cache.contains_key(&url) {
-                let found = discover(http, &url).await;
+                let found = discover(http, &url, policy).await;
                 cache.insert(url.clone(), found);
             }
             match &cache[&url] {
@@ -246,6 +266,7 @@ async fn verify_with(
     };
     let policy = SignaturePolicy {
         allowed_algs: Vec::new(),
+        // HMAC with a secret the user gave; `verify_signature` refuses it with published keys.
         hmac_secret: true,
     };
     let signature =
@@ -297,6 +318,7 @@ fn check(name: &str, ok: bool, detail: impl Into<String>) -> Check {
 async fn discover(
     http: &Arc<dyn HttpClient>,
     url: &Url,
+    policy: &NetworkPolicy,
 ) -> Result<(Arc<JwksCache>, String), String> {
     let metadata: Value = get_json(http.as_ref(), url)
         .await
@@ -313,5 +335,8 @@ async fn discover(
     let jwks_uri = Url::parse(jwks_uri)
         .map_err(|e| format!("the metadata's jwks_uri `{jwks_uri}` is not a URL: {e}"))?;
     check_transport(&jwks_uri).map_err(|e| format!("the metadata's jwks_uri is unsafe: {e}"))?;
+    policy
+        .check_url(&jwks_uri)
+        .map_err(|e| format!("the metadata's jwks_uri: {e}"))?;
     Ok((Arc::new(JwksCache::new(http.clone(), jwks_uri)), issuer))
 }

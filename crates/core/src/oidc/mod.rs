@@ -5,6 +5,7 @@
 pub mod authority;
 pub mod authorize;
 pub mod metadata;
+pub mod netguard;
 pub mod pkce;
 pub mod provider_error;
 pub mod redirect;
