@@ -394,8 +394,18 @@ pub const DESKTOP_REDIRECT_RULES: &[&str] = &[
     "`http://localhost` registered without a port accepts any port: Tokenscope's default (`http://localhost:<free port>`) matches it.",
     "With any other form (`http://127.0.0.1:8400/callback`, a path, a fixed port) the registered URI must match exactly: scheme, host, port and path.",
     "`localhost` and `127.0.0.1` are different hosts for the comparison; a trailing slash counts.",
+    EXACT_REDIRECT_ADVICE,
     "The portal's `https://jwt.ms` cannot be used by a desktop app: it is a web redirect.",
 ];
+
+/// For a sign-in that never came back (a timeout, or the provider's error page in the browser):
+/// providers that match redirect URIs exactly, and how to use a fixed port with them.
+pub const EXACT_REDIRECT_ADVICE: &str = "Some providers match redirect URIs exactly, port \
+    included: they do not apply RFC 8252 §7.3's \"any port on loopback\" rule, so the free port \
+    Tokenscope picks is never registered and the provider shows an error page instead of \
+    redirecting. Register a fixed port (for example `http://127.0.0.1:8400/callback`) and use it: \
+    `--redirect-uri http://127.0.0.1:8400/callback` on the command line, or the profile's port \
+    field (Redirect) in the app.";
 
 #[cfg(test)]
 mod tests {
@@ -446,6 +456,16 @@ mod tests {
         assert_eq!(lookup("AADB2C90091").map(|e| e.area), Some(ErrorArea::User));
         let rules = lookup("AADB2C90006").map(|e| e.details).unwrap_or_default();
         assert!(rules.iter().any(|r| r.contains("any port")), "{rules:?}");
+        let exact = rules
+            .iter()
+            .find(|r| r.contains("match redirect URIs exactly"))
+            .expect("the exact-match providers are named");
+        assert!(exact.contains("RFC 8252 §7.3"), "{exact}");
+        assert!(
+            exact.contains("--redirect-uri http://127.0.0.1:8400/callback"),
+            "{exact}"
+        );
+        assert!(exact.contains("port field"), "{exact}");
         assert!(lookup("AADB2C90118").is_some_and(|e| e.details.is_empty()));
         assert_eq!(lookup("AADB2C00000"), None);
         assert_eq!(lookup(""), None);

@@ -278,7 +278,17 @@ impl Engine {
         };
         let callback = listener
             .wait(expected, options.timeout, options.cancel.clone())
-            .await?;
+            .await
+            .map_err(|e| match e {
+                // The browser never came back: often the provider's error page about an
+                // unregistered redirect URI.
+                Error::Timeout(message) => Error::Timeout(format!(
+                    "{message}. If the browser shows an error page from the provider, the \
+                     redirect URI {redirect_uri} is probably not registered. {}",
+                    crate::b2c_errors::EXACT_REDIRECT_ADVICE
+                )),
+                other => other,
+            })?;
         report(Progress::CodeReceived);
         let tokens = token::exchange_code(
             self.http.as_ref(),
@@ -356,7 +366,7 @@ impl Engine {
         store: bool,
     ) -> Outcome {
         let now = self.clock.now();
-        let (decoded_id, report) = match &tokens.id_token {
+        let (decoded_id, mut report) = match &tokens.id_token {
             Some(id) => validate::validate_id_token(id.expose(), expect, now, &provider.keys).await,
             None => {
                 let mut r = Report::default();
@@ -368,6 +378,9 @@ impl Engine {
                 (None, r)
             }
         };
+        if let Some(warning) = scope_warning(tokens.scope.as_deref()) {
+            report.warn("scope", warning);
+        }
         let passed = report.passed();
         let location = self.vault.location();
         let refresh_token = match (&tokens.refresh_token, passed, store) {
@@ -433,7 +446,7 @@ impl Engine {
             refresh_token,
             token_type: tokens.token_type.clone(),
             expires_in: tokens.expires_in,
-            scope: tokens.scope.clone(),
+            scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
             refresh_token_expires_in: tokens.refresh_token_expires_in,
         }
     }
@@ -563,6 +576,23 @@ fn sign_in_params(profile: &Profile, options: &SignInOptions) -> authorize::Auth
         params.id_token_hint = options.id_token_hint.clone();
     }
     params
+}
+
+/// The warning an empty or absent `scope` in a token response deserves: odd, not fatal.
+fn scope_warning(scope: Option<&str>) -> Option<&'static str> {
+    match scope {
+        None => Some(
+            "the token response names no scope: RFC 6749 §5.1 allows that only when everything \
+             asked for was granted, and the provider does not confirm it; the access token's \
+             scp or scope claim says what it is good for",
+        ),
+        Some(s) if s.trim().is_empty() => Some(
+            "the token response's scope is empty: the provider says it granted no scope at all, \
+             yet it issued tokens; the access token's scp or scope claim says what it is good \
+             for",
+        ),
+        Some(_) => None,
+    }
 }
 
 fn identity_of(outcome: &Outcome) -> Option<Identity> {
