@@ -30,7 +30,7 @@ use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, S
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
 use tokenscope_core::store::vault::VaultLocation;
-use tokenscope_core::validate::{Check, KeyUsed};
+use tokenscope_core::validate::{Check, KeyUsed, Warning};
 use ts_rs::TS;
 
 /// Path of the generated file, relative to the repository root.
@@ -64,6 +64,7 @@ pub fn render() -> String {
         StoredRefresh,
         VaultLocation,
         Check,
+        Warning,
         ClaimRow,
         ClaimDescription,
         Source,

@@ -18,6 +18,7 @@ use tokenscope_core::inspect::diff::TokenDiff;
 use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{self, export, redact, InspectOptions, Inspection, TokenInspection};
 use tokenscope_core::oidc::authority::{Authority, PortalRun};
+use tokenscope_core::oidc::netguard::NetworkPolicy;
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::validate::DEFAULT_SKEW;
 use tokio_util::sync::CancellationToken;
@@ -212,6 +213,8 @@ async fn inspection(engine: &Engine, text: &str, options: &InspectorOptions) -> 
         skew: options
             .skew_seconds
             .map_or(DEFAULT_SKEW, |s| Duration::from_secs(s.into())),
+        // Keys named by a pasted token: public addresses and loopback only.
+        network: NetworkPolicy::PUBLIC,
     };
     let found = request.inspect(text, engine.now()).map_err(|e| match e {
         RequestError::DecryptionKey(e) => {
@@ -220,6 +223,9 @@ async fn inspection(engine: &Engine, text: &str, options: &InspectorOptions) -> 
         RequestError::PublicKey(e) => IpcError::new("public_key", format!("the public key: {e}")),
         RequestError::Text(e) => IpcError::from(e),
     })?;
+    // TODO(13.10): the engine's client checks scheme and IP literals (the policy in
+    // `KeySource::Discover`); names are checked at resolution only by
+    // `netguard::discovery_client`, which the engine does not hand out yet.
     Ok(found.verify(engine.http()).await)
 }
 

@@ -22,7 +22,7 @@ use std::time::Duration;
 use tokenscope_core::engine::outcome::{Flow, Outcome, SignInView};
 use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, LogoutOptions, Progress, SignInOptions};
-use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
+use tokenscope_core::http::HttpClient;
 use tokenscope_core::inspect::keys::MAX_KEY_TEXT;
 use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{
@@ -30,6 +30,7 @@ use tokenscope_core::inspect::{
 };
 use tokenscope_core::jose::jwt;
 use tokenscope_core::oidc::authority::{Authority, PortalRun};
+use tokenscope_core::oidc::netguard::{self, NetworkPolicy};
 use tokenscope_core::oidc::redirect::{RedirectConfig, ResponseMode};
 use tokenscope_core::oidc::request::ClientAuthMethod;
 use tokenscope_core::store::profile::Profile;
@@ -238,6 +239,11 @@ struct DecodeArgs {
     /// (network; for B2C the policy's metadata named by `tfp`/`acr`).
     #[arg(long)]
     verify: bool,
+    /// Let --verify fetch the issuer's keys from private (10/8, 172.16/12, 192.168/16, fc00::/7),
+    /// link-local and cloud metadata-service addresses. Without it, keys named by a token's
+    /// `iss` come only from public addresses (https) and this machine's loopback.
+    #[arg(long)]
+    allow_private_network: bool,
     /// Public key to verify with: a JWK, a JWKS, a PEM public key or certificate, or an `oct`
     /// JWK holding an HMAC secret. Implies --verify.
     #[arg(long, value_name = "FILE")]
@@ -912,6 +918,9 @@ fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
         verify: args.verify || args.key.is_some(),
         public_key: key(&public_text, &public_origin),
         skew: Duration::from_secs(args.skew),
+        network: NetworkPolicy {
+            allow_private: args.allow_private_network,
+        },
     };
     let inspected = request.inspect(&input, now).map_err(|e| match e {
         RequestError::DecryptionKey(e) => format!("{}: {e}", decrypt_origin.unwrap_or_default()),
@@ -920,8 +929,11 @@ fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
     })?;
     let verified = inspected.verifies();
     let inspection = if verified {
+        // Discovered keys come through the client that checks where each name resolves (given
+        // keys fetch nothing).
+        let policy = inspected.discovers().unwrap_or_default();
         let http: Arc<dyn HttpClient> =
-            Arc::new(ReqwestClient::new(HttpLimits::default()).map_err(|e| e.to_string())?);
+            Arc::new(netguard::discovery_client(policy).map_err(|e| e.to_string())?);
         // Only verifying needs a runtime (key discovery goes over the network).
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -402,6 +402,12 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
     }
     outln!(o, "{}", s.bold("Checks"));
     checks(o, s, &oc.report.checks);
+    if !oc.report.warnings.is_empty() {
+        outln!(o, "{}", s.bold("Warnings (odd, but the checks above decide)"));
+        for w in &oc.report.warnings {
+            outln!(o, "  {} {}  {}", s.yellow("!"), t(&w.name), t(&w.detail));
+        }
+    }
     if let Some(d) = oc.id_token.as_ref().and_then(|t| t.decoded.as_ref()) {
         outln!(o, "{}", s.bold("ID token claims"));
         claims_table(o, s, &explain::decoded(d, now));

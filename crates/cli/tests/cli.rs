@@ -535,6 +535,48 @@ fn decode_verify_discovers_the_issuers_keys() {
 }
 
 #[test]
+fn decode_verify_fetches_nothing_from_private_or_metadata_addresses_without_the_flag() {
+    for (iss, what) in [
+        (
+            "https://169.254.169.254/latest/",
+            "a cloud metadata service",
+        ),
+        (
+            "https://10.1.2.3/tenant/v2.0/",
+            "a private address (10.0.0.0/8)",
+        ),
+        ("https://[fd00:ec2::254]/", "a cloud metadata service"),
+    ] {
+        let mut claims = far_future_claims();
+        claims["iss"] = serde_json::json!(iss);
+        claims.as_object_mut().unwrap().remove("tfp");
+        let token = sign("RS256", &claims);
+        let started = std::time::Instant::now();
+        let out = run(&["decode", "--verify", &token], None, None);
+        assert_eq!(out.status.code(), Some(3), "{iss}: {}", text(&out.stderr));
+        let s = text(&out.stdout);
+        assert!(s.contains(what), "{iss}: {s}");
+        assert!(s.contains("--allow-private-network"), "{iss}: {s}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{iss}: nothing was tried"
+        );
+    }
+    // The flag is accepted, and loopback issuers work with or without it.
+    let issuer = key_server();
+    let mut claims = far_future_claims();
+    claims["iss"] = serde_json::json!(issuer);
+    claims.as_object_mut().unwrap().remove("tfp");
+    let token = sign("ES256", &claims);
+    let out = run(
+        &["decode", "--verify", "--allow-private-network", &token],
+        None,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
 fn decode_redact_masks_personal_claims() {
     let token = sign("RS256", &far_future_claims());
     let out = run(&["decode", "--redact", &token], None, None);

@@ -166,6 +166,16 @@ ok: boolean,
  */
 detail: string, };
 
+export type Warning = { 
+/**
+ * What it is about (`scope`, `auth_time`, ...).
+ */
+name: string, 
+/**
+ * What was found and why it is odd, in words.
+ */
+detail: string, };
+
 export type ClaimRow = { 
 /**
  * Claim name.
@@ -389,6 +399,10 @@ access_token: TokenPanel | null,
  * The validation report.
  */
 checks: Array<Check>, 
+/**
+ * Odd but not fatal (an empty `scope`, an `auth_time` of 1970): shown with the checks.
+ */
+warnings: Array<Warning>, 
 /**
  * What happened to the refresh token (never the token itself).
  */
@@ -648,6 +662,12 @@ nested: Array<TokenInspection>,
  * The signature and time checks, when asked for ([`verify`]).
  */
 verification: Verification | null, 
+/**
+ * The host verifying with the issuer's published keys would fetch from (the metadata of
+ * the token's `iss`), so the user sees where before anything is fetched; set by
+ * [`verify::note_discovery_hosts`] (the desktop's inspector), else `None`.
+ */
+discovery_host: string | null, 
 /**
  * Why it does not decode.
  */

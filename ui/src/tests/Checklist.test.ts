@@ -36,6 +36,22 @@ describe('Checklist', () => {
     expect(within(aud as HTMLElement).getByRole('img')).toHaveAccessibleName('failed');
   });
 
+  test('shows warnings after the checks, counted apart, without failing anything', () => {
+    const warnings = [
+      { name: 'auth_time', detail: 'auth_time is 0 (1970-01-01 00:00:00 UTC): a sign-in before OpenID Connect existed' },
+      { name: 'scope', detail: 'the token response\'s scope is empty' },
+    ];
+    render(Checklist, { checks: CHECKS_OK, warnings });
+    expect(screen.getByTestId('checks-passed')).toHaveTextContent('12 passed');
+    expect(screen.queryByTestId('checks-failed')).toBeNull();
+    expect(screen.getByTestId('checks-warnings')).toHaveTextContent('2 warnings');
+    const shown = screen.getAllByTestId('warning');
+    expect(shown.map((w) => w.dataset.name)).toEqual(['auth_time', 'scope']);
+    expect(shown[0]).toHaveTextContent('Authentication time (auth_time)');
+    expect(within(shown[0] as HTMLElement).getByTestId('warning-detail')).toHaveTextContent('before OpenID Connect existed');
+    expect(within(shown[0] as HTMLElement).getByRole('img')).toHaveAccessibleName('warning');
+  });
+
   test('summarises the report in one line', () => {
     expect(checksSummary(CHECKS_OK)).toBe('All 12 checks passed');
     const two = CHECKS_OK.map((c, i) => (i < 2 ? { ...c, ok: false } : c));

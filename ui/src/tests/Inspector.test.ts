@@ -236,6 +236,21 @@ describe('Inspector', () => {
     expect(b.argsOf('inspect').at(-1)?.options).toMatchObject({ verify: true, public_key: null });
   });
 
+  test('Verify names the host it will fetch the keys from before it does; with a pasted key it does not', async () => {
+    const t = idToken();
+    const view = inspection('token', [[inspected('token', t, { discovery_host: 'contoso.b2clogin.com' }), t.raw]]);
+    const b = backend({ inspect: () => view });
+    const user = await openInspector();
+    await pasteIn(user, t.raw);
+    await screen.findByTestId('claims-table');
+    const button = screen.getByTestId('verify-button');
+    expect(button).toHaveTextContent('Verify with keys from contoso.b2clogin.com');
+    // Nothing was fetched for it: only the plain decode went to the shell.
+    expect(b.argsOf('inspect').every((a) => !(a.options as { verify: boolean }).verify)).toBe(true);
+    await pasteIn(user, '{"kty":"RSA","n":"…","e":"AQAB"}', 'verify-key-input');
+    expect(screen.getByTestId('verify-button')).toHaveTextContent(/^Verify signature$/);
+  });
+
   test('Verify signature with a pasted key sends the key; a failed check is shown as failed', async () => {
     const view = inspectedIdToken();
     const failed: InspectionView = { ...view, tokens: [{ ...view.tokens[0]!, verification: verification(false) }] };

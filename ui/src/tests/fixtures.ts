@@ -221,6 +221,7 @@ export function signInView(overrides: Partial<SignInView> = {}): SignInView {
     id_token: idToken(),
     access_token: opaqueAccessToken(),
     checks: CHECKS_OK,
+    warnings: [],
     refresh: { received: true, stored: true, location: { kind: 'keyring' }, note: 'stored in the OS keyring' },
     token_type: 'Bearer',
     expires_in: 3600,
@@ -285,6 +286,7 @@ export function inspected(label: string, panel: TokenPanel = idToken(), extra: P
     inner: null,
     nested: [],
     verification: null,
+    discovery_host: null,
     error: null,
     ...extra,
   };

@@ -7,7 +7,7 @@ use crate::inspect::explain::{self, ClaimRow};
 use crate::jose::jwt::{self, Decoded, TokenKind};
 use crate::secret::Secret;
 use crate::store::vault::VaultLocation;
-use crate::validate::{Check, Report};
+use crate::validate::{Check, Report, Warning};
 use serde::Serialize;
 
 /// A received token: the raw text (secret) and what it decodes to.
@@ -154,6 +154,8 @@ pub struct SignInView {
     pub access_token: Option<TokenPanel>,
     /// The validation report.
     pub checks: Vec<Check>,
+    /// Odd but not fatal (an empty `scope`, an `auth_time` of 1970): shown with the checks.
+    pub warnings: Vec<Warning>,
     /// What happened to the refresh token (never the token itself).
     pub refresh: RefreshTokenStatus,
     /// `token_type`.
@@ -192,6 +194,7 @@ impl From<&Outcome> for SignInView {
             id_token: o.id_token.as_ref().and_then(TokenPanel::from_view),
             access_token,
             checks: o.report.checks.clone(),
+            warnings: o.report.warnings.clone(),
             refresh: o.refresh_token.clone(),
             token_type: o.token_type.clone(),
             expires_in: o.expires_in.map(|e| u32::try_from(e).unwrap_or(u32::MAX)),

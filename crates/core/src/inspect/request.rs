@@ -5,10 +5,11 @@
 //! step, so a decode that does not verify needs no runtime.
 
 use super::keys::{public_keys, DecryptionKeys};
-use super::verify::{verify_all, KeySource};
+use super::verify::{note_discovery_hosts, verify_all, KeySource};
 use super::{inspect, InspectOptions, Inspection};
 use crate::http::HttpClient;
 use crate::jose::jwt::DecodeError;
+use crate::oidc::netguard::NetworkPolicy;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,9 @@ pub struct InspectRequest<'a> {
     pub public_key: Option<KeyText<'a>>,
     /// Clock skew allowed on `exp`, `nbf` and `iat`.
     pub skew: Duration,
+    /// Where discovered keys may be fetched from (a token's `iss` names the host): public
+    /// addresses and loopback unless the user allowed private ones.
+    pub network: NetworkPolicy,
 }
 
 /// Which part of the request is unusable.
@@ -74,14 +78,17 @@ impl InspectRequest<'_> {
                 public_keys(k.text).map_err(RequestError::PublicKey)?,
                 k.origin.to_owned(),
             )),
-            (true, None) => Some(KeySource::Discover),
+            (true, None) => Some(KeySource::Discover(self.network)),
         };
         let options = InspectOptions {
             now,
             decryption_keys,
         };
+        let mut inspection = inspect(text, &options)?;
+        // Where Verify would fetch keys from, named before anything is fetched.
+        note_discovery_hosts(&mut inspection);
         Ok(Inspected {
-            inspection: inspect(text, &options)?,
+            inspection,
             source,
             now,
             skew: self.skew,
@@ -95,7 +102,16 @@ impl Inspected {
         self.source.is_some()
     }
 
-    /// Verifies every token when asked (discovering keys over `http` when none was given).
+    /// The policy discovered keys are fetched under, when keys are discovered (none given).
+    pub fn discovers(&self) -> Option<NetworkPolicy> {
+        match self.source {
+            Some(KeySource::Discover(policy)) => Some(policy),
+            _ => None,
+        }
+    }
+
+    /// Verifies every token when asked (discovering keys over `http` when none was given; give
+    /// it [`crate::oidc::netguard::discovery_client`] so names are checked where they resolve).
     pub async fn verify(mut self, http: Arc<dyn HttpClient>) -> Inspection {
         if let Some(source) = &self.source {
             verify_all(&mut self.inspection, source, http, self.now, self.skew).await;
