@@ -85,6 +85,7 @@ export const DEFAULT_LOGIN = 'tester';
  *                               it; several certified providers never send one)
  *                'empty_400'  : HTTP 400 with an empty body, after the refresh token was
  *                               redeemed (a provider that breaks RFC 6749 §5.2)
+ *   authTime     when set, every ID token says this `auth_time` (0: a provider that sends 1970)
  *
  * To add a policy (profile edit, password reset, ...) add a row; nothing else changes.
  */
@@ -109,6 +110,7 @@ export const POLICIES = [
   { name: 'B2C_1_pages', interaction: 'b2c', issuer: 'guid', kind: 'susi' },
   // Resource owner password credentials (grant_type=password at the token endpoint, no page).
   { name: 'B2C_1_ROPC_Auth', interaction: 'ropc', issuer: 'guid', kind: 'ropc' },
+  { name: 'B2C_1_epoch', interaction: 'auto', issuer: 'guid', kind: 'susi', authTime: 0 },
 ];
 
 /** The one password the B2C-shaped pages (B2C_1_pages) and the ROPC policy accept, for any

@@ -446,6 +446,8 @@ function makeProvider(policy, issuer, jwk) {
     if (opts?.use === 'idtoken' && this.ctx?.oidc?.route === 'token' && at?.[AT_VALUE]) {
       this.set('at_hash', at[AT_VALUE]); // hashed by issue() itself
     }
+    // A provider whose auth_time is a placeholder (B2C_1_epoch: 0, "signed in 1970").
+    if (policy.authTime !== undefined) this.set('auth_time', policy.authTime);
     return idIssue.call(this, opts);
   };
 

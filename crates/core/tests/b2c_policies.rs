@@ -220,3 +220,41 @@ async fn forgot_password_chain_resets_then_signs_in_again_and_bundles_the_error(
     let bundle = engine.support_bundle(&p, "9.9.9").unwrap();
     assert!(bundle.error.is_none());
 }
+
+#[tokio::test]
+#[ignore = "needs tests/idp (node, npm ci --prefix tests/idp) and curl"]
+async fn an_auth_time_of_0_from_the_provider_is_a_warning_on_sign_in_and_refresh() {
+    let engine = engine(store());
+    let p = profile("epoch", "B2C_1_epoch", "tester");
+    let signed_in = engine.sign_in(&p, &options()).await.unwrap();
+    assert!(signed_in.passed(), "{:#?}", signed_in.report);
+    let id = signed_in
+        .id_token
+        .as_ref()
+        .unwrap()
+        .decoded
+        .as_ref()
+        .unwrap();
+    assert_eq!(id.payload["auth_time"], 0, "the provider sent auth_time 0");
+    let refreshed = engine.refresh(&p, None).await.unwrap();
+    for (what, o) in [("sign-in", &signed_in), ("refresh", &refreshed)] {
+        assert!(o.passed(), "{what}: {:#?}", o.report);
+        let w = o
+            .report
+            .warning("auth_time")
+            .unwrap_or_else(|| panic!("{what}: no auth_time warning: {:#?}", o.report));
+        assert!(
+            w.detail
+                .contains("auth_time is 0 (1970-01-01 00:00:00 UTC)")
+                && w.detail.contains("before OpenID Connect existed"),
+            "{what}: {}",
+            w.detail
+        );
+    }
+    // The same provider's ordinary policy sends a real auth_time: no warning.
+    let auto = engine
+        .sign_in(&profile("auto", "B2C_1_auto", "tester"), &options())
+        .await
+        .unwrap();
+    assert_eq!(auto.report.warnings, [], "{:#?}", auto.report);
+}

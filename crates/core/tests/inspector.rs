@@ -28,6 +28,7 @@ use tokenscope_core::inspect::{
 };
 use tokenscope_core::jose::jwt::b64_encode;
 use tokenscope_core::oidc::metadata::Jwks;
+use tokenscope_core::oidc::netguard::NetworkPolicy;
 use tokenscope_core::testkit::{self, fixture_path, jwks_of, sign, sign_raw};
 
 const NOW: i64 = 1_790_000_000;
@@ -354,7 +355,7 @@ async fn b2c_policy_metadata_is_discovered_from_tfp() {
     let routes = b2c(&[jwks_of(&["rsa1", "rsa2"])]);
     let v = check(
         &sign("RS256", &claims()),
-        &KeySource::Discover,
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
         routes.client(),
     )
     .await;
@@ -389,14 +390,24 @@ async fn b2c_policy_metadata_is_discovered_from_tfp() {
 async fn key_rotation_refetches_once_and_an_unknown_kid_is_explained() {
     let token = sign_raw(&json!({"alg": "RS256", "kid": "rsa2"}), &claims(), "rsa2");
     let routes = b2c(&[jwks_of(&["rsa1"]), jwks_of(&["rsa1", "rsa2"])]);
-    let v = check(&token, &KeySource::Discover, routes.client()).await;
+    let v = check(
+        &token,
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
+        routes.client(),
+    )
+    .await;
     assert!(v.passed, "{v:#?}");
     assert!(detail(&v, "kid").contains("fetched again (key rotation)"));
     let keys_path = format!("/{GUID}/B2C_1_susi/discovery/v2.0/keys");
     assert_eq!(routes.hits(&keys_path), 2);
 
     let routes = b2c(&[jwks_of(&["rsa1"])]);
-    let v = check(&token, &KeySource::Discover, routes.client()).await;
+    let v = check(
+        &token,
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
+        routes.client(),
+    )
+    .await;
     assert_eq!(failed(&v), ["kid", "signature"]);
     let kid = detail(&v, "kid");
     assert!(kid.contains("kid rsa2 is unknown") && kid.contains("even after fetching it again"));
@@ -408,7 +419,7 @@ async fn discovery_failures_are_explained() {
     // No metadata there.
     let v = check(
         &sign("RS256", &claims()),
-        &KeySource::Discover,
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
         Routes::default().client(),
     )
     .await;
@@ -427,7 +438,7 @@ async fn discovery_failures_are_explained() {
     );
     let v = check(
         &sign("RS256", &claims()),
-        &KeySource::Discover,
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
         routes.client(),
     )
     .await;
@@ -441,17 +452,114 @@ async fn discovery_failures_are_explained() {
     let mut c = claims();
     c["iss"] = json!("http://evil.example/tenant/v2.0/");
     let routes = Routes::default();
-    let v = check(&sign("RS256", &c), &KeySource::Discover, routes.client()).await;
+    let v = check(
+        &sign("RS256", &c),
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
+        routes.client(),
+    )
+    .await;
     assert!(detail(&v, "keys").contains("only https"), "{v:#?}");
     assert_eq!(routes.total.load(Ordering::SeqCst), 0);
     // No iss.
     let v = check(
         &sign("RS256", &json!({"sub": "x"})),
-        &KeySource::Discover,
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
         no_network(),
     )
     .await;
     assert!(detail(&v, "keys").contains("no iss claim"), "{v:#?}");
+}
+
+#[tokio::test]
+async fn keys_named_by_a_token_are_not_fetched_from_private_or_metadata_addresses() {
+    // The token's iss names a private or metadata-service address: nothing is fetched.
+    for iss in [
+        "https://169.254.169.254/latest/meta-data/",
+        "https://192.168.1.1/tenant/v2.0/",
+        "https://[fe80::1]/",
+    ] {
+        let mut c = claims();
+        c["iss"] = json!(iss);
+        let routes = Routes::default();
+        let v = check(
+            &sign("RS256", &c),
+            &KeySource::Discover(NetworkPolicy::PUBLIC),
+            routes.client(),
+        )
+        .await;
+        assert!(!v.passed, "{iss}");
+        let keys = detail(&v, "keys");
+        assert!(keys.contains("--allow-private-network"), "{iss}: {keys}");
+        assert_eq!(
+            routes.total.load(Ordering::SeqCst),
+            0,
+            "{iss}: nothing fetched"
+        );
+    }
+    // Public metadata pointing its keys at a private address: the keys are not fetched.
+    let routes = Routes::default().on(
+        &format!("/{GUID}/B2C_1_susi/v2.0/.well-known/openid-configuration"),
+        200,
+        json!({"issuer": "x", "jwks_uri": "https://10.0.0.8/keys"}),
+    );
+    let v = check(
+        &sign("RS256", &claims()),
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
+        routes.client(),
+    )
+    .await;
+    let keys = detail(&v, "keys");
+    assert!(
+        keys.contains("jwks_uri") && keys.contains("10.0.0.0/8"),
+        "{keys}"
+    );
+    assert_eq!(routes.total.load(Ordering::SeqCst), 1, "only the metadata");
+    // A redirect (to wherever) is never followed.
+    let routes = Routes::default().on(
+        &format!("/{GUID}/B2C_1_susi/v2.0/.well-known/openid-configuration"),
+        302,
+        json!({}),
+    );
+    let v = check(
+        &sign("RS256", &claims()),
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
+        routes.client(),
+    )
+    .await;
+    assert!(
+        detail(&v, "keys").contains("never follows redirects"),
+        "{v:#?}"
+    );
+    assert_eq!(routes.total.load(Ordering::SeqCst), 1);
+    let routes = Routes::default().on(
+        &format!("/{GUID}/B2C_1_susi/v2.0/.well-known/openid-configuration"),
+        200,
+        json!({"issuer": "x", "jwks_uri": "https://10.0.0.8/keys"}),
+    );
+    let _ = check(
+        &sign("RS256", &claims()),
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
+        routes.client(),
+    )
+    .await;
+    // Allowed by the user, the same metadata's keys are asked for.
+    let v = check(
+        &sign("RS256", &claims()),
+        &KeySource::Discover(NetworkPolicy {
+            allow_private: true,
+        }),
+        routes.client(),
+    )
+    .await;
+    assert!(
+        !detail(&v, "keys").contains("--allow-private-network"),
+        "{v:#?}"
+    );
+    assert_eq!(
+        routes.total.load(Ordering::SeqCst),
+        3,
+        "the metadata again, then the keys at 10.0.0.8: {v:#?}"
+    );
 }
 
 #[tokio::test]
@@ -465,7 +573,7 @@ async fn an_issuer_the_metadata_does_not_name_fails_the_issuer_check() {
         .on("/k", 200, serde_json::to_value(testkit::jwks()).unwrap());
     let v = check(
         &sign("RS256", &claims()),
-        &KeySource::Discover,
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
         routes.client(),
     )
     .await;
@@ -483,7 +591,14 @@ async fn verify_all_checks_each_token_and_fetches_the_metadata_once() {
         "refresh_token": "opaque-refresh",
     });
     let mut i = inspect(&body.to_string(), &InspectOptions::at(now())).unwrap();
-    verify_all(&mut i, &KeySource::Discover, routes.client(), now(), SKEW).await;
+    verify_all(
+        &mut i,
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
+        routes.client(),
+        now(),
+        SKEW,
+    )
+    .await;
     assert!(i.tokens[0].verification.as_ref().unwrap().passed);
     assert!(i.tokens[1].verification.as_ref().unwrap().passed);
     assert!(
@@ -502,7 +617,12 @@ async fn plain_issuer_discovery_over_tcp() {
     c.as_object_mut().unwrap().remove("tfp");
     let http: Arc<dyn HttpClient> =
         Arc::new(tokenscope_core::http::ReqwestClient::new(Default::default()).unwrap());
-    let v = check(&sign("ES256", &c), &KeySource::Discover, http).await;
+    let v = check(
+        &sign("ES256", &c),
+        &KeySource::Discover(NetworkPolicy::PUBLIC),
+        http,
+    )
+    .await;
     assert!(v.passed, "{v:#?}");
     assert_eq!(
         v.metadata_url.as_deref(),
@@ -568,7 +688,14 @@ async fn tokens_from_the_real_provider_verify_through_policy_discovery() {
         let now = chrono::Utc::now();
         let mut i = inspect(&body.to_string(), &InspectOptions::at(now)).unwrap();
         assert_eq!(i.tokens[0].claim_str("tfp"), Some(policy));
-        verify_all(&mut i, &KeySource::Discover, http.clone(), now, SKEW).await;
+        verify_all(
+            &mut i,
+            &KeySource::Discover(NetworkPolicy::PUBLIC),
+            http.clone(),
+            now,
+            SKEW,
+        )
+        .await;
         for t in &i.tokens {
             let v = t.verification.as_ref().unwrap();
             assert!(v.passed, "{policy} {}: {v:#?}", t.label);

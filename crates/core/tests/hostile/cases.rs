@@ -183,3 +183,39 @@ pub fn validation_cases() -> Vec<Case> {
         },
     ]
 }
+
+/// OpenID Connect Core §2: `sub` is required, a string of at most 255 ASCII characters.
+pub fn subject_cases() -> Vec<Case> {
+    vec![
+        case(
+            "sub missing (OpenID Connect Core §2 requires it)",
+            "sub",
+            "no sub claim",
+            issue(|_, c| remove(c, "sub")),
+        ),
+        case(
+            "sub of 256 characters",
+            "sub",
+            "256 characters long; OpenID Connect Core §2 allows at most 255",
+            issue(|_, c| c["sub"] = json!("u".repeat(256))),
+        ),
+        case(
+            "sub a number",
+            "sub",
+            "sub is a number, not a string",
+            issue(|_, c| c["sub"] = json!(42)),
+        ),
+        case(
+            "sub with non-ASCII characters",
+            "sub",
+            "non-ASCII",
+            issue(|_, c| c["sub"] = json!("usér-ada")),
+        ),
+        case(
+            "sub empty",
+            "sub",
+            "sub is empty",
+            issue(|_, c| c["sub"] = json!("")),
+        ),
+    ]
+}

@@ -35,6 +35,7 @@ async fn happy_path_passes_every_check_and_keeps_the_refresh_token_for_the_sessi
         "kid",
         "signature",
         "iss",
+        "sub",
         "aud",
         "azp",
         "exp",
@@ -46,6 +47,7 @@ async fn happy_path_passes_every_check_and_keeps_the_refresh_token_for_the_sessi
     ] {
         assert!(names.contains(&name), "check {name} was made: {names:?}");
     }
+    assert_eq!(outcome.report.warnings, [], "nothing odd in a good answer");
     let detail = |name: &str| outcome.report.get(name).unwrap().detail.clone();
     assert!(
         detail("signature").contains("valid RS256 signature by key rsa1"),

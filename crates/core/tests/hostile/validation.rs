@@ -94,3 +94,8 @@ async fn key_rotation_refetches_the_keys_once_and_passes() {
     assert_eq!(h.engine.jwks_fetch_count(&h.profile.authority).await, 2);
     assert_eq!(h.stored_refresh_token(), Some(h.provider.refresh_token(1)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_token_without_a_proper_sub_fails_the_sub_check() {
+    run_in_parallel("sub cases", subject_cases(), run_case).await;
+}
