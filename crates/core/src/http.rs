@@ -62,7 +62,7 @@ impl HttpRequest {
     }
 
     /// A POST of an `application/x-www-form-urlencoded` body. Fields whose names say they are
-    /// secret ([`crate::support::is_secret_name`]: `code`, `code_verifier`, `refresh_token`,
+    /// secret ([`crate::secret::is_secret_name`]: `code`, `code_verifier`, `refresh_token`,
     /// `client_secret`...) are scrubbed from errors.
     pub fn form(url: Url, fields: &[(&str, &str)]) -> Self {
         let body = url::form_urlencoded::Serializer::new(String::new())
@@ -71,7 +71,7 @@ impl HttpRequest {
             .into_bytes();
         let secrets = fields
             .iter()
-            .filter(|(name, value)| crate::support::is_secret_name(name) && !value.is_empty())
+            .filter(|(name, value)| crate::secret::is_secret_name(name) && !value.is_empty())
             .map(|(_, value)| Secret::new(*value))
             .collect();
         Self {
@@ -600,8 +600,8 @@ mod tests {
         });
         let shown = format!("{e} {e:?}");
         assert!(!shown.contains(leak), "{shown}");
-        let mut p = crate::provider_error::ProviderError::new(
-            crate::provider_error::ErrorOrigin::TokenEndpoint,
+        let mut p = crate::oidc::provider_error::ProviderError::new(
+            crate::oidc::provider_error::ErrorOrigin::TokenEndpoint,
             &format!("bad_{leak}"),
             Some(&format!("secret {leak} expired")),
             Some(&format!("https://p.example/e?s={leak}")),

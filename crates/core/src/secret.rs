@@ -54,6 +54,17 @@ impl From<&str> for Secret {
     }
 }
 
+/// Whether a parameter of that name carries a secret (`code`, `code_verifier`, `refresh_token`,
+/// `client_secret`, a password, an assertion): its value stays out of the support bundle, and
+/// the HTTP layer scrubs it from errors.
+pub fn is_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["secret", "password", "token", "assertion", "verifier"]
+        .iter()
+        .any(|w| n.contains(w))
+        || n == "code"
+}
+
 #[cfg(test)]
 mod tests {
     use super::Secret;
@@ -67,3 +78,4 @@ mod tests {
         assert_eq!(s.expose(), "eyJhbGciOi.super-secret");
     }
 }
+

@@ -665,7 +665,7 @@ verification: Verification | null,
 /**
  * The host verifying with the issuer's published keys would fetch from (the metadata of
  * the token's `iss`), so the user sees where before anything is fetched; set by
- * [`verify::note_discovery_hosts`] (the desktop's inspector), else `None`.
+ * [`verify::note_discovery_hosts`] (every [`request::InspectRequest`]), else `None`.
  */
 discovery_host: string | null, 
 /**

@@ -285,7 +285,7 @@ impl Engine {
                 Error::Timeout(message) => Error::Timeout(format!(
                     "{message}. If the browser shows an error page from the provider, the \
                      redirect URI {redirect_uri} is probably not registered. {}",
-                    crate::b2c_errors::EXACT_REDIRECT_ADVICE
+                    crate::b2c::errors::EXACT_REDIRECT_ADVICE
                 )),
                 other => other,
             })?;

@@ -277,7 +277,7 @@ impl Engine {
             skew: self.skew,
         };
         let now = self.clock.now();
-        let (decoded_id, checks) = match &tokens.id_token {
+        let (decoded_id, mut checks) = match &tokens.id_token {
             Some(id) => {
                 validate::validate_id_token(id.expose(), &expect, now, &provider.keys).await
             }
@@ -286,6 +286,10 @@ impl Engine {
                 without_id_token(&tokens, previous.as_ref(), now, self.skew),
             ),
         };
+        // Odd, not fatal: the same warning as a sign-in's.
+        if let Some(warning) = super::scope_warning(tokens.scope.as_deref()) {
+            checks.warn("scope", warning);
+        }
         let refresh_token = self
             .settle(&account, &stored.secret, &tokens, &checks, bound)
             .await;
@@ -303,7 +307,7 @@ impl Engine {
             refresh_token,
             token_type: tokens.token_type.clone(),
             expires_in: tokens.expires_in,
-            scope: tokens.scope.clone(),
+            scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
             refresh_token_expires_in: tokens.refresh_token_expires_in,
         };
         report(Progress::Validated {

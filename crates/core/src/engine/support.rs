@@ -34,14 +34,9 @@ pub struct SupportBundle {
     pub timestamp: Option<String>,
 }
 
-/// Whether a parameter's value must stay out of the bundle.
-pub fn is_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    ["secret", "password", "token", "assertion", "verifier"]
-        .iter()
-        .any(|w| n.contains(w))
-        || n == "code"
-}
+/// Whether a parameter's value must stay out of the bundle (the rule lives in [`crate::secret`],
+/// which the HTTP layer uses too).
+pub use crate::secret::is_secret_name;
 
 fn masked_pairs(pairs: impl Iterator<Item = (String, String)>) -> Value {
     let rows: Vec<Value> = pairs

@@ -153,7 +153,7 @@ pub struct TokenInspection {
     pub verification: Option<Verification>,
     /// The host verifying with the issuer's published keys would fetch from (the metadata of
     /// the token's `iss`), so the user sees where before anything is fetched; set by
-    /// [`verify::note_discovery_hosts`] (the desktop's inspector), else `None`.
+    /// [`verify::note_discovery_hosts`] (every [`request::InspectRequest`]), else `None`.
     pub discovery_host: Option<String>,
     /// Why it does not decode.
     pub error: Option<DecodeError>,

@@ -214,11 +214,12 @@ async fn secrets_echoed_by_the_provider_are_scrubbed_from_errors_and_the_support
     h.provider.configure(|c| {
         c.metadata["token_endpoint_auth_methods_supported"] = json!(["client_secret_basic"])
     });
+    // The secret is bound to the saved profile's client and authority: the profile first.
+    h.engine.profiles().save(&h.profile).unwrap();
     h.engine
         .set_client_secret(&h.profile.name, &tokenscope_core::Secret::new(SECRET))
         .await
         .unwrap();
-    h.engine.profiles().save(&h.profile).unwrap();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{SECRET}"));
     let faults: Vec<(&str, TokenFn)> = vec![
         (
