@@ -403,7 +403,11 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
     outln!(o, "{}", s.bold("Checks"));
     checks(o, s, &oc.report.checks);
     if !oc.report.warnings.is_empty() {
-        outln!(o, "{}", s.bold("Warnings (odd, but the checks above decide)"));
+        outln!(
+            o,
+            "{}",
+            s.bold("Warnings (odd, but the checks above decide)")
+        );
         for w in &oc.report.warnings {
             outln!(o, "  {} {}  {}", s.yellow("!"), t(&w.name), t(&w.detail));
         }

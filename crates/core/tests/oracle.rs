@@ -75,8 +75,8 @@ const DIFFERENCES: &[Difference] = &[
     Difference {
         case: "sub of 256 characters",
         tokenscope_passes: false,
-        why: "OIDC Core 2: sub MUST NOT exceed 255 ASCII characters; the library takes any string, \
-              Tokenscope fails its sub check",
+        why: "OIDC Core 2: sub MUST NOT exceed 255 ASCII characters; the library takes any \
+              string, Tokenscope fails its sub check",
     },
     Difference {
         case: "sub with non-ASCII characters",
@@ -87,8 +87,8 @@ const DIFFERENCES: &[Difference] = &[
     Difference {
         case: "sub empty",
         tokenscope_passes: false,
-        why: "OIDC Core 2: sub is a locally unique identifier, and an empty one identifies nobody; \
-              the library takes any string, Tokenscope fails its sub check",
+        why: "OIDC Core 2: sub is a locally unique identifier, and an empty one identifies \
+              nobody; the library takes any string, Tokenscope fails its sub check",
     },
     Difference {
         case: "expired two minutes ago, within the clock skew",
