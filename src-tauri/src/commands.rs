@@ -223,10 +223,9 @@ async fn inspection(engine: &Engine, text: &str, options: &InspectorOptions) -> 
         RequestError::PublicKey(e) => IpcError::new("public_key", format!("the public key: {e}")),
         RequestError::Text(e) => IpcError::from(e),
     })?;
-    // TODO(13.10): the engine's client checks scheme and IP literals (the policy in
-    // `KeySource::Discover`); names are checked at resolution only by
-    // `netguard::discovery_client`, which the engine does not hand out yet.
-    Ok(found.verify(engine.http()).await)
+    // Keys named by the token come through the guarded client (names checked where they
+    // resolve), not the engine's own.
+    Ok(engine.verify_inspected(found).await?)
 }
 
 /// The inspector: everything in a pasted token, `Bearer …`, redirect URL or token response,

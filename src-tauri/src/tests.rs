@@ -65,6 +65,7 @@ fn the_csp_allows_no_remote_origin() {
 }
 
 mod b2c_ipc;
+mod discovery;
 mod ipc;
 mod refresh_binding;
 mod request;

@@ -22,7 +22,6 @@ use std::time::Duration;
 use tokenscope_core::engine::outcome::{Flow, Outcome, SignInView};
 use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, LogoutOptions, Progress, SignInOptions};
-use tokenscope_core::http::HttpClient;
 use tokenscope_core::inspect::keys::MAX_KEY_TEXT;
 use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{
@@ -929,17 +928,16 @@ fn decode_inner(args: DecodeArgs) -> Result<ExitCode, String> {
     })?;
     let verified = inspected.verifies();
     let inspection = if verified {
-        // Discovered keys come through the client that checks where each name resolves (given
-        // keys fetch nothing).
-        let policy = inspected.discovers().unwrap_or_default();
-        let http: Arc<dyn HttpClient> =
-            Arc::new(netguard::discovery_client(policy).map_err(|e| e.to_string())?);
-        // Only verifying needs a runtime (key discovery goes over the network).
+        // Only verifying needs a runtime (key discovery goes over the network). Discovered keys
+        // come through the client that checks where each name resolves (given keys fetch
+        // nothing).
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start: {e}"))?;
-        runtime.block_on(inspected.verify(http))
+        runtime
+            .block_on(inspected.verify_through(&netguard::system_discovery()))
+            .map_err(|e| e.to_string())?
     } else {
         inspected.inspection
     };

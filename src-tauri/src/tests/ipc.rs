@@ -1,9 +1,7 @@
 //! The commands through Tauri's IPC on the mock runtime (`tauri::test`), with a real engine
 //! on a session-only vault and a temporary profile store.
 
-use super::support::{
-    engine_with, invoke, profile_json, save_profile, window, window_on, window_with,
-};
+use super::support::{engine_with, invoke, profile_json, save_profile, window, window_on};
 use crate::state::AppState;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -317,9 +315,15 @@ fn fake_b2c(seen: Arc<Mutex<Vec<String>>>) -> Arc<dyn HttpClient> {
 }
 
 #[test]
-fn inspect_verifies_with_keys_discovered_from_the_b2c_policy_through_the_engines_client() {
+fn inspect_verifies_with_keys_discovered_from_the_b2c_policy_through_the_discovery_client() {
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let (_app, w) = window_with(fake_b2c(seen.clone()));
+    // The discovery client serves the policy (the guard itself: tests/discovery.rs); the
+    // engine's own client, which serves profiles, is never asked.
+    let served = fake_b2c(seen.clone());
+    let engine_seen = Arc::new(Mutex::new(Vec::new()));
+    let engine = engine_with(fake_b2c(engine_seen.clone()))
+        .with_discovery(Arc::new(move |_| Ok(served.clone())));
+    let (_app, w) = window_on(AppState::new(engine));
     let found = inspect(
         &w,
         &b2c_token(),
@@ -338,6 +342,7 @@ fn inspect_verifies_with_keys_discovered_from_the_b2c_policy_through_the_engines
         .iter()
         .any(|c| c["name"] == "issuer" && c["ok"] == true));
     assert_eq!(seen.lock().unwrap().len(), 2, "metadata, then keys");
+    assert_eq!(*engine_seen.lock().unwrap(), Vec::<String>::new());
 }
 
 #[test]

@@ -27,6 +27,7 @@ use url::Url;
 
 pub mod browser;
 pub mod history;
+mod inspector;
 mod lock;
 mod logout;
 pub mod outcome;
@@ -137,6 +138,9 @@ pub struct Engine {
     /// The last ID token of each profile in this process, the default `id_token_hint` of the
     /// logout test (memory only).
     id_tokens: Mutex<HashMap<String, Secret>>,
+    /// The client for keys named by a pasted token (`inspector.rs`): the guarded one on the
+    /// system's resolver; tests give their own.
+    discovery: crate::oidc::netguard::Discovery,
 }
 
 impl Engine {
@@ -158,6 +162,7 @@ impl Engine {
             refreshes: Mutex::new(HashMap::new()),
             journal: crate::engine::history::Journal::default(),
             id_tokens: Mutex::new(HashMap::new()),
+            discovery: crate::oidc::netguard::system_discovery(),
         }
     }
 

@@ -9,7 +9,7 @@ use super::verify::{note_discovery_hosts, verify_all, KeySource};
 use super::{inspect, InspectOptions, Inspection};
 use crate::http::HttpClient;
 use crate::jose::jwt::DecodeError;
-use crate::oidc::netguard::NetworkPolicy;
+use crate::oidc::netguard::{self, NetworkPolicy};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,13 +110,26 @@ impl Inspected {
         }
     }
 
-    /// Verifies every token when asked (discovering keys over `http` when none was given; give
-    /// it [`crate::oidc::netguard::discovery_client`] so names are checked where they resolve).
+    /// Verifies every token when asked, discovering keys over `http` when none was given. Front
+    /// ends call [`Inspected::verify_through`]; this is for tests that serve keys themselves.
     pub async fn verify(mut self, http: Arc<dyn HttpClient>) -> Inspection {
         if let Some(source) = &self.source {
             verify_all(&mut self.inspection, source, http, self.now, self.skew).await;
         }
         self.inspection
+    }
+
+    /// Verifies every token when asked; keys named by a token's `iss` are fetched only through
+    /// the client `discovery` makes for the request's policy: in production
+    /// [`netguard::system_discovery`], whose resolver refuses a name that resolves to a private,
+    /// link-local or metadata-service address before anything connects. `tokenscope decode
+    /// --verify` and the desktop's Verify both come here.
+    pub async fn verify_through(
+        self,
+        discovery: &netguard::Discovery,
+    ) -> crate::Result<Inspection> {
+        let http = discovery(self.discovers().unwrap_or_default())?;
+        Ok(self.verify(http).await)
     }
 }
 

@@ -7,7 +7,7 @@
 //! cannot resolve to one address when checked and another when used), and redirects are never
 //! followed.
 
-use crate::http::{HttpLimits, ReqwestClient};
+use crate::http::{HttpClient, HttpLimits, ReqwestClient};
 use crate::Result;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -209,6 +209,24 @@ pub fn discovery_client_with(
 ) -> Result<ReqwestClient> {
     let resolver = Arc::new(GuardedResolver { policy, lookup });
     ReqwestClient::customized(limits, move |b| b.no_proxy().dns_resolver(resolver))
+}
+
+/// Makes the client that fetches what untrusted input names, under a policy: the guarded client
+/// in production ([`system_discovery`]); tests give one on a made-up resolver, or one serving
+/// fixed answers.
+pub type Discovery = Arc<dyn Fn(NetworkPolicy) -> Result<Arc<dyn HttpClient>> + Send + Sync>;
+
+/// [`discovery_client`] on the system's resolver, for each policy asked.
+pub fn system_discovery() -> Discovery {
+    discovery_with(HttpLimits::default(), system_lookup())
+}
+
+/// [`discovery_client_with`] on `limits` and `lookup`, for each policy asked.
+pub fn discovery_with(limits: HttpLimits, lookup: Lookup) -> Discovery {
+    Arc::new(move |policy| {
+        let client = discovery_client_with(limits, policy, lookup.clone())?;
+        Ok(Arc::new(client) as Arc<dyn HttpClient>)
+    })
 }
 
 /// The host a URL names, for telling the user where a fetch will go.
