@@ -116,3 +116,31 @@ fn a_catalogued_sign_in_error_prints_what_it_means_and_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+#[ignore = "needs tests/idp (node, npm ci --prefix tests/idp) and curl: run scripts/test.sh"]
+fn an_auth_time_of_0_is_shown_as_a_warning_under_the_checks_and_the_sign_in_counts() {
+    let idp = TestIdp::start();
+    let (ok, out, err) = signin_with_curl(&idp, "B2C_1_epoch", &[]);
+    assert!(ok, "{err}");
+    assert!(out.contains("every check passed"), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    let checks = lines.iter().position(|l| *l == "Checks").expect("checks");
+    let warnings = lines
+        .iter()
+        .position(|l| *l == "Warnings (odd, but the checks above decide)")
+        .unwrap_or_else(|| panic!("no warnings heading: {out}"));
+    assert!(checks < warnings, "{out}");
+    assert!(
+        lines[warnings + 1].starts_with("  ! auth_time  auth_time is 0 (1970-01-01 00:00:00 UTC)"),
+        "{out}"
+    );
+    let (ok, out, err) = signin_with_curl(&idp, "B2C_1_epoch", &["--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["warnings"][0]["name"], "auth_time", "{out}");
+    // The ordinary policy has nothing odd: no heading.
+    let (ok, out, err) = signin_with_curl(&idp, "B2C_1_auto", &[]);
+    assert!(ok, "{err}");
+    assert!(!out.contains("Warnings"), "{out}");
+}
