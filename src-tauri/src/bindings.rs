@@ -3,6 +3,9 @@
 //! `UPDATE_BINDINGS=1 cargo test -p tokenscope-desktop bindings` to regenerate it.
 
 use crate::b2c::HistoryView;
+use crate::flow_commands::{CaseSummary, TestFileView};
+use tokenscope_core::flowtest::run::CaseTokens;
+use tokenscope_core::flowtest::{CaseReport, Failure};
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
     ProfileEntry, SignInExtras, SignOutView,
@@ -118,6 +121,12 @@ pub fn render() -> String {
         ScopeKind,
         LogoutReport,
         LogoutReturn,
+        // User-flow tests.
+        TestFileView,
+        CaseSummary,
+        CaseReport,
+        Failure,
+        CaseTokens,
     );
     out
 }

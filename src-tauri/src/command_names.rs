@@ -25,4 +25,6 @@ pub const ALL: &[&str] = &[
     "delete_client_secret",
     "logout_test",
     "scope_advice",
+    "read_test_file",
+    "run_test_file",
 ];

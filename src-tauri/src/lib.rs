@@ -7,6 +7,7 @@ pub mod b2c;
 pub mod bench;
 pub mod bindings;
 pub mod commands;
+pub mod flow_commands;
 pub mod rendering;
 pub mod request_commands;
 pub mod state;
@@ -52,6 +53,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             request_commands::delete_client_secret,
             request_commands::logout_test,
             request_commands::scope_advice,
+            flow_commands::read_test_file,
+            flow_commands::run_test_file,
         ])
 }
 

@@ -66,6 +66,7 @@ fn the_csp_allows_no_remote_origin() {
 
 mod b2c_ipc;
 mod discovery;
+mod flowtest_ipc;
 mod ipc;
 mod refresh_binding;
 mod request;

@@ -6,6 +6,8 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppInfo,
+  CaseReport,
+  TestFileView,
   AuthorityPreview,
   ExportFormat,
   HistoryView,
@@ -24,6 +26,9 @@ import type {
   TenantView,
   TokenDiff,
 } from './bindings';
+
+/** The event the shell emits as each user-flow test case ends (`flow_commands::CASE_EVENT`). */
+export const CASE_EVENT = 'flowtest-case';
 
 /** The event the shell emits while a sign-in or refresh runs (`commands::PROGRESS_EVENT`). */
 export const PROGRESS_EVENT = 'signin-progress';
@@ -55,6 +60,8 @@ export const COMMANDS = {
   deleteClientSecret: 'delete_client_secret',
   logoutTest: 'logout_test',
   scopeAdvice: 'scope_advice',
+  readTestFile: 'read_test_file',
+  runTestFile: 'run_test_file',
 } as const;
 
 /** Turns whatever a call rejected with into an `IpcError`. */
@@ -189,6 +196,24 @@ export const supportBundle = (name: string) => call<string>(COMMANDS.supportBund
 export async function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {
   try {
     return await listen<Progress>(PROGRESS_EVENT, (event) => handler(event.payload));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/** Opens a user-flow test file: its cases, or an `IpcError` (kind `test_file`) naming every
+ * problem with file, line and key. */
+export const readTestFile = (path: string) => call<TestFileView>(COMMANDS.readTestFile, { path });
+
+/** Runs the file's cases (`only` names some; empty runs all); each report also arrives through
+ * `onCaseReport` as its case ends. */
+export const runTestFile = (path: string, only: string[], jobs: number | null = null) =>
+  call<CaseReport[]>(COMMANDS.runTestFile, { path, only, jobs });
+
+/** Calls `handler` with each case's report as it ends, until the returned function is called. */
+export async function onCaseReport(handler: (c: CaseReport) => void): Promise<UnlistenFn> {
+  try {
+    return await listen<CaseReport>(CASE_EVENT, (event) => handler(event.payload));
   } catch (e) {
     throw toIpcError(e);
   }

@@ -17,9 +17,10 @@ import { markStep } from '../perf';
 import { newRun, type Run } from '../steps';
 import { B2cState } from './b2c.svelte';
 import { InspectorState } from './inspector.svelte';
+import { TestsState } from './tests.svelte';
 import { RequestState, type SecretEdit } from './request.svelte';
 
-export type View = 'profile' | 'form' | 'inspector';
+export type View = 'profile' | 'form' | 'inspector' | 'tests';
 export type FormMode = { kind: 'new' } | { kind: 'edit'; name: string };
 export type Busy = { name: string; what: 'sign_in' | 'refresh' | 'sign_out' | 'delete' | 'logout_test' };
 
@@ -57,6 +58,8 @@ export class AppState {
   actionError = $state<IpcError | null>(null);
   /** The inspector keeps what was pasted while the person looks elsewhere. */
   inspector = new InspectorState();
+  /** The Tests view keeps the open test file and its results. */
+  tests = new TestsState();
   /** B2C: tenants and policies, this session's history, support bundles. */
   b2c = new B2cState();
   /** Sign-in options, request preview and logout test per profile. */
@@ -160,6 +163,10 @@ export class AppState {
 
   openInspector(): void {
     this.view = 'inspector';
+  }
+
+  openTests(): void {
+    this.view = 'tests';
   }
 
   showProfiles(): void {
