@@ -4,8 +4,6 @@
 
 use crate::b2c::HistoryView;
 use crate::flow_commands::{CaseSummary, TestFileView};
-use tokenscope_core::flowtest::run::CaseTokens;
-use tokenscope_core::flowtest::{CaseReport, Failure};
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
     ProfileEntry, SignInExtras, SignOutView,
@@ -17,6 +15,9 @@ use tokenscope_core::engine::history::{
 use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
+use tokenscope_core::flowtest::draft::{CaseDraft, ClaimPick};
+use tokenscope_core::flowtest::run::CaseTokens;
+use tokenscope_core::flowtest::{CaseReport, Failure};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
 use tokenscope_core::inspect::explain::ClaimRow;
 use tokenscope_core::inspect::{
@@ -127,6 +128,8 @@ pub fn render() -> String {
         CaseReport,
         Failure,
         CaseTokens,
+        CaseDraft,
+        ClaimPick,
     );
     out
 }

@@ -27,4 +27,6 @@ pub const ALL: &[&str] = &[
     "scope_advice",
     "read_test_file",
     "run_test_file",
+    "test_case_sign_in",
+    "save_test_case",
 ];

@@ -1,5 +1,6 @@
 //! The "Tests" view's commands: open a user-flow test file (its cases, or every refusal with
-//! file, line and key) and run all or some of its cases, each result sent as it ends. Thin
+//! file, line and key), run all or some of its cases (each result sent as it ends), show the
+//! sign-in behind a case, and save a sign-in as a new case ("Save as test case"). Thin
 //! adapters on the engine's `flowtest` module; the saved profiles are the app's.
 
 use crate::state::AppState;
@@ -8,7 +9,9 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime, State};
-use tokenscope_core::flowtest::run::{default_chromium, CaseCallback};
+use tokenscope_core::engine::outcome::{Outcome, SignInView};
+use tokenscope_core::flowtest::draft::{append_case, CaseDraft};
+use tokenscope_core::flowtest::run::{default_chromium, CaseCallback, OutcomeCallback};
 use tokenscope_core::flowtest::{self, CaseReport, RunOptions, Runner};
 use ts_rs::TS;
 
@@ -51,12 +54,8 @@ fn open(state: &AppState, path: &str) -> Res<(Runner, flowtest::TestFile)> {
     Ok((runner, file))
 }
 
-/// Reads a test file: its cases, or every problem (file, line, key) when it is refused.
-#[tauri::command]
-pub fn read_test_file(state: State<'_, AppState>, path: String) -> Res<TestFileView> {
-    let (runner, file) = open(&state, &path)?;
-    runner.prepare(&file, &[]).map_err(refused)?;
-    Ok(TestFileView {
+fn view(path: String, file: &flowtest::TestFile) -> TestFileView {
+    TestFileView {
         path,
         cases: file
             .cases
@@ -69,7 +68,15 @@ pub fn read_test_file(state: State<'_, AppState>, path: String) -> Res<TestFileV
                 line: c.line,
             })
             .collect(),
-    })
+    }
+}
+
+/// Reads a test file: its cases, or every problem (file, line, key) when it is refused.
+#[tauri::command]
+pub fn read_test_file(state: State<'_, AppState>, path: String) -> Res<TestFileView> {
+    let (runner, file) = open(&state, &path)?;
+    runner.prepare(&file, &[]).map_err(refused)?;
+    Ok(view(path, &file))
 }
 
 /// Runs the file's cases (those named in `only`, or all), `jobs` at a time; each report is
@@ -84,6 +91,18 @@ pub async fn run_test_file<R: Runtime>(
 ) -> Res<Vec<CaseReport>> {
     let (runner, file) = open(&state, &path)?;
     let cases = runner.prepare(&file, &only).map_err(refused)?;
+    let kept = state.case_sign_ins();
+    if let Ok(mut k) = kept.lock() {
+        for c in &cases {
+            k.remove(&(path.clone(), c.case.name.clone()));
+        }
+    }
+    let file_key = path.clone();
+    let on_outcome: OutcomeCallback = Arc::new(move |name: &str, o: &Outcome| {
+        if let Ok(mut k) = kept.lock() {
+            k.insert((file_key.clone(), name.to_owned()), SignInView::from(o));
+        }
+    });
     let emitter = app.clone();
     let on_case: CaseCallback = Arc::new(move |c: &CaseReport| {
         let _ = emitter.emit(CASE_EVENT, c);
@@ -93,7 +112,41 @@ pub async fn run_test_file<R: Runtime>(
         show_tokens: false,
         chromium: default_chromium(),
         on_case: Some(on_case),
+        on_outcome: Some(on_outcome),
         ..RunOptions::default()
     };
     Ok(runner.run(&path, cases, &options).await.cases)
+}
+
+/// The sign-in behind a case of the latest run of `path`, for the result view.
+#[tauri::command]
+pub fn test_case_sign_in(
+    state: State<'_, AppState>,
+    path: String,
+    name: String,
+) -> Res<SignInView> {
+    let kept = state.case_sign_ins();
+    let found = kept
+        .lock()
+        .ok()
+        .and_then(|k| k.get(&(path, name.clone())).cloned());
+    found.ok_or_else(|| {
+        IpcError::new(
+            "test_file",
+            format!("no sign-in is kept for case {name:?}: run it first (a case that failed before its tokens came back has none)"),
+        )
+    })
+}
+
+/// Appends a case to the test file at `path` (created when missing); the profile must be a
+/// saved one. Returns the file as it now reads.
+#[tauri::command]
+pub fn save_test_case(
+    state: State<'_, AppState>,
+    path: String,
+    draft: CaseDraft,
+) -> Res<TestFileView> {
+    state.engine().profiles().get(&draft.profile)?;
+    let file = append_case(&PathBuf::from(&path), &draft).map_err(refused)?;
+    Ok(view(path, &file))
 }

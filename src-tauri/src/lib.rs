@@ -55,6 +55,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             request_commands::scope_advice,
             flow_commands::read_test_file,
             flow_commands::run_test_file,
+            flow_commands::test_case_sign_in,
+            flow_commands::save_test_case,
         ])
 }
 

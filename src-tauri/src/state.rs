@@ -1,6 +1,9 @@
-//! The shell's state: the engine and the cancel handle of the sign-in in progress.
+//! The shell's state: the engine, the cancel handle of the sign-in in progress, and the
+//! sign-ins behind the Tests view's latest run.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+use tokenscope_core::engine::outcome::SignInView;
 use tokenscope_core::engine::Engine;
 use tokio_util::sync::CancellationToken;
 
@@ -8,6 +11,8 @@ use tokio_util::sync::CancellationToken;
 pub struct AppState {
     engine: Arc<OnceLock<Arc<Engine>>>,
     cancel: Mutex<Option<CancellationToken>>,
+    /// The sign-in behind each case of the latest runs, by (test file, case name).
+    case_sign_ins: Arc<Mutex<HashMap<(String, String), SignInView>>>,
 }
 
 /// Hands the engine to the state it was promised to (`AppState::starting`).
@@ -36,6 +41,7 @@ impl AppState {
         let state = Self {
             engine: engine.clone(),
             cancel: Mutex::new(None),
+            case_sign_ins: Arc::default(),
         };
         (state, EngineSlot(engine))
     }
@@ -50,6 +56,11 @@ impl AppState {
         if let Ok(mut slot) = self.cancel.lock() {
             *slot = token;
         }
+    }
+
+    /// The sign-ins behind the cases run in the Tests view (shared with a run in progress).
+    pub(crate) fn case_sign_ins(&self) -> Arc<Mutex<HashMap<(String, String), SignInView>>> {
+        self.case_sign_ins.clone()
     }
 
     /// Cancels the sign-in in progress; false when there is none.

@@ -86,6 +86,7 @@ pub async fn test(args: TestArgs) -> ExitCode {
         on_case: live.then(|| {
             Arc::new(move |c: &CaseReport| print_case(&out, c, show_tokens)) as CaseCallback
         }),
+        on_outcome: None,
     };
     let started = std::time::Instant::now();
     let mut reports = Vec::new();

@@ -1126,3 +1126,113 @@ error: string | null,
  * GET or POST.
  */
 method: string, };
+
+export type TestFileView = { 
+/**
+ * The path as given.
+ */
+path: string, 
+/**
+ * Its cases, in file order.
+ */
+cases: Array<CaseSummary>, };
+
+export type CaseSummary = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * The driver.
+ */
+driver: string, 
+/**
+ * The b2c-pages action.
+ */
+action: string, 
+/**
+ * Another policy of the profile's tenant, when the case names one.
+ */
+policy: string | null, 
+/**
+ * The line of its `[[case]]`.
+ */
+line: number, };
+
+export type CaseReport = { 
+/**
+ * The case's name.
+ */
+name: string, 
+/**
+ * The file it is in.
+ */
+file: string, 
+/**
+ * Every expectation held.
+ */
+ok: boolean, 
+/**
+ * How long it took, sign-in and refresh included.
+ */
+duration_ms: number, 
+/**
+ * The expectations that did not hold.
+ */
+failures: Array<Failure>, 
+/**
+ * The driver used.
+ */
+driver: string, 
+/**
+ * What the report must say besides (ROPC skips MFA and federation).
+ */
+warnings: Array<string>, 
+/**
+ * The raw tokens (`--show-tokens` only).
+ */
+tokens?: CaseTokens, };
+
+export type Failure = { 
+/**
+ * Which expectation (`claims.idp`, `checks.signature`, `error`, `refresh`, …).
+ */
+expectation: string, 
+/**
+ * What was expected.
+ */
+expected: string, 
+/**
+ * What came back.
+ */
+actual: string, };
+
+export type CaseTokens = { 
+/**
+ * The ID token.
+ */
+id_token: string | null, 
+/**
+ * The access token.
+ */
+access_token: string | null, };
+
+export type CaseDraft = { 
+/**
+ * Its name (unique in the file).
+ */
+name: string, 
+/**
+ * The saved profile it signs in with.
+ */
+profile: string, 
+/**
+ * Claim expectations, in this order.
+ */
+claims: Array<[string, ClaimPick]>, 
+/**
+ * A refresh must succeed afterwards and keep `sub`.
+ */
+refresh: boolean, };
+
+export type ClaimPick = { "pick": "equals", "value": unknown } | { "pick": "present" } | { "pick": "absent" };

@@ -6,6 +6,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppInfo,
+  CaseDraft,
   CaseReport,
   TestFileView,
   AuthorityPreview,
@@ -62,6 +63,8 @@ export const COMMANDS = {
   scopeAdvice: 'scope_advice',
   readTestFile: 'read_test_file',
   runTestFile: 'run_test_file',
+  testCaseSignIn: 'test_case_sign_in',
+  saveTestCase: 'save_test_case',
 } as const;
 
 /** Turns whatever a call rejected with into an `IpcError`. */
@@ -218,3 +221,12 @@ export async function onCaseReport(handler: (c: CaseReport) => void): Promise<Un
     throw toIpcError(e);
   }
 }
+
+/** The sign-in behind a case of the file's latest run, for the result view. */
+export const testCaseSignIn = (path: string, name: string) =>
+  call<SignInView>(COMMANDS.testCaseSignIn, { path, name });
+
+/** Appends a case written from a sign-in to the test file (created when missing); the file as
+ * it now reads, or an `IpcError` (nothing written). */
+export const saveTestCase = (path: string, draft: CaseDraft) =>
+  call<TestFileView>(COMMANDS.saveTestCase, { path, draft });

@@ -8,8 +8,10 @@
 //! - [`expect`]: judging an outcome against a case's expectations;
 //! - [`run`]: the runner (cases in parallel, each on its own listener port and browser profile);
 //! - [`pages`]: the b2c-pages driver;
-//! - [`report`]: JSON and JUnit XML reports.
+//! - [`report`]: JSON and JUnit XML reports;
+//! - [`draft`]: a case written from a sign-in the user saw ("Save as test case").
 
+pub mod draft;
 pub mod expect;
 pub mod file;
 pub mod pages;

@@ -37,6 +37,10 @@ pub fn default_chromium() -> PathBuf {
 /// Called as each case ends.
 pub type CaseCallback = Arc<dyn Fn(&CaseReport) + Send + Sync>;
 
+/// Given each case's sign-in (its name and the outcome) as the sign-in comes back, before the
+/// expectations are judged: the desktop keeps it to show "the sign-in behind a case".
+pub type OutcomeCallback = Arc<dyn Fn(&str, &Outcome) + Send + Sync>;
+
 /// How a run goes.
 #[derive(Clone)]
 pub struct RunOptions {
@@ -50,6 +54,8 @@ pub struct RunOptions {
     pub chromium: PathBuf,
     /// Called as each case ends (in the order they end).
     pub on_case: Option<CaseCallback>,
+    /// Called with each case's sign-in, when it returned tokens.
+    pub on_outcome: Option<OutcomeCallback>,
 }
 
 impl Default for RunOptions {
@@ -60,6 +66,7 @@ impl Default for RunOptions {
             show_tokens: false,
             chromium: default_chromium(),
             on_case: None,
+            on_outcome: None,
         }
     }
 }
@@ -379,6 +386,9 @@ impl Runner {
             Ok(o) => o,
             Err(e) => return expect::judge_error(&case.expect, &e),
         };
+        if let Some(f) = &options.on_outcome {
+            f(&case.name, &outcome);
+        }
         *tokens = Some(CaseTokens {
             id_token: outcome.id_token.as_ref().map(|t| t.raw.expose().to_owned()),
             access_token: outcome

@@ -1,7 +1,7 @@
 // The Tests view's state: the open user-flow test file, its cases and each case's latest result
 // (as it ends: the shell sends each report when its case finishes). Every call goes through
 // `ipc.ts`; the rules (the file format, the runner, the expectations) live in the engine.
-import type { CaseReport, CaseSummary, IpcError, TestFileView } from '../bindings';
+import type { CaseReport, CaseSummary, IpcError, SignInView, TestFileView } from '../bindings';
 import * as ipc from '../ipc';
 
 export type CaseStatus = 'idle' | 'running' | 'passed' | 'failed';
@@ -18,6 +18,10 @@ export class TestsState {
   /** The case whose failures are shown. */
   open = $state<string | null>(null);
   jobs = $state(1);
+  /** The sign-in behind a case, opened in the result view. */
+  signIn = $state.raw<SignInView | null>(null);
+  signInOf = $state<string | null>(null);
+  signInError = $state<string | null>(null);
 
   get cases(): CaseSummary[] {
     return this.file?.cases ?? [];
@@ -40,6 +44,7 @@ export class TestsState {
     this.error = null;
     this.reports = {};
     this.open = null;
+    this.closeSignIn();
     if (!this.path) return;
     try {
       this.file = await ipc.readTestFile(this.path);
@@ -56,6 +61,7 @@ export class TestsState {
     const reports = { ...this.reports };
     for (const n of names) delete reports[n];
     this.reports = reports;
+    if (this.signInOf !== null && names.includes(this.signInOf)) this.closeSignIn();
     this.running = names;
     this.error = null;
     let stop: (() => void) | null = null;
@@ -78,6 +84,25 @@ export class TestsState {
       stop?.();
       this.running = [];
     }
+  }
+
+  /** Opens the sign-in behind the case `name` of the latest run. */
+  async showSignIn(name: string): Promise<void> {
+    if (!this.file) return;
+    this.signInOf = name;
+    this.signInError = null;
+    this.signIn = null;
+    try {
+      this.signIn = await ipc.testCaseSignIn(this.file.path, name);
+    } catch (e) {
+      this.signInError = ipc.toIpcError(e).message;
+    }
+  }
+
+  closeSignIn(): void {
+    this.signIn = null;
+    this.signInOf = null;
+    this.signInError = null;
   }
 
   get passed(): number {
