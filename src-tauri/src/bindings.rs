@@ -15,6 +15,7 @@ use tokenscope_core::engine::history::{
 use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
+use tokenscope_core::error::ErrorKind;
 use tokenscope_core::flowtest::draft::{CaseDraft, ClaimPick};
 use tokenscope_core::flowtest::run::CaseTokens;
 use tokenscope_core::flowtest::{CaseReport, Failure};
@@ -34,7 +35,7 @@ use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, S
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
 use tokenscope_core::store::vault::VaultLocation;
-use tokenscope_core::validate::{Check, KeyUsed, Warning};
+use tokenscope_core::validate::{Check, CheckId, KeyUsed, Warning};
 use ts_rs::TS;
 
 /// Path of the generated file, relative to the repository root.
@@ -69,6 +70,7 @@ pub fn render() -> String {
         VaultLocation,
         Check,
         Warning,
+        CheckId,
         ClaimRow,
         ClaimDescription,
         Source,
@@ -88,6 +90,7 @@ pub fn render() -> String {
         AppInfo,
         SignOutView,
         IpcError,
+        ErrorKind,
         InspectorOptions,
         ExportFormat,
         InspectionView,
@@ -131,5 +134,27 @@ pub fn render() -> String {
         CaseDraft,
         ClaimPick,
     );
+    // The values themselves, for what the UI checks at run time (an error's kind) and for its
+    // one door to the shell (a command name outside this list does not type-check).
+    let list = |names: &mut dyn Iterator<Item = &str>| {
+        names.map(|n| format!("\n  {n:?},")).collect::<String>()
+    };
+    out.push_str(&format!(
+        "\n/** Every error kind (`ErrorKind::ALL`). */\n\
+         export const ERROR_KINDS: readonly ErrorKind[] = [{}\n];\n",
+        list(&mut ErrorKind::ALL.iter().map(|k| k.as_str()))
+    ));
+    out.push_str(&format!(
+        "\n/** Every check a report can hold (`CheckId::ALL`). */\n\
+         export const CHECK_IDS: readonly CheckId[] = [{}\n];\n",
+        list(&mut CheckId::ALL.iter().map(|c| c.as_str()))
+    ));
+    out.push_str(&format!(
+        "\n/** Every IPC command the shell registers (`src-tauri/src/command_list.rs`). */\n\
+         export const COMMANDS = [{}\n] as const;\n\n\
+         /** The name of an IPC command. */\n\
+         export type Command = (typeof COMMANDS)[number];\n",
+        list(&mut crate::command_names::ALL.iter().copied())
+    ));
     out
 }

@@ -14,6 +14,7 @@ use tokenscope_core::engine::browser::Browser;
 use tokenscope_core::engine::outcome::SignInView;
 use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, Progress, SignInOptions};
+use tokenscope_core::error::ErrorKind;
 use tokenscope_core::inspect::diff::TokenDiff;
 use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{self, export, redact, InspectOptions, Inspection, TokenInspection};
@@ -217,10 +218,10 @@ async fn inspection(engine: &Engine, text: &str, options: &InspectorOptions) -> 
         network: NetworkPolicy::PUBLIC,
     };
     let found = request.inspect(text, engine.now()).map_err(|e| match e {
-        RequestError::DecryptionKey(e) => {
-            IpcError::new("decryption_key", format!("the decryption key: {e}"))
+        RequestError::DecryptionKey(_) => {
+            IpcError::new(e.kind(), format!("the decryption key: {e}"))
         }
-        RequestError::PublicKey(e) => IpcError::new("public_key", format!("the public key: {e}")),
+        RequestError::PublicKey(_) => IpcError::new(e.kind(), format!("the public key: {e}")),
         RequestError::Text(e) => IpcError::from(e),
     })?;
     // Keys named by the token come through the guarded client (names checked where they
@@ -267,8 +268,9 @@ pub async fn export_inspection(
 #[tauri::command]
 pub fn diff_tokens(state: State<'_, AppState>, a: String, b: String) -> Res<TokenDiff> {
     let options = InspectOptions::at(state.engine().now());
-    let failed =
-        |name: &str, message: String| IpcError::new("decode", format!("{name}: {message}"));
+    let failed = |name: &str, message: String| {
+        IpcError::new(ErrorKind::Decode, format!("{name}: {message}"))
+    };
     let first = |name: &str, text: &str| -> Res<TokenInspection> {
         let mut found = inspect::inspect(text, &options).map_err(|e| {
             let mut err = IpcError::from(e);

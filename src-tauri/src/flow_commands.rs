@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tokenscope_core::engine::outcome::{Outcome, SignInView};
+use tokenscope_core::error::ErrorKind;
 use tokenscope_core::flowtest::draft::{append_case, CaseDraft};
 use tokenscope_core::flowtest::run::{default_chromium, CaseCallback, OutcomeCallback};
 use tokenscope_core::flowtest::{self, CaseReport, RunOptions, Runner};
@@ -45,7 +46,7 @@ pub struct TestFileView {
 }
 
 fn refused(e: flowtest::FileError) -> IpcError {
-    IpcError::new("test_file", e.to_string())
+    IpcError::new(ErrorKind::TestFile, e.to_string())
 }
 
 fn open(state: &AppState, path: &str) -> Res<(Runner, flowtest::TestFile)> {
@@ -132,7 +133,7 @@ pub fn test_case_sign_in(
         .and_then(|k| k.get(&(path, name.clone())).cloned());
     found.ok_or_else(|| {
         IpcError::new(
-            "test_file",
+            ErrorKind::TestFile,
             format!("no sign-in is kept for case {name:?}: run it first (a case that failed before its tokens came back has none)"),
         )
     })

@@ -13,9 +13,21 @@ pub mod request_commands;
 pub mod state;
 pub mod views;
 
-/// The IPC command names (also read by `build.rs`).
+include!("command_list.rs");
+
+/// The handlers of a list of `module::command` paths.
+macro_rules! command_handlers {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        tauri::generate_handler![$($module::$command),*]
+    };
+}
+
+/// The IPC command names, from the list the handlers are registered from (`command_list.rs`,
+/// also read by `build.rs`).
 pub mod command_names {
-    include!("command_names.rs");
+    /// Every IPC command the desktop shell exposes; `build.rs` declares them, capabilities grant
+    /// them, `bindings.rs` writes them for the UI.
+    pub const ALL: &[&str] = app_commands!(command_names);
 }
 
 use state::AppState;
@@ -27,37 +39,7 @@ use tokenscope_core::engine::Engine;
 pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::list_profiles,
-            commands::save_profile,
-            commands::delete_profile,
-            commands::preview_authority,
-            commands::sign_in,
-            commands::cancel_sign_in,
-            commands::refresh,
-            commands::sign_out,
-            commands::inspect,
-            commands::export_inspection,
-            commands::diff_tokens,
-            commands::set_last_profile,
-            b2c::tenant_policies,
-            b2c::add_policy,
-            b2c::remove_policy,
-            b2c::switch_policy,
-            b2c::reset_password,
-            b2c::session_history,
-            b2c::support_bundle,
-            request_commands::preview_request,
-            request_commands::set_client_secret,
-            request_commands::delete_client_secret,
-            request_commands::logout_test,
-            request_commands::scope_advice,
-            flow_commands::read_test_file,
-            flow_commands::run_test_file,
-            flow_commands::test_case_sign_in,
-            flow_commands::save_test_case,
-        ])
+        .invoke_handler(app_commands!(command_handlers))
 }
 
 /// Starts the desktop app.

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use tokenscope_core::engine::{SignInOptions, StoredRefresh};
+use tokenscope_core::error::ErrorKind;
 use tokenscope_core::inspect::Inspection;
 use tokenscope_core::jose::jwt;
 use tokenscope_core::oidc::authority::{AuthorityForm, B2cPolicy};
@@ -163,8 +164,8 @@ impl From<Inspection> for InspectionView {
 /// An error as the UI receives it: `kind` to react on, `message` to show, details to copy.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct IpcError {
-    /// Stable kind (`provider`, `network`, `timeout`, `cancelled`, `decode`, ...).
-    pub kind: String,
+    /// What kind of failure it is (the engine's [`ErrorKind`]).
+    pub kind: ErrorKind,
     /// One sentence for people.
     pub message: String,
     /// The provider's error (code, description, B2C Correlation ID and Timestamp).
@@ -174,11 +175,11 @@ pub struct IpcError {
 }
 
 impl IpcError {
-    /// An error of the shell's own (`public_key`, `decryption_key`: a pasted key that does not
-    /// parse), not the engine's.
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+    /// An error of `kind` worded by the shell (a pasted key that does not parse, which of two
+    /// texts did not decode).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
-            kind: kind.to_owned(),
+            kind,
             message: message.into(),
             provider: None,
             body: None,
@@ -189,7 +190,7 @@ impl IpcError {
 impl From<Error> for IpcError {
     fn from(e: Error) -> Self {
         Self {
-            kind: e.kind().to_owned(),
+            kind: e.kind(),
             message: e.to_string(),
             provider: match &e {
                 Error::Provider(p) => Some(p.clone()),

@@ -315,12 +315,12 @@ fn token(o: &mut String, s: &Style, tk: &TokenInspection, title: Option<String>)
 fn checks(o: &mut String, s: &Style, checks: &[tokenscope_core::validate::Check]) {
     let width = checks
         .iter()
-        .map(|c| t(&c.name).chars().count())
+        .map(|c| c.name.as_str().len())
         .max()
         .unwrap_or(0);
     for c in checks {
         let mark = if c.ok { s.green("✔") } else { s.red("✘") };
-        outln!(o, "  {mark} {:<width$}  {}", t(&c.name), t(&c.detail));
+        outln!(o, "  {mark} {:<width$}  {}", c.name, t(&c.detail));
     }
 }
 
@@ -348,7 +348,7 @@ pub fn diff(o: &mut String, s: &Style, d: &TokenDiff) {
         outln!(o, "{}", s.bold(title));
         let width = changes
             .iter()
-            .map(|c| t(&c.name).chars().count())
+            .map(|c| c.name.as_str().len())
             .max()
             .unwrap_or(0)
             .min(40);
@@ -409,7 +409,7 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
             s.bold("Warnings (odd, but the checks above decide)")
         );
         for w in &oc.report.warnings {
-            outln!(o, "  {} {}  {}", s.yellow("!"), t(&w.name), t(&w.detail));
+            outln!(o, "  {} {}  {}", s.yellow("!"), w.name, t(&w.detail));
         }
     }
     if let Some(d) = oc.id_token.as_ref().and_then(|t| t.decoded.as_ref()) {

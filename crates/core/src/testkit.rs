@@ -190,3 +190,34 @@ pub mod idp {
         }
     }
 }
+
+/// The checks a good sign-in does not make: made only when the ID token is missing or does not
+/// decode, only when `crit` refuses it, only as a warning (scope), only by the inspector, or only on refresh. A new
+/// [`CheckId`](crate::validate::CheckId) made on every sign-in needs no line here: the tests
+/// that iterate `CheckId::ALL` expect it in a good sign-in and a hostile case that fails it.
+pub const NOT_IN_A_GOOD_SIGN_IN: &[crate::validate::CheckId] = {
+    use crate::validate::CheckId::*;
+    &[
+        Format,
+        IdToken,
+        Crit,
+        Scope,
+        Keys,
+        Issuer,
+        SameSubject,
+        SameAud,
+        SameAuthTime,
+        NewIat,
+        Response,
+        AccessToken,
+    ]
+};
+
+/// Every check a good sign-in makes, in the order of `CheckId::ALL` (the report's order).
+pub fn checks_of_a_good_sign_in() -> Vec<crate::validate::CheckId> {
+    crate::validate::CheckId::ALL
+        .iter()
+        .copied()
+        .filter(|id| !NOT_IN_A_GOOD_SIGN_IN.contains(id))
+        .collect()
+}

@@ -241,7 +241,7 @@ async fn an_auth_time_of_0_from_the_provider_is_a_warning_on_sign_in_and_refresh
         assert!(o.passed(), "{what}: {:#?}", o.report);
         let w = o
             .report
-            .warning("auth_time")
+            .warning(tokenscope_core::validate::CheckId::AuthTime)
             .unwrap_or_else(|| panic!("{what}: no auth_time warning: {:#?}", o.report));
         assert!(
             w.detail

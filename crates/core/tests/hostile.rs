@@ -15,11 +15,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokenscope_core::engine::outcome::Outcome;
 use tokenscope_core::engine::{Progress, SignInOptions};
-use tokenscope_core::error::Error;
+use tokenscope_core::error::{Error, ErrorKind};
 use tokenscope_core::oidc::provider_error::ErrorOrigin;
 use tokenscope_core::oidc::redirect::RedirectConfig;
 use tokenscope_core::store::vault::VaultLocation;
 use tokenscope_core::testkit;
+use tokenscope_core::validate::CheckId;
 use util::*;
 
 /// Faults must end well within this (the engine's HTTP limits are 2 s / 4 s here).

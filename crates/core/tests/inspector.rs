@@ -152,7 +152,11 @@ fn failed(v: &Verification) -> Vec<&str> {
 }
 
 fn detail<'a>(v: &'a Verification, name: &str) -> &'a str {
-    &v.checks.iter().find(|c| c.name == name).unwrap().detail
+    &v.checks
+        .iter()
+        .find(|c| c.name.as_str() == name)
+        .unwrap()
+        .detail
 }
 
 // ---- Pasted keys ----

@@ -16,6 +16,7 @@ use tokenscope_core::oidc::redirect::RedirectConfig;
 use tokenscope_core::store::profile::{Profile, ProfileStore};
 use tokenscope_core::store::vault::{Vault, VaultLocation};
 use tokenscope_core::testkit::idp::{browser_command, shared as idp, TestIdp, CURL_BROWSER};
+use tokenscope_core::validate::CheckId;
 use tokenscope_core::Error;
 
 const SERVICE: &str = "tokenscope-itest";
@@ -116,7 +117,7 @@ async fn refresh_rotates_and_an_old_refresh_token_means_sign_in_again() {
 
     let r = engine.refresh(&p, None).await.unwrap();
     assert_passed(&r);
-    assert!(r.report.get("same_subject").unwrap().ok);
+    assert!(r.report.get(CheckId::SameSubject).unwrap().ok);
     assert!(r.refresh_token.received && r.refresh_token.stored);
     let second = engine.vault().load(&p.refresh_account()).unwrap().unwrap();
     assert_ne!(

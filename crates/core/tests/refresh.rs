@@ -14,6 +14,7 @@ use serde_json::json;
 use std::sync::Arc;
 use tokenscope_core::error::Error;
 use tokenscope_core::oidc::request::ClientAuthMethod;
+use tokenscope_core::validate::CheckId;
 use tokenscope_core::Secret;
 use util::*;
 
@@ -194,7 +195,7 @@ async fn a_refresh_without_an_id_token_is_valid_and_keeps_the_rotated_token_and_
     let outcome = h.engine.refresh(&h.profile, None).await.expect("refresh");
     assert!(outcome.passed(), "{:#?}", outcome.report);
     assert!(outcome.id_token.is_none());
-    let id = outcome.report.get("id_token").expect("says so");
+    let id = outcome.report.get(CheckId::IdToken).expect("says so");
     assert!(id.ok && id.detail.contains("§12.2"), "{id:?}");
     assert!(
         id.detail.contains(&format!(
@@ -203,13 +204,11 @@ async fn a_refresh_without_an_id_token_is_valid_and_keeps_the_rotated_token_and_
         )),
         "{id:?}"
     );
-    let names: Vec<&str> = outcome
-        .report
-        .checks
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
-    assert_eq!(names, ["id_token", "response", "access_token"]);
+    let names: Vec<CheckId> = outcome.report.checks.iter().map(|c| c.name).collect();
+    assert_eq!(
+        names,
+        [CheckId::IdToken, CheckId::Response, CheckId::AccessToken]
+    );
     // The rotated token was stored; a second refresh redeems it.
     assert!(outcome.refresh_token.stored, "{:?}", outcome.refresh_token);
     assert_eq!(h.stored_refresh_token(), Some(h.provider.refresh_token(2)));
@@ -223,12 +222,12 @@ async fn a_refresh_without_an_id_token_is_valid_and_keeps_the_rotated_token_and_
 async fn a_refreshed_id_token_with_another_auth_time_or_an_older_iat_fails_section_12_2() {
     for (name, edit) in [
         (
-            "same_auth_time",
+            CheckId::SameAuthTime,
             Box::new(|c: &mut serde_json::Value| c["auth_time"] = json!(now() - 5))
                 as Box<dyn Fn(&mut serde_json::Value) + Send + Sync>,
         ),
         (
-            "new_iat",
+            CheckId::NewIat,
             Box::new(|c: &mut serde_json::Value| c["iat"] = json!(now() - 3000)),
         ),
     ] {
@@ -244,7 +243,7 @@ async fn a_refreshed_id_token_with_another_auth_time_or_an_older_iat_fails_secti
             edit(c)
         }));
         let outcome = h.engine.refresh(&h.profile, None).await.expect("refresh");
-        let failed: Vec<&str> = outcome.report.failures().map(|c| c.name.as_str()).collect();
+        let failed: Vec<CheckId> = outcome.report.failures().map(|c| c.name).collect();
         assert_eq!(failed, [name], "{:#?}", outcome.report);
     }
     // Kept auth_time and a newer iat pass.
@@ -255,7 +254,12 @@ async fn a_refreshed_id_token_with_another_auth_time_or_an_older_iat_fails_secti
     h.sign_in_ok().await;
     let outcome = h.engine.refresh(&h.profile, None).await.expect("refresh");
     assert!(outcome.passed(), "{:#?}", outcome.report);
-    for check in ["same_subject", "same_aud", "same_auth_time", "new_iat"] {
+    for check in [
+        CheckId::SameSubject,
+        CheckId::SameAud,
+        CheckId::SameAuthTime,
+        CheckId::NewIat,
+    ] {
         assert!(outcome.report.get(check).is_some_and(|c| c.ok), "{check}");
     }
 }

@@ -4,7 +4,10 @@
 // back as an `IpcError`, whatever shape it had.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { ERROR_KINDS } from './bindings';
 import type {
+  Command,
+  ErrorKind,
   AppInfo,
   CaseDraft,
   CaseReport,
@@ -34,45 +37,16 @@ export const CASE_EVENT = 'flowtest-case';
 /** The event the shell emits while a sign-in or refresh runs (`commands::PROGRESS_EVENT`). */
 export const PROGRESS_EVENT = 'signin-progress';
 
-/** Command names as the shell registers them (`src-tauri/src/command_names.rs`). */
-export const COMMANDS = {
-  appInfo: 'app_info',
-  listProfiles: 'list_profiles',
-  saveProfile: 'save_profile',
-  deleteProfile: 'delete_profile',
-  previewAuthority: 'preview_authority',
-  signIn: 'sign_in',
-  cancelSignIn: 'cancel_sign_in',
-  refresh: 'refresh',
-  signOut: 'sign_out',
-  inspect: 'inspect',
-  exportInspection: 'export_inspection',
-  diffTokens: 'diff_tokens',
-  setLastProfile: 'set_last_profile',
-  tenantPolicies: 'tenant_policies',
-  addPolicy: 'add_policy',
-  removePolicy: 'remove_policy',
-  switchPolicy: 'switch_policy',
-  resetPassword: 'reset_password',
-  sessionHistory: 'session_history',
-  supportBundle: 'support_bundle',
-  previewRequest: 'preview_request',
-  setClientSecret: 'set_client_secret',
-  deleteClientSecret: 'delete_client_secret',
-  logoutTest: 'logout_test',
-  scopeAdvice: 'scope_advice',
-  readTestFile: 'read_test_file',
-  runTestFile: 'run_test_file',
-  testCaseSignIn: 'test_case_sign_in',
-  saveTestCase: 'save_test_case',
-} as const;
+/** The command names, generated from the shell's one list (`src-tauri/src/command_list.rs`): a
+ *  name that is not one of them does not type-check. */
+export { COMMANDS, type Command } from './bindings';
 
 /** Turns whatever a call rejected with into an `IpcError`. */
 export function toIpcError(e: unknown): IpcError {
   if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
     const o = e as Partial<IpcError>;
     return {
-      kind: typeof o.kind === 'string' ? o.kind : 'unknown',
+      kind: isErrorKind(o.kind) ? o.kind : 'unknown',
       message: typeof o.message === 'string' ? o.message : String(o.message),
       provider: o.provider ?? null,
       body: typeof o.body === 'string' ? o.body : null,
@@ -83,12 +57,16 @@ export function toIpcError(e: unknown): IpcError {
   return { kind: 'unknown', message: 'Something went wrong', provider: null, body: null };
 }
 
+function isErrorKind(k: unknown): k is ErrorKind {
+  return (ERROR_KINDS as readonly unknown[]).includes(k);
+}
+
 /** Is this value an `IpcError` (as produced by `toIpcError`)? */
 export function isIpcError(e: unknown): e is IpcError {
   return !!e && typeof e === 'object' && 'kind' in e && 'message' in e && 'provider' in e;
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {
@@ -98,7 +76,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 /** The answer to a call index.html made as the page started, taken once; null when there is
  *  none (tests, or already taken). */
-function early<T>(command: string): Promise<T> | null {
+function early<T>(command: Command): Promise<T> | null {
   const asked = (window as { __tokenscopeEarly?: Record<string, Promise<T> | undefined> }).__tokenscopeEarly;
   const answer = asked?.[command];
   if (!asked || !answer) return null;
@@ -108,92 +86,92 @@ function early<T>(command: string): Promise<T> | null {
   });
 }
 
-export const appInfo = () => early<AppInfo>(COMMANDS.appInfo) ?? call<AppInfo>(COMMANDS.appInfo);
+export const appInfo = () => early<AppInfo>('app_info') ?? call<AppInfo>('app_info');
 
 export const listProfiles = () =>
-  early<ProfileEntry[]>(COMMANDS.listProfiles) ?? call<ProfileEntry[]>(COMMANDS.listProfiles);
+  early<ProfileEntry[]>('list_profiles') ?? call<ProfileEntry[]>('list_profiles');
 
 /** Saves a profile; `previousName` renames an existing one (its refresh token does not follow). */
 export const saveProfile = (profile: Profile, previousName: string | null) =>
-  call<ProfileEntry[]>(COMMANDS.saveProfile, { profile, previousName });
+  call<ProfileEntry[]>('save_profile', { profile, previousName });
 
 export const deleteProfile = (name: string) =>
-  call<ProfileEntry[]>(COMMANDS.deleteProfile, { name });
+  call<ProfileEntry[]>('delete_profile', { name });
 
 export const previewAuthority = (text: string) =>
-  call<AuthorityPreview>(COMMANDS.previewAuthority, { text });
+  call<AuthorityPreview>('preview_authority', { text });
 
 /** Signs in through the browser; progress arrives through `onProgress` meanwhile. */
 export const signIn = (name: string, options: SignInExtras | null = null) =>
-  call<SignInView>(COMMANDS.signIn, options === null ? { name } : { name, options });
+  call<SignInView>('sign_in', options === null ? { name } : { name, options });
 
 /** The authorize URL a sign-in with these options would open, and its scopes explained. */
 export const previewRequest = (name: string, options: SignInExtras | null = null) =>
-  call<RequestPreview>(COMMANDS.previewRequest, { name, options });
+  call<RequestPreview>('preview_request', { name, options });
 
 /** Stores the profile's client secret in the keyring; it never comes back, only `client_secret`. */
 export const setClientSecret = (name: string, secret: string) =>
-  call<ProfileEntry[]>(COMMANDS.setClientSecret, { name, secret });
+  call<ProfileEntry[]>('set_client_secret', { name, secret });
 
 export const deleteClientSecret = (name: string) =>
-  call<ProfileEntry[]>(COMMANDS.deleteClientSecret, { name });
+  call<ProfileEntry[]>('delete_client_secret', { name });
 
 /** RP-initiated logout with a loopback post_logout_redirect_uri; did the provider come back? */
 /** Each scope explained and B2C's one-resource rule checked (nothing is fetched). */
 export const scopeAdvice = (clientId: string, scopes: string[]) =>
-  call<ScopeAdvice>(COMMANDS.scopeAdvice, { clientId, scopes });
+  call<ScopeAdvice>('scope_advice', { clientId, scopes });
 
 export const logoutTest = (name: string, idTokenHint: string | null = null) =>
-  call<LogoutReport>(COMMANDS.logoutTest, { name, idTokenHint });
+  call<LogoutReport>('logout_test', { name, idTokenHint });
 
 /** Cancels the running sign-in; false when none was running. */
-export const cancelSignIn = () => call<boolean>(COMMANDS.cancelSignIn);
+export const cancelSignIn = () => call<boolean>('cancel_sign_in');
 
 /** Redeems the stored refresh token (no browser). */
-export const refresh = (name: string) => call<SignInView>(COMMANDS.refresh, { name });
+export const refresh = (name: string) => call<SignInView>('refresh', { name });
 
-export const signOut = (name: string) => call<SignOutView>(COMMANDS.signOut, { name });
+export const signOut = (name: string) => call<SignOutView>('sign_out', { name });
 
 /** Everything in a pasted token, `Bearer …`, redirect URL or token response, explained; verified
  *  when `options.verify` (with `options.public_key`, else keys discovered from `iss`). */
 export const inspect = (text: string, options: InspectorOptions) =>
-  call<InspectionView>(COMMANDS.inspect, { text, options });
+  call<InspectionView>('inspect', { text, options });
 
 /** The same inspection as a JSON or Markdown document (redacted when `options.redact`). */
 export const exportInspection = (text: string, options: InspectorOptions, format: ExportFormat) =>
-  call<string>(COMMANDS.exportInspection, { text, options, format });
+  call<string>('export_inspection', { text, options, format });
 
 /** Claims added, removed and changed between the first token of `a` and the first of `b`. */
-export const diffTokens = (a: string, b: string) => call<TokenDiff>(COMMANDS.diffTokens, { a, b });
+export const diffTokens = (a: string, b: string) => call<TokenDiff>('diff_tokens', { a, b });
 
 export const setLastProfile = (name: string | null) =>
-  call<null>(COMMANDS.setLastProfile, { name });
+  call<null>('set_last_profile', { name });
 
 // ---- B2C: the profile's tenant and policies, the password reset, history, support bundle ----
 
 /** The profile's B2C tenant and its known policies (fails with kind `authority` off B2C). */
-export const tenantPolicies = (name: string) => call<TenantView>(COMMANDS.tenantPolicies, { name });
+export const tenantPolicies = (name: string) => call<TenantView>('tenant_policies', { name });
 
 /** Adds a policy to the profile's tenant; `reset` makes it the password-reset policy. */
 export const addPolicy = (name: string, policy: string, reset: boolean) =>
-  call<TenantView>(COMMANDS.addPolicy, { name, policy, reset });
+  call<TenantView>('add_policy', { name, policy, reset });
 
 export const removePolicy = (name: string, policy: string) =>
-  call<TenantView>(COMMANDS.removePolicy, { name, policy });
+  call<TenantView>('remove_policy', { name, policy });
 
 /** Switches the profile to another policy of its tenant (client ID and scopes stay). */
 export const switchPolicy = (name: string, policy: string) =>
-  call<ProfileEntry[]>(COMMANDS.switchPolicy, { name, policy });
+  call<ProfileEntry[]>('switch_policy', { name, policy });
 
 /** Runs the tenant's password-reset policy once for the profile (progress through `onProgress`). */
 export const resetPassword = (name: string, policy: string) =>
-  call<SignInView>(COMMANDS.resetPassword, { name, policy });
+  call<SignInView>('reset_password', { name, policy });
 
 /** This session's sign-ins and refreshes of the profile, and its refresh token's age. */
-export const sessionHistory = (name: string) => call<HistoryView>(COMMANDS.sessionHistory, { name });
+export const sessionHistory = (name: string) => call<HistoryView>('session_history', { name });
 
 /** The support bundle of the profile's last sign-in or refresh (text for a ticket, no secrets). */
-export const supportBundle = (name: string) => call<string>(COMMANDS.supportBundle, { name });
+export const supportBundle = (name: string) => call<string>('support_bundle', { name });
 
 /** Calls `handler` with each progress step until the returned function is called. */
 export async function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {
@@ -206,12 +184,12 @@ export async function onProgress(handler: (p: Progress) => void): Promise<Unlist
 
 /** Opens a user-flow test file: its cases, or an `IpcError` (kind `test_file`) naming every
  * problem with file, line and key. */
-export const readTestFile = (path: string) => call<TestFileView>(COMMANDS.readTestFile, { path });
+export const readTestFile = (path: string) => call<TestFileView>('read_test_file', { path });
 
 /** Runs the file's cases (`only` names some; empty runs all); each report also arrives through
  * `onCaseReport` as its case ends. */
 export const runTestFile = (path: string, only: string[], jobs: number | null = null) =>
-  call<CaseReport[]>(COMMANDS.runTestFile, { path, only, jobs });
+  call<CaseReport[]>('run_test_file', { path, only, jobs });
 
 /** Calls `handler` with each case's report as it ends, until the returned function is called. */
 export async function onCaseReport(handler: (c: CaseReport) => void): Promise<UnlistenFn> {
@@ -224,9 +202,9 @@ export async function onCaseReport(handler: (c: CaseReport) => void): Promise<Un
 
 /** The sign-in behind a case of the file's latest run, for the result view. */
 export const testCaseSignIn = (path: string, name: string) =>
-  call<SignInView>(COMMANDS.testCaseSignIn, { path, name });
+  call<SignInView>('test_case_sign_in', { path, name });
 
 /** Appends a case written from a sign-in to the test file (created when missing); the file as
  * it now reads, or an `IpcError` (nothing written). */
 export const saveTestCase = (path: string, draft: CaseDraft) =>
-  call<TestFileView>(COMMANDS.saveTestCase, { path, draft });
+  call<TestFileView>('save_test_case', { path, draft });

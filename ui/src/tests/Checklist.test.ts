@@ -1,6 +1,7 @@
 // The validation checklist: counts, icons, and the detail of a failed check.
 import { render, screen, within } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
+import type { Warning } from '../lib/bindings';
 import Checklist from '../lib/components/Checklist.svelte';
 import { checksSummary } from '../lib/format';
 import { CHECKS_OK } from './fixtures';
@@ -37,7 +38,7 @@ describe('Checklist', () => {
   });
 
   test('shows warnings after the checks, counted apart, without failing anything', () => {
-    const warnings = [
+    const warnings: Warning[] = [
       { name: 'auth_time', detail: 'auth_time is 0 (1970-01-01 00:00:00 UTC): a sign-in before OpenID Connect existed' },
       { name: 'scope', detail: 'the token response\'s scope is empty' },
     ];

@@ -4,7 +4,10 @@ import { copyWhenReady } from '../lib/clipboard';
 import { copyName, draftFromProfile, emptyDraft, profileFromDraft, validateDraft } from '../lib/draft';
 import { ago, authoritySummary, redirectUriText, relativePhrase, valueText, vaultText } from '../lib/format';
 import { diffSummary, diffValue, toPanel, tokenTitle, warningsOf } from '../lib/inspection';
+import * as ipc from '../lib/ipc';
 import { toIpcError } from '../lib/ipc';
+import { COMMANDS } from '../lib/bindings';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { idToken, inspected, profile, tokenDiff } from './fixtures';
 
 describe('toIpcError', () => {
@@ -15,6 +18,11 @@ describe('toIpcError', () => {
       provider: null,
       body: null,
     });
+  });
+
+  test('a kind the engine does not have becomes unknown', () => {
+    expect(toIpcError({ kind: 'netwrok', message: 'offline' }).kind).toBe('unknown');
+    expect(toIpcError({ kind: 'public_key', message: 'bad key' }).kind).toBe('public_key');
   });
 
   test('turns strings and exceptions into an IpcError', () => {
@@ -201,5 +209,22 @@ describe('the answers index.html asked for as the page started', () => {
     expect(await ipc.listProfiles()).toEqual([]);
     expect(shell.calls.map((c) => c.cmd)).toEqual(['app_info', 'list_profiles']);
     delete w.__tokenscopeEarly;
+  });
+});
+
+describe('the one door to the shell', () => {
+  test('ipc.ts calls every command the shell registers, and no other', async () => {
+    const called = new Set<string>();
+    mockIPC((cmd) => {
+      if (!cmd.startsWith('plugin:')) called.add(cmd);
+      return null;
+    });
+    const skip = new Set(['toIpcError', 'isIpcError', 'onProgress', 'COMMANDS', 'PROGRESS_EVENT']);
+    for (const [name, fn] of Object.entries(ipc)) {
+      if (skip.has(name) || typeof fn !== 'function') continue;
+      await (fn as (...a: unknown[]) => Promise<unknown>)('x', 'y', 'z');
+    }
+    clearMocks();
+    expect([...called].sort()).toEqual([...COMMANDS].sort());
   });
 });

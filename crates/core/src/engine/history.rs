@@ -4,12 +4,13 @@
 //! B2C's default lifetimes. Kept in memory only: a session's history ends with the process.
 
 use crate::engine::outcome::{Flow, Outcome};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::inspect::diff::{diff, TokenDiff};
 use crate::inspect::{inspect_token, InspectOptions};
 use crate::oidc::authority::{is_guid, Authority};
 use crate::oidc::provider_error::ProviderError;
 use crate::secret::Secret;
+use crate::validate::CheckId;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -90,8 +91,8 @@ pub struct HistoryEntry {
     pub checks_passed: u32,
     /// Checks made.
     pub checks_total: u32,
-    /// Names of the checks that failed.
-    pub failed_checks: Vec<String>,
+    /// The checks that failed.
+    pub failed_checks: Vec<CheckId>,
     /// The error it ended in: the B2C code when there is one, else the error's kind.
     pub error: Option<String>,
     /// The error's message.
@@ -234,7 +235,7 @@ fn issuer_form(issuer: &str) -> (IssuerForm, Option<String>) {
 #[derive(Debug, Clone, Serialize)]
 pub struct AttemptError {
     /// [`Error::kind`].
-    pub kind: String,
+    pub kind: ErrorKind,
     /// The error in words.
     pub message: String,
     /// The provider's error, when it was one.
@@ -323,7 +324,7 @@ impl Journal {
         };
         if let Err(e) = result {
             attempt.error = Some(AttemptError {
-                kind: e.kind().to_owned(),
+                kind: e.kind(),
                 message: e.to_string(),
                 provider: match e {
                     Error::Provider(p) => Some((**p).clone()),
@@ -384,7 +385,7 @@ fn entry_of(
                 .checks
                 .iter()
                 .filter(|c| !c.ok)
-                .map(|c| c.name.clone())
+                .map(|c| c.name)
                 .collect(),
             error: None,
             error_message: None,
@@ -402,7 +403,7 @@ fn entry_of(
             failed_checks: Vec::new(),
             error: Some(match e {
                 Error::Provider(p) => p.code.clone().unwrap_or_else(|| p.error.clone()),
-                other => other.kind().to_owned(),
+                other => other.kind().as_str().to_owned(),
             }),
             error_message: Some(match e {
                 Error::Provider(p) => p
@@ -473,12 +474,12 @@ mod tests {
         );
         let mut report = crate::validate::Report::default();
         report.checks.push(crate::validate::Check {
-            name: "signature".into(),
+            name: CheckId::Signature,
             ok: true,
             detail: String::new(),
         });
         report.checks.push(crate::validate::Check {
-            name: "aud".into(),
+            name: CheckId::Aud,
             ok: policy != "B2C_1_bad",
             detail: String::new(),
         });
@@ -536,7 +537,7 @@ mod tests {
 
         let second = journal.record("p", attempt("B2C_1_bad"), &Ok(outcome("B2C_1_bad", 2)), now);
         assert!(!second.passed);
-        assert_eq!(second.failed_checks, ["aud"]);
+        assert_eq!(second.failed_checks, [CheckId::Aud]);
         let changed: Vec<&str> = second
             .changes
             .as_ref()

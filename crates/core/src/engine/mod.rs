@@ -376,7 +376,7 @@ impl Engine {
             None => {
                 let mut r = Report::default();
                 r.checks.push(validate::Check {
-                    name: "id_token".into(),
+                    name: validate::CheckId::IdToken,
                     ok: false,
                     detail: "the token response has no ID token: is `openid` in the scopes?".into(),
                 });
@@ -384,7 +384,7 @@ impl Engine {
             }
         };
         if let Some(warning) = scope_warning(tokens.scope.as_deref()) {
-            report.warn("scope", warning);
+            report.warn(validate::CheckId::Scope, warning);
         }
         let passed = report.passed();
         let location = self.vault.location();

@@ -117,7 +117,7 @@ mod tests {
             .save_profile(&second, SaveMode::New)
             .await
             .unwrap_err();
-        assert_eq!(e.kind(), "profile");
+        assert_eq!(e.kind(), crate::error::ErrorKind::Profile);
         assert!(e.to_string().contains("\"demo\" exists"), "{e}");
         assert_eq!(names(&engine), [("demo".into(), "first".into())]);
         // Asked for, it replaces.

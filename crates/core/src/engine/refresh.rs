@@ -23,7 +23,7 @@ use crate::oidc::token::{self, TokenResponse};
 use crate::secret::Secret;
 use crate::store::profile::{refresh_account, Profile};
 use crate::store::vault::{Binding, VaultLocation};
-use crate::validate::{self, Check, Expectations, Identity, Report};
+use crate::validate::{self, Check, CheckId, Expectations, Identity, Report};
 use std::sync::atomic::Ordering;
 
 /// What a refresh token issued to `profile` by the provider of `metadata` is bound to.
@@ -288,7 +288,7 @@ impl Engine {
         };
         // Odd, not fatal: the same warning as a sign-in's.
         if let Some(warning) = super::scope_warning(tokens.scope.as_deref()) {
-            checks.warn("scope", warning);
+            checks.warn(validate::CheckId::Scope, warning);
         }
         let refresh_token = self
             .settle(&account, &stored.secret, &tokens, &checks, bound)
@@ -416,12 +416,8 @@ fn without_id_token(
     skew: std::time::Duration,
 ) -> Report {
     let mut report = Report::default();
-    let push = |report: &mut Report, name: &str, ok: bool, detail: String| {
-        report.checks.push(Check {
-            name: name.into(),
-            ok,
-            detail,
-        })
+    let push = |report: &mut Report, name: CheckId, ok: bool, detail: String| {
+        report.checks.push(Check { name, ok, detail })
     };
     let session = match previous {
         Some(p) => format!(
@@ -432,7 +428,7 @@ fn without_id_token(
     };
     push(
         &mut report,
-        "id_token",
+        CheckId::IdToken,
         true,
         format!(
             "none in this refresh response, which OpenID Connect Core §12.2 allows: {session}; \
@@ -451,7 +447,7 @@ fn without_id_token(
     }
     push(
         &mut report,
-        "response",
+        CheckId::Response,
         true,
         format!("a token response with {}", shape.join(", ")),
     );
@@ -464,7 +460,7 @@ fn without_id_token(
             Ok(d) if d.payload.contains_key("exp") => {
                 let exp = validate::time_checks(&d.payload, now, skew)
                     .into_iter()
-                    .find(|c| c.name == "exp");
+                    .find(|c| c.name == CheckId::Exp);
                 match exp {
                     Some(c) => (c.ok, format!("a JWT; {}", c.detail)),
                     None => (true, "a JWT".to_owned()),
@@ -477,6 +473,6 @@ fn without_id_token(
             ),
         },
     };
-    push(&mut report, "access_token", access.0, access.1);
+    push(&mut report, CheckId::AccessToken, access.0, access.1);
     report
 }

@@ -200,7 +200,7 @@ mod tests {
             None,
         );
         attempt.error = Some(AttemptError {
-            kind: "provider".into(),
+            kind: crate::error::ErrorKind::Provider,
             message: provider.to_string(),
             provider: Some(provider),
         });

@@ -394,7 +394,12 @@ fn token_markdown(md: &mut String, t: &TokenInspection, level: usize) {
         );
         for c in &v.checks {
             let mark = if c.ok { "✔" } else { "✘" };
-            let _ = writeln!(md, "- {mark} {}: {}", code(&c.name), text(&c.detail));
+            let _ = writeln!(
+                md,
+                "- {mark} {}: {}",
+                code(c.name.as_str()),
+                text(&c.detail)
+            );
         }
         md.push('\n');
     }

@@ -7,6 +7,7 @@
 use super::keys::{public_keys, DecryptionKeys};
 use super::verify::{note_discovery_hosts, verify_all, KeySource};
 use super::{inspect, InspectOptions, Inspection};
+use crate::error::ErrorKind;
 use crate::http::HttpClient;
 use crate::jose::jwt::DecodeError;
 use crate::oidc::netguard::{self, NetworkPolicy};
@@ -51,6 +52,17 @@ pub enum RequestError {
     /// The text holds nothing that decodes.
     #[error("{0}")]
     Text(#[from] DecodeError),
+}
+
+impl RequestError {
+    /// The error's kind, so a front end can mark the field at fault.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            RequestError::DecryptionKey(_) => ErrorKind::DecryptionKey,
+            RequestError::PublicKey(_) => ErrorKind::PublicKey,
+            RequestError::Text(_) => ErrorKind::Decode,
+        }
+    }
 }
 
 /// A text inspected, waiting for its verification when one was asked for.
@@ -168,6 +180,11 @@ mod tests {
             asked.inspect("   ", now),
             Err(RequestError::Text(_))
         ));
+        let kinds = [
+            RequestError::DecryptionKey(String::new()).kind(),
+            RequestError::PublicKey(String::new()).kind(),
+        ];
+        assert_eq!(kinds, [ErrorKind::DecryptionKey, ErrorKind::PublicKey]);
     }
 
     #[test]

@@ -275,7 +275,7 @@ fn export_cases() -> Vec<(String, Inspection)> {
         metadata_url: None,
         key: None,
         checks: vec![crate::validate::Check {
-            name: "signature".into(),
+            name: crate::validate::CheckId::Signature,
             ok: false,
             detail: "does not match".into(),
         }],

@@ -11,7 +11,7 @@ use crate::jose::jwt::{Decoded, TokenKind};
 use crate::oidc::authority::{check_transport, is_policy};
 use crate::oidc::metadata::Jwks;
 use crate::oidc::netguard::NetworkPolicy;
-use crate::validate::{self, Check, JwksCache, KeyUsed, SignaturePolicy};
+use crate::validate::{self, Check, CheckId, JwksCache, KeyUsed, SignaturePolicy};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -59,7 +59,7 @@ impl Verification {
             signature_valid: false,
             passed: false,
             checks: vec![Check {
-                name: "signature".into(),
+                name: CheckId::Signature,
                 ok: false,
                 detail: summary.clone(),
             }],
@@ -225,7 +225,7 @@ async fn verify_with(
                 Err(why) => {
                     let mut v =
                         Verification::not_checked(format!("not checked: {why}"), &given, skew);
-                    v.checks.insert(0, check("keys", false, why));
+                    v.checks.insert(0, check(CheckId::Keys, false, why));
                     return v;
                 }
             };
@@ -237,7 +237,7 @@ async fn verify_with(
             match &cache[&url] {
                 Ok((keys, meta_issuer)) => {
                     checks.push(check(
-                        "keys",
+                        CheckId::Keys,
                         true,
                         format!(
                             "the issuer's metadata at {url} names its keys at {}",
@@ -251,7 +251,7 @@ async fn verify_with(
                     let mut v =
                         Verification::not_checked(format!("not checked: {why}"), &given, skew);
                     v.metadata_url = metadata_url;
-                    v.checks.insert(0, check("keys", false, why.clone()));
+                    v.checks.insert(0, check(CheckId::Keys, false, why.clone()));
                     return v;
                 }
             }
@@ -278,13 +278,13 @@ async fn verify_with(
         let iss = target.claim_str("iss").unwrap_or_default();
         checks.push(if iss == meta_issuer {
             check(
-                "issuer",
+                CheckId::Issuer,
                 true,
                 format!("{iss}, the issuer the metadata names"),
             )
         } else {
             check(
-                "issuer",
+                CheckId::Issuer,
                 false,
                 format!(
                     "the token says {iss} but the metadata it points to names {meta_issuer}: \
@@ -306,9 +306,9 @@ async fn verify_with(
     }
 }
 
-fn check(name: &str, ok: bool, detail: impl Into<String>) -> Check {
+fn check(name: CheckId, ok: bool, detail: impl Into<String>) -> Check {
     Check {
-        name: name.to_owned(),
+        name,
         ok,
         detail: detail.into(),
     }

@@ -305,11 +305,11 @@ mod tests {
     fn faults_become_clear_errors_with_the_body() {
         let e =
             parse_token_response(&url(), &resp(500, "<html><body>Oops</body></html>")).unwrap_err();
-        assert_eq!(e.kind(), "http_status");
+        assert_eq!(e.kind(), crate::error::ErrorKind::HttpStatus);
         assert!(e.to_string().contains("HTTP 500 with an HTML page"), "{e}");
         assert!(e.raw_body().unwrap().contains("Oops"));
         let e = parse_token_response(&url(), &resp(200, "{\"access_token\": ")).unwrap_err();
-        assert_eq!(e.kind(), "invalid_response");
+        assert_eq!(e.kind(), crate::error::ErrorKind::InvalidResponse);
         let e = parse_token_response(&url(), &resp(200, "[]")).unwrap_err();
         assert!(e.to_string().contains("not an object"), "{e}");
         let e = parse_token_response(&url(), &resp(200, r#"{"token_type":"Bearer"}"#)).unwrap_err();
@@ -338,7 +338,7 @@ mod tests {
     fn a_truncated_response_keeps_its_body_with_the_tokens_masked() {
         let body = r#"{"access_token": "AT-secret", "refresh_token":"RT-secret", "id_token": "a.b"#;
         let e = parse_token_response(&url(), &resp(200, body)).unwrap_err();
-        assert_eq!(e.kind(), "invalid_response");
+        assert_eq!(e.kind(), crate::error::ErrorKind::InvalidResponse);
         let kept = e.raw_body().unwrap();
         assert!(
             !kept.contains("AT-secret") && !kept.contains("RT-secret"),

@@ -97,13 +97,32 @@ pub struct Binding {
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    /// The keyring refused or failed; the message says what happened and what to do
-    /// (locked keyring, no Secret Service, prompt dismissed...).
-    #[error("{0}")]
-    Keyring(String),
+    /// The keyring refused or failed: `problem` says what kind of trouble it is (locked, no
+    /// Secret Service, prompt dismissed...), `message` says what happened and what to do.
+    #[error("{message}")]
+    Keyring {
+        /// What was wrong.
+        problem: ProblemKind,
+        /// A sentence for the user, with the remedy and the underlying error.
+        message: String,
+    },
     /// A stored value was not what Tokenscope wrote.
     #[error("{0}")]
     Corrupt(String),
+}
+
+impl VaultError {
+    /// What was wrong with the keyring (`None` for a value Tokenscope did not write).
+    pub fn problem(&self) -> Option<ProblemKind> {
+        match self {
+            VaultError::Keyring { problem, .. } => Some(*problem),
+            VaultError::Corrupt(_) => None,
+        }
+    }
+
+    fn keyring(problem: ProblemKind, message: String) -> Self {
+        VaultError::Keyring { problem, message }
+    }
 }
 
 /// The token vault. Cheap to clone (an `Arc` inside), `Send + Sync`.
@@ -238,12 +257,15 @@ impl Vault {
 
         let pieces = split_utf8(&envelope, CHUNK_BYTES);
         if pieces.len() > MAX_CHUNKS {
-            return Err(VaultError::Keyring(format!(
+            return Err(VaultError::keyring(
+                ProblemKind::TooLarge,
+                format!(
                 "The value for \"{account}\" is too large for the keyring ({} bytes; the limit \
                  is {} bytes).",
                 envelope.len(),
                 MAX_CHUNKS * CHUNK_BYTES
-            )));
+            ),
+            ));
         }
         // Chunks first, then the marker that points at them.
         for (index, piece) in pieces.iter().enumerate() {
@@ -384,10 +406,13 @@ fn check_account(account: &str) -> Result<(), VaultError> {
         .rsplit_once('#')
         .is_some_and(|(_, tail)| !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()));
     if account.is_empty() || looks_like_chunk {
-        return Err(VaultError::Keyring(format!(
-            "\"{account}\" cannot be used as a vault account name: it must be non-empty and \
+        return Err(VaultError::keyring(
+            ProblemKind::InvalidAccount,
+            format!(
+                "\"{account}\" cannot be used as a vault account name: it must be non-empty and \
              must not end in #<number> (reserved for the parts of long values)."
-        )));
+            ),
+        ));
     }
     Ok(())
 }
@@ -510,7 +535,9 @@ impl BackendError {
                 "The keyring item for \"{account}\" is not text, so Tokenscope did not write \
                  it. Delete it or sign in again to replace it."
             )),
-            BackendError::Failed(failure) => VaultError::Keyring(failure.message(action)),
+            BackendError::Failed(failure) => {
+                VaultError::keyring(failure.problem(), failure.message(action))
+            }
         }
     }
 }
@@ -531,6 +558,16 @@ enum Failure {
 }
 
 impl Failure {
+    fn problem(&self) -> ProblemKind {
+        match self {
+            Failure::Problem(problem) => problem.kind,
+            Failure::Ambiguous(_) => ProblemKind::Ambiguous,
+            Failure::TooLong(_) => ProblemKind::TooLarge,
+            Failure::Invalid(_) => ProblemKind::Refused,
+            Failure::Panicked => ProblemKind::Other,
+        }
+    }
+
     /// `action` completes "Could not ...", e.g. `save "x" in the keyring`.
     fn message(&self, action: &str) -> String {
         match self {
@@ -724,13 +761,31 @@ struct Problem {
     platform: Platform,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ProblemKind {
+/// What kind of trouble the keyring is in (kept with [`VaultError::Keyring`], so a caller can
+/// react without reading the message).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// No D-Bus session bus is reachable.
     NoSessionBus,
+    /// No Secret Service (gnome-keyring, KeePassXC) is running.
     NoSecretService,
+    /// The keyring is locked and its unlock prompt was dismissed or could not be shown.
     PromptDismissed,
+    /// The keyring is locked.
     Locked,
+    /// The keyring has no default collection (or it is locked).
     NoCollection,
+    /// Several keyring items match one account.
+    Ambiguous,
+    /// The value is over the keyring's size limit.
+    TooLarge,
+    /// The keyring refused a parameter.
+    Refused,
+    /// The account name is reserved or empty (Tokenscope refused it before asking).
+    InvalidAccount,
+    /// Anything else (the keyring library failed).
     Other,
 }
 
@@ -759,7 +814,12 @@ impl Problem {
             ProblemKind::NoCollection => {
                 "The keyring has no default collection to use, or it is locked"
             }
-            ProblemKind::Other => "The keyring is not available",
+            // The rest are not access problems (`Failure` words them).
+            ProblemKind::Ambiguous
+            | ProblemKind::TooLarge
+            | ProblemKind::Refused
+            | ProblemKind::InvalidAccount
+            | ProblemKind::Other => "The keyring is not available",
         }
     }
 
@@ -776,7 +836,11 @@ impl Problem {
                 "Create or unlock a default keyring (for example in Seahorse, or with \
                  gnome-keyring-daemon --unlock)"
             }
-            ProblemKind::Other => "Check that your OS keyring works",
+            ProblemKind::Ambiguous
+            | ProblemKind::TooLarge
+            | ProblemKind::Refused
+            | ProblemKind::InvalidAccount
+            | ProblemKind::Other => "Check that your OS keyring works",
         }
     }
 
@@ -1154,7 +1218,10 @@ mod tests {
         for bad in ["", "acct#1", "a#22"] {
             assert!(matches!(
                 vault.store(bad, &Secret::new("v")),
-                Err(VaultError::Keyring(_))
+                Err(VaultError::Keyring {
+                    problem: ProblemKind::InvalidAccount,
+                    ..
+                })
             ));
             assert!(vault.load(bad).is_err());
             assert!(vault.delete(bad).is_err());
@@ -1188,6 +1255,56 @@ mod tests {
     }
 
     #[test]
+    fn a_keyring_failure_keeps_what_kind_of_problem_it_was() {
+        /// A keyring that is locked for writes and full of duplicates for reads.
+        struct Locked;
+        impl Backend for Locked {
+            fn get(&self, _: &str) -> Result<Option<String>, BackendError> {
+                Err(BackendError::Failed(Failure::Ambiguous(2)))
+            }
+            fn set(&self, _: &str, _: &str) -> Result<(), BackendError> {
+                Err(BackendError::Failed(Failure::Problem(Problem {
+                    kind: ProblemKind::Locked,
+                    detail: "object locked".into(),
+                    platform: Platform::THIS,
+                })))
+            }
+            fn remove(&self, _: &str) -> Result<bool, BackendError> {
+                Ok(false)
+            }
+        }
+        let vault = Vault::with_backend(VaultLocation::Keyring, Box::new(Locked));
+        let Err(e) = vault.store_at("a", &Secret::new("v"), None, Utc::now()) else {
+            panic!("stored in a locked keyring")
+        };
+        // The store reads first (to find old chunks): duplicates are reported as such.
+        assert_eq!(e.problem(), Some(ProblemKind::Ambiguous), "{e}");
+        let vault = Vault::with_backend(VaultLocation::Keyring, Box::new(LockedForWrites));
+        struct LockedForWrites;
+        impl Backend for LockedForWrites {
+            fn get(&self, _: &str) -> Result<Option<String>, BackendError> {
+                Ok(None)
+            }
+            fn set(&self, account: &str, value: &str) -> Result<(), BackendError> {
+                Locked.set(account, value)
+            }
+            fn remove(&self, _: &str) -> Result<bool, BackendError> {
+                Ok(false)
+            }
+        }
+        let e = vault.store("a", &Secret::new("v")).expect_err("locked");
+        assert_eq!(e.problem(), Some(ProblemKind::Locked));
+        assert!(e.to_string().contains("The keyring is locked"), "{e}");
+        let e = crate::Error::from(e);
+        assert_eq!(e.kind(), crate::error::ErrorKind::Vault);
+        assert_eq!(e.keyring_problem(), Some(ProblemKind::Locked));
+        assert_eq!(
+            vault.load("a#1").expect_err("reserved").problem(),
+            Some(ProblemKind::InvalidAccount)
+        );
+    }
+
+    #[test]
     fn errors_name_the_callers_account_and_operation() {
         /// Refuses every chunk write and every removal; reads fail for "locked".
         struct Refusing;
@@ -1210,7 +1327,7 @@ mod tests {
         }
         let vault = Vault::with_backend(VaultLocation::Keyring, Box::new(Refusing));
         let message = |result: Result<(), VaultError>| match result {
-            Err(VaultError::Keyring(msg)) => msg,
+            Err(VaultError::Keyring { message, .. }) => message,
             other => panic!("expected Keyring, got {other:?}"),
         };
         assert_eq!(

@@ -2,7 +2,7 @@
 //! `sub` and `aud`, the same `auth_time` when it has one (the time of the original
 //! authentication), and an `iat` that is not older than the previous token's.
 
-use super::{at, numeric, Identity, Report};
+use super::{at, numeric, CheckId, Identity, Report};
 use serde_json::{Map, Value};
 
 /// The `aud` claim as a list (a string is a list of one), sorted.
@@ -32,13 +32,13 @@ pub(super) fn check(claims: &Map<String, Value>, prev: &Identity, report: &mut R
     let (iss, sub) = (text("iss"), text("sub"));
     if iss == prev.iss && sub == prev.sub {
         report.push(
-            "same_subject",
+            CheckId::SameSubject,
             true,
             "same iss and sub as the previous ID token",
         );
     } else {
         report.push(
-            "same_subject",
+            CheckId::SameSubject,
             false,
             format!(
                 "the refreshed ID token is about {sub} at {iss}, not {} at {}",
@@ -49,10 +49,10 @@ pub(super) fn check(claims: &Map<String, Value>, prev: &Identity, report: &mut R
     if let Some(before) = &prev.aud {
         let now = audiences(claims);
         if &now == before {
-            report.push("same_aud", true, "same aud as the previous ID token");
+            report.push(CheckId::SameAud, true, "same aud as the previous ID token");
         } else {
             report.push(
-                "same_aud",
+                CheckId::SameAud,
                 false,
                 format!("aud is {now:?}; the previous ID token's was {before:?}"),
             );
@@ -60,12 +60,12 @@ pub(super) fn check(claims: &Map<String, Value>, prev: &Identity, report: &mut R
     }
     match (numeric(claims.get("auth_time")), prev.auth_time) {
         (Some(now), Some(before)) if now == before => report.push(
-            "same_auth_time",
+            CheckId::SameAuthTime,
             true,
             format!("auth_time {} is the original sign-in's", at(now)),
         ),
         (Some(now), Some(before)) => report.push(
-            "same_auth_time",
+            CheckId::SameAuthTime,
             false,
             format!(
                 "auth_time {} is not the original sign-in's {}: a refresh does not sign in again",
@@ -78,13 +78,13 @@ pub(super) fn check(claims: &Map<String, Value>, prev: &Identity, report: &mut R
     if let (Some(before), Some(now)) = (prev.iat, numeric(claims.get("iat"))) {
         if now >= before {
             report.push(
-                "new_iat",
+                CheckId::NewIat,
                 true,
                 format!("issued {}, not before the previous ID token", at(now)),
             );
         } else {
             report.push(
-                "new_iat",
+                CheckId::NewIat,
                 false,
                 format!(
                     "issued {}, before the previous ID token ({}): an old ID token came back",

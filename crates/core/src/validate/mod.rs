@@ -16,12 +16,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
+mod check_id;
+pub use check_id::CheckId;
+
 /// One named check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
-    /// Stable identifier (`signature`, `iss`, `aud`, ...).
-    pub name: String,
+    /// Which check it is (serialized as its name: `signature`, `iss`, `aud`, ...).
+    pub name: CheckId,
     /// Passed?
     pub ok: bool,
     /// What was found, in words.
@@ -34,7 +37,7 @@ pub struct Check {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Warning {
     /// What it is about (`scope`, `auth_time`, ...).
-    pub name: String,
+    pub name: CheckId,
     /// What was found and why it is odd, in words.
     pub detail: String,
 }
@@ -49,24 +52,24 @@ pub struct Report {
 }
 
 impl Report {
-    fn push(&mut self, name: &str, ok: bool, detail: impl Into<String>) {
+    fn push(&mut self, name: CheckId, ok: bool, detail: impl Into<String>) {
         self.checks.push(Check {
-            name: name.to_owned(),
+            name,
             ok,
             detail: detail.into(),
         });
     }
 
     /// Adds a warning.
-    pub fn warn(&mut self, name: &str, detail: impl Into<String>) {
+    pub fn warn(&mut self, name: CheckId, detail: impl Into<String>) {
         self.warnings.push(Warning {
-            name: name.to_owned(),
+            name,
             detail: detail.into(),
         });
     }
 
     /// The warning about this.
-    pub fn warning(&self, name: &str) -> Option<&Warning> {
+    pub fn warning(&self, name: CheckId) -> Option<&Warning> {
         self.warnings.iter().find(|w| w.name == name)
     }
 
@@ -76,7 +79,7 @@ impl Report {
     }
 
     /// The check with this name.
-    pub fn get(&self, name: &str) -> Option<&Check> {
+    pub fn get(&self, name: CheckId) -> Option<&Check> {
         self.checks.iter().find(|c| c.name == name)
     }
 
@@ -359,9 +362,9 @@ pub struct SignatureCheck {
 }
 
 impl SignatureCheck {
-    fn push(&mut self, name: &str, ok: bool, detail: impl Into<String>) {
+    fn push(&mut self, name: CheckId, ok: bool, detail: impl Into<String>) {
         self.checks.push(Check {
-            name: name.to_owned(),
+            name,
             ok,
             detail: detail.into(),
         });
@@ -369,14 +372,14 @@ impl SignatureCheck {
 
     /// True when the signature was checked and is valid.
     pub fn verified(&self) -> bool {
-        self.checks.iter().any(|c| c.name == "signature") && self.checks.iter().all(|c| c.ok)
+        self.checks.iter().any(|c| c.name == CheckId::Signature) && self.checks.iter().all(|c| c.ok)
     }
 
     /// The `signature` check's words (the last check when there is none).
     pub fn summary(&self) -> &str {
         self.checks
             .iter()
-            .find(|c| c.name == "signature")
+            .find(|c| c.name == CheckId::Signature)
             .or(self.checks.last())
             .map_or("", |c| c.detail.as_str())
     }
@@ -394,7 +397,7 @@ pub async fn validate_id_token(
         Ok(d) if d.kind == TokenKind::Jws || d.kind == TokenKind::Unsigned => d,
         Ok(d) => {
             report.push(
-                "format",
+                CheckId::Format,
                 false,
                 format!("the ID token is {:?}, not a signed JWT", d.kind),
             );
@@ -402,7 +405,7 @@ pub async fn validate_id_token(
         }
         Err(e) => {
             report.push(
-                "format",
+                CheckId::Format,
                 false,
                 format!("the ID token does not decode: {e}"),
             );
@@ -433,9 +436,9 @@ pub async fn verify_signature(
     // An extension marked critical that is not implemented makes the JWS invalid, whatever
     // its signature (RFC 7515 §4.1.11).
     if let Some(why) = crate::jose::crit::refusal(&decoded.header) {
-        out.push("crit", false, why);
+        out.push(CheckId::Crit, false, why);
         out.push(
-            "signature",
+            CheckId::Signature,
             false,
             "not checked: the token requires an extension Tokenscope does not implement",
         );
@@ -444,12 +447,12 @@ pub async fn verify_signature(
     let alg = decoded.header_str("alg").unwrap_or_default().to_owned();
     if alg.eq_ignore_ascii_case("none") {
         out.push(
-            "alg",
+            CheckId::Alg,
             false,
             "alg is `none`: the token is unsigned and anyone could have written it",
         );
         out.push(
-            "signature",
+            CheckId::Signature,
             false,
             "not checked: the token carries no signature",
         );
@@ -458,7 +461,7 @@ pub async fn verify_signature(
     let hmac = alg.starts_with("HS");
     if hmac && !policy.hmac_secret {
         out.push(
-            "alg",
+            CheckId::Alg,
             false,
             format!(
                 "alg is {alg}, an HMAC with a shared secret; a public client shares no secret \
@@ -466,7 +469,7 @@ pub async fn verify_signature(
             ),
         );
         out.push(
-            "signature",
+            CheckId::Signature,
             false,
             "not checked: HMAC is not acceptable here",
         );
@@ -474,7 +477,7 @@ pub async fn verify_signature(
     }
     let Some(algorithm) = algorithm(&alg) else {
         out.push(
-            "alg",
+            CheckId::Alg,
             false,
             format!(
                 "alg `{alg}` is not one Tokenscope accepts ({}, or HS256/384/512 with a given \
@@ -482,24 +485,32 @@ pub async fn verify_signature(
                 ASYMMETRIC.join(", ")
             ),
         );
-        out.push("signature", false, "not checked: unsupported algorithm");
+        out.push(
+            CheckId::Signature,
+            false,
+            "not checked: unsupported algorithm",
+        );
         return out;
     };
     if !hmac && !policy.allowed_algs.is_empty() && !policy.allowed_algs.iter().any(|a| a == &alg) {
         out.push(
-            "alg",
+            CheckId::Alg,
             false,
             format!(
                 "alg is {alg} but the provider announces only {} for ID tokens",
                 policy.allowed_algs.join(", ")
             ),
         );
-        out.push("signature", false, "not checked: unexpected algorithm");
+        out.push(
+            CheckId::Signature,
+            false,
+            "not checked: unexpected algorithm",
+        );
         return out;
     }
     if hmac && keys.can_refetch() {
         out.push(
-            "alg",
+            CheckId::Alg,
             false,
             format!(
                 "alg is {alg}, an HMAC with a shared secret, and the keys are the ones published \
@@ -510,7 +521,7 @@ pub async fn verify_signature(
             ),
         );
         out.push(
-            "signature",
+            CheckId::Signature,
             false,
             "not checked: a published JWKS never holds the secret of an HMAC",
         );
@@ -526,7 +537,7 @@ pub async fn verify_signature(
         };
         if !has_secret {
             out.push(
-                "alg",
+                CheckId::Alg,
                 false,
                 format!(
                     "alg is {alg}, an HMAC with a shared secret, but {} holds only public keys. \
@@ -537,14 +548,14 @@ pub async fn verify_signature(
                 ),
             );
             out.push(
-                "signature",
+                CheckId::Signature,
                 false,
                 "not checked: an HMAC needs the shared secret, not a public key",
             );
             return out;
         }
         out.push(
-            "alg",
+            CheckId::Alg,
             true,
             format!(
                 "{alg}, an HMAC checked with the shared secret in {}",
@@ -553,13 +564,13 @@ pub async fn verify_signature(
         );
     } else if policy.allowed_algs.is_empty() {
         out.push(
-            "alg",
+            CheckId::Alg,
             true,
             format!("{alg}, an asymmetric algorithm (a key pair proves who signed)"),
         );
     } else {
         out.push(
-            "alg",
+            CheckId::Alg,
             true,
             format!("{alg}, an algorithm the provider announces"),
         );
@@ -569,12 +580,16 @@ pub async fn verify_signature(
     let (key, how) = match select_key(&alg, kid.as_deref(), keys).await {
         Ok(found) => found,
         Err(detail) => {
-            out.push("kid", false, detail);
-            out.push("signature", false, "not checked: no key to check it with");
+            out.push(CheckId::Kid, false, detail);
+            out.push(
+                CheckId::Signature,
+                false,
+                "not checked: no key to check it with",
+            );
             return out;
         }
     };
-    out.push("kid", true, how);
+    out.push(CheckId::Kid, true, how);
     out.key = Some(KeyUsed::of(&key, keys.describe()));
 
     let key_id = key
@@ -586,7 +601,7 @@ pub async fn verify_signature(
     let kty = key.get("kty").and_then(Value::as_str).unwrap_or("?");
     if kty != want_kty {
         out.push(
-            "signature",
+            CheckId::Signature,
             false,
             format!(
                 "key {key_id} is an {kty} key, but the token says {alg}, which needs an \
@@ -598,7 +613,7 @@ pub async fn verify_signature(
     if let Some(key_alg) = key.get("alg").and_then(Value::as_str) {
         if key_alg != alg {
             out.push(
-                "signature",
+                CheckId::Signature,
                 false,
                 format!("key {key_id} is for {key_alg}, but the token says {alg}"),
             );
@@ -622,7 +637,7 @@ pub async fn verify_signature(
         });
     match verified {
         Ok(true) => out.push(
-            "signature",
+            CheckId::Signature,
             true,
             format!(
                 "valid {alg} signature by key {key_id} from {}",
@@ -630,14 +645,14 @@ pub async fn verify_signature(
             ),
         ),
         Ok(false) => out.push(
-            "signature",
+            CheckId::Signature,
             false,
             format!(
                 "the {alg} signature does not match key {key_id}: the token was changed or signed \
                  by someone else"
             ),
         ),
-        Err(detail) => out.push("signature", false, detail),
+        Err(detail) => out.push(CheckId::Signature, false, detail),
     }
     out
 }
@@ -779,21 +794,21 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
     // iss
     match claims.get("iss").and_then(Value::as_str) {
         Some(iss) if iss == expect.issuer => report.push(
-            "iss",
+            CheckId::Iss,
             true,
             format!("{iss}, the issuer in the provider's metadata"),
         ),
         Some(iss) => report.push(
-            "iss",
+            CheckId::Iss,
             false,
             format!("{iss} is not the metadata's issuer {}", expect.issuer),
         ),
-        None => report.push("iss", false, "no iss claim"),
+        None => report.push(CheckId::Iss, false, "no iss claim"),
     }
 
     // sub (OIDC Core §2: required, at most 255 ASCII characters)
     let (ok, detail) = subject_check(claims.get("sub"));
-    report.push("sub", ok, detail);
+    report.push(CheckId::Sub, ok, detail);
 
     // aud
     let auds: Vec<String> = match claims.get("aud") {
@@ -809,10 +824,10 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         .filter(|a| **a != expect.client_id && !expect.trusted_audiences.contains(a))
         .collect();
     if auds.is_empty() {
-        report.push("aud", false, "no aud claim");
+        report.push(CheckId::Aud, false, "no aud claim");
     } else if !auds.contains(&expect.client_id) {
         report.push(
-            "aud",
+            CheckId::Aud,
             false,
             format!(
                 "aud {:?} does not contain the client ID {}",
@@ -821,30 +836,38 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         );
     } else if !untrusted.is_empty() {
         report.push(
-            "aud",
+            CheckId::Aud,
             false,
             format!("aud also names untrusted audiences {untrusted:?}"),
         );
     } else {
-        report.push("aud", true, format!("the client ID {}", expect.client_id));
+        report.push(
+            CheckId::Aud,
+            true,
+            format!("the client ID {}", expect.client_id),
+        );
     }
 
     // azp
     match claims.get("azp").and_then(Value::as_str) {
         Some(azp) if azp == expect.client_id => {
-            report.push("azp", true, format!("{azp}, the client ID"))
+            report.push(CheckId::Azp, true, format!("{azp}, the client ID"))
         }
         Some(azp) => report.push(
-            "azp",
+            CheckId::Azp,
             false,
             format!("azp {azp} is not the client ID {}", expect.client_id),
         ),
         None if auds.len() > 1 => report.push(
-            "azp",
+            CheckId::Azp,
             false,
             "several audiences but no azp to say which one the token was issued to",
         ),
-        None => report.push("azp", true, "not present (optional with a single audience)"),
+        None => report.push(
+            CheckId::Azp,
+            true,
+            "not present (optional with a single audience)",
+        ),
     }
 
     report.checks.extend(time_checks(claims, now, expect.skew));
@@ -852,17 +875,23 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
     // nonce
     let nonce = claims.get("nonce").and_then(Value::as_str);
     match (&expect.nonce, nonce) {
-        (Some(sent), Some(got)) if sent == got => {
-            report.push("nonce", true, "matches the nonce sent with this sign-in")
-        }
+        (Some(sent), Some(got)) if sent == got => report.push(
+            CheckId::Nonce,
+            true,
+            "matches the nonce sent with this sign-in",
+        ),
         (Some(_), Some(_)) => report.push(
-            "nonce",
+            CheckId::Nonce,
             false,
             "differs from the nonce sent with this sign-in: a replayed or injected token",
         ),
-        (Some(_), None) => report.push("nonce", false, "a nonce was sent but the token has none"),
+        (Some(_), None) => report.push(
+            CheckId::Nonce,
+            false,
+            "a nonce was sent but the token has none",
+        ),
         (None, _) => report.push(
-            "nonce",
+            CheckId::Nonce,
             true,
             "not checked on a refresh (no nonce was sent)",
         ),
@@ -873,28 +902,28 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
     match (claims.get("at_hash").and_then(Value::as_str), &expect.access_token) {
         (Some(got), Some(at_token)) => match at_hash(alg, at_token.expose()) {
             Some(want) if want == got => {
-                report.push("at_hash", true, "matches the access token received with it")
+                report.push(CheckId::AtHash, true, "matches the access token received with it")
             }
             Some(_) => report.push(
-                "at_hash",
+                CheckId::AtHash,
                 false,
                 "does not match the access token received with it: the two were not issued together",
             ),
-            None => report.push("at_hash", false, format!("no hash is defined for alg {alg}")),
+            None => report.push(CheckId::AtHash, false, format!("no hash is defined for alg {alg}")),
         },
-        (Some(_), None) => report.push("at_hash", true, "present; no access token came with it"),
-        (None, _) => report.push("at_hash", true, "not present (optional in the code flow)"),
+        (Some(_), None) => report.push(CheckId::AtHash, true, "present; no access token came with it"),
+        (None, _) => report.push(CheckId::AtHash, true, "not present (optional in the code flow)"),
     }
 
     // auth_time
     let auth_time = numeric(claims.get("auth_time"));
     if let Some(warning) = auth_time.and_then(|t| auth_time_warning(t, numeric(claims.get("iat"))))
     {
-        report.warn("auth_time", warning);
+        report.warn(CheckId::AuthTime, warning);
     }
     match (expect.max_age, auth_time) {
         (Some(max), Some(t)) if now_s - skew <= t + max as i64 => report.push(
-            "auth_time",
+            CheckId::AuthTime,
             true,
             format!(
                 "signed in {} ({}), within max_age {max} s",
@@ -903,7 +932,7 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
             ),
         ),
         (Some(max), Some(t)) => report.push(
-            "auth_time",
+            CheckId::AuthTime,
             false,
             format!(
                 "signed in {} ({}), older than max_age {max} s",
@@ -912,12 +941,12 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
             ),
         ),
         (Some(_), None) => report.push(
-            "auth_time",
+            CheckId::AuthTime,
             false,
             "max_age was sent, so auth_time is required, but it is missing",
         ),
-        (None, Some(t)) => report.push("auth_time", true, format!("signed in {}", at(t))),
-        (None, None) => report.push("auth_time", true, "not requested (no max_age sent)"),
+        (None, Some(t)) => report.push(CheckId::AuthTime, true, format!("signed in {}", at(t))),
+        (None, None) => report.push(CheckId::AuthTime, true, "not requested (no max_age sent)"),
     }
 
     // Refresh continuity (OpenID Connect Core §12.2).
@@ -1016,7 +1045,7 @@ pub fn time_checks(claims: &Map<String, Value>, now: DateTime<Utc>, skew: Durati
     // exp
     match numeric(claims.get("exp")) {
         Some(exp) if now_s < exp + skew => out.push(
-            "exp",
+            CheckId::Exp,
             true,
             format!(
                 "expires {} ({}), skew {skew} s",
@@ -1025,7 +1054,7 @@ pub fn time_checks(claims: &Map<String, Value>, now: DateTime<Utc>, skew: Durati
             ),
         ),
         Some(exp) => out.push(
-            "exp",
+            CheckId::Exp,
             false,
             format!(
                 "expired {} ({}), beyond the {skew} s skew",
@@ -1033,17 +1062,17 @@ pub fn time_checks(claims: &Map<String, Value>, now: DateTime<Utc>, skew: Durati
                 relative(exp - now_s)
             ),
         ),
-        None => out.push("exp", false, "no numeric exp claim"),
+        None => out.push(CheckId::Exp, false, "no numeric exp claim"),
     }
 
     // nbf
     match (claims.get("nbf"), numeric(claims.get("nbf"))) {
-        (None, _) => out.push("nbf", true, "not present"),
+        (None, _) => out.push(CheckId::Nbf, true, "not present"),
         (Some(_), Some(nbf)) if nbf <= now_s + skew => {
-            out.push("nbf", true, format!("valid since {}", at(nbf)))
+            out.push(CheckId::Nbf, true, format!("valid since {}", at(nbf)))
         }
         (Some(_), Some(nbf)) => out.push(
-            "nbf",
+            CheckId::Nbf,
             false,
             format!(
                 "not valid before {} ({}), beyond the {skew} s skew",
@@ -1051,18 +1080,18 @@ pub fn time_checks(claims: &Map<String, Value>, now: DateTime<Utc>, skew: Durati
                 relative(nbf - now_s)
             ),
         ),
-        (Some(_), None) => out.push("nbf", false, "nbf is not a number"),
+        (Some(_), None) => out.push(CheckId::Nbf, false, "nbf is not a number"),
     }
 
     // iat
     match numeric(claims.get("iat")) {
         Some(iat) if iat <= now_s + skew => out.push(
-            "iat",
+            CheckId::Iat,
             true,
             format!("issued {} ({})", at(iat), relative(iat - now_s)),
         ),
         Some(iat) => out.push(
-            "iat",
+            CheckId::Iat,
             false,
             format!(
                 "issued in the future: {} ({}); the provider's or this machine's clock is off",
@@ -1070,7 +1099,7 @@ pub fn time_checks(claims: &Map<String, Value>, now: DateTime<Utc>, skew: Durati
                 relative(iat - now_s)
             ),
         ),
-        None => out.push("iat", false, "no numeric iat claim"),
+        None => out.push(CheckId::Iat, false, "no numeric iat claim"),
     }
     out.checks
 }

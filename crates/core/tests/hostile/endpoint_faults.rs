@@ -5,7 +5,7 @@ use super::*;
 struct Fault {
     name: &'static str,
     token: TokenFn,
-    kind: &'static str,
+    kind: ErrorKind,
     message: &'static str,
     body: Option<&'static str>,
 }
@@ -19,7 +19,7 @@ fn token_faults() -> Vec<Fault> {
                 "<!DOCTYPE html><html><body><h1>Internal Server Error</h1>\
                  <p>upstream token-service failed</p></body></html>",
             )),
-            kind: "http_status",
+            kind: ErrorKind::HttpStatus,
             message: "answered HTTP 500 with an HTML page",
             body: Some("upstream token-service failed"),
         },
@@ -30,42 +30,42 @@ fn token_faults() -> Vec<Fault> {
                 content_type: "application/json",
                 body: b"{\"token_type\": \"Bearer\", \"expires_in\": ".to_vec(),
             }),
-            kind: "invalid_response",
+            kind: ErrorKind::InvalidResponse,
             message: "expected JSON",
             body: Some("\"token_type\": \"Bearer\""),
         },
         Fault {
             name: "302 to somewhere else",
             token: Arc::new(|ex: &Exchange| Reply::Redirect(format!("{}elsewhere", ex.issuer))),
-            kind: "http_status",
+            kind: ErrorKind::HttpStatus,
             message: "elsewhere; Tokenscope never follows redirects",
             body: None,
         },
         Fault {
             name: "an endless chunked body",
             token: answer(Reply::Endless),
-            kind: "invalid_response",
+            kind: ErrorKind::InvalidResponse,
             message: "the body is larger than the 1048576-byte limit",
             body: None,
         },
         Fault {
             name: "a 10 GiB Content-Length",
             token: answer(Reply::HugeLength),
-            kind: "invalid_response",
+            kind: ErrorKind::InvalidResponse,
             message: "the body is larger than the 1048576-byte limit",
             body: None,
         },
         Fault {
             name: "a stall (request read, never answered)",
             token: answer(Reply::Stall),
-            kind: "timeout",
+            kind: ErrorKind::Timeout,
             message: "gave no answer within 2s",
             body: None,
         },
         Fault {
             name: "a connection reset",
             token: answer(Reply::Reset),
-            kind: "network",
+            kind: ErrorKind::Network,
             message: "network error talking to",
             body: None,
         },
@@ -75,7 +75,7 @@ fn token_faults() -> Vec<Fault> {
                 "invalid_grant",
                 "AADB2C90090: The provided JWE is not a valid 5 segment token.",
             )),
-            kind: "provider",
+            kind: ErrorKind::Provider,
             message: "the token endpoint refused the request: invalid_grant (AADB2C90090)",
             body: None,
         },
@@ -102,7 +102,9 @@ async fn run_fault(fault: Fault) -> Result<(), String> {
                     fault.message
                 ));
             }
-            if !e.to_string().contains(&h.provider.url(TOKEN_PATH)) && fault.kind != "provider" {
+            if !e.to_string().contains(&h.provider.url(TOKEN_PATH))
+                && fault.kind != ErrorKind::Provider
+            {
                 problems.push(format!(
                     "message {:?} does not name the token endpoint",
                     e.to_string()
@@ -156,7 +158,7 @@ async fn token_endpoint_faults_end_in_clear_errors_within_the_timeout() {
 #[tokio::test]
 async fn metadata_faults_stop_the_sign_in_before_the_browser_opens() {
     type Setup = fn(&FakeProvider);
-    let cases: [(&str, Setup, &str, &str); 3] = [
+    let cases: [(&str, Setup, ErrorKind, &str); 3] = [
         (
             "metadata that is an HTML page",
             |p| {
@@ -167,7 +169,7 @@ async fn metadata_faults_stop_the_sign_in_before_the_browser_opens() {
                     ))
                 })
             },
-            "invalid_response",
+            ErrorKind::InvalidResponse,
             "expected JSON, got an HTML page",
         ),
         (
@@ -177,13 +179,13 @@ async fn metadata_faults_stop_the_sign_in_before_the_browser_opens() {
                     c.metadata["authorization_endpoint"] = json!("http://evil.example/authorize")
                 })
             },
-            "metadata",
+            ErrorKind::Metadata,
             "`authorization_endpoint` is http://evil.example/authorize: only https is allowed",
         ),
         (
             "metadata without jwks_uri",
             |p| p.configure(|c| remove(&mut c.metadata, "jwks_uri")),
-            "invalid_response",
+            ErrorKind::InvalidResponse,
             "missing field `jwks_uri`",
         ),
     ];

@@ -105,7 +105,7 @@ async fn rfc9207_a_redirect_naming_another_issuer_or_none_is_refused() {
         announce_iss(&h, iss, error);
         let e = expect_err(h.sign_in().await, "wrong iss");
         assert!(matches!(e, Error::RedirectRefused(_)), "{e:?}");
-        assert_eq!(e.kind(), "redirect_refused");
+        assert_eq!(e.kind(), ErrorKind::RedirectRefused);
         let text = e.to_string();
         assert!(
             text.contains(&format!("names the issuer {shown}")),

@@ -29,12 +29,12 @@ async fn refresh_redeems_the_stored_token_and_keeps_the_rotated_one() {
     );
     let same = outcome
         .report
-        .get("same_subject")
+        .get(CheckId::SameSubject)
         .expect("continuity checked");
     assert!(same.ok, "{same:?}");
     assert!(outcome
         .report
-        .get("nonce")
+        .get(CheckId::Nonce)
         .unwrap()
         .detail
         .contains("not checked on a refresh"));
@@ -121,7 +121,7 @@ async fn a_refreshed_id_token_about_another_user_fails_same_subject() {
     assert!(!outcome.passed());
     let same = outcome
         .report
-        .get("same_subject")
+        .get(CheckId::SameSubject)
         .expect("continuity checked");
     assert!(!same.ok);
     assert!(
@@ -135,8 +135,8 @@ async fn a_refreshed_id_token_about_another_user_fails_same_subject() {
         "{}",
         same.detail
     );
-    let failed: Vec<_> = outcome.report.failures().map(|c| c.name.as_str()).collect();
-    assert_eq!(failed, ["same_subject"]);
+    let failed: Vec<_> = outcome.report.failures().map(|c| c.name).collect();
+    assert_eq!(failed, [CheckId::SameSubject]);
     assert!(!outcome.refresh_token.stored, "{:?}", outcome.refresh_token);
     // The other user's refresh token was not stored, and the first one's, spent by the
     // rotation, was deleted (tests/refresh.rs).

@@ -23,7 +23,7 @@ async fn run_case(case: Case) -> Result<(), String> {
         Some(_) => {}
     }
     for c in report.failures() {
-        if c.name != case.check && !case.also_fails.contains(&c.name.as_str()) {
+        if c.name != case.check && !case.also_fails.contains(&c.name) {
             problems.push(format!("`{}` failed too: {}", c.name, c.detail));
         }
     }
@@ -76,6 +76,22 @@ async fn run_case(case: Case) -> Result<(), String> {
     }
 }
 
+#[test]
+fn every_check_of_a_sign_in_has_a_case_that_fails_it() {
+    let mut cases = validation_cases();
+    cases.extend(subject_cases());
+    // Crit is made only when it refuses the token, and that is a sign-in's case too.
+    let ids = testkit::checks_of_a_good_sign_in()
+        .into_iter()
+        .chain([CheckId::Crit]);
+    for id in ids {
+        assert!(
+            cases.iter().any(|c| c.check == id),
+            "no case makes `{id}` fail"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_validation_check_fails_the_sign_in_shows_the_token_and_stores_nothing() {
     run_in_parallel("cases", validation_cases(), run_case).await;
@@ -88,7 +104,7 @@ async fn key_rotation_refetches_the_keys_once_and_passes() {
     h.provider
         .configure(|c| c.jwks = vec![testkit::jwks_of(&["rsa2"]), testkit::jwks()]);
     let outcome = h.sign_in_ok().await;
-    let kid = outcome.report.get("kid").unwrap();
+    let kid = outcome.report.get(CheckId::Kid).unwrap();
     assert!(kid.detail.contains("kid rsa1 was new"), "{}", kid.detail);
     assert_eq!(h.provider.hits(JWKS_PATH), 2);
     assert_eq!(h.engine.jwks_fetch_count(&h.profile.authority).await, 2);

@@ -42,7 +42,10 @@ async fn an_empty_or_absent_scope_is_a_warning_and_the_sign_in_counts() {
             .await
             .unwrap_or_else(|e| panic!("{what}: the sign-in failed: {e}"));
         assert!(outcome.passed(), "{what}: {:#?}", outcome.report);
-        let warning = outcome.report.warning("scope").expect("a scope warning");
+        let warning = outcome
+            .report
+            .warning(CheckId::Scope)
+            .expect("a scope warning");
         assert!(warning.detail.contains(says), "{what}: {}", warning.detail);
         assert_eq!(outcome.scope, None, "{what}");
         assert_eq!(
@@ -53,7 +56,7 @@ async fn an_empty_or_absent_scope_is_a_warning_and_the_sign_in_counts() {
         // A refresh answered the same way warns the same way and counts too.
         let refreshed = h.engine.refresh(&h.profile, None).await.expect(what);
         assert!(refreshed.passed(), "{what}: {:#?}", refreshed.report);
-        assert!(refreshed.report.warning("scope").is_some(), "{what}");
+        assert!(refreshed.report.warning(CheckId::Scope).is_some(), "{what}");
     }
 }
 
@@ -74,7 +77,7 @@ async fn an_auth_time_of_1970_or_years_before_iat_is_a_warning() {
         assert!(outcome.passed(), "{what}: {:#?}", outcome.report);
         let warning = outcome
             .report
-            .warning("auth_time")
+            .warning(CheckId::AuthTime)
             .unwrap_or_else(|| panic!("{what}: no warning in {:#?}", outcome.report));
         assert!(warning.detail.contains(says), "{what}: {}", warning.detail);
     }
@@ -138,7 +141,7 @@ async fn an_hmac_key_in_the_published_jwks_is_refused_only_a_given_one_verifies(
     )
     .await;
     assert!(!v.signature_valid && !v.passed, "{v:#?}");
-    let alg = v.checks.iter().find(|c| c.name == "alg").unwrap();
+    let alg = v.checks.iter().find(|c| c.name == CheckId::Alg).unwrap();
     assert!(!alg.ok, "{alg:?}");
     assert!(
         alg.detail
@@ -170,7 +173,7 @@ async fn an_hmac_key_in_the_published_jwks_is_refused_only_a_given_one_verifies(
     );
     let v = verify(&token, &given, http, now, Duration::from_secs(300)).await;
     assert!(v.signature_valid && v.passed, "{v:#?}");
-    let alg = v.checks.iter().find(|c| c.name == "alg").unwrap();
+    let alg = v.checks.iter().find(|c| c.name == CheckId::Alg).unwrap();
     assert!(
         alg.detail
             .contains("checked with the shared secret in --key secret.jwk"),
@@ -192,7 +195,7 @@ async fn the_sign_in_refuses_an_hs256_id_token_even_with_an_oct_key_published() 
         .set_token(issue_signed(|c| hs256(c, "hmac1"), |_, _| {}));
     let outcome = h.sign_in().await.expect("tokens come back");
     assert!(!outcome.passed());
-    let alg = outcome.report.get("alg").unwrap();
+    let alg = outcome.report.get(CheckId::Alg).unwrap();
     assert!(!alg.ok && alg.detail.contains("HMAC"), "{alg:?}");
     assert_eq!(h.stored_refresh_token(), None);
 }
@@ -323,7 +326,7 @@ async fn a_provider_error_page_instead_of_a_redirect_advises_a_fixed_registered_
         ..h.options()
     };
     let e = expect_err(h.engine.sign_in(&h.profile, &options).await, "error page");
-    assert_eq!(e.kind(), "timeout", "{e}");
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     let text = e.to_string();
     for want in [
         "no redirect came back to http://127.0.0.1:",

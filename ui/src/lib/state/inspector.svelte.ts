@@ -1,13 +1,13 @@
 // The inspector's state: what was pasted, the keys and options given, the latest inspection and
 // the comparison of two tokens. Kept by `AppState` so nothing is lost while the person looks
 // elsewhere. Every call goes through `ipc.ts`; a newer call wins over an older one still running.
-import type { ExportFormat, InspectionView, InspectorOptions, IpcError, TokenDiff } from '../bindings';
+import type { ErrorKind, ExportFormat, InspectionView, InspectorOptions, IpcError, TokenDiff } from '../bindings';
 import * as ipc from '../ipc';
 
 export type InspectorMode = 'inspect' | 'compare';
 
 /** Error kinds that belong to a key field rather than to the pasted text. */
-const KEY_ERRORS = ['public_key', 'decryption_key'];
+const KEY_ERRORS: readonly ErrorKind[] = ['public_key', 'decryption_key'];
 
 export const DEFAULT_SKEW = 300;
 
