@@ -78,6 +78,7 @@ export const DEFAULT_LOGIN = 'tester';
  *   kind         what the flow is for: 'susi' (sign-up/sign-in), 'edit' (profile edit),
  *                'reset' (password reset), 'custom'; informational, listed in the ready line
  *   resets       a completed sign-in here counts as a password reset of that login
+ *   tokenTtl     access and ID token lifetime in seconds (default: TTL below)
  *   passesAfterReset  an 'error' policy that lets a login through once after it reset its
  *                password (the AADB2C90118 → reset policy → sign-in again chain)
  *   refresh      how a refresh (grant_type=refresh_token) is answered when not the default:
@@ -111,6 +112,8 @@ export const POLICIES = [
   // Resource owner password credentials (grant_type=password at the token endpoint, no page).
   { name: 'B2C_1_ROPC_Auth', interaction: 'ropc', issuer: 'guid', kind: 'ropc' },
   { name: 'B2C_1_epoch', interaction: 'auto', issuer: 'guid', kind: 'susi', authTime: 0 },
+  // Tokens that expire 5 s after they are issued (B2C's minimum is 5 min): for expiry tests.
+  { name: 'B2C_1_short', interaction: 'auto', issuer: 'guid', kind: 'susi', tokenTtl: 5 },
 ];
 
 /** The one password the B2C-shaped pages (B2C_1_pages) and the ROPC policy accept, for any
@@ -169,3 +172,38 @@ export const CONFIDENTIAL_CLIENTS = [
 
 /** Every client ID the provider knows. */
 export const CLIENT_IDS = [CLIENT_ID, ...CONFIDENTIAL_CLIENTS.map((c) => c.client_id)];
+
+/**
+ * The tenant's protected web API (a resource server), served by api.mjs under `{base}/api`. It
+ * validates access tokens the way an ASP.NET Core API with JwtBearer (or an Express API with
+ * jose) does: signature with the keys of the policies it is configured with, lifetime (no clock
+ * skew allowed), audience, issuer, then the route's scope; refusals are RFC 6750 challenges.
+ *
+ *   audience         the API's app ID (what `aud` must be)
+ *   issuerPolicy     the policy whose issuer it accepts (the tenant-GUID form)
+ *   trustedPolicies  the policies whose signing keys it knows (not B2C_1_edit: a token from
+ *                    there fails the signature check, like a policy the API was not set up for)
+ *   routes           method, path and the short scope name (`scp`) each needs; `basic`: a route
+ *                    that takes no bearer token at all (401 with a Basic challenge)
+ *   mounts           the same API under other prefixes: `clockOffset` seconds for a server
+ *                    whose clock is wrong; style 'entra' for Entra-style challenges
+ *                    (authorization_uri and resource_id, short scope names, no description)
+ */
+export const PROTECTED_API = {
+  audience: APIS[0].appId,
+  scopePrefix: `https://${TENANT}/api/`,
+  issuerPolicy: 'B2C_1_auto',
+  trustedPolicies: ['B2C_1_susi', 'B2C_1_auto', 'B2C_1A_tfp', 'B2C_1_short'],
+  routes: [
+    { method: 'GET', path: '/hello', scope: null },
+    { method: 'GET', path: '/orders', scope: 'read' },
+    { method: 'POST', path: '/orders', scope: 'write' },
+    { method: 'GET', path: '/legacy', basic: true },
+  ],
+  mounts: {
+    '/api': { clockOffset: 0, style: 'aspnet' },
+    '/api-ahead': { clockOffset: 7200, style: 'aspnet' },
+    '/api-behind': { clockOffset: -7200, style: 'aspnet' },
+    '/api-entra': { clockOffset: 0, style: 'entra' },
+  },
+};

@@ -406,6 +406,43 @@ await check('response_mode=form_post: an auto-submitting form to the redirect UR
   assert.match(html, /name="state" value="st-1"/);
 });
 
+// ------------------------------------------------------------------ protected API (api.mjs)
+await check('protected API: a valid token with the scope passes; RFC 6750 challenges otherwise', async () => {
+  const apiBase = ready.api.base;
+  const call = async (url, tokenValue, init = {}) => {
+    const r = await fetch(url, { ...init, headers: { ...(tokenValue ? { authorization: `Bearer ${tokenValue}` } : {}), ...init.headers } });
+    return { status: r.status, challenge: r.headers.get('www-authenticate'), body: await r.text() };
+  };
+  const ok = await call(`${apiBase}/orders`, autoTokens.access_token);
+  assert.equal(ok.status, 200, ok.body);
+  assert.equal(JSON.parse(ok.body).scp, 'read');
+  assert.equal((await call(`${apiBase}/orders`, null)).challenge, 'Bearer');
+  const scope = await call(`${apiBase}/orders`, autoTokens.access_token, { method: 'POST', body: '{}' });
+  assert.equal(scope.status, 403);
+  assert.equal(scope.challenge, `Bearer error="insufficient_scope", error_description="The 'scp' claim does not contain the scope 'write' this route needs.", scope="https://${tenant}/api/write"`);
+  const aud = await call(`${apiBase}/hello`, autoTokens.id_token);
+  assert.match(aud.challenge, /IDX10214: Audience validation failed\. Audiences: '[^']+'\. Did not match: validationParameters\.ValidAudience: '6255378e/);
+  assert.match((await call(`${base}/api-ahead/hello`, autoTokens.access_token)).challenge, /IDX10223: Lifetime validation failed\. The token is expired/);
+  assert.match((await call(`${base}/api-behind/hello`, autoTokens.access_token)).challenge, /IDX10222: Lifetime validation failed\. The token is not yet valid/);
+  const entra = await call(`${base}/api-entra/hello`, autoTokens.id_token);
+  assert.match(entra.challenge, /^Bearer realm="", authorization_uri="[^"]+\/B2C_1_auto\/oauth2\/v2\.0\/authorize", resource_id="6255378e[^"]+", error="invalid_token"$/);
+  const legacy = await call(`${apiBase}/legacy`, autoTokens.access_token);
+  assert.equal(legacy.status, 401);
+  assert.equal(legacy.challenge, 'Basic realm="legacy", charset="UTF-8"');
+  assert.equal((await call(`${apiBase}/nowhere`, null)).status, 404);
+  const tfp = await codeFlow('B2C_1A_tfp');
+  assert.match((await call(`${apiBase}/hello`, tfp.json.access_token)).challenge, /IDX10205: Issuer validation failed/);
+  const edit = await codeFlow('B2C_1_edit');
+  assert.match((await call(`${apiBase}/hello`, edit.json.access_token)).challenge, /IDX10501: Signature validation failed\. Unable to match key/);
+});
+
+await check('B2C_1_short: tokens expire after 5 s', async () => {
+  const r = await codeFlow('B2C_1_short');
+  const { payload } = decode(r.json.access_token);
+  assert.equal(payload.exp - payload.iat, 5);
+  assert.equal(decode(r.json.id_token).payload.exp - decode(r.json.id_token).payload.iat, 5);
+});
+
 // ------------------------------------------------------------------ browser (B2C_1_susi)
 /** One-shot loopback listener standing in for the app's redirect listener. */
 function listener(host = '127.0.0.1') {

@@ -28,7 +28,9 @@ import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
   CONFIDENTIAL_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD,
+  PROTECTED_API,
 } from './config.mjs';
+import { createApi } from './api.mjs';
 
 /** What every registered client has in common (a fresh copy each time): a native app on the
  * loopback redirect URIs, the code flow with refresh tokens, RS256 ID tokens with auth_time. */
@@ -280,7 +282,7 @@ function makeProvider(policy, issuer, jwk) {
     responseTypes: ['code'],
     pkce: { required: () => true }, // S256 only in oidc-provider 9
     routes: ROUTES,
-    ttl: TTL,
+    ttl: policy.tokenTtl ? { ...TTL, AccessToken: policy.tokenTtl, IdToken: policy.tokenTtl } : TTL,
     cookies: {
       names: COOKIE_NAMES(policy),
       long: { httpOnly: true, sameSite: 'lax' },
@@ -365,7 +367,7 @@ function makeProvider(policy, issuer, jwk) {
             scope: Object.keys(api.scopes).join(' '),
             audience: api.appId,
             accessTokenFormat: 'jwt',
-            accessTokenTTL: TTL.AccessToken,
+            accessTokenTTL: policy.tokenTtl ?? TTL.AccessToken,
             jwt: { sign: { alg: 'RS256' } },
           };
         },
@@ -855,6 +857,7 @@ function resolvePolicy(url) {
 
 let providers; // Map policy name -> { provider, callback, jwk }
 let base;
+let protectedApi; // the protected API (api.mjs)
 
 function indexDocument() {
   return {
@@ -869,6 +872,11 @@ function indexDocument() {
     policies: POLICIES.map((p) => p.name),
     issuers: Object.fromEntries(POLICIES.map((p) => [p.name, providers.get(p.name).provider.issuer])),
     test_user: { login: DEFAULT_LOGIN, oid: userForLogin(DEFAULT_LOGIN).oid },
+    api: {
+      base: `${base}/api`,
+      mounts: Object.keys(PROTECTED_API.mounts).map((m) => `${base}${m}`),
+      routes: PROTECTED_API.routes.map((r) => `${r.method} ${r.path}${r.scope ? ` (scp ${r.scope})` : ''}`),
+    },
   };
 }
 
@@ -884,6 +892,8 @@ async function handle(req, res) {
     ]]));
     return sendJson(res, 200, doc);
   }
+
+  if (protectedApi.handles(url)) return protectedApi.handle(req, res, url);
 
   const r = resolvePolicy(url);
   if (!r) return sendJson(res, 404, { error: 'not_found', error_description: `no route for ${url.pathname}` });
@@ -949,6 +959,13 @@ const { port } = server.address();
 const hostForUrl = args.host.includes(':') ? `[${args.host}]` : args.host;
 base = `http://${hostForUrl}:${port}`;
 providers = new Map(POLICIES.map((policy, i) => [policy.name, makeProvider(policy, issuerFor(policy, base), keys[i])]));
+protectedApi = createApi({
+  config: PROTECTED_API,
+  issuer: providers.get(PROTECTED_API.issuerPolicy).provider.issuer,
+  keys: PROTECTED_API.trustedPolicies.map((name) => providers.get(name).jwk),
+  authorizationUri: `${base}/${TENANT}/${PROTECTED_API.issuerPolicy}/oauth2/v2.0/authorize`,
+  log: vlog,
+});
 
 log(`listening on ${base} (${(performance.now() - t0).toFixed(0)} ms after start); policies: ${POLICIES.map((p) => p.name).join(', ')}`);
 // synchronous write: the line is flushed before anything else happens
