@@ -436,6 +436,16 @@ await check('protected API: a valid token with the scope passes; RFC 6750 challe
   assert.match((await call(`${apiBase}/hello`, edit.json.access_token)).challenge, /IDX10501: Signature validation failed\. Unable to match key/);
 });
 
+await check("token response: B2C's extras (not_before, expires_on, id_token_expires_in, profile_info)", async () => {
+  const r = await codeFlow('B2C_1_auto');
+  assert.equal(typeof r.json.not_before, 'string');
+  assert.equal(Number(r.json.expires_on) - Number(r.json.not_before), r.json.expires_in);
+  assert.equal(r.json.id_token_expires_in, '3600');
+  assert.equal(r.json.refresh_token_expires_in, 14 * 24 * 3600);
+  const info = JSON.parse(Buffer.from(r.json.profile_info, 'base64url'));
+  assert.deepEqual(info, { ver: '1.0', tid: tenantId, sub: null, name: 'Test User', preferred_username: null, idp: null });
+});
+
 await check('B2C_1_short: tokens expire after 5 s', async () => {
   const r = await codeFlow('B2C_1_short');
   const { payload } = decode(r.json.access_token);

@@ -407,13 +407,28 @@ function makeProvider(policy, issuer, jwk) {
     }
   });
 
-  // B2C says how long the refresh token lives: `refresh_token_expires_in` in the token response.
+  // B2C's token-response extras: how long the refresh token lives (`refresh_token_expires_in`),
+  // `not_before` / `expires_on` (Unix times, as strings, like B2C), `id_token_expires_in` and
+  // `profile_info` (base64url JSON: version, tenant ID, name).
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.method !== 'POST' || !ctx.path.endsWith('/token') || ctx.status !== 200) return;
-    if (ctx.body && typeof ctx.body === 'object' && ctx.body.refresh_token) {
-      ctx.body = { ...ctx.body, refresh_token_expires_in: TTL.RefreshToken };
+    if (!ctx.body || typeof ctx.body !== 'object') return;
+    const now = epoch();
+    const extras = {
+      not_before: String(now),
+      ...(ctx.body.expires_in ? { expires_on: String(now + Number(ctx.body.expires_in)) } : {}),
+    };
+    if (ctx.body.id_token) {
+      const accountId = ctx.oidc?.entities?.AccessToken?.accountId ?? ctx.oidc?.entities?.Account?.accountId;
+      const user = accountsById.get(accountId);
+      extras.id_token_expires_in = String(policy.tokenTtl ?? TTL.IdToken);
+      extras.profile_info = Buffer.from(JSON.stringify({
+        ver: '1.0', tid: TENANT_ID, sub: null, name: user?.name ?? null, preferred_username: null, idp: null,
+      })).toString('base64url');
     }
+    if (ctx.body.refresh_token) extras.refresh_token_expires_in = TTL.RefreshToken;
+    ctx.body = { ...ctx.body, ...extras };
   });
 
   // Refresh answers of other providers (config.mjs, `refresh`): no ID token, or a bare 400.
