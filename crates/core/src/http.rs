@@ -13,13 +13,57 @@ use url::Url;
 /// Largest response body the engine accepts (1 MiB).
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// HTTP method used by the engine.
+/// HTTP method used by the engine (the provider's endpoints use GET and POST; an API call may
+/// use any of these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// GET
     Get,
     /// POST
     Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+}
+
+impl Method {
+    /// Every method, in the order a menu shows them.
+    pub const ALL: [Method; 7] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Head,
+        Method::Options,
+    ];
+
+    /// The method's name as sent (`GET`, `POST`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// A method by name, in any case; `None` for a name not in [`Method::ALL`].
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name.trim()))
+    }
 }
 
 /// A request the engine wants sent. Its `Debug` omits the body (it may hold a code or secret).
@@ -374,12 +418,17 @@ impl ReqwestClient {
         let method = match request.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Options => reqwest::Method::OPTIONS,
         };
         let mut builder = self.inner.request(method, request.url.clone());
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
-        if request.method == Method::Post {
+        if request.method == Method::Post || !request.body.is_empty() {
             builder = builder.body(request.body);
         }
         let map_err = |e: reqwest::Error| {
@@ -512,6 +561,18 @@ pub fn status_error(url: &Url, response: &HttpResponse) -> Error {
         hint,
         body: response.body_text(),
     }
+}
+
+/// Masks secrets a request sent wherever a text repeats them, as sent or form-encoded (a
+/// provider's error page or an API's echo of the request).
+pub fn mask_sent(mut text: String, sent: &[&str]) -> String {
+    for secret in sent.iter().filter(|s| !s.is_empty()) {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        text = text
+            .replace(secret, "[redacted]")
+            .replace(&encoded, "[redacted]");
+    }
+    text
 }
 
 fn looks_like_html(body: &[u8]) -> bool {

@@ -5,10 +5,12 @@
 //! The rooms, each depending only on those listed before it (checked by `tests/layers.rs`):
 //! `jose` and `b2c` (knowledge, no dependencies) → `oidc` (the protocol) → `validate` (the
 //! ID-token report) → `loopback` (the redirect listener), `store` (profiles, tenants, vault) and
-//! `inspect` (a pasted token explained) → `engine` (sign-in, refresh, sign-out, the journal) →
-//! `flowtest` (user-flow tests: a file of cases, each a sign-in judged by its expectations). The
+//! `inspect` (a pasted token explained) → `api` (an API called with a token, its refusal
+//! explained; userinfo) → `engine` (sign-in, refresh, sign-out, the journal) → `flowtest`
+//! (user-flow tests: a file of cases, each a sign-in judged by its expectations). The
 //! files at the root (`error`, `secret`, `clock`, `http`) are the vocabulary every room shares.
 
+pub mod api;
 pub mod b2c;
 pub mod clock;
 pub mod engine;

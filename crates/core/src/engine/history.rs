@@ -504,6 +504,7 @@ mod tests {
             expires_in: Some(3600),
             scope: None,
             refresh_token_expires_in: None,
+            response_fields: Vec::new(),
         }
     }
 

@@ -199,6 +199,7 @@ impl Engine {
     }
 
     pub(super) fn remember_id_token(&self, outcome: &super::Outcome) {
+        self.remember_api_tokens(outcome);
         if let (Some(id), true) = (&outcome.id_token, outcome.passed()) {
             if let Ok(mut map) = self.id_tokens.lock() {
                 map.insert(outcome.profile.clone(), id.raw.clone());

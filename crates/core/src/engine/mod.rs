@@ -25,6 +25,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+mod api;
 pub mod browser;
 pub mod history;
 mod inspector;
@@ -34,6 +35,7 @@ pub mod outcome;
 pub mod profiles;
 mod refresh;
 mod ropc;
+pub mod response_fields;
 mod secrets;
 mod session;
 pub mod support;
@@ -141,6 +143,9 @@ pub struct Engine {
     /// The client for keys named by a pasted token (`inspector.rs`): the guarded one on the
     /// system's resolver; tests give their own.
     discovery: crate::oidc::netguard::Discovery,
+    /// The access and ID tokens of each profile's last sign-in or refresh, for API calls
+    /// (memory only; `api.rs`).
+    api_tokens: Mutex<HashMap<String, api::SessionTokens>>,
 }
 
 impl Engine {
@@ -163,6 +168,7 @@ impl Engine {
             journal: crate::engine::history::Journal::default(),
             id_tokens: Mutex::new(HashMap::new()),
             discovery: crate::oidc::netguard::system_discovery(),
+            api_tokens: Mutex::new(HashMap::new()),
         }
     }
 
@@ -453,6 +459,7 @@ impl Engine {
             expires_in: tokens.expires_in,
             scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
             refresh_token_expires_in: tokens.refresh_token_expires_in,
+            response_fields: response_fields::decode(&tokens.fields, now),
         }
     }
 

@@ -80,6 +80,8 @@ pub struct Outcome {
     pub scope: Option<String>,
     /// B2C's `refresh_token_expires_in`, seconds, when sent.
     pub refresh_token_expires_in: Option<u64>,
+    /// The token response's other fields, decoded (B2C's `not_before`, `profile_info`...).
+    pub response_fields: Vec<super::response_fields::ResponseField>,
 }
 
 impl Outcome {

@@ -106,6 +106,15 @@ pub fn diff(a: &TokenInspection, b: &TokenInspection) -> TokenDiff {
     }
 }
 
+/// Two claim sets compared (a userinfo response against the ID token's claims): the claims that
+/// differ (removed: only in `a`; added: only in `b`) and the names of those equal in both.
+pub fn compare_claims(
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+) -> (Vec<ClaimChange>, Vec<String>) {
+    compare(a, b, catalogue::claim)
+}
+
 fn kind_name(t: &TokenInspection) -> &'static str {
     use crate::jose::jwt::TokenKind::*;
     match t.kind {

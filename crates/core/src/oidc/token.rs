@@ -38,6 +38,8 @@ pub struct TokenResponse {
     pub scope: Option<String>,
     /// B2C's `refresh_token_expires_in`.
     pub refresh_token_expires_in: Option<u64>,
+    /// Every field but the three tokens, as sent (B2C's `not_before`, `profile_info`...).
+    pub fields: serde_json::Map<String, Value>,
 }
 
 /// Redeems an authorization code.
@@ -199,6 +201,11 @@ pub fn parse_token_response(url: &Url, response: &HttpResponse) -> Result<TokenR
             _ => string("scope")?,
         },
         refresh_token_expires_in: number("refresh_token_expires_in")?,
+        fields: obj
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "access_token" | "id_token" | "refresh_token"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     };
     if out.access_token.is_none() && out.id_token.is_none() {
         return Err(invalid(

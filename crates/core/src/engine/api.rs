@@ -1,0 +1,168 @@
+//! The engine's side of an API call: the profile's current token (the one this session holds
+//! while it has a minute left, else a silent refresh; a sign-in when none is stored), then the
+//! call and its diagnosis ([`crate::api`]).
+
+use super::{Engine, Outcome};
+use crate::api::userinfo::{self, UserInfo};
+use crate::api::{self, curl, ApiCall, CallInput, Hints, TokenChoice};
+use crate::oidc::authority::Authority;
+use crate::error::{Error, Result};
+use crate::jose::jwt;
+use crate::store::profile::Profile;
+use crate::secret::Secret;
+use chrono::{DateTime, Duration, Utc};
+
+/// A token of this session and when it stops being usable.
+#[derive(Debug, Clone)]
+pub(super) struct Held {
+    token: Secret,
+    expires: Option<DateTime<Utc>>,
+}
+
+/// The access and ID tokens of a profile's last sign-in or refresh (memory only).
+#[derive(Debug, Clone, Default)]
+pub(super) struct SessionTokens {
+    access: Option<Held>,
+    id: Option<Held>,
+}
+
+/// A token is used while it has at least this long left.
+const MARGIN: Duration = Duration::seconds(60);
+
+impl Engine {
+    /// Calls an API with the profile's token and explains the answer. Bad input is refused
+    /// before any token is fetched; a transport failure is an error, any HTTP answer a result.
+    pub async fn call_api(&self, profile: &Profile, input: &CallInput) -> Result<ApiCall> {
+        let call = api::prepare(input)?;
+        let token = self.api_token(profile, call.token).await?;
+        let hints = Hints {
+            scopes: &profile.scopes,
+        };
+        api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await
+    }
+
+    /// Calls the provider's userinfo endpoint with the profile's access token and compares
+    /// the claims with its ID token's.
+    pub async fn userinfo(&self, profile: &Profile) -> Result<UserInfo> {
+        let authority = Authority::parse(&profile.authority)?;
+        let provider = self.provider(&authority).await?;
+        let endpoint = provider.metadata.userinfo_endpoint.clone().ok_or_else(|| {
+            Error::Config(format!(
+                "the provider's metadata ({}) has no userinfo_endpoint: B2C user flows have \
+                     none, custom policies can add one",
+                authority.metadata_url
+            ))
+        })?;
+        let token = self.api_token(profile, TokenChoice::Access).await?;
+        let id_claims = self
+            .held_token(&profile.name, TokenChoice::Id)
+            .and_then(|h| jwt::decode(h.token.expose()).ok())
+            .map(|d| d.payload);
+        userinfo::fetch(
+            self.http.as_ref(),
+            &endpoint,
+            &token,
+            id_claims.as_ref(),
+            self.clock.now(),
+        )
+        .await
+    }
+
+    /// The call as a curl command: the token as `$TOKEN`, or in the clear when `reveal`.
+    pub async fn api_curl(
+        &self,
+        profile: &Profile,
+        input: &CallInput,
+        reveal: bool,
+    ) -> Result<String> {
+        let call = api::prepare(input)?;
+        if !reveal {
+            return Ok(curl::command(&call, None));
+        }
+        let token = self.api_token(profile, call.token).await?;
+        Ok(curl::command(&call, Some(&token)))
+    }
+
+    /// The profile's token of this kind: the one this session holds while it has a minute
+    /// left, else one from a silent refresh ([`Error::SignInRequired`] when no refresh token
+    /// is stored).
+    pub async fn api_token(&self, profile: &Profile, choice: TokenChoice) -> Result<Secret> {
+        let now = self.clock.now();
+        if let Some(held) = self.held_token(&profile.name, choice) {
+            let usable = match held.expires {
+                Some(e) => e - MARGIN > now,
+                None => true,
+            };
+            if usable {
+                return Ok(held.token);
+            }
+        }
+        let outcome = self.refresh(profile, None).await?;
+        if !outcome.passed() {
+            let failed: Vec<&str> = outcome.report.failures().map(|c| c.name.as_str()).collect();
+            return Err(Error::SignInRequired(format!(
+                "the refreshed tokens of profile {:?} failed validation ({}); they are not sent \
+                 anywhere: sign in again",
+                profile.name,
+                failed.join(", ")
+            )));
+        }
+        let view = match choice {
+            TokenChoice::Access => &outcome.access_token,
+            TokenChoice::Id => &outcome.id_token,
+        };
+        view.as_ref().map(|v| v.raw.clone()).ok_or_else(|| {
+            Error::Config(match choice {
+                TokenChoice::Access => format!(
+                    "the provider issued no access token to profile {:?}: add the API's scope \
+                     (or the client ID) to its scopes; B2C issues an access token only then",
+                    profile.name
+                ),
+                TokenChoice::Id => format!(
+                    "the provider issued no ID token to profile {:?}: add `openid` to its scopes",
+                    profile.name
+                ),
+            })
+        })
+    }
+
+    fn held_token(&self, profile: &str, choice: TokenChoice) -> Option<Held> {
+        let map = self.api_tokens.lock().ok()?;
+        let tokens = map.get(profile)?;
+        match choice {
+            TokenChoice::Access => tokens.access.clone(),
+            TokenChoice::Id => tokens.id.clone(),
+        }
+    }
+
+    /// Keeps the tokens of a sign-in or refresh that passed, for the calls that follow.
+    pub(super) fn remember_api_tokens(&self, outcome: &Outcome) {
+        if !outcome.passed() {
+            return;
+        }
+        let now = self.clock.now();
+        let held = |view: &Option<super::TokenView>, lifetime: Option<u64>| {
+            view.as_ref().map(|v| Held {
+                token: v.raw.clone(),
+                expires: v
+                    .decoded
+                    .as_ref()
+                    .and_then(|d| d.payload.get("exp"))
+                    .and_then(serde_json::Value::as_i64)
+                    .and_then(|exp| DateTime::from_timestamp(exp, 0))
+                    .or_else(|| {
+                        lifetime
+                            .and_then(|s| i64::try_from(s).ok())
+                            .map(|s| now + Duration::seconds(s))
+                    }),
+            })
+        };
+        let tokens = SessionTokens {
+            access: held(&outcome.access_token, outcome.expires_in),
+            id: held(&outcome.id_token, None),
+        };
+        if let Ok(mut map) = self.api_tokens.lock() {
+            map.insert(outcome.profile.clone(), tokens);
+        }
+    }
+}
