@@ -7,6 +7,7 @@
 //! error line on stderr and exit status 1, never a panic. Every value that comes from outside is
 //! shown on a terminal with its control characters escaped (`output::t`); `--json` is exact.
 
+mod api;
 mod errors;
 mod flowtest;
 mod output;
@@ -116,6 +117,11 @@ enum Command {
         #[command(subcommand)]
         action: flowtest::TestSecretAction,
     },
+    /// Call an API with the profile's token and explain a 401/403 (exit 0 for 2xx, 4 for an
+    /// HTTP error, 1 when there is no answer).
+    Call(Box<api::CallArgs>),
+    /// The provider's userinfo claims, explained and compared with the ID token's.
+    Userinfo(api::UserinfoArgs),
     /// List saved profiles, or add one.
     Profiles {
         #[command(subcommand)]
@@ -423,6 +429,8 @@ async fn run(command: Command) -> ExitCode {
         Command::LogoutTest(args) => with_engine(|engine| logout_test(engine, args)).await,
         Command::Test(args) => flowtest::test(args).await,
         Command::TestSecret { action } => flowtest::test_secret(action).await,
+        Command::Call(args) => with_engine(|engine| api::call(engine, *args)).await,
+        Command::Userinfo(args) => with_engine(|engine| api::userinfo(engine, args)).await,
     }
 }
 

@@ -26,6 +26,7 @@ macro_rules! outln {
         let _ = writeln!($o, $($arg)*);
     }};
 }
+pub(crate) use outln;
 
 /// Text from outside (claims, headers, provider errors, URLs), safe for a terminal.
 pub fn t(text: &str) -> Cow<'_, str> {
@@ -101,7 +102,7 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-fn claims_table(o: &mut String, s: &Style, rows: &[ClaimRow]) {
+pub fn claims_table(o: &mut String, s: &Style, rows: &[ClaimRow]) {
     let names: Vec<Cow<str>> = rows.iter().map(|r| t(&r.name)).collect();
     let width = names
         .iter()
@@ -441,4 +442,37 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
         s.bold("Refresh token"),
         t(&oc.refresh_token.note)
     );
+    if !oc.response_fields.is_empty() {
+        outln!(o, "{}", s.bold("Token response"));
+        let width = oc
+            .response_fields
+            .iter()
+            .map(|f| t(&f.name).chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(30);
+        for f in &oc.response_fields {
+            let decoded = f
+                .decoded
+                .as_ref()
+                .map(|d| format!("  {}", s.dim(&format!("= {}", t(d)))))
+                .unwrap_or_default();
+            outln!(
+                o,
+                "  {:<width$}  {}{decoded}",
+                t(&f.name),
+                t(&value_text(&f.value))
+            );
+            outln!(o, "  {:<width$}  {}", "", s.dim(&t(&f.meaning)));
+            for c in &f.claims {
+                outln!(
+                    o,
+                    "  {:<width$}    {} {}",
+                    "",
+                    t(&c.name),
+                    t(&value_text(&c.value))
+                );
+            }
+        }
+    }
 }
