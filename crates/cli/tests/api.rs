@@ -44,6 +44,37 @@ fn signin(config: &Path, profile: &str, scope: &str) {
         Some(config),
     );
     assert!(out.status.success(), "signin: {}", text(&out.stderr));
+    // B2C's token-response fields, decoded.
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let fields = v["token_response"].as_array().expect("token_response");
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f["name"] == name)
+            .expect(name)
+            .clone()
+    };
+    assert_eq!(field("refresh_token_expires_in")["decoded"], "14 days");
+    assert_eq!(field("id_token_expires_in")["decoded"], "1 h");
+    assert!(
+        field("not_before")["decoded"]
+            .as_str()
+            .unwrap()
+            .ends_with("UTC (now)")
+            || field("not_before")["decoded"]
+                .as_str()
+                .unwrap()
+                .contains(" ago)")
+    );
+    let info = field("profile_info");
+    assert!(
+        info["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "name" && c["value"] == "Test User"),
+        "{info}"
+    );
 }
 
 fn call(config: &Path, args: &[&str]) -> Output {

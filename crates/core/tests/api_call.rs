@@ -13,8 +13,8 @@ use serde_json::Value;
 use tokenscope_core::api::{self, CallInput, FindingCode, Header, Hints, TokenChoice};
 use tokenscope_core::engine::Engine;
 use tokenscope_core::store::profile::{Profile, ProfileStore};
-use tokenscope_core::testkit::idp::{shared as idp, CURL_BROWSER};
 use tokenscope_core::store::vault::Vault;
+use tokenscope_core::testkit::idp::{shared as idp, CURL_BROWSER};
 use tokenscope_core::{Error, Secret};
 
 fn engine_on(vault: Vault) -> Engine {

@@ -6,10 +6,10 @@
 use super::challenge::{self, BearerChallenge, Challenge};
 use super::diagnose::{self, Finding, Hints, SentToken};
 use super::{curl, TokenChoice};
-use crate::oidc::authority::check_transport;
 use crate::error::{Error, Result};
 use crate::http::{self, HttpClient, HttpRequest, Method, MAX_BODY};
 use crate::jose::jwt;
+use crate::oidc::authority::check_transport;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -274,7 +274,6 @@ pub struct ApiResponse {
     /// The body as text: JSON pretty-printed, cut at [`DISPLAY_BODY`], the token masked.
     pub body: String,
     /// The body parsed, when it is JSON and not cut.
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub json: Option<Value>,
     /// The body's length in bytes.
     pub body_bytes: usize,

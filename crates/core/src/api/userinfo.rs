@@ -5,12 +5,12 @@
 use super::challenge::{self, BearerChallenge};
 use super::diagnose::{self, Finding, Hints, SentToken};
 use super::TokenChoice;
-use crate::oidc::authority::check_transport;
 use crate::error::{Error, Result};
-use crate::inspect::explain::{self, ClaimRow};
 use crate::http::{self, HttpClient, HttpRequest};
 use crate::inspect::diff::{compare_claims, ClaimChange};
+use crate::inspect::explain::{self, ClaimRow};
 use crate::jose::jwt::{self, TokenKind};
+use crate::oidc::authority::check_transport;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::Serialize;

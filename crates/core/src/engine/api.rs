@@ -5,11 +5,11 @@
 use super::{Engine, Outcome};
 use crate::api::userinfo::{self, UserInfo};
 use crate::api::{self, curl, ApiCall, CallInput, Hints, TokenChoice};
-use crate::oidc::authority::Authority;
 use crate::error::{Error, Result};
 use crate::jose::jwt;
-use crate::store::profile::Profile;
+use crate::oidc::authority::Authority;
 use crate::secret::Secret;
+use crate::store::profile::Profile;
 use chrono::{DateTime, Duration, Utc};
 
 /// A token of this session and when it stops being usable.

@@ -17,7 +17,6 @@ pub struct ResponseField {
     /// The field's name.
     pub name: String,
     /// Its value as sent.
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub value: Value,
     /// What it is.
     pub meaning: String,
