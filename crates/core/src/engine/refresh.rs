@@ -309,6 +309,7 @@ impl Engine {
             expires_in: tokens.expires_in,
             scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
             refresh_token_expires_in: tokens.refresh_token_expires_in,
+            response_fields: super::response_fields::decode(&tokens.fields, self.clock.now()),
         };
         report(Progress::Validated {
             passed: outcome.passed(),
