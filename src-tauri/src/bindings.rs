@@ -13,6 +13,7 @@ use tokenscope_core::engine::history::{
     HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts,
 };
 use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
+use tokenscope_core::engine::response_fields::ResponseField;
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
@@ -133,6 +134,8 @@ pub fn render() -> String {
         CaseTokens,
         CaseDraft,
         ClaimPick,
+        // The token response's other fields.
+        ResponseField,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

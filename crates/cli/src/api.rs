@@ -223,10 +223,7 @@ pub struct UserinfoArgs {
     json: bool,
 }
 
-pub(crate) async fn userinfo(
-    engine: Arc<Engine>,
-    args: UserinfoArgs,
-) -> Result<ExitCode, Failure> {
+pub(crate) async fn userinfo(engine: Arc<Engine>, args: UserinfoArgs) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&args.profile)?;
     let info = engine.userinfo(&profile).await?;
     let mut o = String::new();
@@ -304,7 +301,12 @@ fn userinfo_text(o: &mut String, s: &Style, info: &UserInfo) {
             outln!(o, "  {line}");
         }
         if !info.same.is_empty() {
-            outln!(o, "  {} {}", s.dim("same in both:"), t(&info.same.join(", ")));
+            outln!(
+                o,
+                "  {} {}",
+                s.dim("same in both:"),
+                t(&info.same.join(", "))
+            );
         }
     }
     if let Some(body) = &info.body {

@@ -824,15 +824,7 @@ fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Failure> {
 /// The `--json` contract of `signin` and `refresh`: the engine's view of an outcome, the same the
 /// desktop shows.
 fn outcome_json(o: &Outcome) -> Value {
-    let mut v = serde_json::to_value(SignInView::from(o)).unwrap_or(Value::Null);
-    // The token response's other fields, decoded (the desktop does not show them yet).
-    if let Value::Object(map) = &mut v {
-        map.insert(
-            "token_response".into(),
-            serde_json::to_value(&o.response_fields).unwrap_or(Value::Null),
-        );
-    }
-    v
+    serde_json::to_value(SignInView::from(o)).unwrap_or(Value::Null)
 }
 
 async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Failure> {

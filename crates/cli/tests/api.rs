@@ -303,3 +303,86 @@ fn json_contract_exit_codes_and_the_token_never_printed() {
     );
     let _ = std::fs::remove_dir_all(config);
 }
+
+/// A hand-made API on loopback that answers every request with `answer` (a hostile one: the
+/// real test API never sends control characters). Its address.
+fn fake_api(answer: &'static [u8]) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 8192];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(answer);
+        }
+    });
+    format!("http://{addr}/hostile")
+}
+
+#[test]
+#[ignore = "needs tests/idp (npm) and a keyring: run scripts/test.sh"]
+fn call_output_is_escaped_for_a_terminal_and_a_full_stdout_is_one_error_line() {
+    require_keyring();
+    let config = temp_config();
+    signin(
+        &config,
+        "escape",
+        &format!("offline_access {}", idp().api_scope()),
+    );
+    let body = "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2Jgone";
+    let answer: &'static [u8] = Box::leak(
+        format!(
+            "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\", \
+             error_description=\"bad\"\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+        .into_boxed_slice(),
+    );
+    let url = fake_api(answer);
+    let out = call(&config, &["--profile", "escape", &url]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains(r"\u001b]52;c;ZXZpbA==\u0007\u001b[2Jgone"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "{shown:?}"
+    );
+
+    // `call >/dev/full` and `userinfo >/dev/full`: one error line, exit 1.
+    let hello = api("/api/hello");
+    for args in [
+        vec!["call", "--profile", "escape", hello.as_str()],
+        vec!["call", "--profile", "escape", hello.as_str(), "--json"],
+        vec!["call", "--profile", "escape", hello.as_str(), "--curl"],
+        vec!["userinfo", "--profile", "escape"],
+        vec!["userinfo", "--profile", "escape", "--json"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = common::tokenscope(Some(&config))
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.trim().lines().count() == 1
+                && err.contains("cannot write to stdout")
+                && err.contains("No space left"),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(config);
+}

@@ -154,9 +154,9 @@ reason: string, };
 
 export type Check = { 
 /**
- * Which check it is (serialized as its name: `signature`, `iss`, `aud`, ...).
+ * Stable identifier (`signature`, `iss`, `aud`, ...).
  */
-name: CheckId, 
+name: string, 
 /**
  * Passed?
  */
@@ -170,13 +170,11 @@ export type Warning = {
 /**
  * What it is about (`scope`, `auth_time`, ...).
  */
-name: CheckId, 
+name: string, 
 /**
  * What was found and why it is odd, in words.
  */
 detail: string, };
-
-export type CheckId = "format" | "id_token" | "keys" | "alg" | "kid" | "signature" | "iss" | "issuer" | "sub" | "aud" | "azp" | "exp" | "nbf" | "iat" | "nonce" | "at_hash" | "auth_time" | "scope" | "crit" | "same_subject" | "same_aud" | "same_auth_time" | "new_iat" | "response" | "access_token";
 
 export type ClaimRow = { 
 /**
@@ -420,7 +418,12 @@ expires_in: number | null,
 /**
  * Granted scopes.
  */
-scope: string | null, };
+scope: string | null, 
+/**
+ * The token response's other fields, decoded (B2C's `not_before`, `id_token_expires_in`,
+ * `profile_info`...); never a token.
+ */
+token_response: Array<ResponseField>, };
 
 export type ProfileEntry = { 
 /**
@@ -496,9 +499,9 @@ logout_error: string | null, };
 
 export type IpcError = { 
 /**
- * What kind of failure it is (the engine's [`ErrorKind`]).
+ * Stable kind (`provider`, `network`, `timeout`, `cancelled`, `decode`, ...).
  */
-kind: ErrorKind, 
+kind: string, 
 /**
  * One sentence for people.
  */
@@ -511,8 +514,6 @@ provider: ProviderError | null,
  * What the provider sent, when it did not parse.
  */
 body: string | null, };
-
-export type ErrorKind = "authority" | "config" | "network" | "http_status" | "invalid_response" | "metadata" | "provider" | "sign_in_required" | "listener" | "redirect_refused" | "timeout" | "cancelled" | "browser" | "vault" | "profile" | "decode" | "decryption_key" | "public_key" | "test_file" | "unknown";
 
 export type InspectorOptions = { 
 /**
@@ -921,9 +922,9 @@ checks_passed: number,
  */
 checks_total: number, 
 /**
- * The checks that failed.
+ * Names of the checks that failed.
  */
-failed_checks: Array<CheckId>, 
+failed_checks: Array<string>, 
 /**
  * The error it ended in: the B2C code when there is one, else the error's kind.
  */
@@ -1240,92 +1241,25 @@ claims: Array<[string, ClaimPick]>,
 refresh: boolean, };
 
 export type ClaimPick = { "pick": "equals", "value": unknown } | { "pick": "present" } | { "pick": "absent" };
-
-/** Every error kind (`ErrorKind::ALL`). */
-export const ERROR_KINDS: readonly ErrorKind[] = [
-  "authority",
-  "config",
-  "network",
-  "http_status",
-  "invalid_response",
-  "metadata",
-  "provider",
-  "sign_in_required",
-  "listener",
-  "redirect_refused",
-  "timeout",
-  "cancelled",
-  "browser",
-  "vault",
-  "profile",
-  "decode",
-  "decryption_key",
-  "public_key",
-  "test_file",
-  "unknown",
-];
-
-/** Every check a report can hold (`CheckId::ALL`). */
-export const CHECK_IDS: readonly CheckId[] = [
-  "format",
-  "id_token",
-  "keys",
-  "alg",
-  "kid",
-  "signature",
-  "iss",
-  "issuer",
-  "sub",
-  "aud",
-  "azp",
-  "exp",
-  "nbf",
-  "iat",
-  "nonce",
-  "at_hash",
-  "auth_time",
-  "scope",
-  "crit",
-  "same_subject",
-  "same_aud",
-  "same_auth_time",
-  "new_iat",
-  "response",
-  "access_token",
-];
-
-/** Every IPC command the shell registers (`src-tauri/src/command_list.rs`). */
-export const COMMANDS = [
-  "app_info",
-  "list_profiles",
-  "save_profile",
-  "delete_profile",
-  "preview_authority",
-  "sign_in",
-  "cancel_sign_in",
-  "refresh",
-  "sign_out",
-  "inspect",
-  "export_inspection",
-  "diff_tokens",
-  "set_last_profile",
-  "tenant_policies",
-  "add_policy",
-  "remove_policy",
-  "switch_policy",
-  "reset_password",
-  "session_history",
-  "support_bundle",
-  "preview_request",
-  "set_client_secret",
-  "delete_client_secret",
-  "logout_test",
-  "scope_advice",
-  "read_test_file",
-  "run_test_file",
-  "test_case_sign_in",
-  "save_test_case",
-] as const;
-
-/** The name of an IPC command. */
-export type Command = (typeof COMMANDS)[number];
+export type ResponseField = { 
+/**
+ * The field's name.
+ */
+name: string, 
+/**
+ * Its value as sent.
+ */
+value: JsonValue, 
+/**
+ * What it is.
+ */
+meaning: string, 
+/**
+ * The value decoded: a date with "ago"/"in", a duration, `profile_info`'s JSON, or why
+ * it does not decode.
+ */
+decoded: string | null, 
+/**
+ * `profile_info`'s members, explained like claims.
+ */
+claims: Array<ClaimRow>, };

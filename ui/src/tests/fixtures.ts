@@ -226,6 +226,7 @@ export function signInView(overrides: Partial<SignInView> = {}): SignInView {
     token_type: 'Bearer',
     expires_in: 3600,
     scope: 'openid offline_access',
+    token_response: [],
     ...overrides,
   };
 }

@@ -166,6 +166,9 @@ pub struct SignInView {
     pub expires_in: Option<u32>,
     /// Granted scopes.
     pub scope: Option<String>,
+    /// The token response's other fields, decoded (B2C's `not_before`, `id_token_expires_in`,
+    /// `profile_info`...); never a token.
+    pub token_response: Vec<super::response_fields::ResponseField>,
 }
 
 impl From<&Outcome> for SignInView {
@@ -201,6 +204,7 @@ impl From<&Outcome> for SignInView {
             token_type: o.token_type.clone(),
             expires_in: o.expires_in.map(|e| u32::try_from(e).unwrap_or(u32::MAX)),
             scope: o.scope.clone(),
+            token_response: o.response_fields.clone(),
         }
     }
 }
