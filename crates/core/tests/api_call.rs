@@ -84,6 +84,32 @@ async fn a_valid_access_token_gets_200_and_no_diagnosis() {
     let c = engine.call_api(&p, &get(at("/api/nowhere"))).await.unwrap();
     assert_eq!(c.response.status, 404);
     assert!(c.diagnosis.is_empty(), "a 404 is not diagnosed");
+
+    // Each answered call is remembered in the profile's state, newest first, with what was
+    // typed and the status; never the token.
+    let recent = engine.recent_calls("ok").unwrap();
+    let seen: Vec<(&str, &str, u16)> = recent
+        .iter()
+        .map(|c| (c.method.as_str(), c.url.as_str(), c.status))
+        .collect();
+    let (orders, nowhere) = (at("/api/orders"), at("/api/nowhere"));
+    assert_eq!(
+        seen,
+        [
+            ("GET", nowhere.as_str(), 404),
+            ("POST", orders.as_str(), 403),
+            ("GET", orders.as_str(), 200)
+        ]
+    );
+    assert_eq!(recent[1].body.as_deref(), Some(r#"{"item":"book"}"#));
+    let state = std::fs::read_to_string(engine.profiles().dir().join("state.json")).unwrap();
+    assert!(
+        state.contains("/api/nowhere") && !state.contains("eyJ"),
+        "{state}"
+    );
+    // A bad request is refused before anything is sent, and not remembered.
+    assert!(engine.call_api(&p, &get("ftp://x/".into())).await.is_err());
+    assert_eq!(engine.recent_calls("ok").unwrap().len(), 3);
 }
 
 #[tokio::test]

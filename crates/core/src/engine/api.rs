@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::jose::jwt;
 use crate::oidc::authority::Authority;
 use crate::secret::Secret;
-use crate::store::profile::Profile;
+use crate::store::profile::{Profile, RecentCall, MAX_RECENT_BODY};
 use chrono::{DateTime, Duration, Utc};
 
 /// A token of this session and when it stops being usable.
@@ -38,7 +38,39 @@ impl Engine {
         let hints = Hints {
             scopes: &profile.scopes,
         };
-        api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await
+        let answer = api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await?;
+        self.remember_call(&profile.name, input, &answer);
+        Ok(answer)
+    }
+
+    /// The profile's recent calls, newest first.
+    pub fn recent_calls(&self, profile: &str) -> Result<Vec<RecentCall>> {
+        Ok(self.profiles.state(profile)?.recent_calls)
+    }
+
+    /// Puts an answered call first in the profile's recent calls. A state file that cannot be
+    /// written loses the entry, never the answer.
+    fn remember_call(&self, profile: &str, input: &CallInput, call: &ApiCall) {
+        let entry = RecentCall {
+            at: call.sent_at,
+            method: call.request.method.clone(),
+            url: input.url.trim().to_owned(),
+            headers: input
+                .headers
+                .iter()
+                .map(|h| (h.name.clone(), h.value.clone()))
+                .collect(),
+            body: input
+                .body
+                .clone()
+                .filter(|b| !b.is_empty() && b.len() <= MAX_RECENT_BODY),
+            id_token: input.token == TokenChoice::Id,
+            status: call.response.status,
+            elapsed_ms: call.elapsed_ms,
+        };
+        let _ = self
+            .profiles
+            .update_state(profile, |state| state.remember_call(entry));
     }
 
     /// Calls the provider's userinfo endpoint with the profile's access token and compares

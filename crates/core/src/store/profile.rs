@@ -90,6 +90,71 @@ pub struct ProfileState {
     pub last_sign_in: Option<DateTime<Utc>>,
     /// Last refresh token rotation.
     pub last_rotation: Option<DateTime<Utc>>,
+    /// The API calls made with the profile's token, newest first (at most
+    /// [`MAX_RECENT_CALLS`]).
+    #[serde(default)]
+    pub recent_calls: Vec<RecentCall>,
+}
+
+/// How many calls a profile's state remembers.
+pub const MAX_RECENT_CALLS: usize = 10;
+
+/// A request body longer than this is not remembered (the call is, without its body).
+pub const MAX_RECENT_BODY: usize = 16 * 1024;
+
+/// An API call made with the profile's token, remembered to be made again: what the user
+/// typed and what came back, never a token (`Authorization` is Tokenscope's, not the user's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RecentCall {
+    /// When it was sent.
+    pub at: DateTime<Utc>,
+    /// HTTP method.
+    pub method: String,
+    /// The URL as typed.
+    pub url: String,
+    /// The headers typed, as `[name, value]`.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The body typed (none when there was none or it was over [`MAX_RECENT_BODY`]).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The ID token was sent instead of the access token.
+    #[serde(default)]
+    pub id_token: bool,
+    /// The answer's status.
+    pub status: u16,
+    /// How long the answer took.
+    pub elapsed_ms: u64,
+}
+
+impl RecentCall {
+    /// The same request (whatever came back).
+    fn same_request(&self, other: &RecentCall) -> bool {
+        (
+            &self.method,
+            &self.url,
+            &self.headers,
+            &self.body,
+            self.id_token,
+        ) == (
+            &other.method,
+            &other.url,
+            &other.headers,
+            &other.body,
+            other.id_token,
+        )
+    }
+}
+
+impl ProfileState {
+    /// Puts `call` first: the same request made before moves up instead of being listed twice,
+    /// and the oldest beyond [`MAX_RECENT_CALLS`] are forgotten.
+    pub fn remember_call(&mut self, call: RecentCall) {
+        self.recent_calls.retain(|c| !c.same_request(&call));
+        self.recent_calls.insert(0, call);
+        self.recent_calls.truncate(MAX_RECENT_CALLS);
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -279,6 +344,60 @@ mod tests {
             std::fs::read_to_string(dir.join("profiles.json")).unwrap(),
             "{ oops"
         );
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    fn recent(url: &str, status: u16) -> RecentCall {
+        RecentCall {
+            at: Utc::now(),
+            method: "GET".into(),
+            url: url.into(),
+            headers: vec![("Accept".into(), "application/json".into())],
+            body: None,
+            id_token: false,
+            status,
+            elapsed_ms: 3,
+        }
+    }
+
+    #[test]
+    fn recent_calls_newest_first_without_repeats_at_most_ten_and_kept_in_state_json() {
+        let (s, dir) = store();
+        for i in 0..12 {
+            s.update_state("demo", |st| {
+                st.remember_call(recent(&format!("https://api/{i}"), 200))
+            })
+            .unwrap();
+        }
+        // The same request again: moved to the top with its new answer, not listed twice.
+        s.update_state("demo", |st| st.remember_call(recent("https://api/5", 403)))
+            .unwrap();
+        let calls = s.state("demo").unwrap().recent_calls;
+        let urls: Vec<&str> = calls.iter().map(|c| c.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://api/5",
+                "https://api/11",
+                "https://api/10",
+                "https://api/9",
+                "https://api/8",
+                "https://api/7",
+                "https://api/6",
+                "https://api/4",
+                "https://api/3",
+                "https://api/2"
+            ]
+        );
+        assert_eq!(calls[0].status, 403);
+        assert!(s.state("other").unwrap().recent_calls.is_empty());
+        // A state file from before recent calls still reads.
+        std::fs::write(
+            dir.join("state.json"),
+            r#"{"old":{"last_identity":null,"last_sign_in":null,"last_rotation":null}}"#,
+        )
+        .unwrap();
+        assert!(s.state("old").unwrap().recent_calls.is_empty());
         std::fs::remove_dir_all(dir).ok();
     }
 
