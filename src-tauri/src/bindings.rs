@@ -2,11 +2,18 @@
 //! (ts-rs) into `ui/src/lib/bindings.ts`. A test fails when the committed file differs; run
 //! `UPDATE_BINDINGS=1 cargo test -p tokenscope-desktop bindings` to regenerate it.
 
+use crate::api_commands::ApiRequest;
 use crate::b2c::HistoryView;
 use crate::flow_commands::{CaseSummary, TestFileView};
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
     ProfileEntry, SignInExtras, SignOutView,
+};
+use tokenscope_core::api::challenge::ChallengeParam;
+use tokenscope_core::api::userinfo::UserInfo;
+use tokenscope_core::api::{
+    ApiCall, ApiResponse, BearerChallenge, Challenge, Finding, FindingCode, Header, SentRequest,
+    TokenChoice,
 };
 use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea};
 use tokenscope_core::engine::history::{
@@ -33,7 +40,7 @@ use tokenscope_core::oidc::authorize::AuthParams;
 use tokenscope_core::oidc::provider_error::{ErrorOrigin, ProviderError};
 use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode};
 use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
-use tokenscope_core::store::profile::Profile;
+use tokenscope_core::store::profile::{Profile, RecentCall};
 use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
 use tokenscope_core::store::vault::VaultLocation;
 use tokenscope_core::validate::{Check, CheckId, KeyUsed, Warning};
@@ -134,8 +141,21 @@ pub fn render() -> String {
         CaseTokens,
         CaseDraft,
         ClaimPick,
-        // The token response's other fields.
+        // The token response's other fields; the "Call API" panel; userinfo.
         ResponseField,
+        ApiRequest,
+        TokenChoice,
+        ApiCall,
+        SentRequest,
+        ApiResponse,
+        Header,
+        Challenge,
+        ChallengeParam,
+        BearerChallenge,
+        Finding,
+        FindingCode,
+        RecentCall,
+        UserInfo,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

@@ -34,6 +34,10 @@ macro_rules! app_commands {
             flow_commands::run_test_file,
             flow_commands::test_case_sign_in,
             flow_commands::save_test_case,
+            api_commands::call_api,
+            api_commands::api_curl,
+            api_commands::recent_calls,
+            api_commands::userinfo,
         }
     };
 }

@@ -3,6 +3,7 @@
 //! UI (`views`) and reports progress as events. Sign-in happens in the system browser, never in
 //! this window (RFC 8252); the window loads only the app's own UI under a strict CSP.
 
+pub mod api_commands;
 pub mod b2c;
 pub mod bench;
 pub mod bindings;

@@ -64,6 +64,7 @@ fn the_csp_allows_no_remote_origin() {
     }
 }
 
+mod api;
 mod b2c_ipc;
 mod discovery;
 mod flowtest_ipc;

@@ -91,6 +91,38 @@ describe('Tokenscope request builder, end to end', () => {
     await expectResultPassed(await s.signIn(FORM_POST));
   }, { needs: ['a form_post profile with a claims parameter is saved'] });
 
+  s.step('Call API: a write without its scope is explained, a read answers 200', async () => {
+    await s.selectProfile(FORM_POST);
+    const panel = await shown(b(), inResult(tid('api-call-panel')));
+    if ((await panel.getAttribute('open')) === null) await (await shown(b(), tid('api-call-toggle'))).click();
+    const api = s.provider.ready.api.base;
+    const send = async (method, url, body) => {
+      await choose('api-method', method);
+      await fill(b(), tid('api-url'), url);
+      if (body !== undefined) await fill(b(), tid('api-body'), body);
+      await (await shown(b(), tid('api-send'))).click();
+    };
+    const statusIs = async (status) => {
+      await b().waitUntil(async () => {
+        const r = await b().$(tid('api-result'));
+        return (await r.isExisting()) && (await r.getAttribute('data-status')) === status;
+      }, { timeout: 30_000, interval: 100, timeoutMsg: `no ${status} answer shown` });
+    };
+    await send('POST', `${api}/orders`, '{"item":"book"}');
+    await statusIs('403');
+    const finding = await shown(b(), tid('api-finding'));
+    assert.equal(await finding.getAttribute('data-code'), 'insufficient_scope');
+    assert.match(await finding.getText(), /api\/write/);
+    await send('GET', `${api}/hello`);
+    await statusIs('200');
+    assert.match(await (await shown(b(), tid('api-status'))).getText(), /200 OK/);
+    assert.match(await (await shown(b(), tid('api-body-shown'))).getText(), /"scp": "read"/);
+    assert.equal((await b().$$(tid('api-finding'))).length, 0, 'a 200 has no findings');
+    await b().waitUntil(async () => (await b().$$(tid('api-recent-call'))).length === 2, {
+      timeout: 10_000, interval: 100, timeoutMsg: "both calls should be in the profile's recent calls",
+    });
+  }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
+
   s.step('the logout test comes back to the loopback listener with the state sent', async () => {
     await s.selectProfile(FORM_POST);
     await openTools();

@@ -1263,3 +1263,282 @@ decoded: string | null,
  * `profile_info`'s members, explained like claims.
  */
 claims: Array<ClaimRow>, };
+
+export type ApiRequest = { 
+/**
+ * HTTP method.
+ */
+method: string, 
+/**
+ * The API's URL.
+ */
+url: string, 
+/**
+ * Header lines `Name: value`; blank lines are skipped.
+ */
+headers: Array<string>, 
+/**
+ * The body (none or empty: no body).
+ */
+body: string | null, 
+/**
+ * The token to send.
+ */
+token: TokenChoice, };
+
+export type TokenChoice = "access" | "id";
+
+export type ApiCall = { 
+/**
+ * The request, the token masked.
+ */
+request: SentRequest, 
+/**
+ * The answer.
+ */
+response: ApiResponse, 
+/**
+ * Milliseconds from sending to the whole body received.
+ */
+elapsed_ms: number, 
+/**
+ * When it was sent.
+ */
+sent_at: string, 
+/**
+ * Which token was sent.
+ */
+token: TokenChoice, 
+/**
+ * Every `WWW-Authenticate` challenge.
+ */
+challenges: Array<Challenge>, 
+/**
+ * The Bearer challenge, read.
+ */
+bearer: BearerChallenge | null, 
+/**
+ * Why a 401 or 403 happened, as far as the challenge and the token show.
+ */
+diagnosis: Array<Finding>, 
+/**
+ * The request as a curl command, the token as `$TOKEN`.
+ */
+curl: string, };
+
+export type SentRequest = { 
+/**
+ * Method.
+ */
+method: string, 
+/**
+ * URL.
+ */
+url: string, 
+/**
+ * Headers, `Authorization: Bearer [redacted]` first.
+ */
+headers: Array<Header>, 
+/**
+ * Body text, when there was one (cut for display like a response's).
+ */
+body: string | null, };
+
+export type ApiResponse = { 
+/**
+ * Status code.
+ */
+status: number, 
+/**
+ * Its reason phrase (`Unauthorized`).
+ */
+reason: string, 
+/**
+ * Headers (names in lower case), the token masked.
+ */
+headers: Array<Header>, 
+/**
+ * `Content-Type`.
+ */
+content_type: string | null, 
+/**
+ * The body as text: JSON pretty-printed, cut at [`DISPLAY_BODY`], the token masked.
+ */
+body: string, 
+/**
+ * The body parsed, when it is JSON and not cut.
+ */
+json: JsonValue | null, 
+/**
+ * The body's length in bytes.
+ */
+body_bytes: number, 
+/**
+ * The shown body is cut.
+ */
+body_truncated: boolean, 
+/**
+ * The body is not text.
+ */
+binary: boolean, };
+
+export type Header = { 
+/**
+ * Name, as typed (requests) or in lower case (responses).
+ */
+name: string, 
+/**
+ * Value.
+ */
+value: string, };
+
+export type Challenge = { 
+/**
+ * The scheme as sent (`Bearer`, `Basic`, `Negotiate`...).
+ */
+scheme: string, 
+/**
+ * A token68 instead of parameters (`Negotiate abc==`).
+ */
+token68: string | null, 
+/**
+ * `name=value` parameters, in order.
+ */
+params: Array<ChallengeParam>, };
+
+export type ChallengeParam = { 
+/**
+ * Lower-case name.
+ */
+name: string, 
+/**
+ * The value, unquoted.
+ */
+value: string, };
+
+export type BearerChallenge = { 
+/**
+ * `realm`.
+ */
+realm: string | null, 
+/**
+ * `error`: `invalid_request`, `invalid_token`, `insufficient_scope` (or another word).
+ */
+error: string | null, 
+/**
+ * `error_description`, as sent.
+ */
+error_description: string | null, 
+/**
+ * `error_uri`.
+ */
+error_uri: string | null, 
+/**
+ * `scope`: the scopes the API needs, split on spaces.
+ */
+scope: Array<string>, 
+/**
+ * Entra ID: the authority the API trusts.
+ */
+authorization_uri: string | null, 
+/**
+ * Entra ID: the resource (App ID or App ID URI) the API is.
+ */
+resource_id: string | null, 
+/**
+ * Entra ID: the client the API expects tokens for (Graph names its own app ID).
+ */
+client_id: string | null, };
+
+export type Finding = { 
+/**
+ * What it is about.
+ */
+code: FindingCode, 
+/**
+ * The explanation.
+ */
+message: string, };
+
+export type FindingCode = "insufficient_scope" | "audience_mismatch" | "expired" | "not_yet_valid" | "issuer_mismatch" | "id_token_sent" | "no_token_accepted" | "token_not_seen" | "invalid_token" | "invalid_request" | "api_error";
+
+export type RecentCall = { 
+/**
+ * When it was sent.
+ */
+at: string, 
+/**
+ * HTTP method.
+ */
+method: string, 
+/**
+ * The URL as typed.
+ */
+url: string, 
+/**
+ * The headers typed, as `[name, value]`.
+ */
+headers: Array<[string, string]>, 
+/**
+ * The body typed (none when there was none or it was over [`MAX_RECENT_BODY`]).
+ */
+body: string | null, 
+/**
+ * The ID token was sent instead of the access token.
+ */
+id_token: boolean, 
+/**
+ * The answer's status.
+ */
+status: number, 
+/**
+ * How long the answer took.
+ */
+elapsed_ms: number, };
+
+export type UserInfo = { 
+/**
+ * The endpoint called.
+ */
+endpoint: string, 
+/**
+ * Its status.
+ */
+status: number, 
+/**
+ * Milliseconds.
+ */
+elapsed_ms: number, 
+/**
+ * The claims, explained (empty unless 2xx).
+ */
+claims: Array<ClaimRow>, 
+/**
+ * The response was a JWT (`application/jwt`); its signature is not checked here.
+ */
+signed: boolean, 
+/**
+ * Whether `sub` equals the ID token's (`None` without an ID token or a `sub`).
+ */
+same_subject: boolean | null, 
+/**
+ * Claims that differ from the ID token's: removed = only in the ID token, added = only in
+ * userinfo, changed = different values.
+ */
+differences: Array<ClaimChange>, 
+/**
+ * Claims equal in both.
+ */
+same: Array<string>, 
+/**
+ * Notes (no ID token to compare with, an encrypted response...).
+ */
+notes: Array<string>, 
+/**
+ * Why a 401 or 403 happened.
+ */
+diagnosis: Array<Finding>, 
+/**
+ * The body for display when it is not claims (an error).
+ */
+body: string | null, };

@@ -8,6 +8,8 @@ import { ERROR_KINDS } from './bindings';
 import type {
   Command,
   ErrorKind,
+  ApiCall,
+  ApiRequest,
   AppInfo,
   CaseDraft,
   CaseReport,
@@ -25,10 +27,12 @@ import type {
   Profile,
   ProfileEntry,
   Progress,
+  RecentCall,
   SignInView,
   SignOutView,
   TenantView,
   TokenDiff,
+  UserInfo,
 } from './bindings';
 
 /** The event the shell emits as each user-flow test case ends (`flow_commands::CASE_EVENT`). */
@@ -172,6 +176,23 @@ export const sessionHistory = (name: string) => call<HistoryView>('session_histo
 
 /** The support bundle of the profile's last sign-in or refresh (text for a ticket, no secrets). */
 export const supportBundle = (name: string) => call<string>('support_bundle', { name });
+
+// ---- Beyond the token: an API called with the profile's token, userinfo ----
+
+/** Calls an API with the profile's token (held by the shell, never sent here) and explains a
+ *  refusal; the call is remembered in the profile's recent calls. */
+export const callApi = (name: string, request: ApiRequest) =>
+  call<ApiCall>('call_api', { name, request });
+
+/** The request as a curl command: the token as `$TOKEN`, in the clear only when `reveal`. */
+export const apiCurl = (name: string, request: ApiRequest, reveal: boolean) =>
+  call<string>('api_curl', { name, request, reveal });
+
+/** The profile's recent API calls, newest first. */
+export const recentCalls = (name: string) => call<RecentCall[]>('recent_calls', { name });
+
+/** The provider's userinfo claims, explained and compared with the ID token's. */
+export const userinfo = (name: string) => call<UserInfo>('userinfo', { name });
 
 /** Calls `handler` with each progress step until the returned function is called. */
 export async function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {

@@ -18,6 +18,7 @@ export function backend(handlers: Record<string, Handler>, options = { events: f
     app_info: () => appInfo(),
     list_profiles: () => [],
     set_last_profile: () => null,
+    recent_calls: () => [],
     session_history: () => ({ entries: [], refresh_age: null, redirect_rules: [] }),
     tenant_policies: () => {
       throw { kind: 'authority', message: 'not on a B2C tenant', provider: null, body: null };

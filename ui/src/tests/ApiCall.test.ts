@@ -1,0 +1,123 @@
+// "Call API" under a sign-in result: the request goes to the shell without any token, the ID
+// token only with a warning on screen, the answer and its findings in plain words, curl with
+// the token masked unless asked for in the clear, and the profile's recent calls to reuse.
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, test } from 'vitest';
+import ResultView from '../lib/components/ResultView.svelte';
+import type { ApiCall, RecentCall } from '../lib/bindings';
+import { backend } from './backend';
+import { signInView } from './fixtures';
+
+const URL_ = 'https://api.contoso.com/orders';
+
+function refused(): ApiCall {
+  return {
+    request: {
+      method: 'POST',
+      url: URL_,
+      headers: [{ name: 'Authorization', value: 'Bearer [redacted]' }],
+      body: '{"item":"book"}',
+    },
+    response: {
+      status: 403,
+      reason: 'Forbidden',
+      headers: [{ name: 'www-authenticate', value: 'Bearer error="insufficient_scope", scope="orders.write"' }],
+      content_type: null,
+      body: '',
+      json: null,
+      body_bytes: 0,
+      body_truncated: false,
+      binary: false,
+    },
+    elapsed_ms: 42,
+    sent_at: '2026-12-07T15:00:00Z',
+    token: 'access',
+    challenges: [],
+    bearer: null,
+    diagnosis: [
+      {
+        code: 'insufficient_scope',
+        message: "The API asks for the scope orders.write; the token's scp is `read`. Add it to the profile's scopes.",
+      },
+    ],
+    curl: `curl -X POST ${URL_} -H "Authorization: Bearer $TOKEN"`,
+  };
+}
+
+const recent: RecentCall = {
+  at: '2026-12-07T14:00:00Z',
+  method: 'GET',
+  url: 'https://api.contoso.com/me',
+  headers: [['X-Request-Id', 'r-1']],
+  body: null,
+  id_token: true,
+  status: 401,
+  elapsed_ms: 7,
+};
+
+/** Types by pasting (typing key by key is slow on a loaded machine). */
+async function paste(user: ReturnType<typeof userEvent.setup>, testid: string, text: string) {
+  await user.click(screen.getByTestId(testid));
+  await user.paste(text);
+}
+
+async function open() {
+  const user = userEvent.setup();
+  render(ResultView, { result: signInView() });
+  await user.click(screen.getByTestId('api-call-toggle'));
+  return user;
+}
+
+describe('call API', () => {
+  test('sends what was typed (no token), shows the status and why it was refused', async () => {
+    const b = backend({ call_api: () => refused(), recent_calls: () => [] });
+    const user = await open();
+    await user.selectOptions(screen.getByTestId('api-method'), 'POST');
+    await paste(user, 'api-url', URL_);
+    await paste(user, 'api-headers', 'X-Request-Id: t-1');
+    await paste(user, 'api-body', '{"item":"book"}');
+    await user.click(screen.getByTestId('api-send'));
+    const result = await screen.findByTestId('api-result');
+    expect(b.argsOf('call_api')).toEqual([
+      {
+        name: 'Contoso SUSI',
+        request: { method: 'POST', url: URL_, headers: ['X-Request-Id: t-1'], body: '{"item":"book"}', token: 'access' },
+      },
+    ]);
+    expect(JSON.stringify(b.calls)).not.toContain(signInView().access_token!.raw);
+    expect(within(result).getByTestId('api-status')).toHaveTextContent('403 Forbidden');
+    const finding = within(result).getByTestId('api-finding');
+    expect(finding.dataset.code).toBe('insufficient_scope');
+    expect(finding).toHaveTextContent('A scope is missing');
+    expect(finding).toHaveTextContent('Add it to the profile');
+    expect(result).toHaveTextContent('Bearer $TOKEN');
+  }, 15_000);
+
+  test('the ID token only with a visible warning', async () => {
+    backend({});
+    const user = await open();
+    expect(screen.queryByTestId('api-id-token-warning')).toBeNull();
+    await user.click(screen.getByTestId('api-token-id'));
+    expect(screen.getByTestId('api-id-token-warning')).toHaveTextContent('not for APIs');
+  });
+
+  test('copy as curl asks for the token in the clear only when ticked', async () => {
+    const b = backend({ api_curl: (a) => (a.reveal ? 'curl … Bearer eyJ…' : 'curl … Bearer $TOKEN') });
+    const user = await open();
+    await paste(user, 'api-url', URL_);
+    await user.click(screen.getByTestId('api-copy-curl'));
+    await user.click(screen.getByTestId('api-curl-reveal'));
+    await user.click(screen.getByTestId('api-copy-curl'));
+    await waitFor(() => expect(b.argsOf('api_curl').map((a) => a.reveal)).toEqual([false, true]));
+  });
+
+  test('recent calls come from the profile state and fill the form again', async () => {
+    backend({ recent_calls: () => [recent] });
+    const user = await open();
+    await user.click(await screen.findByTestId('api-recent-call'));
+    expect(screen.getByTestId('api-url')).toHaveValue('https://api.contoso.com/me');
+    expect(screen.getByTestId('api-headers')).toHaveValue('X-Request-Id: r-1');
+    expect(screen.getByTestId('api-id-token-warning')).toBeInTheDocument();
+  });
+});
