@@ -123,6 +123,18 @@ describe('Tokenscope request builder, end to end', () => {
     });
   }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
 
+  s.step('Userinfo with the API\'s access token: the provider refuses it, and the refusal is explained', async () => {
+    await s.selectProfile(FORM_POST);
+    const panel = await shown(b(), inResult(tid('userinfo-panel')));
+    if ((await panel.getAttribute('open')) === null) await (await shown(b(), tid('userinfo-toggle'))).click();
+    await (await shown(b(), tid('userinfo-call'))).click();
+    const status = await shown(b(), tid('userinfo-status'), { timeout: 30_000 });
+    assert.match(await status.getText(), /401/);
+    assert.match(await status.getText(), /\/openid\/v2\.0\/userinfo/);
+    const said = [...(await b().$$(tid('userinfo-finding'))), ...(await b().$$('.userinfo .note'))];
+    assert.ok(said.length > 0, 'the refusal should be explained');
+  }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
+
   s.step('the logout test comes back to the loopback listener with the state sent', async () => {
     await s.selectProfile(FORM_POST);
     await openTools();

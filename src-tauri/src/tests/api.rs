@@ -113,3 +113,27 @@ fn a_missing_scope_is_explained_and_a_valid_call_answers_2xx_without_the_token_i
     let recent = invoke(&w, "recent_calls", json!({"name": "api"})).unwrap();
     assert_eq!(recent.as_array().unwrap().len(), 2);
 }
+
+#[test]
+#[ignore = "needs tests/idp (npm): run scripts/test.sh"]
+fn userinfo_claims_are_explained_and_compared_with_the_id_token() {
+    let (_app, w) = window();
+    // `offline_access` only: the access token is the provider's own, which userinfo takes.
+    save_profile(&w, &profile(&["offline_access".into()]), None).unwrap();
+    let view = invoke(&w, "sign_in", json!({"name": "api"})).unwrap();
+    assert_eq!(view["passed"], true, "{view}");
+    let info = invoke(&w, "userinfo", json!({"name": "api"})).unwrap();
+    assert_eq!(info["status"], 200, "{info}");
+    assert_eq!(info["same_subject"], true, "{info}");
+    let emails = info["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "emails")
+        .expect("emails")
+        .clone();
+    assert_ne!(emails["description"], "not in the catalogue", "{emails}");
+    assert!(info["same"].as_array().unwrap().iter().any(|n| n == "oid"));
+    let access = view["access_token"]["raw"].as_str().unwrap_or("none");
+    assert!(!info.to_string().contains(access));
+}

@@ -121,3 +121,48 @@ describe('call API', () => {
     expect(screen.getByTestId('api-id-token-warning')).toBeInTheDocument();
   });
 });
+
+describe('userinfo', () => {
+  test('claims through the catalogue and the comparison with the ID token', async () => {
+    const b = backend({
+      userinfo: () => ({
+        endpoint: 'https://contoso.b2clogin.com/openid/v2.0/userinfo',
+        status: 200,
+        elapsed_ms: 12,
+        claims: [
+          { name: 'sub', value: 'u1', description: 'Subject: who the token is about', catalogue: null, time: null, local_time: null, relative: null, flag: null },
+        ],
+        signed: false,
+        same_subject: true,
+        differences: [{ name: 'emails', change: 'added', old: null, new: ['ada@contoso.com'], description: '', note: null }],
+        same: ['sub', 'oid'],
+        notes: [],
+        diagnosis: [],
+        body: null,
+      }),
+    });
+    const user = userEvent.setup();
+    render(ResultView, { result: signInView() });
+    await user.click(screen.getByTestId('userinfo-toggle'));
+    await user.click(screen.getByTestId('userinfo-call'));
+    expect(await screen.findByTestId('userinfo-same-sub')).toHaveTextContent('The same sub');
+    expect(screen.getByTestId('userinfo-claims')).toHaveTextContent('Subject: who the token is about');
+    const diff = screen.getByTestId('userinfo-difference');
+    expect(diff.dataset.change).toBe('added');
+    expect(diff).toHaveTextContent('only in userinfo: ["ada@contoso.com"]');
+    expect(b.argsOf('userinfo')).toEqual([{ name: 'Contoso SUSI' }]);
+  });
+
+  test('a provider without userinfo says so', async () => {
+    backend({
+      userinfo: () => {
+        throw { kind: 'config', message: 'the provider has no userinfo_endpoint: B2C user flows have none', provider: null, body: null };
+      },
+    });
+    const user = userEvent.setup();
+    render(ResultView, { result: signInView() });
+    await user.click(screen.getByTestId('userinfo-toggle'));
+    await user.click(screen.getByTestId('userinfo-call'));
+    expect(await screen.findByTestId('userinfo-error')).toHaveTextContent('B2C user flows have none');
+  });
+});
