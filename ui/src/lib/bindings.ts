@@ -1241,6 +1241,7 @@ claims: Array<[string, ClaimPick]>,
 refresh: boolean, };
 
 export type ClaimPick = { "pick": "equals", "value": unknown } | { "pick": "present" } | { "pick": "absent" };
+
 export type ResponseField = { 
 /**
  * The field's name.

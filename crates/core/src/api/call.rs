@@ -394,6 +394,8 @@ pub async fn send(
         url: call.url.clone(),
         headers,
         body: call.body.clone(),
+        // The transport scrubs it from its own errors too.
+        secrets: vec![token.clone()],
     };
     let started = Instant::now();
     let response = http::send(http, request)

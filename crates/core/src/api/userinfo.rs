@@ -91,6 +91,7 @@ pub async fn fetch(
         "authorization".into(),
         format!("Bearer {}", access_token.expose()),
     ));
+    request.secrets.push(access_token.clone());
     request
         .headers
         .iter_mut()
