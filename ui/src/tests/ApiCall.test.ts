@@ -64,7 +64,7 @@ async function paste(user: ReturnType<typeof userEvent.setup>, testid: string, t
 
 async function open() {
   const user = userEvent.setup();
-  render(ResultView, { result: signInView() });
+  render(ResultView, { result: signInView(), saveable: false });
   await user.click(screen.getByTestId('api-call-toggle'));
   return user;
 }
@@ -142,7 +142,7 @@ describe('userinfo', () => {
       }),
     });
     const user = userEvent.setup();
-    render(ResultView, { result: signInView() });
+    render(ResultView, { result: signInView(), saveable: false });
     await user.click(screen.getByTestId('userinfo-toggle'));
     await user.click(screen.getByTestId('userinfo-call'));
     expect(await screen.findByTestId('userinfo-same-sub')).toHaveTextContent('The same sub');
@@ -160,7 +160,7 @@ describe('userinfo', () => {
       },
     });
     const user = userEvent.setup();
-    render(ResultView, { result: signInView() });
+    render(ResultView, { result: signInView(), saveable: false });
     await user.click(screen.getByTestId('userinfo-toggle'));
     await user.click(screen.getByTestId('userinfo-call'));
     expect(await screen.findByTestId('userinfo-error')).toHaveTextContent('B2C user flows have none');
