@@ -154,9 +154,9 @@ reason: string, };
 
 export type Check = { 
 /**
- * Stable identifier (`signature`, `iss`, `aud`, ...).
+ * Which check it is (serialized as its name: `signature`, `iss`, `aud`, ...).
  */
-name: string, 
+name: CheckId, 
 /**
  * Passed?
  */
@@ -170,11 +170,13 @@ export type Warning = {
 /**
  * What it is about (`scope`, `auth_time`, ...).
  */
-name: string, 
+name: CheckId, 
 /**
  * What was found and why it is odd, in words.
  */
 detail: string, };
+
+export type CheckId = "format" | "id_token" | "keys" | "alg" | "kid" | "signature" | "iss" | "issuer" | "sub" | "aud" | "azp" | "exp" | "nbf" | "iat" | "nonce" | "at_hash" | "auth_time" | "scope" | "crit" | "same_subject" | "same_aud" | "same_auth_time" | "new_iat" | "response" | "access_token";
 
 export type ClaimRow = { 
 /**
@@ -499,9 +501,9 @@ logout_error: string | null, };
 
 export type IpcError = { 
 /**
- * Stable kind (`provider`, `network`, `timeout`, `cancelled`, `decode`, ...).
+ * What kind of failure it is (the engine's [`ErrorKind`]).
  */
-kind: string, 
+kind: ErrorKind, 
 /**
  * One sentence for people.
  */
@@ -514,6 +516,8 @@ provider: ProviderError | null,
  * What the provider sent, when it did not parse.
  */
 body: string | null, };
+
+export type ErrorKind = "authority" | "config" | "network" | "http_status" | "invalid_response" | "metadata" | "provider" | "sign_in_required" | "listener" | "redirect_refused" | "timeout" | "cancelled" | "browser" | "vault" | "profile" | "decode" | "decryption_key" | "public_key" | "test_file" | "unknown";
 
 export type InspectorOptions = { 
 /**
@@ -922,9 +926,9 @@ checks_passed: number,
  */
 checks_total: number, 
 /**
- * Names of the checks that failed.
+ * The checks that failed.
  */
-failed_checks: Array<string>, 
+failed_checks: Array<CheckId>, 
 /**
  * The error it ended in: the B2C code when there is one, else the error's kind.
  */
@@ -1543,3 +1547,96 @@ diagnosis: Array<Finding>,
  * The body for display when it is not claims (an error).
  */
 body: string | null, };
+
+/** Every error kind (`ErrorKind::ALL`). */
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  "authority",
+  "config",
+  "network",
+  "http_status",
+  "invalid_response",
+  "metadata",
+  "provider",
+  "sign_in_required",
+  "listener",
+  "redirect_refused",
+  "timeout",
+  "cancelled",
+  "browser",
+  "vault",
+  "profile",
+  "decode",
+  "decryption_key",
+  "public_key",
+  "test_file",
+  "unknown",
+];
+
+/** Every check a report can hold (`CheckId::ALL`). */
+export const CHECK_IDS: readonly CheckId[] = [
+  "format",
+  "id_token",
+  "keys",
+  "alg",
+  "kid",
+  "signature",
+  "iss",
+  "issuer",
+  "sub",
+  "aud",
+  "azp",
+  "exp",
+  "nbf",
+  "iat",
+  "nonce",
+  "at_hash",
+  "auth_time",
+  "scope",
+  "crit",
+  "same_subject",
+  "same_aud",
+  "same_auth_time",
+  "new_iat",
+  "response",
+  "access_token",
+];
+
+/** Every IPC command the shell registers (`src-tauri/src/command_list.rs`). */
+export const COMMANDS = [
+  "app_info",
+  "list_profiles",
+  "save_profile",
+  "delete_profile",
+  "preview_authority",
+  "sign_in",
+  "cancel_sign_in",
+  "refresh",
+  "sign_out",
+  "inspect",
+  "export_inspection",
+  "diff_tokens",
+  "set_last_profile",
+  "tenant_policies",
+  "add_policy",
+  "remove_policy",
+  "switch_policy",
+  "reset_password",
+  "session_history",
+  "support_bundle",
+  "preview_request",
+  "set_client_secret",
+  "delete_client_secret",
+  "logout_test",
+  "scope_advice",
+  "read_test_file",
+  "run_test_file",
+  "test_case_sign_in",
+  "save_test_case",
+  "call_api",
+  "api_curl",
+  "recent_calls",
+  "userinfo",
+] as const;
+
+/** The name of an IPC command. */
+export type Command = (typeof COMMANDS)[number];
