@@ -359,7 +359,7 @@ async fn the_token_comes_from_a_silent_refresh_and_without_one_a_sign_in_is_need
         .call_api(&p, &get("http://example.com/api".into()))
         .await
         .unwrap_err();
-    assert_eq!(e.kind(), "config", "{e}");
+    assert_eq!(e.kind(), tokenscope_core::error::ErrorKind::Config, "{e}");
     // Copy as curl: masked without a token; in the clear only when asked.
     let curl = second
         .api_curl(&p, &get(at("/api/hello")), false)

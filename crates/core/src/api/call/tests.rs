@@ -70,7 +70,7 @@ fn bad_input_gets_a_clear_error() {
     ];
     for (i, needle) in cases {
         let e = prepare(&i).unwrap_err();
-        assert_eq!(e.kind(), "config");
+        assert_eq!(e.kind(), crate::error::ErrorKind::Config);
         assert!(e.to_string().contains(needle), "{needle}: {e}");
     }
     assert!(Header::parse_line("no colon").is_err());
@@ -290,7 +290,7 @@ async fn a_transport_failure_is_an_error_without_the_token() {
     )
     .await
     .unwrap_err();
-    assert_eq!(e.kind(), "network");
+    assert_eq!(e.kind(), crate::error::ErrorKind::Network);
     assert!(!e.to_string().contains("tok-123"), "{e}");
     let e = send(&down, &call, &Secret::new(""), &Hints::default(), now())
         .await
