@@ -7,7 +7,7 @@ use crate::engine::outcome::{Flow, Outcome};
 use crate::error::{Error, ErrorKind};
 use crate::inspect::diff::{diff, TokenDiff};
 use crate::inspect::{inspect_token, InspectOptions};
-use crate::oidc::authority::{is_guid, Authority};
+use crate::oidc::authority::Authority;
 use crate::oidc::provider_error::ProviderError;
 use crate::secret::Secret;
 use crate::validate::CheckId;
@@ -36,18 +36,8 @@ pub enum Purpose {
     Refresh,
 }
 
-/// The shape of the issuer B2C put in the token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum IssuerForm {
-    /// `https://<host>/<tenant GUID>/v2.0/` (B2C's default).
-    Guid,
-    /// `https://<host>/tfp/<tenant>/<policy>/v2.0/` (the compatibility form).
-    Tfp,
-    /// Anything else (not B2C, or a form Tokenscope does not know).
-    Other,
-}
+use crate::oidc::issuer::issuer_form;
+pub use crate::oidc::issuer::IssuerForm;
 
 /// What the tenant returned, read from the tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,7 +45,7 @@ pub enum IssuerForm {
 pub struct TenantFacts {
     /// The ID token's `iss`.
     pub issuer: String,
-    /// GUID or `tfp` form.
+    /// GUID, `tfp` or External ID form.
     pub issuer_form: IssuerForm,
     /// The tenant GUID or name in the issuer.
     pub issuer_tenant: Option<String>,
@@ -208,27 +198,6 @@ pub fn tenant_facts(outcome: &Outcome) -> Option<TenantFacts> {
         expires_in: outcome.expires_in,
         refresh_token_expires_in: outcome.refresh_token_expires_in,
     })
-}
-
-fn issuer_form(issuer: &str) -> (IssuerForm, Option<String>) {
-    let Ok(url) = url::Url::parse(issuer) else {
-        return (IssuerForm::Other, None);
-    };
-    let segs: Vec<&str> = url
-        .path_segments()
-        .map(|s| s.filter(|p| !p.is_empty()).collect())
-        .unwrap_or_default();
-    if let Some(i) = segs.iter().position(|s| s.eq_ignore_ascii_case("tfp")) {
-        if segs.len() > i + 2 {
-            return (IssuerForm::Tfp, Some(segs[i + 1].to_owned()));
-        }
-    }
-    match segs.first() {
-        Some(t) if segs.get(1) == Some(&"v2.0") && is_guid(t) => {
-            (IssuerForm::Guid, Some((*t).to_owned()))
-        }
-        _ => (IssuerForm::Other, None),
-    }
 }
 
 /// An error as the history and the support bundle keep it.

@@ -1,7 +1,9 @@
 //! Where a provider's metadata lives. Turns what a person pastes (an issuer, a metadata URL in
-//! B2C's path or `?p=` form, a custom domain, an MSAL `tfp` authority, a tenant and policy, or the
-//! portal's "Run user flow" URL) into the metadata URL to fetch. B2C's issuer is not its
-//! discovery base, so the metadata is always fetched from here and its `issuer` used as is.
+//! B2C's path or `?p=` form, a custom domain, an MSAL `tfp` authority, a tenant and policy, an
+//! Entra External ID `ciamlogin.com` authority, or the portal's authorize URL) into the metadata
+//! URL to fetch, and says which product it is (B2C, External ID or any OpenID provider). Neither
+//! B2C's nor External ID's issuer is its discovery base, so the metadata is always fetched from
+//! here and its `issuer` used as is.
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -28,6 +30,73 @@ pub enum AuthorityForm {
     B2cMsal,
     /// Built from a tenant and policy pair.
     B2cTenantPolicy,
+    /// Entra External ID by its subdomain alone (`https://<sub>.ciamlogin.com/`).
+    ExternalIdSubdomain,
+    /// Entra External ID with the tenant's domain (`…ciamlogin.com/<sub>.onmicrosoft.com`).
+    ExternalIdDomain,
+    /// Entra External ID with the tenant ID (`…ciamlogin.com/<tenant-id>/v2.0`, MSAL samples).
+    ExternalIdTenantId,
+    /// Entra External ID on a custom URL domain (`https://login.contoso.com/<tenant-id>/v2.0/…`).
+    ExternalIdCustomDomain,
+}
+
+impl AuthorityForm {
+    /// The form in words, as the previews show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthorityForm::Issuer => "OpenID issuer",
+            AuthorityForm::MetadataUrl => "OpenID metadata URL",
+            AuthorityForm::B2cPath => "B2C metadata URL (path form)",
+            AuthorityForm::B2cQuery => "B2C metadata URL (?p= form)",
+            AuthorityForm::B2cCustomDomain => "B2C custom domain",
+            AuthorityForm::B2cMsal => "MSAL authority (tfp)",
+            AuthorityForm::B2cTenantPolicy => "B2C tenant and policy",
+            AuthorityForm::ExternalIdSubdomain => "Entra External ID (ciamlogin.com subdomain)",
+            AuthorityForm::ExternalIdDomain => "Entra External ID (tenant domain)",
+            AuthorityForm::ExternalIdTenantId => "Entra External ID (tenant ID)",
+            AuthorityForm::ExternalIdCustomDomain => "Entra External ID (custom URL domain)",
+        }
+    }
+}
+
+/// Which kind of provider an authority points at: what decides whether a profile has B2C
+/// policies to pick from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorityKind {
+    /// Azure AD B2C: a user flow or custom policy is named in the URL.
+    B2c,
+    /// Microsoft Entra External ID: no policy in the URL (one user flow per app).
+    ExternalId,
+    /// Any other OpenID provider.
+    Oidc,
+}
+
+impl AuthorityKind {
+    /// In words.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthorityKind::B2c => "Azure AD B2C",
+            AuthorityKind::ExternalId => "Microsoft Entra External ID",
+            AuthorityKind::Oidc => "OpenID provider",
+        }
+    }
+}
+
+/// What the desktop and the CLI say instead of a policy picker for an External ID authority.
+pub const EXTERNAL_ID_NO_POLICY: &str = "Entra External ID names no policy in the URL: the user \
+    flow is the one linked to this application (one per app) in the Entra admin center. To test \
+    another user flow, link it to the app or use an app registration that has it.";
+
+/// The Entra External ID tenant an authority points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExternalIdTenant {
+    /// Host (`contoso.ciamlogin.com` or a custom URL domain).
+    pub host: String,
+    /// Tenant as written or derived (`contoso.onmicrosoft.com` or the tenant ID).
+    pub tenant: String,
 }
 
 /// The B2C tenant and user flow an authority points at.
@@ -53,6 +122,8 @@ pub struct Authority {
     pub form: AuthorityForm,
     /// Tenant and policy, for B2C forms.
     pub b2c: Option<B2cPolicy>,
+    /// Tenant, for Entra External ID forms.
+    pub external_id: Option<ExternalIdTenant>,
 }
 
 /// What a portal "Run user flow" URL holds.
@@ -71,6 +142,22 @@ pub struct PortalRun {
 }
 
 impl Authority {
+    /// B2C, External ID or any OpenID provider.
+    pub fn kind(&self) -> AuthorityKind {
+        if self.b2c.is_some() {
+            AuthorityKind::B2c
+        } else if self.external_id.is_some() {
+            AuthorityKind::ExternalId
+        } else {
+            AuthorityKind::Oidc
+        }
+    }
+
+    /// What to say instead of a policy picker: for External ID, that the URL names no policy.
+    pub fn policy_note(&self) -> Option<&'static str> {
+        (self.kind() == AuthorityKind::ExternalId).then_some(EXTERNAL_ID_NO_POLICY)
+    }
+
     /// Parses any accepted authority form.
     pub fn parse(input: &str) -> Result<Authority> {
         let text = input.trim();
@@ -106,6 +193,9 @@ impl Authority {
         if is_authorize_path(&segments) {
             return PortalRun::parse(text).map(|run| run.authority);
         }
+        if external_id::is_ciamlogin(&host) {
+            return external_id::parse_ciamlogin(text, &url, &host, &segments);
+        }
         let query_policy = url
             .query_pairs()
             .find(|(k, _)| k.eq_ignore_ascii_case("p"))
@@ -125,6 +215,7 @@ impl Authority {
                     tenant: tenant.to_owned(),
                     policy: policy.to_owned(),
                 }),
+                external_id: None,
             });
         }
         // Path form: …/<tenant>/<policy>[/v2.0[/.well-known/openid-configuration]]
@@ -151,6 +242,7 @@ impl Authority {
                     tenant: segments[i - 1].to_owned(),
                     policy: segments[i].to_owned(),
                 }),
+                external_id: None,
             });
         }
         // Query form: /<tenant>/v2.0/.well-known/openid-configuration?p=<policy>
@@ -171,6 +263,7 @@ impl Authority {
                     tenant: (*tenant).to_owned(),
                     policy,
                 }),
+                external_id: None,
             });
         }
         if b2c_host {
@@ -179,6 +272,9 @@ impl Authority {
                  https://{host}/<tenant>.onmicrosoft.com/B2C_1_susi/v2.0/"
             )));
         }
+        if let Some(a) = external_id::parse_custom_domain(text, &url, &host, &segments)? {
+            return Ok(a);
+        }
         // Generic OpenID provider.
         if url.path().ends_with(WELL_KNOWN) {
             return Ok(Authority {
@@ -186,6 +282,7 @@ impl Authority {
                 metadata_url: url,
                 form: AuthorityForm::MetadataUrl,
                 b2c: None,
+                external_id: None,
             });
         }
         let mut metadata_url = url.clone();
@@ -196,6 +293,7 @@ impl Authority {
             metadata_url,
             form: AuthorityForm::Issuer,
             b2c: None,
+            external_id: None,
         })
     }
 
@@ -238,13 +336,15 @@ impl Authority {
                 tenant: domain,
                 policy: policy.to_owned(),
             }),
+            external_id: None,
         })
     }
 }
 
 impl PortalRun {
     /// Parses the portal's "Run user flow" URL (query form `…/oauth2/v2.0/authorize?p=…` or
-    /// path form `…/<policy>/oauth2/v2.0/authorize?…`).
+    /// path form `…/<policy>/oauth2/v2.0/authorize?…`), or an External ID authorize URL
+    /// (`https://<sub>.ciamlogin.com/<tenant>/oauth2/v2.0/authorize?client_id=…`).
     pub fn parse(input: &str) -> Result<PortalRun> {
         let text = input.trim();
         let url = Url::parse(text)
@@ -277,6 +377,18 @@ impl PortalRun {
                 ((*tenant).to_owned(), (*policy).to_owned())
             }
             ([.., tenant], Some(p)) if is_policy(&p) => ((*tenant).to_owned(), p),
+            _ if external_id::is_ciamlogin(&host) || external_id::is_tenant_path(&host, before) => {
+                let authority = external_id::from_authorize(text, &origin, &host, before)?;
+                return Ok(PortalRun {
+                    authority,
+                    client_id: param("client_id"),
+                    scopes: param("scope")
+                        .map(|s| s.split_whitespace().map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                    redirect_uri: param("redirect_uri"),
+                    prompt: param("prompt"),
+                });
+            }
             _ => {
                 return Err(Error::Authority(format!(
                     "`{text}` does not name a tenant and a policy (B2C_1_…)"
@@ -299,6 +411,7 @@ impl PortalRun {
                     tenant,
                     policy,
                 }),
+                external_id: None,
             },
             client_id: param("client_id"),
             scopes: param("scope")
@@ -386,6 +499,8 @@ fn join(origin: &Url, parts: &[&str]) -> Result<Url> {
     }
     Ok(url)
 }
+
+mod external_id;
 
 #[cfg(test)]
 mod tests;

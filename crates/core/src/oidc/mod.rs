@@ -4,6 +4,7 @@
 
 pub mod authority;
 pub mod authorize;
+pub mod issuer;
 pub mod metadata;
 pub mod netguard;
 pub mod pkce;

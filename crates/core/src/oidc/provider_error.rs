@@ -70,6 +70,7 @@ impl ProviderError {
     }
 
     fn parse_description(&mut self, desc: &str) {
+        let desc = trace_lines_apart(desc);
         let mut message_lines = Vec::new();
         for line in desc
             .split(['\r', '\n'])
@@ -103,6 +104,27 @@ impl ProviderError {
     pub fn is_invalid_grant(&self) -> bool {
         self.error == "invalid_grant"
     }
+}
+
+/// Entra ID and External ID may write `… Trace ID: … Correlation ID: … Timestamp: …` on the
+/// message's own line (the authorize redirect does): each marker starts a line of its own.
+fn trace_lines_apart(desc: &str) -> String {
+    const MARKERS: [&str; 3] = ["trace id:", "correlation id:", "timestamp:"];
+    let lower = desc.to_ascii_lowercase();
+    let mut out = String::with_capacity(desc.len() + 8);
+    let mut i = 0;
+    while i < desc.len() {
+        let at_marker = i > 0
+            && desc.as_bytes()[i - 1] == b' '
+            && MARKERS.iter().any(|m| lower[i..].starts_with(m));
+        if at_marker {
+            out.push('\n');
+        }
+        let ch = desc[i..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8().max(1);
+    }
+    out
 }
 
 /// `AADB2C90118: text` or `AADSTS50011: text` → (code, text).
@@ -194,6 +216,44 @@ mod tests {
         assert!(e.is_invalid_grant());
         assert_eq!(e.code, None);
         assert_eq!(e.message.as_deref(), Some("grant request is invalid"));
+    }
+
+    #[test]
+    fn an_external_id_description_on_one_line_gives_code_trace_correlation_and_time() {
+        let desc = "AADSTS50126: Error validating credentials due to invalid username or \
+                    password. Trace ID: 5b1e-trace Correlation ID: 0b5a7a5c-1234-4f6e-9a55-\
+                    d7b3c1a2e001 Timestamp: 2026-12-07 10:01:02Z";
+        let e = ProviderError::new(
+            ErrorOrigin::Authorization,
+            "access_denied",
+            Some(desc),
+            None,
+        );
+        assert_eq!(e.code.as_deref(), Some("AADSTS50126"));
+        assert_eq!(
+            e.message.as_deref(),
+            Some(
+                "Error validating credentials due to invalid username or password. \
+                 Trace ID: 5b1e-trace"
+            )
+        );
+        assert_eq!(
+            e.correlation_id.as_deref(),
+            Some("0b5a7a5c-1234-4f6e-9a55-d7b3c1a2e001")
+        );
+        assert_eq!(e.timestamp.as_deref(), Some("2026-12-07 10:01:02Z"));
+        let advice = e.advice.expect("catalogued");
+        assert!(advice.meaning.contains("password is wrong"), "{advice:?}");
+        // The same in the token endpoint's CRLF form.
+        let e = ProviderError::new(
+            ErrorOrigin::TokenEndpoint,
+            "invalid_grant",
+            Some("AADSTS70000: The provided value for the 'refresh_token' is not valid.\r\nTrace ID: t\r\nCorrelation ID: c\r\nTimestamp: ts"),
+            None,
+        );
+        assert_eq!(e.code.as_deref(), Some("AADSTS70000"));
+        assert_eq!(e.correlation_id.as_deref(), Some("c"));
+        assert!(e.advice.is_some());
     }
 
     #[test]

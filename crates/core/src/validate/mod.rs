@@ -796,7 +796,10 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         Some(iss) if iss == expect.issuer => report.push(
             CheckId::Iss,
             true,
-            format!("{iss}, the issuer in the provider's metadata"),
+            match crate::oidc::issuer::explain(iss) {
+                Some(why) => format!("{iss}, the issuer in the provider's metadata ({why})"),
+                None => format!("{iss}, the issuer in the provider's metadata"),
+            },
         ),
         Some(iss) => report.push(
             CheckId::Iss,

@@ -365,3 +365,38 @@ async fn an_auth_time_before_oidc_or_a_year_before_iat_is_a_warning_not_a_failur
         assert_eq!(r.warnings, [], "{auth_time}");
     }
 }
+
+#[tokio::test]
+async fn the_iss_check_explains_the_external_id_and_b2c_issuer_forms() {
+    let tid = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    let ciam = format!("https://{tid}.ciamlogin.com/{tid}/v2.0");
+    let mut c = claims();
+    c["iss"] = json!(ciam);
+    let mut e = expect();
+    e.issuer = ciam.clone();
+    let report = run(&sign("RS256", &c), &e).await;
+    let iss = report.get(CheckId::Iss).expect("iss check");
+    assert!(iss.ok, "{iss:?}");
+    assert!(iss.detail.starts_with(&ciam), "{}", iss.detail);
+    assert!(
+        iss.detail
+            .contains("Entra External ID's issuer has the tenant ID"),
+        "{}",
+        iss.detail
+    );
+    // B2C's GUID form is explained the same way; a plain issuer is not.
+    let report = run(&sign("RS256", &claims()), &expect()).await;
+    assert!(report
+        .get(CheckId::Iss)
+        .unwrap()
+        .detail
+        .contains("B2C's default issuer"));
+    let plain = "https://login.example.org/realms/x";
+    c["iss"] = json!(plain);
+    e.issuer = plain.into();
+    let report = run(&sign("RS256", &c), &e).await;
+    assert_eq!(
+        report.get(CheckId::Iss).unwrap().detail,
+        format!("{plain}, the issuer in the provider's metadata")
+    );
+}

@@ -158,3 +158,161 @@ fn portal_url_in_path_form() {
     )
     .is_err());
 }
+
+// ---- Entra External ID (ciamlogin.com) ----
+
+const CIAM_TID: &str = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+
+fn ciam_metadata(tenant: &str) -> String {
+    format!("https://contoso.ciamlogin.com/{tenant}/v2.0/.well-known/openid-configuration")
+}
+
+#[test]
+fn external_id_subdomain_alone_uses_the_onmicrosoft_tenant() {
+    for input in [
+        "https://contoso.ciamlogin.com/",
+        "https://contoso.ciamlogin.com",
+        "https://Contoso.ciamlogin.com/",
+    ] {
+        let a = Authority::parse(input).unwrap();
+        assert_eq!(a.form, AuthorityForm::ExternalIdSubdomain, "{input}");
+        assert_eq!(
+            a.metadata_url.as_str(),
+            ciam_metadata("contoso.onmicrosoft.com"),
+            "{input}"
+        );
+        assert_eq!(a.kind(), AuthorityKind::ExternalId);
+        assert_eq!(a.b2c, None);
+        let t = a.external_id.as_ref().unwrap();
+        assert_eq!(t.tenant, "contoso.onmicrosoft.com");
+        assert_eq!(t.host, "contoso.ciamlogin.com");
+        assert!(a.policy_note().unwrap().contains("no policy in the URL"));
+    }
+}
+
+#[test]
+fn external_id_with_the_tenant_domain() {
+    for input in [
+        "https://contoso.ciamlogin.com/contoso.onmicrosoft.com",
+        "https://contoso.ciamlogin.com/contoso.onmicrosoft.com/",
+        "https://contoso.ciamlogin.com/contoso.onmicrosoft.com/v2.0",
+        "https://contoso.ciamlogin.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+    ] {
+        let a = Authority::parse(input).unwrap();
+        assert_eq!(a.form, AuthorityForm::ExternalIdDomain, "{input}");
+        assert_eq!(
+            a.metadata_url.as_str(),
+            ciam_metadata("contoso.onmicrosoft.com"),
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn external_id_with_the_tenant_id_as_msal_samples_write_it() {
+    for input in [
+        format!("https://contoso.ciamlogin.com/{CIAM_TID}/v2.0"),
+        format!("https://contoso.ciamlogin.com/{CIAM_TID}"),
+        format!("https://contoso.ciamlogin.com/{CIAM_TID}/v2.0/"),
+        ciam_metadata(CIAM_TID),
+    ] {
+        let a = Authority::parse(&input).unwrap();
+        assert_eq!(a.form, AuthorityForm::ExternalIdTenantId, "{input}");
+        assert_eq!(a.metadata_url.as_str(), ciam_metadata(CIAM_TID), "{input}");
+        assert_eq!(a.external_id.unwrap().tenant, CIAM_TID);
+    }
+}
+
+#[test]
+fn external_id_custom_url_domain_metadata_is_kept_as_given() {
+    let url = format!("https://login.contoso.com/{CIAM_TID}/v2.0/.well-known/openid-configuration");
+    let a = Authority::parse(&url).unwrap();
+    assert_eq!(a.form, AuthorityForm::ExternalIdCustomDomain);
+    assert_eq!(a.metadata_url.as_str(), url);
+    assert_eq!(a.kind(), AuthorityKind::ExternalId);
+    let t = a.external_id.unwrap();
+    assert_eq!(
+        (t.host.as_str(), t.tenant.as_str()),
+        ("login.contoso.com", CIAM_TID)
+    );
+    // The authority form of the same domain gets the same metadata URL.
+    let a = Authority::parse(&format!("https://login.contoso.com/{CIAM_TID}/v2.0")).unwrap();
+    assert_eq!(a.metadata_url.as_str(), url);
+    // Entra ID's own hosts and B2C's are not External ID custom domains.
+    let entra = format!("https://login.microsoftonline.com/{CIAM_TID}/v2.0");
+    assert_eq!(
+        Authority::parse(&entra).unwrap().kind(),
+        AuthorityKind::Oidc
+    );
+    // Other providers keep their generic forms.
+    let a = Authority::parse("https://login.example.org/realms/test").unwrap();
+    assert_eq!(a.kind(), AuthorityKind::Oidc);
+    assert_eq!(a.policy_note(), None);
+}
+
+#[test]
+fn external_id_authorize_url_copied_from_the_portal() {
+    let run = PortalRun::parse(&format!(
+        "https://contoso.ciamlogin.com/{CIAM_TID}/oauth2/v2.0/authorize?client_id=abc&nonce=x&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid%20offline_access&response_type=id_token&prompt=login"
+    ))
+    .unwrap();
+    assert_eq!(run.authority.form, AuthorityForm::ExternalIdTenantId);
+    assert_eq!(run.authority.metadata_url.as_str(), ciam_metadata(CIAM_TID));
+    assert_eq!(run.authority.kind(), AuthorityKind::ExternalId);
+    assert_eq!(run.client_id.as_deref(), Some("abc"));
+    assert_eq!(run.scopes, vec!["openid", "offline_access"]);
+    assert_eq!(run.redirect_uri.as_deref(), Some("https://jwt.ms"));
+    // As an authority, the same URL.
+    let a = Authority::parse(&run.authority.input).unwrap();
+    assert_eq!(a.metadata_url.as_str(), ciam_metadata(CIAM_TID));
+    // On a custom URL domain.
+    let run = PortalRun::parse(&format!(
+        "https://login.contoso.com/{CIAM_TID}/oauth2/v2.0/authorize?client_id=abc"
+    ))
+    .unwrap();
+    assert_eq!(run.authority.form, AuthorityForm::ExternalIdCustomDomain);
+    // A B2C authorize URL without a policy stays an error.
+    assert!(PortalRun::parse(
+        "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=abc"
+    )
+    .is_err());
+}
+
+#[test]
+fn external_id_addresses_that_make_no_sense_get_clear_errors() {
+    for (input, says) in [
+        (
+            "https://contoso.ciamlogin.com/contoso.onmicrosoft.com/B2C_1_susi/v2.0/",
+            "no policies in the URL",
+        ),
+        ("https://contoso.ciamlogin.com/realms/x", "is not a tenant"),
+        (
+            "https://contoso.ciamlogin.com/contoso.onmicrosoft.com/oauth2/other",
+            "unknown path",
+        ),
+        (
+            "https://contoso.ciamlogin.com/oauth2/v2.0/authorize?client_id=abc",
+            "does not name the tenant",
+        ),
+    ] {
+        let e = Authority::parse(input).unwrap_err();
+        assert!(matches!(e, Error::Authority(_)), "{input}: {e:?}");
+        assert!(e.to_string().contains(says), "{input}: {e}");
+    }
+}
+
+#[test]
+fn b2c_forms_are_b2c_and_every_form_has_a_label() {
+    assert_eq!(
+        Authority::parse(PATH_FORM).unwrap().kind(),
+        AuthorityKind::B2c
+    );
+    assert_eq!(
+        AuthorityForm::ExternalIdTenantId.label(),
+        "Entra External ID (tenant ID)"
+    );
+    assert_eq!(
+        AuthorityKind::ExternalId.label(),
+        "Microsoft Entra External ID"
+    );
+}
