@@ -1,7 +1,7 @@
-//! What Azure AD B2C's `AADB2Cnnnnn` error codes (and the `AADSTS` codes of Entra ID that reach
-//! a B2C sign-in through a federated identity provider) mean, and what a tester can do about
-//! each. Written for Tokenscope, in its own words; the provider's own message is always shown
-//! next to it.
+//! What Azure AD B2C's `AADB2Cnnnnn` error codes mean, and what a tester can do about each; the
+//! lookups also answer the `AADSTS` codes of Entra ID and External ID (their list is in
+//! `b2c/aadsts.rs`). Written for Tokenscope, in its own words; the provider's own message is
+//! always shown next to it.
 
 use serde::Serialize;
 
@@ -62,7 +62,8 @@ pub struct ErrorAdvice {
 use ErrorAction::{CheckRedirectUri, PasswordReset, SignInAgain};
 use ErrorArea::{Account, Grant, Policy, Registration, Request, Service, Upstream, User};
 
-type Row = (
+/// A catalogue row: (code, area, action, meaning, advice).
+pub(super) type Row = (
     &'static str,
     ErrorArea,
     Option<ErrorAction>,
@@ -70,7 +71,7 @@ type Row = (
     &'static str,
 );
 
-/// The catalogue: (code, area, action, meaning, advice).
+/// The AADB2C catalogue: (code, area, action, meaning, advice).
 const ROWS: &[Row] = &[
     ("AADB2C90001", Policy, None,
      "The sign-up step found an account that already exists, and the policy does not allow creating it twice.",
@@ -297,61 +298,6 @@ const ROWS: &[Row] = &[
     ("AADB2C99059", Request, None,
      "The request must carry a code_challenge (PKCE is required for this app).",
      "Tokenscope always sends one; check a proxy or an extra parameter that removes it."),
-    // Entra ID (AADSTS) codes seen through B2C, usually from a federated Entra tenant.
-    ("AADSTS50011", Registration, Some(CheckRedirectUri),
-     "The redirect URI sent does not match the ones registered for the application.",
-     "Register the exact redirect URI that was sent, or change the profile's redirect settings."),
-    ("AADSTS50020", Account, None,
-     "The user's account is not in the tenant (a guest that was not invited).",
-     "Invite the user into the federated tenant, or sign in with an account of that tenant."),
-    ("AADSTS50034", Account, None,
-     "The user account does not exist in the directory.",
-     "Check the user name, or create the account."),
-    ("AADSTS50053", Account, None,
-     "The account is locked after too many sign-in attempts, or the sign-in came from a blocked address.",
-     "Wait, then try again; an administrator can unlock it."),
-    ("AADSTS50055", Account, None,
-     "The user's password has expired.",
-     "Change the password at the identity provider, then sign in again."),
-    ("AADSTS50057", Account, None,
-     "The user account is disabled.",
-     "An administrator must enable the account."),
-    ("AADSTS50076", Account, None,
-     "The identity provider's policy requires multi-factor authentication.",
-     "Complete MFA in the browser; an interactive sign-in is needed."),
-    ("AADSTS50105", Registration, None,
-     "The user is not assigned to the application, and assignment is required.",
-     "Assign the user (or a group) to the enterprise application."),
-    ("AADSTS50126", Account, None,
-     "The user name or password is wrong.",
-     "Check the credentials."),
-    ("AADSTS53003", Account, None,
-     "Conditional Access blocked the sign-in.",
-     "Check the sign-in logs of the identity provider's tenant for the policy that blocked it."),
-    ("AADSTS54005", Grant, Some(SignInAgain),
-     "The authorization code was already redeemed.",
-     "A code works once; sign in again."),
-    ("AADSTS65001", Registration, None,
-     "The user or an administrator has not consented to the application.",
-     "Grant consent (admin consent for the tenant) to the application's permissions."),
-    ("AADSTS70008", Grant, Some(SignInAgain),
-     "The code or refresh token has expired.",
-     "Sign in again."),
-    ("AADSTS700016", Registration, None,
-     "No application with this client ID exists in the tenant.",
-     "Check the client ID, and that the app is registered in the tenant that is signed in to."),
-    ("AADSTS700082", Grant, Some(SignInAgain),
-     "The refresh token expired because it was not used for too long.",
-     "Sign in again."),
-    ("AADSTS7000215", Registration, None,
-     "The client secret is not valid.",
-     "Use the secret's value (not its ID), and check it has not expired."),
-    ("AADSTS7000218", Registration, None,
-     "The token request needs client_secret or client_assertion: the app is confidential.",
-     "Give the profile the client secret, or enable public client flows on the registration."),
-    ("AADSTS90072", Account, None,
-     "The user's account from the external identity provider does not exist in the tenant.",
-     "Invite the user as a guest, or sign in with an account of the tenant."),
 ];
 
 fn advice_of(row: &Row) -> ErrorAdvice {
@@ -375,14 +321,19 @@ fn advice_of(row: &Row) -> ErrorAdvice {
 /// The entry of a code (`AADB2C90118`, `aadb2c90118`, `AADSTS50011`), if the catalogue has it.
 pub fn lookup(code: &str) -> Option<ErrorAdvice> {
     let code = code.trim();
-    ROWS.iter()
+    rows()
         .find(|r| r.0.eq_ignore_ascii_case(code))
         .map(advice_of)
 }
 
+/// Both lists: AADB2C, then AADSTS.
+fn rows() -> impl Iterator<Item = &'static Row> {
+    ROWS.iter().chain(super::aadsts::ROWS)
+}
+
 /// Every entry, in code order.
 pub fn all() -> Vec<ErrorAdvice> {
-    let mut out: Vec<ErrorAdvice> = ROWS.iter().map(advice_of).collect();
+    let mut out: Vec<ErrorAdvice> = rows().map(advice_of).collect();
     out.sort_by(|a, b| a.code.cmp(&b.code));
     out
 }
@@ -434,6 +385,25 @@ mod tests {
             assert!(e.meaning.ends_with('.'), "{}: {}", e.code, e.meaning);
             assert!(e.advice.len() > 10, "{}", e.code);
         }
+    }
+
+    #[test]
+    fn the_catalogue_has_sixty_aadsts_codes_in_their_own_list() {
+        let all = all();
+        let aadsts = all.iter().filter(|e| e.code.starts_with("AADSTS")).count();
+        assert!(aadsts >= 60, "only {aadsts} AADSTS codes");
+        assert!(ROWS.iter().all(|r| r.0.starts_with("AADB2C")));
+        assert!(super::super::aadsts::ROWS
+            .iter()
+            .all(|r| r.0.starts_with("AADSTS")));
+        let e = lookup("aadsts50126").expect("wrong password");
+        assert_eq!(e.area, ErrorArea::Account);
+        assert!(e.meaning.contains("password is wrong"), "{}", e.meaning);
+        assert_eq!(
+            lookup("AADSTS70000").and_then(|e| e.action),
+            Some(ErrorAction::SignInAgain)
+        );
+        assert!(lookup("AADSTS500113").is_some_and(|e| !e.details.is_empty()));
     }
 
     #[test]

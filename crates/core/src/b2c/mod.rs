@@ -1,4 +1,6 @@
-//! What Tokenscope knows about Azure AD B2C itself, apart from any flow: the catalogue of its error
-//! codes (AADB2C…, AADSTS…) with their meaning and what to do. Depends on nothing else in the engine.
+//! What Tokenscope knows about Azure AD B2C and Entra External ID themselves, apart from any
+//! flow: the catalogue of their error codes (AADB2C… in `errors`, AADSTS… in `aadsts`) with
+//! their meaning and what to do. Depends on nothing else in the engine.
 
+mod aadsts;
 pub mod errors;
