@@ -119,9 +119,9 @@ pub fn claim(name: &str) -> Option<ClaimDescription> {
         return Some(ClaimDescription {
             name: Cow::Owned(name.to_owned()),
             description: Cow::Owned(format!(
-                "Azure AD B2C custom attribute \"{attribute}\" (stored on the tenant's \
-                 b2c-extensions-app, app ID {app_id}); its meaning is set by this tenant, \
-                 not by a standard, and it is masked in redacted copies to be safe."
+                "Azure AD B2C or Entra External ID custom attribute \"{attribute}\" (stored \
+                 on the tenant's b2c-extensions-app, app ID {app_id}); its meaning is set by \
+                 this tenant, not by a standard, and it is masked in redacted copies to be safe."
             )),
             source: Source::B2c,
             reference: Cow::Borrowed("Azure AD B2C custom attributes"),
@@ -279,7 +279,7 @@ const OIDC_ADDR: &str = "OpenID Connect Core 1.0 §5.1.1";
 static CLAIMS: &[ClaimInfo] = &[
     // RFC 7519 registered claims.
     e("iss", Rfc7519, "RFC 7519 §4.1.1", Uri, false,
-        "Issuer: who minted the token; must exactly match the issuer the app trusts (B2C uses the tenant GUID form, not the discovery URL)."),
+        "Issuer: who minted the token; must match the trusted issuer exactly (B2C and External ID use tenant ID forms, not the discovery URL)."),
     e("sub", Rfc7519, "RFC 7519 §4.1.2", Str, false,
         "Subject: the stable identifier of the user (or app) the token is about, unique within the issuer."),
     e("aud", Rfc7519, "RFC 7519 §4.1.3", StringOrArray, false,
@@ -400,7 +400,7 @@ static CLAIMS: &[ClaimInfo] = &[
     e("azpacr", Entra, ENTRA_AT, Str, false,
         "Client authentication (v2.0): how the app proved itself: 0 public client, 1 client secret, 2 certificate."),
     e("ver", Entra, ENTRA_AT, Str, false,
-        "Token version: the token format version; Entra ID uses 1.0 or 2.0 and Azure AD B2C uses 1.0."),
+        "Token version: the token format version; Entra ID uses 1.0 or 2.0, Entra External ID 2.0 and Azure AD B2C 1.0."),
     e("ipaddr", Entra, ENTRA_AT, Str, true,
         "IP address: the client IP address the user signed in from."),
     e("fwd", Entra, ENTRA_OPT, Str, true,
@@ -450,7 +450,7 @@ static CLAIMS: &[ClaimInfo] = &[
     e("altsecid", Entra, ENTRA_ID, Str, false,
         "Alternative security ID: an identifier Entra ID keeps for users from other identity systems, such as guests."),
     e("idp", B2c, B2C_TOKENS, Str, false,
-        "Identity provider: who actually authenticated the user, such as live.com, google.com or an upstream issuer like itsme; absent for local accounts."),
+        "Identity provider: who authenticated the user (B2C and External ID), such as live.com, google.com or an upstream issuer like itsme; absent for local accounts."),
     // Azure AD B2C.
     e("tfp", B2c, B2C_TOKENS, Str, false,
         "Trust framework policy: the name of the B2C user flow or custom policy that issued the token, such as B2C_1_susi."),
@@ -726,6 +726,66 @@ mod tests {
         assert_eq!(claim("tfp").unwrap().source, Source::B2c);
         assert!(claim("EXP").is_none(), "lookups are case-sensitive");
         assert!(claim("not_a_claim").is_none());
+    }
+
+    /// The claims of an Entra External ID ID token and access token (v2.0), as its
+    /// documentation lists them and the test provider's External ID tenant issues them.
+    const EXTERNAL_ID: &[&str] = &[
+        "aud",
+        "iss",
+        "iat",
+        "nbf",
+        "exp",
+        "aio",
+        "rh",
+        "uti",
+        "sub",
+        "oid",
+        "tid",
+        "ver",
+        "name",
+        "preferred_username",
+        "email",
+        "nonce",
+        "sid",
+        "login_hint",
+        "auth_time",
+        "at_hash",
+        "idp",
+        "amr",
+        "azp",
+        "azpacr",
+        "scp",
+        "roles",
+        "wids",
+        "idtyp",
+        "acct",
+        "ctry",
+        "tenant_ctry",
+        "xms_pl",
+        "xms_tpl",
+        "acrs",
+        "groups",
+        "hasgroups",
+    ];
+
+    #[test]
+    fn every_claim_of_an_external_id_token_is_explained() {
+        for name in EXTERNAL_ID {
+            assert!(static_claim(name).is_some(), "{name} not in the catalogue");
+        }
+        assert!(claim("ver")
+            .unwrap()
+            .description
+            .contains("External ID 2.0"));
+        assert!(claim("iss").unwrap().description.contains("External ID"));
+        assert!(claim("idp").unwrap().description.contains("External ID"));
+        let custom = claim("extension_3fa85f6457174562b3fc2c963f66afa6_loyaltyNumber").unwrap();
+        assert!(
+            custom.description.contains("External ID"),
+            "{}",
+            custom.description
+        );
     }
 
     #[test]
