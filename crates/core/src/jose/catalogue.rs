@@ -279,7 +279,7 @@ const OIDC_ADDR: &str = "OpenID Connect Core 1.0 §5.1.1";
 static CLAIMS: &[ClaimInfo] = &[
     // RFC 7519 registered claims.
     e("iss", Rfc7519, "RFC 7519 §4.1.1", Uri, false,
-        "Issuer: who minted the token; must match the trusted issuer exactly (B2C and External ID use tenant ID forms, not the discovery URL)."),
+        "Issuer: who minted the token; must exactly match the issuer the app trusts (B2C uses the tenant GUID form, not the discovery URL)."),
     e("sub", Rfc7519, "RFC 7519 §4.1.2", Str, false,
         "Subject: the stable identifier of the user (or app) the token is about, unique within the issuer."),
     e("aud", Rfc7519, "RFC 7519 §4.1.3", StringOrArray, false,
@@ -778,7 +778,6 @@ mod tests {
             .unwrap()
             .description
             .contains("External ID 2.0"));
-        assert!(claim("iss").unwrap().description.contains("External ID"));
         assert!(claim("idp").unwrap().description.contains("External ID"));
         let custom = claim("extension_3fa85f6457174562b3fc2c963f66afa6_loyaltyNumber").unwrap();
         assert!(
