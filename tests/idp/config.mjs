@@ -116,6 +116,38 @@ export const POLICIES = [
   { name: 'B2C_1_short', interaction: 'auto', issuer: 'guid', kind: 'susi', tokenTtl: 5 },
 ];
 
+/** The Entra External ID-shaped tenant (server.mjs serves it beside the B2C one): no policy in
+ * any URL, metadata at `/<tenant ID or domain>/v2.0/.well-known/openid-configuration`, the
+ * issuer with the tenant ID as the host's first label, v2.0 tokens (`tid`, `oid`,
+ * `preferred_username`, `ver` 2.0), and AADSTS errors. One provider instance with its own key,
+ * answering like the 'auto' policies (no pages; `login_hint` picks the user). */
+export const EXTERNAL_ID = {
+  name: 'external_id', // the provider's name (cookies, the key cache); never in a URL
+  interaction: 'auto',
+  issuer: 'ciam',
+  kind: 'external_id',
+  externalId: true,
+  subdomain: 'tokenscopeciam',
+  tenant: 'tokenscopeciam.onmicrosoft.com',
+  tenantId: '5d2c8a1e-7b3f-4e9a-9c61-2f4b8d0e6a17',
+};
+
+/** login_hint values that make the External ID tenant end the sign-in with an AADSTS error, as
+ * Entra writes it: the code and message, then Trace ID, Correlation ID and Timestamp on the same
+ * line. */
+export const EXTERNAL_ID_ERRORS = {
+  'wrong-password@example.com': {
+    error: 'access_denied',
+    code: 'AADSTS50126',
+    message: 'Error validating credentials due to invalid username or password.',
+  },
+  'blocked@example.com': {
+    error: 'access_denied',
+    code: 'AADSTS53003',
+    message: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+  },
+};
+
 /** The one password the B2C-shaped pages (B2C_1_pages) and the ROPC policy accept, for any
  * user; anything else is "Invalid username or password." (a test secret, not a real one). */
 export const TEST_PASSWORD = 'Tokenscope-Test-Passw0rd';

@@ -13,7 +13,9 @@
 //   /tfp/<tenant>/<policy>/...               MSAL authority form
 //   /<tenant>/...?p=<policy>                 query form (policy from the p parameter)
 // with B2C's endpoint paths below the prefix, and the issuer set to the tenant-GUID form,
-// which is not the discovery base (B2C's issuer quirk).
+// which is not the discovery base (B2C's issuer quirk). Beside it, an Entra External ID-shaped
+// tenant under /<tenant ID or domain>/... (no policy), whose issuer has the tenant ID as the
+// host's first label (<tenant-id>.localhost here, <tenant-id>.ciamlogin.com at Microsoft).
 
 // oidc-provider writes notices with console.info (stdout); stdout is reserved for the ready
 // line, so route every console method to stderr before the library is loaded.
@@ -27,10 +29,13 @@ import { parseArgs } from 'node:util';
 import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
-  CONFIDENTIAL_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD,
+  CONFIDENTIAL_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS,
   PROTECTED_API,
 } from './config.mjs';
 import { createApi } from './api.mjs';
+
+/** Every provider instance: the B2C policies, then the External ID tenant. */
+const PROVIDERS = [...POLICIES, EXTERNAL_ID];
 
 /** What every registered client has in common (a fresh copy each time): a native app on the
  * loopback redirect URIs, the code flow with refresh tokens, RS256 ID tokens with auth_time. */
@@ -86,6 +91,12 @@ const { default: Provider, errors } = await import('oidc-provider');
 // Small helpers
 // ---------------------------------------------------------------------------------------
 const epoch = () => Math.floor(Date.now() / 1000);
+
+/** Entra-style error_description on one line: "AADSTSnnnnn: message Trace ID: … Correlation ID: … Timestamp: …". */
+function aadstsDescription(code, message, sep = ' ') {
+  const ts = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return `${code}: ${message}${sep}Trace ID: ${crypto.randomUUID()}${sep}Correlation ID: ${crypto.randomUUID()}${sep}Timestamp: ${ts}`;
+}
 
 /** B2C-style error_description: "AADB2Cnnnnn: message\r\nCorrelation ID: ...\r\nTimestamp: ...\r\n". */
 function b2cDescription(code, message) {
@@ -215,7 +226,10 @@ const COOKIE_NAMES = (policy) => ({
   resume: '_interaction_resume',
 });
 
-function issuerFor(policy, base) {
+function issuerFor(policy, base, port) {
+  // External ID: https://<tenant-id>.ciamlogin.com/<tenant-id>/v2.0; on loopback the tenant ID
+  // is the first label of a .localhost name (RFC 6761), whatever host the server listens on.
+  if (policy.issuer === 'ciam') return `http://${EXTERNAL_ID.tenantId}.localhost:${port}/${EXTERNAL_ID.tenantId}/v2.0`;
   return policy.issuer === 'tfp'
     ? `${base}/tfp/${TENANT_ID}/${policy.name}/v2.0/`
     : `${base}/${TENANT_ID}/v2.0/`;
@@ -251,10 +265,10 @@ async function loadOrGenerateKeys(file) {
       if (e.code !== 'ENOENT') throw new Error(`--keys ${file}: ${e.message}`);
     }
   }
-  const keys = await Promise.all(POLICIES.map((p) => saved[p.name] ?? generateSigningKey(p)));
-  if (file && POLICIES.some((p) => !saved[p.name])) {
+  const keys = await Promise.all(PROVIDERS.map((p) => saved[p.name] ?? generateSigningKey(p)));
+  if (file && PROVIDERS.some((p) => !saved[p.name])) {
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(Object.fromEntries(POLICIES.map((p, i) => [p.name, keys[i]])), null, 2)}\n`, { mode: 0o600 });
+    fs.writeFileSync(tmp, `${JSON.stringify(Object.fromEntries(PROVIDERS.map((p, i) => [p.name, keys[i]])), null, 2)}\n`, { mode: 0o600 });
     fs.renameSync(tmp, file);
   }
   return keys;
@@ -293,7 +307,9 @@ function makeProvider(policy, issuer, jwk) {
 
     // B2C-style ID-token claims. Listed under `openid` with conformIdTokenClaims:false they
     // go into the ID token itself, not only to userinfo.
-    claims: { openid: ['sub', 'oid', 'tfp', 'ver', 'emails', 'idp', 'name', 'given_name', 'family_name', 'nbf'] },
+    claims: policy.externalId
+      ? { openid: ['sub', 'oid', 'tid', 'ver', 'name', 'preferred_username', 'email', 'nbf'] }
+      : { openid: ['sub', 'oid', 'tfp', 'ver', 'emails', 'idp', 'name', 'given_name', 'family_name', 'nbf'] },
     conformIdTokenClaims: false,
     async findAccount(ctx, id) {
       const user = accountsById.get(id);
@@ -301,6 +317,19 @@ function makeProvider(policy, issuer, jwk) {
       return {
         accountId: id,
         async claims(use) {
+          if (policy.externalId) {
+            // Entra v2.0 ID token: tid, oid, preferred_username, ver 2.0; no tfp, no emails.
+            return {
+              sub: user.oid,
+              oid: user.oid,
+              tid: EXTERNAL_ID.tenantId,
+              ver: '2.0',
+              name: user.name,
+              preferred_username: user.emails[0],
+              email: user.emails[0],
+              ...(use === 'id_token' ? { nbf: epoch() } : {}),
+            };
+          }
           return {
             sub: user.oid,
             oid: user.oid,
@@ -329,6 +358,17 @@ function makeProvider(policy, issuer, jwk) {
       const indicator = token.resourceServer?.identifier() ?? token.resource;
       const api = APIS.find((a) => a.identifier === indicator);
       const scp = api ? String(token.scope ?? '').split(' ').map((s) => api.scopes[s]).filter(Boolean).join(' ') : '';
+      if (policy.externalId) {
+        return {
+          ...(scp ? { scp } : {}),
+          azp: token.clientId,
+          azpacr: '0',
+          tid: EXTERNAL_ID.tenantId,
+          ver: '2.0',
+          oid: token.accountId,
+          nbf: epoch(),
+        };
+      }
       return {
         ...(scp ? { scp } : {}),
         azp: token.clientId,
@@ -431,6 +471,18 @@ function makeProvider(policy, issuer, jwk) {
     ctx.body = { ...ctx.body, ...extras };
   });
 
+  // External ID's token endpoint answers errors with an AADSTS code and Entra's extra members.
+  if (policy.externalId) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.method !== 'POST' || !ctx.path.endsWith('/token') || ctx.status < 400) return;
+      if (!ctx.body || typeof ctx.body !== 'object' || ctx.body.error !== 'invalid_grant') return;
+      const description = aadstsDescription('AADSTS70000', "The provided value for the 'code' or 'refresh_token' is not valid: it expired, was revoked or was already used.", '\r\n');
+      const [, trace, correlation, time] = description.split('\r\n').map((l) => l.slice(l.indexOf(':') + 2));
+      ctx.body = { ...ctx.body, error_description: description, error_codes: [70000], trace_id: trace, correlation_id: correlation, timestamp: time };
+    });
+  }
+
   // Refresh answers of other providers (config.mjs, `refresh`): no ID token, or a bare 400.
   if (policy.refresh) {
     provider.use(async (ctx, next) => {
@@ -527,7 +579,10 @@ async function autoInteraction(policy, p, uid, req, res) {
   let result;
   const login = interaction.params.login_hint || DEFAULT_LOGIN;
   const letThrough = policy.passesAfterReset && interaction.prompt.name === 'login' && takeReset(login);
-  if (policy.interaction === 'error' && !letThrough) {
+  const aadsts = policy.externalId && interaction.prompt.name === 'login' && EXTERNAL_ID_ERRORS[login];
+  if (aadsts) {
+    result = { error: aadsts.error, error_description: aadstsDescription(aadsts.code, aadsts.message) };
+  } else if (policy.interaction === 'error' && !letThrough) {
     const { error = 'access_denied', code, message } = policy.error;
     result = { error, error_description: b2cDescription(code, message) };
   } else if (interaction.prompt.name === 'login') {
@@ -870,6 +925,18 @@ function resolvePolicy(url) {
   return { policy, prefix, rest };
 }
 
+const EXTERNAL_ID_SEGMENTS = new Set([EXTERNAL_ID.tenant.toLowerCase(), EXTERNAL_ID.tenantId]);
+
+/** The External ID tenant: /<tenant ID or domain>/... (no policy), or null. */
+function resolveExternalId(url) {
+  const segs = url.pathname.split('/');
+  if (!EXTERNAL_ID_SEGMENTS.has(segs[1]?.toLowerCase())) return null;
+  const prefix = `/${segs[1]}`;
+  let rest = `/${segs.slice(2).join('/')}`;
+  if (rest.startsWith('/v2.0/.well-known/')) rest = rest.slice('/v2.0'.length);
+  return { policy: EXTERNAL_ID, prefix, rest };
+}
+
 let providers; // Map policy name -> { provider, callback, jwk }
 let base;
 let protectedApi; // the protected API (api.mjs)
@@ -892,6 +959,16 @@ function indexDocument() {
       mounts: Object.keys(PROTECTED_API.mounts).map((m) => `${base}${m}`),
       routes: PROTECTED_API.routes.map((r) => `${r.method} ${r.path}${r.scope ? ` (scp ${r.scope})` : ''}`),
     },
+    external_id: {
+      tenant: EXTERNAL_ID.tenant,
+      tenant_id: EXTERNAL_ID.tenantId,
+      issuer: providers.get(EXTERNAL_ID.name).provider.issuer,
+      metadata: [
+        `${base}/${EXTERNAL_ID.tenantId}/v2.0/.well-known/openid-configuration`,
+        `${base}/${EXTERNAL_ID.tenant}/v2.0/.well-known/openid-configuration`,
+      ],
+      error_login_hints: Object.fromEntries(Object.entries(EXTERNAL_ID_ERRORS).map(([hint, e]) => [hint, e.code])),
+    },
   };
 }
 
@@ -910,7 +987,7 @@ async function handle(req, res) {
 
   if (protectedApi.handles(url)) return protectedApi.handle(req, res, url);
 
-  const r = resolvePolicy(url);
+  const r = resolveExternalId(url) ?? resolvePolicy(url);
   if (!r) return sendJson(res, 404, { error: 'not_found', error_description: `no route for ${url.pathname}` });
   if (r.error) return sendJson(res, 404, { error: 'not_found', error_description: r.error });
   const { policy, prefix, rest } = r;
@@ -973,7 +1050,7 @@ try {
 const { port } = server.address();
 const hostForUrl = args.host.includes(':') ? `[${args.host}]` : args.host;
 base = `http://${hostForUrl}:${port}`;
-providers = new Map(POLICIES.map((policy, i) => [policy.name, makeProvider(policy, issuerFor(policy, base), keys[i])]));
+providers = new Map(PROVIDERS.map((policy, i) => [policy.name, makeProvider(policy, issuerFor(policy, base, port), keys[i])]));
 protectedApi = createApi({
   config: PROTECTED_API,
   issuer: providers.get(PROTECTED_API.issuerPolicy).provider.issuer,

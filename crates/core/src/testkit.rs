@@ -173,6 +173,31 @@ pub mod idp {
         pub fn api_app_id(&self) -> String {
             self.s("api_app_id")
         }
+        /// The External ID tenant's metadata URL (tenant ID form).
+        pub fn external_id_metadata_url(&self) -> String {
+            self.info["external_id"]["metadata"][0]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+        /// The External ID tenant's authority in MSAL's form: `{base}/<tenant ID>/v2.0`.
+        pub fn external_id_authority(&self) -> String {
+            format!("{}/{}/v2.0", self.base(), self.external_id_tenant_id())
+        }
+        /// The External ID tenant's ID.
+        pub fn external_id_tenant_id(&self) -> String {
+            self.info["external_id"]["tenant_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+        /// The External ID tenant's issuer (`http://<tenant-id>.localhost:PORT/<tenant-id>/v2.0`).
+        pub fn external_id_issuer(&self) -> String {
+            self.info["external_id"]["issuer"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
         /// Path-form metadata URL of a policy.
         pub fn metadata_url(&self, policy: &str) -> String {
             format!(
