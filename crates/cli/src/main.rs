@@ -8,6 +8,7 @@
 //! shown on a terminal with its control characters escaped (`output::t`); `--json` is exact.
 
 mod api;
+mod authority;
 mod errors;
 mod flowtest;
 mod output;
@@ -92,6 +93,17 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         decrypt_key: Option<PathBuf>,
         /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What an authority is (B2C, Entra External ID or any OpenID provider), its form, tenant,
+    /// policy and the metadata URL it leads to; nothing is fetched.
+    Authority {
+        /// Any authority form: issuer, metadata URL, B2C path/?p=/tfp/custom domain,
+        /// `tenant/B2C_1_policy`, `https://<sub>.ciamlogin.com/[<tenant>]`, or an authorize URL
+        /// copied from the portal.
+        text: String,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
@@ -367,6 +379,7 @@ fn cli() -> ExitCode {
             json,
         } => diff(&a, &b, decrypt_key.as_deref(), json),
         Command::Errors { code, json } => errors::run(code.as_deref(), json),
+        Command::Authority { text, json } => authority::run(&text, json),
         command => {
             // One thread: the flows wait on the network, the browser and the keyring (whose
             // blocking calls go to tokio's blocking pool). Tokio's multi-thread scheduler was
@@ -389,9 +402,10 @@ fn cli() -> ExitCode {
 /// The commands that run the engine.
 async fn run(command: Command) -> ExitCode {
     match command {
-        Command::Decode(_) | Command::Diff { .. } | Command::Errors { .. } => {
-            fail("this command runs without the engine")
-        }
+        Command::Decode(_)
+        | Command::Diff { .. }
+        | Command::Errors { .. }
+        | Command::Authority { .. } => fail("this command runs without the engine"),
         Command::Signin(args) => with_engine(|engine| signin(engine, *args)).await,
         Command::Refresh { profile, json } => {
             with_engine(|engine| refresh(engine, profile, json)).await
