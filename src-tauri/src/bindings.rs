@@ -35,7 +35,7 @@ use tokenscope_core::inspect::{
 use tokenscope_core::jose::catalogue::{ClaimDescription, Source, ValueType};
 use tokenscope_core::jose::jwt::{DecodeError, Part, TokenKind};
 use tokenscope_core::loopback::LogoutReturn;
-use tokenscope_core::oidc::authority::{AuthorityForm, B2cPolicy};
+use tokenscope_core::oidc::authority::{AuthorityForm, AuthorityKind, B2cPolicy, ExternalIdTenant};
 use tokenscope_core::oidc::authorize::AuthParams;
 use tokenscope_core::oidc::provider_error::{ErrorOrigin, ProviderError};
 use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode};
@@ -90,7 +90,9 @@ pub fn render() -> String {
         ErrorArea,
         ErrorAction,
         AuthorityForm,
+        AuthorityKind,
         B2cPolicy,
+        ExternalIdTenant,
         TokenPanel,
         SignInView,
         ProfileEntry,

@@ -55,11 +55,7 @@ pub(crate) async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
             .has_client_secret(&profile.name)
             .await
             .unwrap_or(false);
-        out.push(ProfileEntry {
-            profile,
-            refresh,
-            client_secret,
-        });
+        out.push(ProfileEntry::new(profile, refresh, client_secret));
     }
     Ok(out)
 }
@@ -103,7 +99,10 @@ pub fn preview_authority(text: String) -> Res<AuthorityPreview> {
         return Ok(AuthorityPreview {
             metadata_url: run.authority.metadata_url.to_string(),
             form: run.authority.form,
+            kind: run.authority.kind(),
+            policy_note: run.authority.policy_note().map(str::to_owned),
             b2c: run.authority.b2c,
+            external_id: run.authority.external_id,
             client_id: run.client_id,
             scopes: run.scopes,
             portal_redirect_uri: run.redirect_uri,
@@ -113,7 +112,10 @@ pub fn preview_authority(text: String) -> Res<AuthorityPreview> {
     Ok(AuthorityPreview {
         metadata_url: a.metadata_url.to_string(),
         form: a.form,
+        kind: a.kind(),
+        policy_note: a.policy_note().map(str::to_owned),
         b2c: a.b2c,
+        external_id: a.external_id,
         client_id: None,
         scopes: Vec::new(),
         portal_redirect_uri: None,

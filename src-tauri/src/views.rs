@@ -6,7 +6,9 @@ use tokenscope_core::engine::{SignInOptions, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
 use tokenscope_core::inspect::Inspection;
 use tokenscope_core::jose::jwt;
-use tokenscope_core::oidc::authority::{AuthorityForm, B2cPolicy};
+use tokenscope_core::oidc::authority::{
+    Authority, AuthorityForm, AuthorityKind, B2cPolicy, ExternalIdTenant,
+};
 use tokenscope_core::oidc::provider_error::ProviderError;
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::store::vault::VaultLocation;
@@ -22,6 +24,30 @@ pub struct ProfileEntry {
     pub refresh: Option<StoredRefresh>,
     /// A client secret is stored in the keyring (its value never crosses IPC).
     pub client_secret: bool,
+    /// B2C, External ID or any OpenID provider, as the engine reads the authority: B2C
+    /// profiles get the policy picker.
+    pub kind: AuthorityKind,
+    /// What to show instead of the policy picker (External ID: no policy in the URL).
+    pub policy_note: Option<String>,
+}
+
+impl ProfileEntry {
+    /// A profile with its refresh-token and secret state, and what its authority is.
+    pub fn new(profile: Profile, refresh: Option<StoredRefresh>, client_secret: bool) -> Self {
+        let authority = Authority::parse(&profile.authority).ok();
+        ProfileEntry {
+            kind: authority
+                .as_ref()
+                .map_or(AuthorityKind::Oidc, Authority::kind),
+            policy_note: authority
+                .as_ref()
+                .and_then(Authority::policy_note)
+                .map(str::to_owned),
+            profile,
+            refresh,
+            client_secret,
+        }
+    }
 }
 
 /// Options of one sign-in (not saved with the profile). Its Debug output hides the hint (a token).
@@ -59,8 +85,14 @@ pub struct AuthorityPreview {
     pub metadata_url: String,
     /// Which form was recognised.
     pub form: AuthorityForm,
+    /// B2C, External ID or any OpenID provider.
+    pub kind: AuthorityKind,
     /// B2C tenant and policy, when B2C.
     pub b2c: Option<B2cPolicy>,
+    /// External ID tenant and host, when External ID.
+    pub external_id: Option<ExternalIdTenant>,
+    /// What to say instead of a policy (External ID: none in the URL, and why).
+    pub policy_note: Option<String>,
     /// From a portal "Run user flow" URL: the client ID.
     pub client_id: Option<String>,
     /// From a portal "Run user flow" URL: the scopes.

@@ -91,6 +91,47 @@ fn authority_preview_reads_a_portal_url() {
 }
 
 #[test]
+fn authority_preview_of_a_ciamlogin_url_says_external_id_and_no_policy() {
+    let (_app, w) = window();
+    let tid = "5d2c8a1e-7b3f-4e9a-9c61-2f4b8d0e6a17";
+    let url = format!("https://contoso.ciamlogin.com/{tid}/v2.0");
+    let p = invoke(&w, "preview_authority", json!({"text": url})).unwrap();
+    assert_eq!(p["kind"], "external_id");
+    assert_eq!(p["form"], "external_id_tenant_id");
+    assert_eq!(p["b2c"], Value::Null);
+    assert_eq!(p["external_id"]["tenant"], tid);
+    assert_eq!(p["external_id"]["host"], "contoso.ciamlogin.com");
+    assert!(p["policy_note"]
+        .as_str()
+        .unwrap()
+        .contains("names no policy in the URL"));
+    assert_eq!(
+        p["metadata_url"],
+        format!("https://contoso.ciamlogin.com/{tid}/v2.0/.well-known/openid-configuration")
+    );
+    // A saved External ID profile says so too (and has no tenant policies to pick).
+    let profile = profile_json(
+        "ciam",
+        "https://contoso.ciamlogin.com/",
+        &["offline_access"],
+    );
+    let entries = save_profile(&w, &profile, None).unwrap();
+    assert_eq!(entries[0]["kind"], "external_id");
+    assert!(entries[0]["policy_note"].is_string());
+    let e = invoke(&w, "tenant_policies", json!({"name": "ciam"})).unwrap_err();
+    assert_eq!(e["kind"], "authority");
+    // B2C stays B2C, with no note.
+    let p = invoke(
+        &w,
+        "preview_authority",
+        json!({"text": "contoso/B2C_1_susi"}),
+    )
+    .unwrap();
+    assert_eq!(p["kind"], "b2c");
+    assert_eq!(p["policy_note"], Value::Null);
+}
+
+#[test]
 fn app_info_reports_the_vault_and_refresh_needs_a_stored_token() {
     let (_app, w) = window();
     let info = invoke(&w, "app_info", json!({})).unwrap();

@@ -318,7 +318,9 @@ export type ErrorArea = "user" | "registration" | "request" | "grant" | "policy"
 
 export type ErrorAction = "password_reset" | "check_redirect_uri" | "sign_in_again";
 
-export type AuthorityForm = "issuer" | "metadata_url" | "b2c_path" | "b2c_query" | "b2c_custom_domain" | "b2c_msal" | "b2c_tenant_policy";
+export type AuthorityForm = "issuer" | "metadata_url" | "b2c_path" | "b2c_query" | "b2c_custom_domain" | "b2c_msal" | "b2c_tenant_policy" | "external_id_subdomain" | "external_id_domain" | "external_id_tenant_id" | "external_id_custom_domain";
+
+export type AuthorityKind = "b2c" | "external_id" | "oidc";
 
 export type B2cPolicy = { 
 /**
@@ -333,6 +335,16 @@ tenant: string,
  * Policy (user flow or custom policy) name as written.
  */
 policy: string, };
+
+export type ExternalIdTenant = { 
+/**
+ * Host (`contoso.ciamlogin.com` or a custom URL domain).
+ */
+host: string, 
+/**
+ * Tenant as written or derived (`contoso.onmicrosoft.com` or the tenant ID).
+ */
+tenant: string, };
 
 export type TokenPanel = { 
 /**
@@ -439,7 +451,16 @@ refresh: StoredRefresh | null,
 /**
  * A client secret is stored in the keyring (its value never crosses IPC).
  */
-client_secret: boolean, };
+client_secret: boolean, 
+/**
+ * B2C, External ID or any OpenID provider, as the engine reads the authority: B2C
+ * profiles get the policy picker.
+ */
+kind: AuthorityKind, 
+/**
+ * What to show instead of the policy picker (External ID: no policy in the URL).
+ */
+policy_note: string | null, };
 
 export type AuthorityPreview = { 
 /**
@@ -451,9 +472,21 @@ metadata_url: string,
  */
 form: AuthorityForm, 
 /**
+ * B2C, External ID or any OpenID provider.
+ */
+kind: AuthorityKind, 
+/**
  * B2C tenant and policy, when B2C.
  */
 b2c: B2cPolicy | null, 
+/**
+ * External ID tenant and host, when External ID.
+ */
+external_id: ExternalIdTenant | null, 
+/**
+ * What to say instead of a policy (External ID: none in the URL, and why).
+ */
+policy_note: string | null, 
 /**
  * From a portal "Run user flow" URL: the client ID.
  */
@@ -954,7 +987,7 @@ export type TenantFacts = {
  */
 issuer: string, 
 /**
- * GUID or `tfp` form.
+ * GUID, `tfp` or External ID form.
  */
 issuer_form: IssuerForm, 
 /**
@@ -986,7 +1019,7 @@ expires_in: number | null,
  */
 refresh_token_expires_in: number | null, };
 
-export type IssuerForm = "guid" | "tfp" | "other";
+export type IssuerForm = "guid" | "tfp" | "external_id" | "other";
 
 export type RefreshAge = { 
 /**

@@ -97,13 +97,17 @@ export const FORM_LABELS: Record<AuthorityForm, string> = {
   b2c_custom_domain: 'B2C custom domain',
   b2c_msal: 'MSAL authority (tfp)',
   b2c_tenant_policy: 'B2C tenant and policy',
+  external_id_subdomain: 'Entra External ID (ciamlogin.com subdomain)',
+  external_id_domain: 'Entra External ID (tenant domain)',
+  external_id_tenant_id: 'Entra External ID (tenant ID)',
+  external_id_custom_domain: 'Entra External ID (custom URL domain)',
 };
 
 /** What a preview recognised, in words. */
 export function previewLabel(preview: AuthorityPreview): string {
   const form = FORM_LABELS[preview.form];
   return preview.client_id !== null || preview.portal_redirect_uri !== null
-    ? `Portal “Run user flow” URL (${form})`
+    ? `Portal ${preview.kind === 'external_id' ? 'authorize' : '“Run user flow”'} URL (${form})`
     : form;
 }
 

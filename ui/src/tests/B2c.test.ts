@@ -108,6 +108,22 @@ function history(): HistoryView {
   };
 }
 
+describe('External ID', () => {
+  test('an External ID profile shows its no-policy note instead of the policy picker', async () => {
+    const note = 'Entra External ID names no policy in the URL.';
+    const ciam = { ...entry(profile()), kind: 'external_id' as const, policy_note: note };
+    const b = backend({
+      app_info: () => appInfo(NAME),
+      list_profiles: () => [{ ...ciam, profile: { ...ciam.profile, authority: 'https://contoso.ciamlogin.com/' } }],
+      tenant_policies: () => tenant(),
+    });
+    render(App);
+    expect(await screen.findByTestId('policy-note')).toHaveTextContent(note);
+    expect(screen.queryByTestId('policy-picker')).toBeNull();
+    expect(b.argsOf('tenant_policies')).toEqual([]);
+  });
+});
+
 describe('B2C', () => {
   test('the policy picker switches the profile to another policy of its tenant in one click', async () => {
     let current = profile();

@@ -41,6 +41,30 @@ describe('new profile', () => {
     expect(screen.getByTestId('scopes-input')).toHaveValue('openid offline_access');
   });
 
+  test('an External ID authority says there is no policy in the URL', async () => {
+    const tid = '5d2c8a1e-7b3f-4e9a-9c61-2f4b8d0e6a17';
+    const note = 'Entra External ID names no policy in the URL: the user flow is the one linked to this application.';
+    backend({
+      preview_authority: () => ({
+        ...metadataPreview,
+        metadata_url: `https://contoso.ciamlogin.com/${tid}/v2.0/.well-known/openid-configuration`,
+        form: 'external_id_tenant_id',
+        kind: 'external_id',
+        b2c: null,
+        external_id: { host: 'contoso.ciamlogin.com', tenant: tid },
+        policy_note: note,
+      }),
+    });
+    const user = await openForm();
+    await user.click(screen.getByTestId('authority-input'));
+    await user.paste(`https://contoso.ciamlogin.com/${tid}/v2.0`);
+    const preview = await screen.findByTestId('authority-preview');
+    expect(within(preview).getByTestId('authority-form')).toHaveTextContent('Entra External ID (tenant ID)');
+    expect(within(preview).getByTestId('preview-tenant')).toHaveTextContent(tid);
+    expect(within(preview).getByTestId('preview-policy')).toHaveTextContent('none in the URL');
+    expect(within(preview).getByTestId('preview-policy-note')).toHaveTextContent(note);
+  });
+
   test('says what an authority is not', async () => {
     backend({
       preview_authority: () => {

@@ -59,6 +59,8 @@ export function entry(p: Profile = profile(), stored = false): ProfileEntry {
     profile: p,
     refresh: stored ? { stored_at: '2026-03-02T09:15:00Z', location: { kind: 'keyring' } } : null,
     client_secret: false,
+    kind: 'b2c',
+    policy_note: null,
   };
 }
 
@@ -72,7 +74,10 @@ export const appInfo = (last: string | null = null): AppInfo => ({
 export const portalPreview: AuthorityPreview = {
   metadata_url: METADATA_URL,
   form: 'b2c_path',
+  kind: 'b2c',
   b2c: { host: 'contoso.b2clogin.com', tenant: 'contoso.onmicrosoft.com', policy: 'B2C_1_susi' },
+  external_id: null,
+  policy_note: null,
   client_id: CLIENT_ID,
   scopes: ['openid', 'offline_access'],
   portal_redirect_uri: 'https://jwt.ms',

@@ -60,10 +60,14 @@ pub fn with_policy(authority: &str, policy: &str) -> Result<String> {
         )));
     }
     let parsed = Authority::parse(authority)?;
-    let Some(b2c) = parsed.b2c else {
+    let Some(b2c) = parsed.b2c.clone() else {
         return Err(Error::Authority(format!(
-            "`{}` is not a B2C authority: only B2C tenants have policies to switch",
-            authority.trim()
+            "`{}` is not a B2C authority: only B2C tenants have policies to switch{}",
+            authority.trim(),
+            parsed
+                .policy_note()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
         )));
     };
     let text = authority.trim();
@@ -341,11 +345,16 @@ pub fn switch_policy(profile: &Profile, policy: &str) -> Result<Profile> {
 }
 
 fn b2c_of(profile: &Profile) -> Result<B2cPolicy> {
-    Authority::parse(&profile.authority)?.b2c.ok_or_else(|| {
-        Error::Authority(format!(
-            "profile {:?} is not on a B2C tenant: its authority names no policy",
-            profile.name
-        ))
+    let authority = Authority::parse(&profile.authority)?;
+    let note = authority.policy_note();
+    authority.b2c.ok_or_else(|| {
+        Error::Authority(match note {
+            Some(note) => format!("profile {:?} is on Entra External ID: {note}", profile.name),
+            None => format!(
+                "profile {:?} is not on a B2C tenant: its authority names no policy",
+                profile.name
+            ),
+        })
     })
 }
 
