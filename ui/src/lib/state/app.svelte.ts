@@ -1,45 +1,26 @@
-// The app's state: profiles, the selection, what the main pane shows, and per profile the last
-// sign-in, refresh or sign-out of this session. Every action goes through `ipc.ts`; components
+// The app's state: profiles, the selection, what the main pane shows, and per profile what this
+// session knows of it (one `ProfileSession`). Every action goes through `ipc.ts`; components
 // read this state and call these methods, nothing else.
-import { getContext, setContext } from 'svelte';
-import type {
-  AppInfo,
-  IpcError,
-  Profile,
-  ProfileEntry,
-  SignInView,
-  SignOutView,
-} from '../bindings';
+import { getContext, setContext, untrack } from 'svelte';
+import type { AppInfo, IpcError, Profile, ProfileEntry, SignInView } from '../bindings';
 import { copyName } from '../draft';
 import { nowIso } from '../format';
 import * as ipc from '../ipc';
 import { markStep } from '../perf';
-import { newRun, type Run } from '../steps';
-import { B2cState } from './b2c.svelte';
+import { newRun } from '../steps';
 import { InspectorState } from './inspector.svelte';
+import { ProfileSession } from './session.svelte';
 import { TestsState } from './tests.svelte';
-import { RequestState, type SecretEdit } from './request.svelte';
 
 export type View = 'profile' | 'form' | 'inspector' | 'tests';
 export type FormMode = { kind: 'new' } | { kind: 'edit'; name: string };
 export type Busy = { name: string; what: 'sign_in' | 'refresh' | 'sign_out' | 'delete' | 'logout_test' };
 
-/** What happened to one profile in this session. */
-export interface Session {
-  run: Run | null;
-  result: SignInView | null;
-  /** When the result arrived (ISO). */
-  resultAt: string | null;
-  /** The result came from the silent refresh at start-up. */
-  startup: boolean;
-  error: IpcError | null;
-  signOut: SignOutView | null;
-  /** What the password-reset chain is doing or did (AADB2C90118). */
-  notice?: string | null;
-}
-
-function emptySession(): Session {
-  return { run: null, result: null, resultAt: null, startup: false, error: null, signOut: null, notice: null };
+/** What the profile form asks for the client secret: type a new one, or remove the stored one. */
+export interface SecretEdit {
+  /** A new secret ('' = keep what is stored). */
+  secret?: string;
+  remove?: boolean;
 }
 
 export class AppState {
@@ -52,7 +33,8 @@ export class AppState {
   view = $state<View>('profile');
   form = $state<FormMode>({ kind: 'new' });
   selected = $state<string | null>(null);
-  sessions = $state<Record<string, Session>>({});
+  /** What this session knows of each profile, by name. */
+  sessions = $state<Record<string, ProfileSession>>({});
   busy = $state<Busy | null>(null);
   /** A failure of an action outside any session (duplicate, delete). */
   actionError = $state<IpcError | null>(null);
@@ -60,10 +42,6 @@ export class AppState {
   inspector = new InspectorState();
   /** The Tests view keeps the open test file and its results. */
   tests = new TestsState();
-  /** B2C: tenants and policies, this session's history, support bundles. */
-  b2c = new B2cState();
-  /** Sign-in options, request preview and logout test per profile. */
-  request = new RequestState();
 
   selectedEntry = $derived(this.profiles.find((e) => e.profile.name === this.selected) ?? null);
   names = $derived(this.profiles.map((e) => e.profile.name));
@@ -124,9 +102,14 @@ export class AppState {
     }
   }
 
-  session(name: string): Session {
-    if (!this.sessions[name]) this.sessions[name] = emptySession();
-    return this.sessions[name];
+  /** The profile's session, made on first use (safe to call from an effect). */
+  session(name: string): ProfileSession {
+    return untrack(() => (this.sessions[name] ??= new ProfileSession(name)));
+  }
+
+  /** Drops all this session knew of a profile (renamed or deleted). */
+  #forget(name: string): void {
+    delete this.sessions[name];
   }
 
   async reloadProfiles(): Promise<void> {
@@ -182,9 +165,7 @@ export class AppState {
   async save(profile: Profile, previousName: string | null, secret: SecretEdit = {}): Promise<void> {
     this.profiles = await ipc.saveProfile(profile, previousName);
     if (previousName !== null && previousName !== profile.name) {
-      delete this.sessions[previousName];
-      this.b2c.forget(previousName);
-      this.request.forget(previousName);
+      this.#forget(previousName);
     }
     this.select(profile.name);
     this.actionError = null;
@@ -205,7 +186,7 @@ export class AppState {
     if (name === null || this.busy) return;
     this.busy = { name, what: 'logout_test' };
     try {
-      await this.request.logoutTest(name);
+      await this.session(name).logoutTest();
     } finally {
       this.busy = null;
     }
@@ -231,9 +212,7 @@ export class AppState {
     this.actionError = null;
     try {
       this.profiles = await ipc.deleteProfile(name);
-      delete this.sessions[name];
-      this.b2c.forget(name);
-      this.request.forget(name);
+      this.#forget(name);
       if (this.selected === name) this.selected = this.profiles[0]?.profile.name ?? null;
       return true;
     } catch (e) {
@@ -250,11 +229,11 @@ export class AppState {
     flow: 'sign_in' | 'refresh',
     startup: boolean,
     call: () => Promise<SignInView> = () =>
-      flow === 'sign_in' ? ipc.signIn(name, this.request.extrasFor(name)) : ipc.refresh(name),
+      flow === 'sign_in' ? ipc.signIn(name, this.session(name).extras()) : ipc.refresh(name),
   ): Promise<void> {
     if (this.busy) return;
     const s = this.session(name);
-    s.run = newRun(flow, flow === 'sign_in' && (this.request.extrasFor(name)?.no_browser ?? false));
+    s.run = newRun(flow, flow === 'sign_in' && (s.extras()?.no_browser ?? false));
     s.result = null;
     s.error = null;
     s.signOut = null;
@@ -289,7 +268,7 @@ export class AppState {
       this.busy = null;
     }
     await this.reloadProfiles();
-    await this.b2c.loadHistory(name);
+    await s.loadHistory();
   }
 
   signIn(name: string | null = this.selected): Promise<void> {
@@ -304,7 +283,7 @@ export class AppState {
     if (this.busy) return;
     const s = this.session(name);
     const chosen = policy.trim();
-    if (!(await this.b2c.addPolicy(name, chosen, true))) return;
+    if (!(await s.addPolicy(chosen, true))) return;
     s.notice = `Resetting the password through ${chosen}…`;
     await this.run(name, 'sign_in', false, () => ipc.resetPassword(name, chosen));
     if (!s.result?.passed) {
@@ -321,12 +300,13 @@ export class AppState {
   /** Switches the profile to another policy of its tenant (client ID and scopes stay). */
   async switchPolicy(name: string, policy: string): Promise<void> {
     if (this.busy) return;
-    this.b2c.pickerErrors[name] = null;
+    const s = this.session(name);
+    s.pickerError = null;
     try {
       this.profiles = await ipc.switchPolicy(name, policy);
-      await this.b2c.loadTenant(name);
+      await s.loadTenant();
     } catch (e) {
-      this.b2c.pickerErrors[name] = ipc.toIpcError(e);
+      s.pickerError = ipc.toIpcError(e);
     }
   }
 
