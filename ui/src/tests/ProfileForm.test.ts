@@ -189,6 +189,11 @@ describe('new profile', () => {
     expect(screen.getByText('The client (application) ID is needed.')).toBeInTheDocument();
     expect(screen.getByText('The path starts with “/”.')).toBeInTheDocument();
     expect(screen.getByTestId('name-input')).toHaveFocus();
+    // Each control is tied to its own error: a screen reader reads it with the field.
+    expect(screen.getByTestId('client-id-input')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByTestId('client-id-input')).toHaveAccessibleDescription('The client (application) ID is needed.');
+    expect(screen.getByTestId('redirect-path-input')).toHaveAccessibleDescription('The path starts with “/”.');
+    expect(screen.getByLabelText('Path')).toBe(screen.getByTestId('redirect-path-input'));
     expect(b.argsOf('save_profile')).toEqual([]);
   });
 
