@@ -158,11 +158,17 @@ pub fn inspection(o: &mut String, s: &Style, i: &Inspection, redact: bool) {
         InputForm::Bearer => "a Bearer token",
         InputForm::RedirectUrl => "a redirect URL",
         InputForm::TokenResponse => "a token response (JSON)",
+        InputForm::Text => "text",
+    };
+    let found = if shown.form == InputForm::Text {
+        " found in it"
+    } else {
+        ""
     };
     if shown.form != InputForm::Token || shown.tokens.len() != 1 {
         outln!(
             o,
-            "{} {form}, {} token{}",
+            "{} {form}, {} token{}{found}",
             s.bold("Input"),
             shown.tokens.len(),
             if shown.tokens.len() == 1 { "" } else { "s" }

@@ -82,6 +82,27 @@ fn decode_refuses_malformed_input_with_one_clear_line() {
 }
 
 #[test]
+fn decode_finds_the_tokens_in_a_text_and_says_when_there_is_none() {
+    let a = token(r#"{"sub":"u1"}"#);
+    let b = token(r#"{"sub":"u2"}"#);
+    let mail = format!("Hi,\n> the first was {a}, the second\n> token: {b}.\nThanks");
+    let out = run(&["decode", "-"], Some(&mail), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("Input text, 2 tokens found in it"), "{s}");
+    assert!(s.contains("u1") && s.contains("u2"), "{s}");
+    let out = run(
+        &["decode", "-"],
+        Some("Hi, it fails with an error, see below."),
+        None,
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("no token found in the text"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
+#[test]
 fn decode_recognises_opaque_tokens() {
     let out = run(&["decode", "eyJraWQiOiJjcGltY29yZV8wOTI1MjAxNSIsInZlciI6IjEuMCIsInppcCI6IkRlZmxhdGUiLCJzZXIiOiIxLjAifQ"], None, None);
     assert!(out.status.success());

@@ -627,7 +627,7 @@ provider_error: ProviderError | null,
  */
 parameters: Array<Parameter>, };
 
-export type InputForm = "token" | "bearer" | "redirect_url" | "token_response";
+export type InputForm = "token" | "bearer" | "redirect_url" | "token_response" | "text";
 
 export type Parameter = { 
 /**

@@ -17,6 +17,7 @@ export const INPUT_FORMS: Record<InputForm, string> = {
   bearer: 'An Authorization: Bearer header',
   redirect_url: 'A redirect URL',
   token_response: 'A JSON token response',
+  text: 'Text with tokens in it',
 };
 
 const TITLES: Record<string, string> = {

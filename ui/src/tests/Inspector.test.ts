@@ -3,7 +3,7 @@
 // export, compare; hostile claim values stay text.
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import App from '../App.svelte';
 import type { InspectionView, IpcError } from '../lib/bindings';
 import { backend } from './backend';
@@ -98,6 +98,23 @@ describe('Inspector', () => {
     expect(chip).toHaveTextContent(words);
     expect(chip.dataset.form).toBe(form);
     expect(screen.getByTestId('inspect-token')).toBeInTheDocument();
+  });
+
+  test('text with tokens in it says how many were found and shows each', async () => {
+    const a = idToken();
+    const b2 = jwt({ alg: 'RS256' }, { sub: 'u2' });
+    backend({
+      inspect: () =>
+        inspection('text', [
+          [inspected('token 1', a), a.raw],
+          [inspected('token 2', b2), b2.raw],
+        ]),
+    });
+    const user = await openInspector();
+    await pasteIn(user, `Hi, the first ${a.raw}, and\n> token: ${b2.raw}`);
+    expect(await screen.findByTestId('input-form')).toHaveTextContent('Text with tokens in it');
+    expect(screen.getByTestId('found-count')).toHaveTextContent('2 tokens found in it');
+    expect(screen.getAllByTestId('token-tab').map((t) => t.dataset.label)).toEqual(['token 1', 'token 2']);
   });
 
   test('a redirect URL with an ID and an access token shows each in its own tab', async () => {
@@ -322,13 +339,20 @@ describe('Inspector', () => {
   });
 
   test('NumericDate claims show the local time and UTC', async () => {
-    backend({ inspect: () => inspectedIdToken() });
-    const user = await openInspector();
-    await pasteIn(user, 'eyJ…');
-    const exp = within(claimRow(await screen.findByTestId('claims-table'), 'exp')).getByTestId('claim-value');
-    expect(within(exp).getByTestId('claim-utc')).toHaveTextContent('2026-03-02 10:19:00 UTC');
-    expect(within(exp).getByTestId('claim-local-time')).toHaveTextContent('2026');
-    expect(exp).toHaveTextContent('expires in 4 min');
+    // Relative times are read from the clock: the fixtures' are as of 10:15 UTC.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-02T10:15:00Z'));
+    try {
+      backend({ inspect: () => inspectedIdToken() });
+      const user = await openInspector();
+      await pasteIn(user, 'eyJ…');
+      const exp = within(claimRow(await screen.findByTestId('claims-table'), 'exp')).getByTestId('claim-value');
+      expect(within(exp).getByTestId('claim-utc')).toHaveTextContent('2026-03-02 10:19:00 UTC');
+      expect(within(exp).getByTestId('claim-local-time')).toHaveTextContent('2026');
+      expect(exp).toHaveTextContent('expires in 4 min');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('a claim value with HTML in it is shown as text, never as markup', async () => {

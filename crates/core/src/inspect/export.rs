@@ -296,6 +296,7 @@ pub fn markdown(inspection: &Inspection, redact: bool) -> String {
         super::InputForm::Bearer => "an Authorization header (Bearer token)",
         super::InputForm::RedirectUrl => "a redirect URL",
         super::InputForm::TokenResponse => "a token endpoint response (JSON)",
+        super::InputForm::Text => "text with tokens in it",
     };
     let _ = writeln!(
         md,

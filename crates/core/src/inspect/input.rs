@@ -1,7 +1,8 @@
 //! What a person pastes, taken apart before any decoding: a bare token, `Bearer <token>` (or a
 //! whole `Authorization:` header line), a redirect URL with tokens, a code or an error in its
 //! fragment or query (or just the `#…` / `?…` part, or a form_post body), or a JSON token
-//! response. Line breaks and spaces that e-mails insert are dropped. Over 64 KiB is refused
+//! response. Line breaks and spaces that e-mails insert are dropped. Text that is none of these
+//! (a sentence, an e-mail, log lines) is searched for tokens (`text.rs`). Over 64 KiB is refused
 //! before anything else happens.
 
 use crate::jose::jwt::{self, DecodeError, Part};
@@ -23,6 +24,8 @@ pub enum InputForm {
     RedirectUrl,
     /// A JSON token endpoint response.
     TokenResponse,
+    /// Text with tokens in it (a sentence, an e-mail, log lines): each one found is inspected.
+    Text,
 }
 
 /// A parameter found next to the tokens (`state`, `token_type`, `expires_in`, `scope`, ...).
@@ -66,9 +69,62 @@ fn input_error(message: impl Into<String>) -> DecodeError {
     DecodeError::new(Part::Input, message)
 }
 
-/// Takes the input apart.
+/// Takes the input apart: one of the forms above, or, when it is none of them and has spaces or
+/// line breaks in it, the tokens found in it as text (or an error saying that none was).
 pub(crate) fn parse(input: &str) -> Result<Pasted, DecodeError> {
     jwt::check_size(input)?;
+    let whole = parse_form(input);
+    let is_text = match &whole {
+        Ok(p) => {
+            matches!(p.form, InputForm::Token | InputForm::Bearer)
+                && p.tokens.iter().any(|(_, t)| !is_token68(t))
+        }
+        Err(_) => true,
+    };
+    if !is_text || !input.trim().contains(char::is_whitespace) {
+        return whole;
+    }
+    let found = super::text::find_tokens(input);
+    if found.is_empty() {
+        return match whole {
+            Ok(_) => Err(input_error(
+                "no token found in the text: nothing shaped like a JWT (eyJ….….…, three or five \
+                 parts) and no token after `Bearer`",
+            )),
+            Err(e) => Err(e),
+        };
+    }
+    let one = found.len() == 1;
+    Ok(Pasted {
+        form: InputForm::Text,
+        tokens: found
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    if one {
+                        "token".to_owned()
+                    } else {
+                        format!("token {}", i + 1)
+                    },
+                    t,
+                )
+            })
+            .collect(),
+        code: None,
+        error: None,
+        parameters: Vec::new(),
+    })
+}
+
+/// Only characters a token can have (RFC 7235's token68, which holds base64url and dots).
+fn is_token68(text: &str) -> bool {
+    text.bytes().all(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~' | b'+' | b'/' | b'=')
+    })
+}
+
+fn parse_form(input: &str) -> Result<Pasted, DecodeError> {
     let mut text = input.trim().trim_start_matches('\u{feff}').trim();
     if text.is_empty() {
         return Err(input_error("nothing to decode: the input is empty"));

@@ -15,6 +15,7 @@ pub mod jwe;
 pub mod keys;
 pub mod redact;
 pub mod request;
+mod text;
 pub mod verify;
 
 pub use input::{InputForm, Parameter};

@@ -21,6 +21,47 @@ fn a_bare_token_is_one_labelled_token() {
 }
 
 #[test]
+fn tokens_inside_text_are_found_and_counted() {
+    let token = id_token();
+    // A sentence, `token:`, and an e-mail quoting a wrapped token.
+    let wrapped: String = format!("{token}{}", "A".repeat(0))
+        .as_bytes()
+        .chunks(70)
+        .map(|c| format!("> {}\n", String::from_utf8_lossy(c)))
+        .collect();
+    for pasted in [
+        format!("Hi, the token {token}, fails since this morning."),
+        format!("token: {token}"),
+        format!("Ann wrote:\n> Here it is:\n{wrapped}>\n> Thanks, Ann"),
+    ] {
+        let i = run(&pasted);
+        assert_eq!(i.form, InputForm::Text, "{pasted:.60}");
+        assert_eq!(i.tokens.len(), 1, "{pasted:.60}");
+        assert_eq!(i.tokens[0].label, "token");
+        assert_eq!(i.tokens[0].claim_str("sub"), Some("u1"), "{pasted:.60}");
+    }
+    let two = run(&format!(
+        "before: {token}\nafter: {}\nGET /api\nAuthorization: Bearer 2YotnFZFEjr1zCsicMWpAA",
+        jws(&json!({"sub": "u2"}))
+    ));
+    assert_eq!(two.form, InputForm::Text);
+    let labels: Vec<&str> = two.tokens.iter().map(|t| t.label.as_str()).collect();
+    assert_eq!(labels, ["token 1", "token 2", "token 3"]);
+    assert_eq!(two.tokens[1].claim_str("sub"), Some("u2"));
+    assert_eq!(two.tokens[2].kind, Some(TokenKind::Opaque));
+}
+
+#[test]
+fn text_without_a_token_says_so_plainly() {
+    let e = inspect("Hi, the sign-in fails with an error, see below.", &opts()).unwrap_err();
+    assert_eq!(e.part, Part::Input);
+    assert!(e.message.starts_with("no token found in the text"), "{e}");
+    // One word is still read as one token, with the decoder's own words.
+    let e = inspect(&format!("{}!", id_token()), &opts()).unwrap_err();
+    assert!(e.message.contains("not allowed"), "{e}");
+}
+
+#[test]
 fn bearer_and_authorization_header_lines() {
     for pasted in [
         format!("Bearer {}", id_token()),
