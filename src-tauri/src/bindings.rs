@@ -15,7 +15,7 @@ use tokenscope_core::api::{
     ApiCall, ApiResponse, BearerChallenge, Challenge, Finding, FindingCode, Header, SentRequest,
     TokenChoice,
 };
-use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea};
+use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea, SentValue};
 use tokenscope_core::engine::history::{
     HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts,
 };
@@ -41,6 +41,7 @@ use tokenscope_core::oidc::provider_error::{ErrorOrigin, ProviderError};
 use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode};
 use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
 use tokenscope_core::store::profile::{Profile, RecentCall};
+use tokenscope_core::oidc::sent::BrowserErrorHelp;
 use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
 use tokenscope_core::store::vault::VaultLocation;
 use tokenscope_core::validate::{Check, CheckId, KeyUsed, Warning};
@@ -87,6 +88,8 @@ pub fn render() -> String {
         ProviderError,
         ErrorOrigin,
         ErrorAdvice,
+        SentValue,
+        BrowserErrorHelp,
         ErrorArea,
         ErrorAction,
         AuthorityForm,

@@ -38,6 +38,7 @@ macro_rules! app_commands {
             api_commands::api_curl,
             api_commands::recent_calls,
             api_commands::userinfo,
+            request_commands::browser_error_help,
         }
     };
 }

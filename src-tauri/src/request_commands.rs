@@ -9,6 +9,7 @@ use std::time::Duration;
 use tauri::State;
 use tokenscope_core::engine::{LogoutOptions, LogoutReport, RequestPreview, SignInOptions};
 use tokenscope_core::oidc::request::{analyze_scopes, ScopeAdvice};
+use tokenscope_core::oidc::sent::{self, BrowserErrorHelp};
 use tokenscope_core::Secret;
 use tokio_util::sync::CancellationToken;
 
@@ -34,6 +35,14 @@ pub async fn preview_request(
 #[tauri::command]
 pub fn scope_advice(client_id: String, scopes: Vec<String>) -> ScopeAdvice {
     analyze_scopes(&client_id, &scopes)
+}
+
+/// A sign-in that never came back: the codes the provider's page likely shows for the request
+/// that was sent (its authorize URL, from the progress events), and what the code the person
+/// read off the page means. The explanations come from core's catalogue.
+#[tauri::command]
+pub fn browser_error_help(authorize_url: String, read: Option<String>) -> BrowserErrorHelp {
+    sent::browser_error_help(&authorize_url, read.as_deref())
 }
 
 /// Stores (or replaces) the profile's client secret in the keyring.

@@ -101,3 +101,30 @@ fn scope_advice_warns_of_two_resources_without_fetching_anything() {
         "{advice}"
     );
 }
+
+#[test]
+fn browser_error_help_explains_the_codes_with_the_values_the_request_sent() {
+    let (_app, w) = window();
+    let url =
+        "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/authorize\
+               ?client_id=wrong-client&redirect_uri=http%3A%2F%2Flocalhost%3A53124&scope=openid";
+    let help = invoke(
+        &w,
+        "browser_error_help",
+        json!({"authorizeUrl": url, "read": "AADB2C90018: The client id 'wrong-client' is not registered"}),
+    )
+    .unwrap();
+    assert_eq!(help["likely"][0]["code"], "AADB2C90018");
+    assert_eq!(
+        help["likely"][0]["sent"][0],
+        json!({"name": "client_id", "value": "wrong-client"})
+    );
+    assert_eq!(help["explained"]["code"], "AADB2C90018");
+    let unknown = invoke(
+        &w,
+        "browser_error_help",
+        json!({"authorizeUrl": url, "read": "Oops"}),
+    )
+    .unwrap();
+    assert_eq!(unknown["explained"], Value::Null);
+}

@@ -312,7 +312,38 @@ action: ErrorAction | null,
 /**
  * Rules that go with the advice (for redirect URI errors: how desktop apps register them).
  */
-details: Array<string>, };
+details: Array<string>, 
+/**
+ * The values of the request this error concerns, as they were sent (`client_id`,
+ * `redirect_uri`, `scope`, `prompt`, ...); empty when the request is not known.
+ */
+sent: Array<SentValue>, 
+/**
+ * What the request sent says about this error ("This request sent prompt=none, which
+ * needs an existing session ..."), when the request is known and it says something.
+ */
+note: string | null, };
+
+export type SentValue = { 
+/**
+ * The parameter's name (`client_id`, `redirect_uri`, ...).
+ */
+name: string, 
+/**
+ * Its value, decoded from the URL.
+ */
+value: string, };
+
+export type BrowserErrorHelp = { 
+/**
+ * The likely codes, most likely first ([`likely_browser_errors`]).
+ */
+likely: Array<ErrorAdvice>, 
+/**
+ * What was read off the page, explained; `None` when nothing was given or the catalogue
+ * does not know it.
+ */
+explained: ErrorAdvice | null, };
 
 export type ErrorArea = "user" | "registration" | "request" | "grant" | "policy" | "upstream" | "account" | "service";
 

@@ -15,6 +15,7 @@ import type {
   CaseReport,
   TestFileView,
   AuthorityPreview,
+  BrowserErrorHelp,
   ExportFormat,
   HistoryView,
   LogoutReport,
@@ -120,11 +121,16 @@ export const setClientSecret = (name: string, secret: string) =>
 export const deleteClientSecret = (name: string) =>
   call<ProfileEntry[]>('delete_client_secret', { name });
 
-/** RP-initiated logout with a loopback post_logout_redirect_uri; did the provider come back? */
 /** Each scope explained and B2C's one-resource rule checked (nothing is fetched). */
 export const scopeAdvice = (clientId: string, scopes: string[]) =>
   call<ScopeAdvice>('scope_advice', { clientId, scopes });
 
+/** A sign-in that never came back: the codes the provider's page likely shows for the request
+ *  sent (`authorizeUrl`), and what `read` (a code read off the page) means; from core's catalogue. */
+export const browserErrorHelp = (authorizeUrl: string, read: string | null) =>
+  call<BrowserErrorHelp>('browser_error_help', { authorizeUrl, read });
+
+/** RP-initiated logout with a loopback post_logout_redirect_uri; did the provider come back? */
 export const logoutTest = (name: string, idTokenHint: string | null = null) =>
   call<LogoutReport>('logout_test', { name, idTokenHint });
 

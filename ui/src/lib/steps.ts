@@ -16,6 +16,8 @@ export interface Run {
   passed: boolean | null;
   /** No browser is opened: the person copies the authorize URL into one. */
   manual?: boolean;
+  /** When the run started (ms since the epoch). */
+  startedAt?: number;
 }
 
 export interface StepView {
@@ -38,7 +40,7 @@ export const SIGN_IN_STEPS: StepId[] = [
 export const REFRESH_STEPS: StepId[] = ['metadata_fetched', 'tokens_exchanged', 'validated'];
 
 export function newRun(flow: Flow, manual = false): Run {
-  return { flow, events: [], status: 'running', passed: null, manual };
+  return { flow, events: [], status: 'running', passed: null, manual, startedAt: Date.now() };
 }
 
 function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean, manual: boolean): string {
@@ -120,6 +122,22 @@ export function stepsOf(run: Run): StepView[] {
   }
   for (const s of out) s.label = label(s.id, s.state, run.flow, cancelled, run.manual ?? false);
   return out;
+}
+
+/** The authorize URL sent (the request the browser opened), once known. */
+export function authorizeUrlOf(run: Run): string | null {
+  for (const e of run.events) if (e.step === 'browser_opened') return e.authorize_url;
+  return null;
+}
+
+/** A duration as a stopwatch shows it: "0:07", "2:15", "1:02:03". */
+export function elapsedText(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const s = total % 60;
+  const m = Math.floor(total / 60) % 60;
+  const h = Math.floor(total / 3600);
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
 /** The exact redirect_uri sent, once known. */

@@ -4,9 +4,9 @@
 import { emit } from '@tauri-apps/api/event';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import App from '../App.svelte';
-import type { HistoryEntry, HistoryView, IpcError, SignInView, TenantView } from '../lib/bindings';
+import type { ErrorAdvice, HistoryEntry, HistoryView, IpcError, SignInView, TenantView } from '../lib/bindings';
 import { PROGRESS_EVENT } from '../lib/ipc';
 import { backend, deferred } from './backend';
 import { appInfo, entry, profile, SIGN_IN_EVENTS, signInView, tokenDiff } from './fixtures';
@@ -51,6 +51,8 @@ const forgot: IpcError = {
       area: 'user',
       action: 'password_reset',
       details: [],
+      sent: [],
+      note: null,
     },
   },
   body: null,
@@ -224,6 +226,65 @@ describe('B2C', () => {
     const check = await screen.findByTestId('redirect-check');
     expect(within(check).getByTestId('sent-redirect-uri')).toHaveTextContent('http://localhost:53124/');
     expect(check).toHaveTextContent('accepts any port');
+  });
+
+  test('a sign-in that waits shows the time elapsed, then asks whether the browser shows an error', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const done = deferred<SignInView>();
+      const advice = (code: string, meaning: string, sent: [string, string][]): ErrorAdvice => ({
+        code,
+        meaning,
+        advice: 'Copy the Application (client) ID from this tenant.',
+        area: 'registration',
+        action: null,
+        details: [],
+        sent: sent.map(([name, value]) => ({ name, value })),
+        note: null,
+      });
+      const sentUrl = SIGN_IN_EVENTS[1]!.step === 'browser_opened' ? SIGN_IN_EVENTS[1]!.authorize_url : '';
+      const b = backend(
+        {
+          app_info: () => appInfo(NAME),
+          list_profiles: () => [entry(profile())],
+          sign_in: () => done.promise,
+          session_history: () => history(),
+          browser_error_help: (args) => ({
+            likely: [advice('AADB2C90018', 'The client ID is not registered in this tenant.', [['client_id', 'the-client']])],
+            explained:
+              typeof args.read === 'string' && args.read.includes('AADB2C90018')
+                ? advice('AADB2C90018', 'The client ID is not registered in this tenant.', [['client_id', 'the-client']])
+                : null,
+          }),
+        },
+        { events: true },
+      );
+      const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+      render(App);
+      await user.click(await screen.findByTestId('sign-in'));
+      for (const p of SIGN_IN_EVENTS.slice(0, 3)) await emit(PROGRESS_EVENT, p);
+      expect(await screen.findByTestId('waiting-elapsed')).toHaveTextContent('waiting 0:0');
+      expect(screen.queryByTestId('browser-error-help')).toBeNull();
+      await vi.advanceTimersByTimeAsync(9000);
+      expect(screen.getByTestId('waiting-elapsed')).toHaveTextContent(/waiting 0:(09|1\d)/);
+      const panel = await screen.findByTestId('browser-error-help');
+      expect(panel).toHaveTextContent('Is the browser showing an error?');
+      // Built from the request actually sent.
+      expect(b.argsOf('browser_error_help')[0]).toEqual({ authorizeUrl: sentUrl, read: null });
+      const likely = await within(panel).findByTestId('likely-code');
+      expect(likely.dataset.code).toBe('AADB2C90018');
+      expect(within(likely).getByTestId('sent-client_id')).toHaveTextContent('the-client');
+      await user.type(within(panel).getByTestId('browser-error-code'), 'AADB2C90018: The client id is not registered');
+      await vi.advanceTimersByTimeAsync(300);
+      const explained = await within(panel).findByTestId('browser-error-explained');
+      expect(explained).toHaveTextContent('not registered in this tenant');
+      await user.clear(within(panel).getByTestId('browser-error-code'));
+      await user.type(within(panel).getByTestId('browser-error-code'), 'Oops');
+      await vi.advanceTimersByTimeAsync(300);
+      expect(await within(panel).findByTestId('browser-error-unknown')).toHaveTextContent('“Oops” is not in');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('the session history shows each run, the claims changed and what the tenant returned', async () => {

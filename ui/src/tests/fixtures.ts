@@ -269,6 +269,8 @@ export const cancelledByUser: IpcError = {
       area: 'user',
       action: null,
       details: [],
+      sent: [],
+      note: null,
     },
   },
   body: null,

@@ -1,7 +1,9 @@
-//! What Azure AD B2C's `AADB2Cnnnnn` error codes mean, and what a tester can do about each; the
-//! lookups also answer the `AADSTS` codes of Entra ID and External ID (their list is in
-//! `b2c/aadsts.rs`). Written for Tokenscope, in its own words; the provider's own message is
-//! always shown next to it.
+//! What Azure AD B2C's `AADB2Cnnnnn` error codes and the standard OAuth 2.0 / OpenID Connect
+//! error codes any provider sends (`login_required`, `invalid_scope`, ...) mean, and what a
+//! tester can do about each; the lookups also answer the `AADSTS` codes of Entra ID and External
+//! ID (their list is in `b2c/aadsts.rs`). Written for Tokenscope, in its own words; the
+//! provider's own message is always shown next to it. What the request sent is added by
+//! `sent.rs`.
 
 use serde::Serialize;
 
@@ -57,6 +59,22 @@ pub struct ErrorAdvice {
     pub action: Option<ErrorAction>,
     /// Rules that go with the advice (for redirect URI errors: how desktop apps register them).
     pub details: Vec<String>,
+    /// The values of the request this error concerns, as they were sent (`client_id`,
+    /// `redirect_uri`, `scope`, `prompt`, ...); empty when the request is not known.
+    pub sent: Vec<SentValue>,
+    /// What the request sent says about this error ("This request sent prompt=none, which
+    /// needs an existing session ..."), when the request is known and it says something.
+    pub note: Option<String>,
+}
+
+/// One parameter of a request, as it was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SentValue {
+    /// The parameter's name (`client_id`, `redirect_uri`, ...).
+    pub name: String,
+    /// Its value, decoded from the URL.
+    pub value: String,
 }
 
 use ErrorAction::{CheckRedirectUri, PasswordReset, SignInAgain};
@@ -298,6 +316,35 @@ const ROWS: &[Row] = &[
     ("AADB2C99059", Request, None,
      "The request must carry a code_challenge (PKCE is required for this app).",
      "Tokenscope always sends one; check a proxy or an extra parameter that removes it."),
+    // The standard OAuth 2.0 (RFC 6749 §4.1.2.1, §5.2) and OpenID Connect (Core §3.1.2.6)
+    // error codes, for any provider, and for B2C when the description carries no code.
+    ("access_denied", User, None,
+     "The user or the provider refused the request: the user cancelled, did not consent, or a step of the sign-in denied access.",
+     "Sign in again and complete the pages; when it repeats, the provider's description (and any code in it) says which step refused."),
+    ("consent_required", Registration, None,
+     "The user (or an admin) has not consented to the scopes asked for, and the request did not let the provider ask.",
+     "Sign in without prompt=none so the consent page can be shown, or grant admin consent to the app's API permissions."),
+    ("interaction_required", Request, None,
+     "The provider needs to show the user a page (sign-in, consent, MFA or another step), but the request forbade any page.",
+     "Sign in without prompt=none, complete what the page asks, then try prompt=none again."),
+    ("invalid_client", Registration, None,
+     "The provider does not accept the client: an unknown client ID, or a wrong or missing client secret at the token endpoint.",
+     "Check the client ID against the app registration of this tenant; for a confidential client, check the secret and the authentication method."),
+    ("invalid_request", Request, None,
+     "The request misses a required parameter, repeats one, or has one with a value the provider does not accept.",
+     "Read which parameter the provider's description names and compare it with the values sent."),
+    ("invalid_scope", Request, None,
+     "A scope asked for is unknown, malformed, or not granted to this client.",
+     "Check each scope sent: API scopes are the full URIs an API exposes and the app has permission to; remove those the provider does not know."),
+    ("login_required", User, None,
+     "The provider needs the user to sign in, but the request did not let it show a sign-in page, or the session has ended.",
+     "Sign in without prompt=none first; with a session in this browser, prompt=none then works."),
+    ("temporarily_unavailable", Service, None,
+     "The provider is overloaded or down for maintenance and could not handle the request.",
+     "Try again in a moment; when it persists, quote the time and any correlation ID to the provider's support."),
+    ("unauthorized_client", Registration, None,
+     "The client is not allowed to use this grant or response type (e.g. the code flow, or public client flows are not enabled).",
+     "Enable the flow on the app registration (for a desktop app: the redirect URI under Mobile and desktop applications), or use a client registered for it."),
 ];
 
 fn advice_of(row: &Row) -> ErrorAdvice {
@@ -315,6 +362,8 @@ fn advice_of(row: &Row) -> ErrorAdvice {
                 .collect(),
             _ => Vec::new(),
         },
+        sent: Vec::new(),
+        note: None,
     }
 }
 
@@ -375,10 +424,12 @@ mod tests {
             let digits = e
                 .code
                 .strip_prefix("AADB2C")
-                .or_else(|| e.code.strip_prefix("AADSTS"))
-                .unwrap_or("");
+                .or_else(|| e.code.strip_prefix("AADSTS"));
+            let oauth = e.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
             assert!(
-                !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+                oauth
+                    || digits
+                        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())),
                 "{}",
                 e.code
             );

@@ -12,6 +12,7 @@ use crate::loopback::{Expected, LoopbackListener};
 use crate::oidc::authority::Authority;
 use crate::oidc::authorize::{self, AuthRequest};
 use crate::oidc::metadata::ProviderMetadata;
+use crate::oidc::sent::SentRequest;
 use crate::oidc::token::{self, TokenResponse};
 use crate::secret::Secret;
 use crate::store::profile::{refresh_account, Profile, ProfileStore};
@@ -298,6 +299,12 @@ impl Engine {
                      redirect URI {redirect_uri} is probably not registered. {}",
                     crate::b2c::errors::EXACT_REDIRECT_ADVICE
                 )),
+                Error::Provider(mut p) => {
+                    if let Some(sent) = SentRequest::from_url(request.url.as_str()) {
+                        crate::oidc::sent::explain_sent(&mut p, &sent);
+                    }
+                    Error::Provider(p)
+                }
                 other => other,
             })?;
         report(Progress::CodeReceived);

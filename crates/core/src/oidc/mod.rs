@@ -11,4 +11,5 @@ pub mod pkce;
 pub mod provider_error;
 pub mod redirect;
 pub mod request;
+pub mod sent;
 pub mod token;

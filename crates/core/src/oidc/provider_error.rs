@@ -65,7 +65,13 @@ impl ProviderError {
         if let Some(desc) = description {
             out.parse_description(desc);
         }
-        out.advice = out.code.as_deref().and_then(b2c::errors::lookup);
+        // The provider's own code first (AADB2C90118 says more than access_denied), else the
+        // standard OAuth / OpenID Connect error.
+        out.advice = out
+            .code
+            .as_deref()
+            .and_then(b2c::errors::lookup)
+            .or_else(|| b2c::errors::lookup(&out.error));
         out
     }
 

@@ -166,6 +166,34 @@ async fn provider_error_redirect_becomes_a_provider_error_with_the_b2c_details()
 }
 
 #[tokio::test]
+async fn a_standard_oauth_error_is_explained_with_what_the_request_sent() {
+    let mut h = Harness::new().await;
+    h.profile.params.prompt = Some("none".into());
+    h.provider
+        .set_authorize(|a| a.redirect(&[("error", "login_required")]));
+    let e = expect_err(h.sign_in().await, "no session for prompt=none");
+    let Error::Provider(p) = &e else {
+        panic!("a provider error: {e:?}")
+    };
+    let advice = p.advice.as_ref().expect("login_required is catalogued");
+    assert_eq!(advice.code, "login_required");
+    assert!(
+        advice
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("sent prompt=none")),
+        "{advice:?}"
+    );
+    assert!(
+        advice
+            .sent
+            .iter()
+            .any(|v| v.name == "prompt" && v.value == "none"),
+        "{advice:?}"
+    );
+}
+
+#[tokio::test]
 async fn provider_error_text_reaches_the_browser_page_escaped() {
     let mut h = Harness::new().await;
     let page = h.dir.join("page.html");
