@@ -151,25 +151,56 @@ export function authoritySummary(authority: string): string {
 /** Clock skew between this computer and the one that stamped a time, forgiven by `ago`. */
 export const AGO_SKEW_SECONDS = 300;
 
-/** "3 min ago" style distance from now for a stored time (client side): a moment in the past,
- * always said in the past tense. A time up to `AGO_SKEW_SECONDS` after `now` (a `now` read before
- * the time was stored, or a clock a little behind) is "just now"; a time further ahead says the
- * clocks disagree rather than "in 8 s". */
-export function ago(rfc3339: string, now: number = Date.now()): string {
+/** How far a time is from `now` (ms), in the engine's words: "in 4 min", "2 h ago", "now".
+ *  The one relative-time helper of the window: every relative time goes through it, read from
+ *  the one clock (`clock.svelte.ts`) so it stays true. `past`: the time is known to be in the
+ *  past (stored, issued, signed in): one a little ahead of this machine's clock (the provider's
+ *  clock) reads "now", never "in …". Empty for a time that does not parse. */
+export function relativeTime(rfc3339: string, now: number, past = false): string {
   const t = new Date(rfc3339).getTime();
   if (Number.isNaN(t)) return '';
-  const s = Math.round((now - t) / 1000);
-  const abs = Math.abs(s);
+  let delta = Math.round((t - now) / 1000);
+  if (past && delta > 0) delta = 0;
+  const abs = Math.abs(delta);
+  if (abs === 0) return 'now';
   const span =
     abs < 60
       ? `${abs} s`
       : abs < 3600
         ? `${Math.floor(abs / 60)} min`
-        : abs < 86400
+        : abs < 172_800
           ? `${Math.floor(abs / 3600)} h`
-          : `${Math.floor(abs / 86400)} d`;
+          : abs < 63_072_000
+            ? `${Math.floor(abs / 86_400)} days`
+            : `${Math.floor(abs / 31_536_000)} years`;
+  return delta > 0 ? `in ${span}` : `${span} ago`;
+}
+
+/** "3 min ago" for a stored time (a refresh token, a result): a moment in the past, always said
+ *  in the past tense. A time up to `AGO_SKEW_SECONDS` after `now` (a `now` read before the time
+ *  was stored, or a clock a little behind) is "just now"; a time further ahead says the clocks
+ *  disagree rather than "in 8 s". */
+export function ago(rfc3339: string, now: number = Date.now()): string {
+  const t = new Date(rfc3339).getTime();
+  if (Number.isNaN(t)) return '';
+  const s = Math.round((now - t) / 1000);
   if (s < 5 && s > -AGO_SKEW_SECONDS) return 'just now';
-  return s >= 0 ? `${span} ago` : `just now (this computer's clock is ${span} behind)`;
+  if (s >= 0) return relativeTime(rfc3339, now, true);
+  const behind = relativeTime(new Date(now).toISOString(), t).replace(/ ago$/, '');
+  return `just now (this computer's clock is ${behind} behind)`;
+}
+
+/** A live countdown to a time: "59:12 left", "1 h 02 min left", or "expired 2 min ago". */
+export function countdown(rfc3339: string, now: number): string {
+  const t = new Date(rfc3339).getTime();
+  if (Number.isNaN(t)) return '';
+  const left = Math.floor((t - now) / 1000);
+  if (left <= 0) return `expired ${relativeTime(rfc3339, now, true).replace(/^now$/, 'just now')}`;
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  const sec = left % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min left`;
+  return `${m}:${String(sec).padStart(2, '0')} left`;
 }
 
 /** The current time, RFC 3339. */

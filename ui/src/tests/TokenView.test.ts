@@ -1,7 +1,8 @@
 // The token view as a person sees it: parts coloured, dates readable, unknown claims marked,
 // and untrusted values shown as text.
 import { render, screen, within } from '@testing-library/svelte';
-import { describe, expect, test } from 'vitest';
+import { flushSync } from 'svelte';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import TokenView from '../lib/components/TokenView.svelte';
 import { ID_HEADER, ID_PAYLOAD, idToken, jwt, opaqueAccessToken } from './fixtures';
 
@@ -13,6 +14,14 @@ function claimRow(name: string): HTMLElement {
 }
 
 describe('TokenView', () => {
+  // The fixtures' relative times are as of 2026-03-02 10:15 UTC.
+  beforeEach(() => {
+    // The clock's tick is faked; timeouts (the filter's) stay real.
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2026-03-02T10:15:00Z'));
+  });
+  afterEach(() => vi.useRealTimers());
+
   test('colours the encoded token by part and keeps its exact text', () => {
     const token = idToken();
     render(TokenView, { token });
@@ -44,6 +53,21 @@ describe('TokenView', () => {
     expect(within(claimRow('iat')).getByTestId('claim-value')).toHaveTextContent('issued 1 h ago');
   });
 
+  test('relative times follow the clock, and a time just ahead of it is never in the future when past', () => {
+    const token = idToken();
+    token.claim_rows = token.claim_rows.map((r) => (r.name === 'iat' ? { ...r, time: '2026-03-02T10:15:03Z' } : r));
+    render(TokenView, { token });
+    const exp = () => within(claimRow('exp')).getByTestId('claim-relative');
+    const iat = () => within(claimRow('iat')).getByTestId('claim-relative');
+    expect(exp()).toHaveTextContent('expires in 4 min');
+    // Issued by a provider whose clock is 3 s ahead: issued now, not "in 3 s".
+    expect(iat()).toHaveTextContent('issued just now');
+    vi.advanceTimersByTime(5 * 60_000);
+    flushSync();
+    expect(exp()).toHaveTextContent('expired 1 min ago');
+    expect(iat()).toHaveTextContent('issued 4 min ago');
+  });
+
   test('marks custom attributes and claims the catalogue does not know', () => {
     render(TokenView, { token: idToken() });
     expect(within(claimRow('zz_team')).getByTestId('claim-unknown')).toHaveTextContent('not in the catalogue');
@@ -58,6 +82,7 @@ describe('TokenView', () => {
     token.claim_rows = token.claim_rows.map((r) =>
       r.name === 'exp' ? { ...r, relative: '2 h ago', flag: 'expired' } : r,
     );
+    vi.setSystemTime(new Date('2026-03-02T12:19:00Z'));
     render(TokenView, { token });
     const value = within(claimRow('exp')).getByTestId('claim-value');
     expect(within(value).getByTestId('claim-flag')).toHaveTextContent('expired');
