@@ -37,6 +37,7 @@ use tokenscope_core::jose::jwt::{DecodeError, Part, TokenKind};
 use tokenscope_core::loopback::LogoutReturn;
 use tokenscope_core::oidc::authority::{AuthorityForm, AuthorityKind, B2cPolicy, ExternalIdTenant};
 use tokenscope_core::oidc::authorize::AuthParams;
+use tokenscope_core::oidc::portal::{PortalParam, PortalParams};
 use tokenscope_core::oidc::provider_error::{ErrorOrigin, ProviderError};
 use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode};
 use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
@@ -100,6 +101,8 @@ pub fn render() -> String {
         SignInView,
         ProfileEntry,
         AuthorityPreview,
+        PortalParams,
+        PortalParam,
         AppInfo,
         SignOutView,
         IpcError,

@@ -20,6 +20,7 @@ use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{self, export, redact, InspectOptions, Inspection, TokenInspection};
 use tokenscope_core::oidc::authority::{Authority, PortalRun};
 use tokenscope_core::oidc::netguard::NetworkPolicy;
+use tokenscope_core::oidc::portal::portal_params;
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::validate::DEFAULT_SKEW;
 use tokio_util::sync::CancellationToken;
@@ -106,6 +107,8 @@ pub fn preview_authority(text: String) -> Res<AuthorityPreview> {
             client_id: run.client_id,
             scopes: run.scopes,
             portal_redirect_uri: run.redirect_uri,
+            prompt: run.prompt,
+            portal: portal_params(&text),
         });
     }
     let a = Authority::parse(&text)?;
@@ -119,6 +122,8 @@ pub fn preview_authority(text: String) -> Res<AuthorityPreview> {
         client_id: None,
         scopes: Vec::new(),
         portal_redirect_uri: None,
+        prompt: None,
+        portal: None,
     })
 }
 

@@ -9,6 +9,7 @@ use tokenscope_core::jose::jwt;
 use tokenscope_core::oidc::authority::{
     Authority, AuthorityForm, AuthorityKind, B2cPolicy, ExternalIdTenant,
 };
+use tokenscope_core::oidc::portal::PortalParams;
 use tokenscope_core::oidc::provider_error::ProviderError;
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::store::vault::VaultLocation;
@@ -99,6 +100,10 @@ pub struct AuthorityPreview {
     pub scopes: Vec<String>,
     /// From a portal URL: its redirect URI (a desktop app cannot use https://jwt.ms).
     pub portal_redirect_uri: Option<String>,
+    /// From a portal URL: its `prompt` (the profile takes it).
+    pub prompt: Option<String>,
+    /// From a portal URL: the parameters taken into the profile and those left out, with why.
+    pub portal: Option<PortalParams>,
 }
 
 /// The app's situation, for the status bar and start-up.

@@ -120,6 +120,9 @@ describe('Tokenscope speaks B2C, end to end', () => {
     const portal = `${base}/${tenant}/oauth2/v2.0/authorize?p=B2C_1_auto&client_id=${s.provider.ready.client_id}`
       + '&nonce=defaultNonce&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token&prompt=login';
     await s.createProfile({ name: PORTAL, browser: browserCommand(), policy: 'B2C_1_auto', authority: portal });
+    // Kept as the policy's metadata URL, with the portal's prompt=login taken (not dropped).
+    assert.equal(savedProfile(PORTAL).authority, s.provider.metadataUrl('B2C_1_auto'));
+    assert.equal(savedProfile(PORTAL).params.prompt, 'login');
     await signedIn(PORTAL);
     assert.equal((await (await shown(b(), claimValue('tfp'))).getText()).trim(), 'B2C_1_auto');
     assert.equal(await (await shown(b(), tid('tenant-name'))).getText(), tenant);

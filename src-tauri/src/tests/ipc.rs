@@ -79,9 +79,22 @@ fn invalid_profiles_are_refused_with_a_kind_and_a_message() {
 #[test]
 fn authority_preview_reads_a_portal_url() {
     let (_app, w) = window();
-    let url = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?p=B2C_1_susi&client_id=abc&scope=openid%20offline_access&redirect_uri=https%3A%2F%2Fjwt.ms";
+    let url = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?p=B2C_1_susi&client_id=abc&scope=openid%20offline_access&redirect_uri=https%3A%2F%2Fjwt.ms&prompt=login&nonce=defaultNonce";
     let p = invoke(&w, "preview_authority", json!({"text": url})).unwrap();
     assert_eq!(p["client_id"], "abc");
+    assert_eq!(p["prompt"], "login");
+    let names = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&p["portal"]["taken"]),
+        ["p", "client_id", "scope", "prompt"]
+    );
+    assert_eq!(names(&p["portal"]["discarded"]), ["redirect_uri", "nonce"]);
     assert_eq!(p["b2c"]["policy"], "B2C_1_susi");
     assert_eq!(p["scopes"], json!(["openid", "offline_access"]));
     assert!(p["metadata_url"]

@@ -529,7 +529,39 @@ scopes: Array<string>,
 /**
  * From a portal URL: its redirect URI (a desktop app cannot use https://jwt.ms).
  */
-portal_redirect_uri: string | null, };
+portal_redirect_uri: string | null, 
+/**
+ * From a portal URL: its `prompt` (the profile takes it).
+ */
+prompt: string | null, 
+/**
+ * From a portal URL: the parameters taken into the profile and those left out, with why.
+ */
+portal: PortalParams | null, };
+
+export type PortalParams = { 
+/**
+ * Taken into the profile (client ID, scopes, prompt, hints, the policy).
+ */
+taken: Array<PortalParam>, 
+/**
+ * Left out, each with why.
+ */
+discarded: Array<PortalParam>, };
+
+export type PortalParam = { 
+/**
+ * The parameter's name.
+ */
+name: string, 
+/**
+ * Its value in the URL.
+ */
+value: string, 
+/**
+ * Where it goes in the profile, or why it is left out.
+ */
+why: string, };
 
 export type AppInfo = { 
 /**

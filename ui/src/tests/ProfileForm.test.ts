@@ -39,6 +39,21 @@ describe('new profile', () => {
     expect(within(preview).getByTestId('portal-redirect-warning')).toHaveTextContent('https://jwt.ms');
     expect(screen.getByTestId('client-id-input')).toHaveValue(CLIENT_ID);
     expect(screen.getByTestId('scopes-input')).toHaveValue('openid offline_access');
+    // prompt=login is taken, not dropped; what is left out says why; it is saved as the metadata URL.
+    expect(screen.getByTestId('prompt-select')).toHaveValue('login');
+    expect(within(preview).getByTestId('portal-saved-as')).toHaveTextContent("Saved as the policy's metadata URL");
+    const taken = within(within(preview).getByTestId('portal-taken')).getAllByRole('listitem');
+    expect(taken.map((li) => li.dataset.name)).toEqual(['p', 'client_id', 'scope', 'prompt']);
+    const left = within(preview).getByTestId('portal-discarded');
+    expect(left).toHaveTextContent('nonce=defaultNonce');
+    expect(left).toHaveTextContent('response_type=id_token');
+    expect(within(preview).queryByTestId('client-id-differs')).toBeNull();
+    // A Client ID edited after the paste no longer matches the URL's: flagged.
+    await user.clear(screen.getByTestId('client-id-input'));
+    await user.type(screen.getByTestId('client-id-input'), 'another-client');
+    expect(within(preview).getByTestId('client-id-differs')).toHaveTextContent(
+      `The Client ID field (another-client) differs from the portal URL's (${CLIENT_ID})`,
+    );
   });
 
   test('an External ID authority says there is no policy in the URL', async () => {

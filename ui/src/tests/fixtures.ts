@@ -81,6 +81,20 @@ export const portalPreview: AuthorityPreview = {
   client_id: CLIENT_ID,
   scopes: ['openid', 'offline_access'],
   portal_redirect_uri: 'https://jwt.ms',
+  prompt: 'login',
+  portal: {
+    taken: [
+      { name: 'p', value: 'B2C_1_susi', why: 'the policy: it is in the metadata URL saved as the authority' },
+      { name: 'client_id', value: CLIENT_ID, why: "the profile's Client ID" },
+      { name: 'scope', value: 'openid offline_access', why: "the profile's scopes (openid is always sent)" },
+      { name: 'prompt', value: 'login', why: "the profile's prompt" },
+    ],
+    discarded: [
+      { name: 'nonce', value: 'defaultNonce', why: 'Tokenscope sends a fresh random nonce with each sign-in' },
+      { name: 'redirect_uri', value: 'https://jwt.ms', why: 'a desktop app receives the code on http://localhost' },
+      { name: 'response_type', value: 'id_token', why: 'Tokenscope uses the authorization code flow with PKCE' },
+    ],
+  },
 };
 
 export const metadataPreview: AuthorityPreview = {
@@ -88,6 +102,8 @@ export const metadataPreview: AuthorityPreview = {
   client_id: null,
   scopes: [],
   portal_redirect_uri: null,
+  prompt: null,
+  portal: null,
 };
 
 function b64url(value: unknown): string {

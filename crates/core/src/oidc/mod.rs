@@ -8,6 +8,7 @@ pub mod issuer;
 pub mod metadata;
 pub mod netguard;
 pub mod pkce;
+pub mod portal;
 pub mod provider_error;
 pub mod redirect;
 pub mod request;

@@ -216,9 +216,12 @@ impl ProfileStore {
             .ok_or_else(|| Error::Profile(format!("no profile named {name:?}")))
     }
 
-    /// Adds or replaces a profile (by name).
+    /// Adds or replaces a profile (by name). A portal "Run user flow" URL given as the
+    /// authority is kept as its policy's metadata URL (`oidc::portal`).
     pub fn save(&self, profile: &Profile) -> Result<()> {
         Profile::check_name(&profile.name)?;
+        let mut profile = profile.clone();
+        profile.authority = crate::oidc::portal::stored_authority(&profile.authority);
         update_json(&self.profiles_path(), |file: &mut ProfilesFile| {
             match file.profiles.iter_mut().find(|p| p.name == profile.name) {
                 Some(existing) => *existing = profile.clone(),
@@ -330,6 +333,20 @@ mod tests {
         // Readable JSON, no secrets.
         let text = std::fs::read_to_string(dir.join("profiles.json")).unwrap();
         assert!(text.contains("\"client_id\": \"c2\""), "{text}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_portal_run_user_flow_url_is_saved_as_its_policys_metadata_url() {
+        let (s, dir) = store();
+        let portal = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize\
+                      ?p=B2C_1_susi&client_id=cid&nonce=defaultNonce&redirect_uri=https%3A%2F%2Fjwt.ms\
+                      &scope=openid&response_type=id_token&prompt=login";
+        s.save(&Profile::new("portal", portal, "cid")).unwrap();
+        assert_eq!(
+            s.get("portal").unwrap().authority,
+            "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_susi/v2.0/.well-known/openid-configuration"
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 
