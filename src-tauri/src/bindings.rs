@@ -29,6 +29,7 @@ use tokenscope_core::flowtest::run::CaseTokens;
 use tokenscope_core::flowtest::{CaseReport, Failure};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
 use tokenscope_core::inspect::explain::ClaimRow;
+use tokenscope_core::inspect::role::{RoleGuess, TokenRole};
 use tokenscope_core::inspect::{
     AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection, Verification,
 };
@@ -115,6 +116,8 @@ pub fn render() -> String {
         Parameter,
         AuthorizationCode,
         TokenInspection,
+        RoleGuess,
+        TokenRole,
         JweInfo,
         Verification,
         KeyUsed,

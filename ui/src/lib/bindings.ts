@@ -776,7 +776,24 @@ discovery_host: string | null,
 /**
  * Why it does not decode.
  */
-error: DecodeError | null, };
+error: DecodeError | null, 
+/**
+ * For a token whose label names no role (`token`, `token 2`): the role its claims show
+ * (`scp`/`roles`: an access token; `nonce`/`at_hash`/`aud`: an ID token).
+ */
+role: RoleGuess | null, };
+
+export type RoleGuess = { 
+/**
+ * What the token is for.
+ */
+role: TokenRole, 
+/**
+ * The claims that say so, in the order looked for.
+ */
+by: Array<string>, };
+
+export type TokenRole = "id_token" | "access_token";
 
 export type JweInfo = { 
 /**

@@ -33,6 +33,20 @@ export function tokenTitle(label: string): string {
   return TITLES[label] ?? label;
 }
 
+/** True for a label that names no role: `token`, `token 2` (a bare paste, tokens in text). */
+export function unnamedLabel(label: string): boolean {
+  return /^token( \d+)?$/.test(label);
+}
+
+/** A token's title: its label's ("ID token" for `id_token`), or for a token found without a
+ *  name, the role its claims show (core's `role` guess): "ID token", "Access token 2", else
+ *  "Token". Never "Token token". */
+export function titleOf(t: Pick<TokenInspection, 'label' | 'role'>): string {
+  if (!unnamedLabel(t.label)) return tokenTitle(t.label);
+  const n = t.label.slice('token'.length);
+  return (t.role ? TITLES[t.role.role] : 'Token') + n;
+}
+
 /** One token in the shape the token view shows (`encoded` may be empty: redacted, decrypted). */
 export function toPanel(t: TokenInspection, encoded: string): TokenPanel {
   return {

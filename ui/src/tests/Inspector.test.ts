@@ -117,6 +117,27 @@ describe('Inspector', () => {
     expect(screen.getAllByTestId('token-tab').map((t) => t.dataset.label)).toEqual(['token 1', 'token 2']);
   });
 
+  test('a token pasted without a name is titled by the role its claims show, never "Token token"', async () => {
+    const a = idToken();
+    const b2 = jwt({ alg: 'RS256' }, { scp: 'read', aud: 'api' });
+    const c = jwt({ alg: 'RS256' }, { sub: 'u3' });
+    backend({
+      inspect: () =>
+        inspection('text', [
+          [inspected('token 1', a, { role: { role: 'id_token', by: ['nonce'] } }), a.raw],
+          [inspected('token 2', b2, { role: { role: 'access_token', by: ['scp'] } }), b2.raw],
+          [inspected('token 3', c), c.raw],
+        ]),
+    });
+    const user = await openInspector();
+    await pasteIn(user, `${a.raw} ${b2.raw} ${c.raw}`);
+    const tabs = await screen.findAllByTestId('token-tab');
+    expect(tabs.map((t) => t.textContent)).toEqual(['ID token 1', 'Access token 2', 'Token 3']);
+    const title = screen.getByTestId('token-title');
+    expect(title).toHaveTextContent('ID token 1 told by its nonce claim');
+    expect(title).not.toHaveTextContent(/token token/i);
+  });
+
   test('a redirect URL with an ID and an access token shows each in its own tab', async () => {
     const id = idToken();
     const access = jwt({ alg: 'RS256', typ: 'at+jwt' }, { scp: 'read', aud: 'api' });

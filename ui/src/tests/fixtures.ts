@@ -312,6 +312,7 @@ export function inspected(label: string, panel: TokenPanel = idToken(), extra: P
     verification: null,
     discovery_host: null,
     error: null,
+    role: null,
     ...extra,
   };
 }

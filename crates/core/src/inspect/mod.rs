@@ -15,6 +15,7 @@ pub mod jwe;
 pub mod keys;
 pub mod redact;
 pub mod request;
+pub mod role;
 mod text;
 pub mod verify;
 
@@ -158,6 +159,9 @@ pub struct TokenInspection {
     pub discovery_host: Option<String>,
     /// Why it does not decode.
     pub error: Option<DecodeError>,
+    /// For a token whose label names no role (`token`, `token 2`): the role its claims show
+    /// (`scp`/`roles`: an access token; `nonce`/`at_hash`/`aud`: an ID token).
+    pub role: Option<role::RoleGuess>,
 }
 
 impl TokenInspection {
@@ -185,6 +189,7 @@ impl TokenInspection {
             verification: None,
             discovery_host: None,
             error: None,
+            role: None,
         }
     }
 
@@ -392,6 +397,9 @@ fn set_payload(
                 }
             }
         }
+    }
+    if role::unnamed(&out.label) {
+        out.role = role::guess(&payload);
     }
     out.payload = payload;
 }

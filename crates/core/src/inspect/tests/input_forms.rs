@@ -227,3 +227,25 @@ fn one_bad_token_among_several_keeps_the_others() {
     assert_eq!(label, "id_token");
     assert_eq!(e.part, Part::Header);
 }
+
+#[test]
+fn a_token_without_a_name_is_told_by_its_claims() {
+    use crate::inspect::role::TokenRole;
+    // A bare ID token: its nonce says so (issue 20: it read "Token token").
+    let i = run(&jws(&json!({"aud": "c", "nonce": "n", "sub": "u"})));
+    let role = i.tokens[0].role.as_ref().unwrap();
+    assert_eq!(role.role, TokenRole::IdToken);
+    assert_eq!(role.by, ["nonce"]);
+    // A Bearer access token: its scp, although it has an aud too.
+    let i = run(&format!(
+        "Bearer {}",
+        jws(&json!({"aud": "api", "scp": "read"}))
+    ));
+    assert_eq!(
+        i.tokens[0].role.as_ref().unwrap().role,
+        TokenRole::AccessToken
+    );
+    // Named by where it came from: no guess.
+    let body = json!({"id_token": jws(&json!({"aud": "c", "nonce": "n"}))});
+    assert_eq!(run(&body.to_string()).tokens[0].role, None);
+}
