@@ -151,6 +151,13 @@ export function claimsProblem(text: string): string | null {
   return null;
 }
 
+/** A name for a profile of a B2C policy, "tenant · policy" (`contoso · B2C_1_susi`), offered
+ *  while the name is empty; null when the authority names no B2C policy. */
+export function suggestedName(b2c: { tenant: string; policy: string } | null): string | null {
+  if (!b2c || b2c.tenant.trim() === '' || b2c.policy.trim() === '') return null;
+  return `${b2c.tenant.trim().replace(/\.onmicrosoft\.com$/i, '')} · ${b2c.policy.trim()}`;
+}
+
 /** Problems the form can see without asking the shell; empty when none. */
 export function validateDraft(d: Draft, otherNames: string[]): DraftErrors {
   const errors: DraftErrors = {};

@@ -80,6 +80,25 @@ describe('new profile', () => {
     expect(within(preview).getByTestId('preview-policy-note')).toHaveTextContent(note);
   });
 
+  test('the name is asked for on save, not when the field is left first, and "tenant · policy" is offered', async () => {
+    backend({ preview_authority: () => portalPreview });
+    const user = await openForm();
+    // The name field has the focus; the tester goes to the authority first.
+    expect(screen.getByTestId('name-input')).toHaveFocus();
+    await user.click(screen.getByTestId('authority-input'));
+    await user.paste(PORTAL_URL);
+    await screen.findByTestId('authority-preview');
+    expect(screen.queryByText('Give the profile a name.')).toBeNull();
+    const suggest = await screen.findByTestId('name-suggestion');
+    expect(suggest).toHaveTextContent('Name it “contoso · B2C_1_susi”');
+    expect(screen.getByTestId('name-input')).toHaveAttribute('placeholder', 'contoso · B2C_1_susi');
+    await user.click(screen.getByTestId('save-profile'));
+    expect(await screen.findByText('Give the profile a name.')).toBeInTheDocument();
+    await user.click(suggest);
+    expect(screen.getByTestId('name-input')).toHaveValue('contoso · B2C_1_susi');
+    expect(screen.queryByTestId('name-suggestion')).toBeNull();
+  });
+
   test('says what an authority is not', async () => {
     backend({
       preview_authority: () => {

@@ -1,7 +1,7 @@
 // The pure helpers: IPC error normalisation, wording, and the profile form's model.
 import { describe, expect, test, vi } from 'vitest';
 import { copyWhenReady } from '../lib/clipboard';
-import { copyName, draftFromProfile, emptyDraft, profileFromDraft, validateDraft } from '../lib/draft';
+import { copyName, draftFromProfile, emptyDraft, profileFromDraft, suggestedName, validateDraft } from '../lib/draft';
 import { ago, authoritySummary, redirectUriText, relativePhrase, valueText, vaultText } from '../lib/format';
 import { diffSummary, diffValue, toPanel, tokenTitle, warningsOf } from '../lib/inspection';
 import * as ipc from '../lib/ipc';
@@ -56,6 +56,13 @@ describe('wording', () => {
     // Further ahead than any clock skew: the clocks disagree, the moment is still past.
     expect(ago(at(7200), now)).toBe("just now (this computer's clock is 2 h behind)");
     expect(ago('not a time', now)).toBe('');
+  });
+
+  test('a B2C profile is offered the name "tenant · policy"', () => {
+    expect(suggestedName({ tenant: 'contoso.onmicrosoft.com', policy: 'B2C_1_susi' })).toBe('contoso · B2C_1_susi');
+    expect(suggestedName({ tenant: 'fabrikam', policy: 'B2C_1A_signin' })).toBe('fabrikam · B2C_1A_signin');
+    expect(suggestedName(null)).toBeNull();
+    expect(suggestedName({ tenant: 'contoso', policy: ' ' })).toBeNull();
   });
 
   test('values render as text or JSON', () => {
