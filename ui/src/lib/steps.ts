@@ -53,7 +53,8 @@ function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean, man
     case 'browser_opened':
       if (manual) return active ? 'Building the authorize URL…' : 'No browser opened: copy this URL into one';
       if (failed) return 'Could not open the browser';
-      return active ? 'Opening the browser…' : 'Browser opened';
+      // The command was started; whether the page loaded, only the browser knows.
+      return active ? 'Starting the browser…' : 'Browser started with the sign-in page';
     case 'waiting_for_redirect':
       if (failed) return cancelled ? 'Cancelled while waiting for the redirect' : 'The redirect brought no code (see below)';
       return active ? 'Waiting for the redirect: sign in in the browser' : 'Redirect received';

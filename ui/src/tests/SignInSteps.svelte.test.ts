@@ -24,6 +24,9 @@ describe('SignInSteps', () => {
     run.events.push(SIGN_IN_EVENTS[1]!, SIGN_IN_EVENTS[2]!);
     flushSync();
     expect(states()).toEqual(['metadata_fetched:done', 'browser_opened:done', 'waiting_for_redirect:active']);
+    // The browser command was only started: not "Browser opened ✓".
+    expect(screen.getAllByTestId('step')[1]).toHaveTextContent('Browser started with the sign-in page');
+    expect(screen.getAllByTestId('step')[1]).not.toHaveTextContent('Browser opened');
     expect(screen.getByTestId('redirect-uri')).toHaveTextContent('http://localhost:53124/');
     // The exact authorize URL sent can be copied (to open it in another browser).
     expect(screen.getByTestId('sent-url')).toHaveTextContent('oauth2/v2.0/authorize?client_id=');
