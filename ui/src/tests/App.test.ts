@@ -116,6 +116,24 @@ describe('selection and keyboard', () => {
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Contoso SUSI');
   });
 
+  test('Ctrl+P goes back to the profiles from the inspector and the form, the profile focused', async () => {
+    backend({ list_profiles: () => [entry(profile())] });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findAllByTestId('profile-item');
+    await user.keyboard('{Control>}i{/Control}');
+    expect(screen.getByTestId('inspector')).toBeInTheDocument();
+    await user.keyboard('{Control>}p{/Control}');
+    expect(screen.queryByTestId('inspector')).toBeNull();
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Contoso SUSI');
+    await waitFor(() => expect(screen.getByTestId('profile-item')).toHaveFocus());
+    await user.keyboard('{Control>}n{/Control}');
+    expect(screen.getByTestId('profile-form')).toBeInTheDocument();
+    await user.keyboard('{Control>}p{/Control}');
+    expect(screen.queryByTestId('profile-form')).toBeNull();
+    expect(screen.getByTestId('nav-profiles')).toHaveAttribute('aria-keyshortcuts', 'Control+P');
+  });
+
   test('every profile action is a real button reachable with Tab', async () => {
     backend({ list_profiles: () => [entry(profile(), true)] });
     const user = userEvent.setup();
