@@ -246,6 +246,9 @@ fn token(o: &mut String, s: &Style, tk: &TokenInspection, title: Option<String>)
         outln!(o, "{}", s.bold(&format!("── {} ──", t(title))));
     }
     outln!(o, "{} {}", s.bold("Kind"), kind_text(tk.kind));
+    if let Some(role) = &tk.role {
+        outln!(o, "{} {}", s.bold("Role"), t(&role.words()));
+    }
     if let Some(e) = &tk.error {
         outln!(o, "  {}", s.red(&t(&e.to_string())));
         return;

@@ -82,6 +82,27 @@ fn decode_refuses_malformed_input_with_one_clear_line() {
 }
 
 #[test]
+fn decode_tells_a_bare_token_by_its_claims() {
+    let id = token(r#"{"sub":"u1","aud":"c","nonce":"n"}"#);
+    let out = run(&["decode", "-"], Some(&id), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("Role an ID token (told by its nonce claim)"),
+        "{s}"
+    );
+    let access = token(r#"{"sub":"u1","aud":"api","scp":"read"}"#);
+    let s = text(&run(&["decode", "-"], Some(&access), None).stdout);
+    assert!(
+        s.contains("Role an access token (told by its scp claim)"),
+        "{s}"
+    );
+    // A token with neither says nothing of a role.
+    let s = text(&run(&["decode", "-"], Some(&token(r#"{"sub":"u1"}"#)), None).stdout);
+    assert!(!s.contains("Role"), "{s}");
+}
+
+#[test]
 fn decode_finds_the_tokens_in_a_text_and_says_when_there_is_none() {
     let a = token(r#"{"sub":"u1"}"#);
     let b = token(r#"{"sub":"u2"}"#);

@@ -26,6 +26,18 @@ pub struct RoleGuess {
     pub by: Vec<String>,
 }
 
+impl RoleGuess {
+    /// In words: "an ID token (told by its nonce claim)".
+    pub fn words(&self) -> String {
+        let role = match self.role {
+            TokenRole::IdToken => "an ID token",
+            TokenRole::AccessToken => "an access token",
+        };
+        let s = if self.by.len() == 1 { "" } else { "s" };
+        format!("{role} (told by its {} claim{s})", self.by.join(" and "))
+    }
+}
+
 /// The role `payload` shows, or `None` when no claim tells (an opaque or bare token).
 pub fn guess(payload: &Map<String, Value>) -> Option<RoleGuess> {
     let present = |names: &[&str]| -> Vec<String> {
@@ -76,6 +88,10 @@ mod tests {
         .unwrap();
         assert_eq!(g.role, TokenRole::AccessToken);
         assert_eq!(g.by, ["scp", "roles"]);
+        assert_eq!(
+            g.words(),
+            "an access token (told by its scp and roles claims)"
+        );
     }
 
     #[test]
