@@ -9,6 +9,7 @@ import type {
   JsonValue,
   RedirectConfig,
   RedirectHost,
+  SignInView,
   VaultLocation,
 } from './bindings';
 
@@ -201,6 +202,16 @@ export function countdown(rfc3339: string, now: number): string {
   const sec = left % 60;
   if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min left`;
   return `${m}:${String(sec).padStart(2, '0')} left`;
+}
+
+/** The B2C policy that issued a result's tokens (`tfp`, or `acr` for custom policies), or null. */
+export function issuingPolicy(result: Pick<SignInView, 'id_token' | 'access_token'>): string | null {
+  for (const t of [result.id_token, result.access_token]) {
+    const p = t?.payload as Record<string, unknown> | undefined;
+    const v = p?.tfp ?? p?.acr;
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return null;
 }
 
 /** The current time, RFC 3339. */

@@ -162,6 +162,31 @@ describe('B2C', () => {
     expect(await within(picker).findByText('B2C_1A_signup_invitation')).toBeInTheDocument();
   });
 
+  test('after a policy switch the verdict on screen says which policy it is from', async () => {
+    let current = profile();
+    backend({
+      app_info: () => appInfo(NAME),
+      list_profiles: () => [entry(current)],
+      tenant_policies: () => tenant(current.authority === EDIT_AUTHORITY ? 'B2C_1_edit' : 'B2C_1_susi'),
+      switch_policy: () => {
+        current = { ...current, authority: EDIT_AUTHORITY };
+        return [entry(current)];
+      },
+      sign_in: () => signInView(),
+    });
+    const user = userEvent.setup();
+    render(App);
+    const picker = await screen.findByTestId('policy-picker');
+    await user.click(screen.getByTestId('sign-in'));
+    expect(await screen.findByTestId('result-policy')).toHaveTextContent('B2C_1_susi');
+    expect(screen.queryByTestId('result-policy-stale')).toBeNull();
+    const edit = within(picker).getAllByTestId('policy-option').find((o) => o.dataset.policy === 'B2C_1_edit')!;
+    await user.click(edit);
+    const stale = await screen.findByTestId('result-policy-stale');
+    expect(stale).toHaveTextContent('This verdict is from B2C_1_susi, before the switch to B2C_1_edit');
+    expect(screen.getByTestId('result-policy')).toHaveTextContent('B2C_1_susi');
+  });
+
   test('AADB2C90118 offers the reset policy, runs it, then signs in again', async () => {
     let signIns = 0;
     const b = backend(
