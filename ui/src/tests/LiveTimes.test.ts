@@ -23,7 +23,7 @@ describe('live times', () => {
 
   test('the verdict card shows when each token expires and counts down', () => {
     // The ID token's exp is 10:19:00; the opaque access token lives expires_in = 3600 s.
-    render(ResultView, { result: signInView(), at: '2026-03-02T10:15:00Z' });
+    render(ResultView, { result: signInView(), at: '2026-03-02T10:15:00Z', saveable: false });
     const id = screen.getByTestId('id-token-expiry');
     expect(id.querySelector('time')?.getAttribute('datetime')).toBe('2026-03-02T10:19:00Z');
     expect(screen.getByTestId('id-token-expiry-countdown')).toHaveTextContent('(4:00 left)');
