@@ -1749,6 +1749,7 @@ export const COMMANDS = [
   "api_curl",
   "recent_calls",
   "userinfo",
+  "browser_error_help",
 ] as const;
 
 /** The name of an IPC command. */
