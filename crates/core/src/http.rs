@@ -66,6 +66,10 @@ impl Method {
     }
 }
 
+/// How long an idle connection is kept for the next request: less than the 5 s after which
+/// common servers close it.
+const IDLE_CONNECTION: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// A request the engine wants sent. Its `Debug` omits the body (it may hold a code or secret).
 #[derive(Clone)]
 pub struct HttpRequest {
@@ -408,6 +412,11 @@ impl ReqwestClient {
             .connect_timeout(limits.connect_timeout)
             .read_timeout(limits.read_timeout)
             .timeout(limits.total_timeout)
+            // Servers close idle keep-alive connections after a few seconds (Node's default is
+            // 5 s, many proxies the same): a pooled connection kept longer can be closed under the
+            // next request ("connection closed before message completed", seen calling an API
+            // 6 s after a sign-in). Idle connections are dropped before that.
+            .pool_idle_timeout(IDLE_CONNECTION)
             .user_agent(concat!("tokenscope/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
@@ -599,6 +608,49 @@ pub fn body_for_display(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server that answers the first request on a connection and then, like a server whose
+    /// keep-alive ran out while the client was not looking, reads the next request on it and
+    /// closes without an answer. Every new connection gets a good first answer.
+    async fn forgetful_server() -> Url {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    if socket.read(&mut buf).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let _ = socket
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok")
+                        .await;
+                    let _ = socket.read(&mut buf).await;
+                    // dropped: closed without an answer
+                });
+            }
+        });
+        Url::parse(&format!("http://{addr}/")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_connection_idle_past_the_servers_keep_alive_is_not_reused() {
+        let url = forgetful_server().await;
+        let client = ReqwestClient::new(HttpLimits::default()).unwrap();
+        let first = client.run(HttpRequest::get(url.clone())).await;
+        assert!(first.is_ok(), "{:?}", first.err());
+        tokio::time::sleep(IDLE_CONNECTION + std::time::Duration::from_millis(700)).await;
+        let second = client.run(HttpRequest::get(url)).await;
+        assert!(
+            second.is_ok(),
+            "a stale pooled connection was reused: {:?}",
+            second.err()
+        );
+    }
 
     const SECRET: &str = "Zq8-client+secret/4f2b9c71";
 
