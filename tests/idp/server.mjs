@@ -758,7 +758,8 @@ async function b2cPages(policy, p, prefix, uid, step, req, res) {
   return html(405, errorPage('invalid_request', `${req.method} ${step ?? ''} is not part of this page`));
 }
 
-/** Refresh tokens of the ROPC policy (value -> { login, scopes }); they rotate at every use. */
+/** Refresh tokens of the ROPC policy (value -> { login, scopes, authTime }); they rotate at every
+ * use, and a refreshed ID token keeps the sign-in's auth_time (OIDC Core §12.2). */
 const ropcRefreshTokens = new Map();
 
 /** A JWT signed with the policy's key. */
@@ -778,6 +779,7 @@ async function ropcToken(policy, p, req, res) {
   if (form.client_id !== CLIENT_ID) return fail(400, 'unauthorized_client', 'AADB2C90057', 'The provided application is not configured to allow the OAuth Implicit flow.');
   let login;
   let scopes;
+  let authTime = epoch();
   if (form.grant_type === 'password') {
     login = loginFromTyped(form.username);
     if (!login || form.password !== TEST_PASSWORD) {
@@ -790,7 +792,7 @@ async function ropcToken(policy, p, req, res) {
     const saved = ropcRefreshTokens.get(form.refresh_token);
     if (!saved) return fail(400, 'invalid_grant', 'AADB2C90080', 'The provided grant has expired or was revoked.');
     ropcRefreshTokens.delete(form.refresh_token);
-    ({ login, scopes } = saved);
+    ({ login, scopes, authTime } = saved);
   } else {
     return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type ${form.grant_type} is not supported by ${policy.name}` });
   }
@@ -805,12 +807,12 @@ async function ropcToken(policy, p, req, res) {
   const idToken = signJwt(p.jwk, {
     iss, aud: CLIENT_ID, sub: user.oid, oid: user.oid, tfp: policy.name, ver: '1.0',
     emails: user.emails, idp: user.idp, name: user.name, given_name: user.given_name, family_name: user.family_name,
-    auth_time: now, iat: now, nbf: now, exp: now + TTL.IdToken, at_hash: atHash,
+    auth_time: authTime, iat: now, nbf: now, exp: now + TTL.IdToken, at_hash: atHash,
   });
   const body = { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: TTL.AccessToken, scope: scopes.join(' ') };
   if (scopes.includes('offline_access')) {
     const refresh = crypto.randomBytes(32).toString('base64url');
-    ropcRefreshTokens.set(refresh, { login, scopes });
+    ropcRefreshTokens.set(refresh, { login, scopes, authTime });
     Object.assign(body, { refresh_token: refresh, refresh_token_expires_in: TTL.RefreshToken });
   }
   vlog(`${policy.name}: ROPC ${form.grant_type} for ${user.login}`);
