@@ -1,5 +1,8 @@
 //! JWE compact decryption (RFC 7516) with a private key the user gives, locally and offline:
-//! key management `RSA-OAEP`, `RSA-OAEP-256`, `RSA1_5` and `dir`; content encryption `A128GCM`,
+//! key management `RSA-OAEP`, `RSA-OAEP-256`, `RSA1_5` and `dir` here, and `ECDH-ES`
+//! (+`A128KW`/`A192KW`/`A256KW`), `A128KW`/`A192KW`/`A256KW`, `A128GCMKW`/`A192GCMKW`/`A256GCMKW`
+//! and `PBES2-HS256+A128KW`/`-HS384+A192KW`/`-HS512+A256KW` in [`crate::jose::jwe_keys`];
+//! content encryption `A128GCM`,
 //! `A192GCM`, `A256GCM`, `A128CBC-HS256`, `A192CBC-HS384`, `A256CBC-HS512`; `zip: DEF`.
 //! Pure Rust (RustCrypto). Every failure says which step failed and why, in words, except one:
 //! with an RSA key, a content key that does not unwrap (bad padding), one of the wrong length and
@@ -10,6 +13,7 @@
 //! is not used, and a header with `crit` is refused (no extension is implemented).
 
 use super::keys::{DecryptionKeys, PrivateKey};
+use crate::jose::jwe_keys::{self, Secret};
 use crate::jose::jwt::{self, Part, MAX_INPUT};
 use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
@@ -31,7 +35,10 @@ pub struct Decrypted {
 
 /// Most keys tried when the header's `kid` names none of them.
 const MAX_TRIES: usize = 16;
-const KEY_ALGS: &str = "RSA-OAEP, RSA-OAEP-256, RSA1_5, dir";
+const KEY_ALGS: &str = "RSA-OAEP, RSA-OAEP-256, RSA1_5, dir, ECDH-ES, ECDH-ES+A128KW, \
+                        ECDH-ES+A192KW, ECDH-ES+A256KW, A128KW, A192KW, A256KW, A128GCMKW, \
+                        A192GCMKW, A256GCMKW, PBES2-HS256+A128KW, PBES2-HS384+A192KW, \
+                        PBES2-HS512+A256KW";
 const ENCS: &str = "A128GCM, A192GCM, A256GCM, A128CBC-HS256, A192CBC-HS384, A256CBC-HS512";
 
 /// Decrypts a compact JWE (`token` already cleaned, 5 parts) whose protected header is `header`.
@@ -52,7 +59,9 @@ pub fn decrypt(
     let enc = text("enc").ok_or("the header has no `enc` (content encryption)")?;
     let content = Content::of(enc)
         .ok_or_else(|| format!("content encryption `{enc}` is not supported ({ENCS})"))?;
-    if !matches!(alg, "RSA-OAEP" | "RSA-OAEP-256" | "RSA1_5" | "dir") {
+    if !matches!(alg, "RSA-OAEP" | "RSA-OAEP-256" | "RSA1_5" | "dir")
+        && !jwe_keys::ALGS.contains(&alg)
+    {
         return Err(format!(
             "key management `{alg}` is not supported ({KEY_ALGS}); the token cannot be \
              decrypted here"
@@ -81,7 +90,7 @@ pub fn decrypt(
             failures.push(format!("{}: {why}", key.label()));
             continue;
         }
-        let attempt = unwrap_key(alg, &encrypted_key, key, content.key_len())
+        let attempt = unwrap_key(alg, enc, header, &encrypted_key, key, content.key_len())
             .and_then(|cek| content.decrypt(&cek, protected.as_bytes(), &iv, &ciphertext, &tag));
         match attempt {
             Ok(plaintext) => {
@@ -119,10 +128,30 @@ pub fn decrypt(
 /// words as a changed token.
 fn unwrap_key(
     alg: &str,
+    enc: &str,
+    header: &Map<String, Value>,
     encrypted_key: &[u8],
     key: &PrivateKey,
     key_len: usize,
 ) -> Result<Vec<u8>, String> {
+    if jwe_keys::ALGS.contains(&alg) {
+        let secret = match key {
+            PrivateKey::Oct { k, .. } => Secret::Bytes(k),
+            PrivateKey::Password { bytes, .. } => Secret::Password(bytes),
+            PrivateKey::Agreement { key, .. } => Secret::Agreement(key),
+            PrivateKey::Rsa { .. } => {
+                return Err(format!(
+                    "{alg} does not use an RSA key ({})",
+                    if alg.starts_with("ECDH-ES") {
+                        "it needs an EC P-256/384/521 or X25519 private key"
+                    } else {
+                        "it needs a symmetric key, an `oct` JWK, or for PBES2 a password"
+                    }
+                ))
+            }
+        };
+        return jwe_keys::content_key(alg, enc, header, encrypted_key, secret, key_len);
+    }
     match (alg, key) {
         ("dir", PrivateKey::Oct { k, .. }) => {
             if !encrypted_key.is_empty() {
@@ -130,10 +159,17 @@ fn unwrap_key(
             }
             Ok(k.clone())
         }
-        ("dir", PrivateKey::Rsa { .. }) => {
-            Err("`dir` uses a shared symmetric key (an `oct` JWK), not an RSA key".into())
+        ("dir", _) => Err(format!(
+            "`dir` uses a shared symmetric key (an `oct` JWK), not {}",
+            key.label()
+        )),
+        (_, PrivateKey::Password { .. }) => Err(format!(
+            "{alg} needs an RSA private key; the key text was read as a password (it is not a \
+             JWK, a JWKS or a PEM key), and a password decrypts only PBES2-*"
+        )),
+        (_, PrivateKey::Oct { .. } | PrivateKey::Agreement { .. }) => {
+            Err(format!("{alg} needs an RSA private key"))
         }
-        (_, PrivateKey::Oct { .. }) => Err(format!("{alg} needs an RSA private key")),
         (_, PrivateKey::Rsa { key, .. }) => {
             let mut rng = rand::rngs::OsRng;
             let result = match alg {

@@ -1,8 +1,9 @@
 //! Keys a person gives the inspector: public keys to check signatures with (a JWK, a JWKS, a PEM
 //! public key, an X.509 certificate, or a private key whose public half is used) and private keys
-//! to decrypt JWEs with (an RSA JWK or PEM, or an `oct` JWK for `dir`). Everything is turned into
+//! to decrypt JWEs with (an RSA, EC or X25519 JWK or PEM, an `oct` JWK, or a PBES2 password). Everything is turned into
 //! JWKs so one signature check serves pasted and published keys alike. Never panics on bad input.
 
+use crate::jose::jwe_keys::AgreementKey;
 use crate::jose::jwt::b64_encode;
 use crate::oidc::metadata::Jwks;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -124,7 +125,23 @@ pub enum PrivateKey {
         /// What the JWK allows the key to do.
         limits: KeyLimits,
     },
-    /// A symmetric key, for `dir`.
+    /// An EC (P-256/384/521) or X25519 private key, for `ECDH-ES` and `ECDH-ES+A*KW`.
+    Agreement {
+        /// `kid`, when given.
+        kid: Option<String>,
+        /// The key.
+        key: AgreementKey,
+        /// What the JWK allows the key to do.
+        limits: KeyLimits,
+    },
+    /// A password (key text that is neither JSON nor PEM), for `PBES2-*`.
+    Password {
+        /// The password's bytes (UTF-8, surrounding white space trimmed).
+        bytes: Vec<u8>,
+        /// Nothing: a password has no JWK.
+        limits: KeyLimits,
+    },
+    /// A symmetric key, for `dir`, `A*KW`, `A*GCMKW` (and `PBES2-*`, as the password).
     Oct {
         /// `kid`, when given.
         kid: Option<String>,
@@ -189,14 +206,20 @@ impl PrivateKey {
     /// What the key's JWK allows.
     pub fn limits(&self) -> &KeyLimits {
         match self {
-            PrivateKey::Rsa { limits, .. } | PrivateKey::Oct { limits, .. } => limits,
+            PrivateKey::Rsa { limits, .. }
+            | PrivateKey::Oct { limits, .. }
+            | PrivateKey::Agreement { limits, .. }
+            | PrivateKey::Password { limits, .. } => limits,
         }
     }
 
     /// The key's `kid`.
     pub fn kid(&self) -> Option<&str> {
         match self {
-            PrivateKey::Rsa { kid, .. } | PrivateKey::Oct { kid, .. } => kid.as_deref(),
+            PrivateKey::Rsa { kid, .. }
+            | PrivateKey::Oct { kid, .. }
+            | PrivateKey::Agreement { kid, .. } => kid.as_deref(),
+            PrivateKey::Password { .. } => None,
         }
     }
 
@@ -209,6 +232,8 @@ impl PrivateKey {
         match self {
             PrivateKey::Rsa { key, .. } => format!("RSA key{kid} ({} bits)", key.size() * 8),
             PrivateKey::Oct { k, .. } => format!("symmetric key{kid} ({} bits)", k.len() * 8),
+            PrivateKey::Agreement { key, .. } => format!("{} key{kid}", key.curve()),
+            PrivateKey::Password { bytes, .. } => format!("the password ({} bytes)", bytes.len()),
         }
     }
 }
@@ -229,8 +254,10 @@ pub struct DecryptionKeys {
 }
 
 impl DecryptionKeys {
-    /// Reads private keys: an RSA private JWK (`d`, `p`, `q`...), an `oct` JWK, a JWKS of them,
-    /// or PEM (`PRIVATE KEY` PKCS#8, `RSA PRIVATE KEY` PKCS#1).
+    /// Reads private keys: an RSA, EC (P-256/384/521) or X25519 private JWK (`d`...), an `oct`
+    /// JWK, a JWKS of them, PEM (`PRIVATE KEY` PKCS#8 of RSA, EC or X25519, `RSA PRIVATE KEY`
+    /// PKCS#1, `EC PRIVATE KEY` SEC1), or, when the text is none of these (not JSON, no PEM
+    /// block), a password for `PBES2-*`.
     pub fn parse(text: &str, description: impl Into<String>) -> Result<Self, String> {
         let text = bounded(text)?;
         let mut keys = Vec::new();
@@ -248,24 +275,39 @@ impl DecryptionKeys {
                 })?;
                 keys.push(key);
             }
+        } else if !text.contains("-----BEGIN ") {
+            keys.push(PrivateKey::Password {
+                bytes: text.as_bytes().to_vec(),
+                limits: KeyLimits::default(),
+            });
         } else {
             for (label, der) in pem_blocks(text)? {
+                let rsa = |key| PrivateKey::Rsa {
+                    kid: None,
+                    key: Box::new(key),
+                    limits: KeyLimits::default(),
+                };
+                let agreement = |key| PrivateKey::Agreement {
+                    kid: None,
+                    key,
+                    limits: KeyLimits::default(),
+                };
                 let key = match label.as_str() {
-                    "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_der(&der).map_err(|e| {
-                        format!("a PKCS#8 private key that is not a usable RSA key: {e}")
-                    })?,
-                    "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(&der)
-                        .map_err(|e| format!("not an RSA private key: {e}"))?,
+                    "PRIVATE KEY" => match RsaPrivateKey::from_pkcs8_der(&der) {
+                        Ok(key) => rsa(key),
+                        Err(e) => agreement(AgreementKey::from_pkcs8(&der).ok_or(format!(
+                            "a PKCS#8 private key that is not a usable RSA, EC (P-256/384/521)                              or X25519 key: {e}"
+                        ))?),
+                    },
+                    "RSA PRIVATE KEY" => rsa(RsaPrivateKey::from_pkcs1_der(&der)
+                        .map_err(|e| format!("not an RSA private key: {e}"))?),
+                    "EC PRIVATE KEY" => agreement(AgreementKey::from_sec1(&der)?),
                     "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {
                         return Err(public_not_private());
                     }
                     other => return Err(unsupported_pem(other)),
                 };
-                keys.push(PrivateKey::Rsa {
-                    kid: None,
-                    key: Box::new(key),
-                    limits: KeyLimits::default(),
-                });
+                keys.push(key);
             }
         }
         if keys.is_empty() {
@@ -320,9 +362,23 @@ fn private_jwk(key: &Value) -> Result<PrivateKey, String> {
                 .map_err(|e| format!("`k` is not base64url: {e}"))?;
             Ok(PrivateKey::Oct { kid, k, limits })
         }
+        Some(kty @ ("EC" | "OKP")) => {
+            let d = URL_SAFE_NO_PAD
+                .decode(s("d").ok_or_else(public_not_private)?.trim_end_matches('='))
+                .map_err(|e| format!("`d` is not base64url: {e}"))?;
+            let crv = s("crv").ok_or(format!("a {kty} key without `crv`"))?;
+            let Value::Object(jwk) = key else {
+                return Err("not a JSON object".into());
+            };
+            Ok(PrivateKey::Agreement {
+                kid,
+                key: AgreementKey::from_jwk(crv, &d, jwk)?,
+                limits,
+            })
+        }
         Some(other) => Err(format!(
-            "a {other} key: Tokenscope decrypts with RSA keys (RSA-OAEP, RSA-OAEP-256, RSA1_5) \
-             and symmetric keys (dir)"
+            "a {other} key: Tokenscope decrypts with RSA keys (RSA-OAEP, RSA-OAEP-256, RSA1_5), \
+             EC and X25519 keys (ECDH-ES) and symmetric keys (dir, A*KW, A*GCMKW, PBES2)"
         )),
         None => Err("no `kty` member".into()),
     }

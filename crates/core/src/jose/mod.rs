@@ -1,6 +1,7 @@
-//! JOSE without policy: decoding a JWT into its parts, and the catalogue of what each registered
-//! claim means. Depends on nothing else in the engine.
+//! JOSE without policy: decoding a JWT into its parts, JWE key management (jwe_keys), and the
+//! catalogue of what each registered claim means. Depends on nothing else in the engine.
 
 pub mod catalogue;
 pub mod crit;
+pub mod jwe_keys;
 pub mod jwt;
