@@ -89,7 +89,8 @@ enum Command {
         a: String,
         /// The second token (text, @FILE or -).
         b: String,
-        /// Private key (JWK, JWKS or PEM) to decrypt encrypted tokens before comparing.
+        /// Private key (JWK, JWKS or PEM, or a PBES2 password) to decrypt encrypted tokens
+        /// before comparing.
         #[arg(long, value_name = "FILE")]
         decrypt_key: Option<PathBuf>,
         /// Print one JSON object.
@@ -266,7 +267,10 @@ struct DecodeArgs {
     #[arg(long, value_name = "FILE")]
     key: Option<PathBuf>,
     /// Private key to decrypt encrypted tokens (JWE) with, locally: an RSA JWK/JWKS or PEM
-    /// (PKCS#8 or PKCS#1), or an `oct` JWK for `dir`.
+    /// (PKCS#8 or PKCS#1) for RSA-OAEP/-256 and RSA1_5; an EC P-256/384/521 or X25519 JWK or PEM
+    /// (PKCS#8, SEC1) for ECDH-ES and ECDH-ES+A128KW/A192KW/A256KW; an `oct` JWK for dir,
+    /// A128KW/A192KW/A256KW and A128GCMKW/A192GCMKW/A256GCMKW; or a file holding only a
+    /// password for PBES2-HS256+A128KW/HS384+A192KW/HS512+A256KW (p2c at most 100000).
     #[arg(long, value_name = "FILE")]
     decrypt_key: Option<PathBuf>,
     /// Mask personal claims (names, e-mails, phone, address, national numbers...) for sharing;

@@ -794,6 +794,74 @@ fn decode_decrypts_signed_then_encrypted_tokens() {
     assert_eq!(t["verification"]["passed"], true);
 }
 
+/// `--decrypt-key` beyond RSA: RFC 7520's ECDH-ES (P-256 JWK), A128KW (`oct` JWK) and PBES2 (a
+/// file holding only the password) examples decrypt; a PBES2 header asking for more PBKDF2
+/// iterations than the cap is refused in one line, at once.
+#[test]
+fn decode_decrypts_ecdh_es_aes_key_wrap_and_pbes2() {
+    let rfc: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("jwe/rfc-vectors.json")).unwrap())
+            .unwrap();
+    let dir = temp_config();
+    std::fs::create_dir_all(&dir).unwrap();
+    for section in ["5.3", "5.5", "5.8"] {
+        let v = rfc["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| {
+                v["name"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("section {section} "))
+            })
+            .unwrap();
+        let key = dir.join(format!("key-{section}"));
+        let text = match &v["key"] {
+            Value::String(password) => format!("{password}\n"),
+            jwk => jwk.to_string(),
+        };
+        std::fs::write(&key, text).unwrap();
+        let token = v["token"].as_str().unwrap();
+        let key = key.display().to_string();
+        let out = run(
+            &["decode", "--json", "--decrypt-key", &key, token],
+            None,
+            None,
+        );
+        assert!(out.status.success(), "{section}: {}", text(&out.stderr));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            doc["tokens"][0]["jwe"]["decrypted"], true,
+            "{section}: {doc:#}"
+        );
+        assert!(
+            text(&out.stdout).contains("bitter end"),
+            "{section}: {}",
+            text(&out.stdout)
+        );
+        if section == "5.3" {
+            let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+            let raw =
+                tokenscope_core::jose::jwt::b64(&parts[0], tokenscope_core::jose::jwt::Part::Input)
+                    .unwrap();
+            let mut header: Value = serde_json::from_slice(&raw).unwrap();
+            header["p2c"] = serde_json::json!(2_000_000_000u64);
+            parts[0] = tokenscope_core::jose::jwt::b64_encode(header.to_string().as_bytes());
+            let started = std::time::Instant::now();
+            let out = run(
+                &["decode", "--decrypt-key", &key, &parts.join(".")],
+                None,
+                None,
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            let s = text(&out.stdout);
+            assert!(s.contains("2000000000 PBKDF2 iterations"), "{s}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn diff_shows_added_removed_and_changed_claims() {
     let a = sign("RS256", &far_future_claims());

@@ -73,7 +73,11 @@ fn every_key_management_and_content_encryption_made_by_node_jose_decrypts() {
             let keys = DecryptionKeys::parse(&text, form)
                 .unwrap_or_else(|e| panic!("{name}: the {form} key: {e}"));
             let out = decrypt(token, &h, &keys).unwrap_or_else(|e| panic!("{name} ({form}): {e}"));
-            assert_eq!(String::from_utf8(out.plaintext).unwrap(), PLAINTEXT, "{name}");
+            assert_eq!(
+                String::from_utf8(out.plaintext).unwrap(),
+                PLAINTEXT,
+                "{name}"
+            );
         }
         // Another recipient's key of the same kind (the next row with another key) does not
         // decrypt it, and says why in words.

@@ -43,8 +43,13 @@ fn header(token: &str) -> Map<String, Value> {
     serde_json::from_slice(&b64(protected, Part::Input).unwrap()).unwrap()
 }
 
+/// The recipient's key: a JWK, or for PBES2 (RFC 7520 §5.3) the password, given as the key text.
 fn keys(jwk: &Value) -> DecryptionKeys {
-    DecryptionKeys::parse(&jwk.to_string(), "the RFC's key").unwrap()
+    let text = match jwk {
+        Value::String(password) => password.clone(),
+        jwk => jwk.to_string(),
+    };
+    DecryptionKeys::parse(&text, "the RFC's key").unwrap()
 }
 
 fn with_part(token: &str, index: usize, bytes: &[u8]) -> String {
@@ -56,7 +61,9 @@ fn with_part(token: &str, index: usize, bytes: &[u8]) -> String {
 #[test]
 fn the_rfc_examples_decrypt_to_their_plaintext() {
     let all = vectors();
-    assert_eq!(all.len(), 4);
+    // RFC 7516 A.1, A.2; RFC 7520 §5.1 (RSA1_5), 5.2 (RSA-OAEP), 5.3 (PBES2-HS512+A256KW),
+    // 5.4 (ECDH-ES+A128KW, P-384), 5.5 (ECDH-ES, P-256), 5.7 (A256GCMKW), 5.8 (A128KW).
+    assert_eq!(all.len(), 9);
     for v in all {
         let out = decrypt(&v.token, &header(&v.token), &keys(&v.key))
             .unwrap_or_else(|e| panic!("{}: {e}", v.name));
@@ -145,6 +152,86 @@ fn a_key_is_used_only_as_its_jwk_allows() {
     as_rsa1_5.insert("kid".into(), samwise.key["kid"].clone());
     let e = decrypt(&frodo.token, &as_rsa1_5, &keys(&samwise.key)).unwrap_err();
     assert!(e.contains("`alg: RSA-OAEP`"), "{e}");
+}
+
+/// A PBES2 token whose `p2c` asks for more PBKDF2 iterations than the cap is refused at once,
+/// with the reason, before any hashing: a token cannot make Tokenscope spin.
+#[test]
+fn a_pbes2_token_cannot_ask_for_unbounded_iterations() {
+    let v = vector("RFC 7520 section 5.3");
+    let mut h = header(&v.token);
+    assert_eq!(h["p2c"], 8192);
+    for p2c in [serde_json::json!(100_001), serde_json::json!(1u64 << 40)] {
+        h.insert("p2c".into(), p2c);
+        let started = std::time::Instant::now();
+        let e = decrypt(&v.token, &h, &keys(&v.key)).unwrap_err();
+        assert!(
+            e.contains("PBKDF2 iterations") && e.contains("at most 100000"),
+            "{e}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
+    }
+    h.insert("p2c".into(), serde_json::json!(0));
+    let e = decrypt(&v.token, &h, &keys(&v.key)).unwrap_err();
+    assert!(e.contains("`p2c` is not a positive whole number"), "{e}");
+}
+
+/// ECDH-ES: an ephemeral key that is not on the recipient's curve, or not a point on it, is
+/// refused with the reason (no invalid-curve attack reaches the key agreement).
+#[test]
+fn an_ecdh_es_ephemeral_key_off_the_curve_is_refused() {
+    let v = vector("RFC 7520 section 5.4");
+    let h = header(&v.token);
+    let mut moved = h.clone();
+    let mut epk = moved["epk"].clone();
+    let mut y = b64(epk["y"].as_str().unwrap(), Part::Input).unwrap();
+    y[10] ^= 1;
+    epk["y"] = Value::from(b64_encode(&y));
+    moved.insert("epk".into(), epk.clone());
+    let e = decrypt(&v.token, &moved, &keys(&v.key)).unwrap_err();
+    assert!(e.contains("not a point on P-384"), "{e}");
+    epk["crv"] = Value::from("P-256");
+    moved.insert("epk".into(), epk);
+    let e = decrypt(&v.token, &moved, &keys(&v.key)).unwrap_err();
+    assert!(e.contains("`epk`) is on P-256, this key on P-384"), "{e}");
+    let mut none = h.clone();
+    none.remove("epk");
+    let e = decrypt(&v.token, &none, &keys(&v.key)).unwrap_err();
+    assert!(e.contains("`epk`"), "{e}");
+}
+
+/// A key of the wrong kind for the algorithm says which kind is needed.
+#[test]
+fn a_key_of_the_wrong_kind_says_what_is_needed() {
+    // Without their `alg` members, so the kind of key is what refuses them.
+    let bare = |prefix: &str| {
+        let mut v = vector(prefix);
+        v.key.as_object_mut().unwrap().remove("alg");
+        v
+    };
+    let ecdh = bare("RFC 7520 section 5.4");
+    let kw = bare("RFC 7520 section 5.8");
+    let rsa = bare("RFC 7516 Appendix A.1");
+    let e = decrypt(&kw.token, &header(&kw.token), &keys(&ecdh.key)).unwrap_err();
+    assert!(e.contains("needs a symmetric key"), "{e}");
+    let e = decrypt(&ecdh.token, &header(&ecdh.token), &keys(&kw.key)).unwrap_err();
+    assert!(e.contains("EC (P-256/384/521) or X25519"), "{e}");
+    let e = decrypt(&kw.token, &header(&kw.token), &keys(&rsa.key)).unwrap_err();
+    assert!(e.contains("does not use an RSA key"), "{e}");
+    let e = decrypt(
+        &rsa.token,
+        &header(&rsa.token),
+        &keys(&Value::from("a password")),
+    )
+    .unwrap_err();
+    assert!(e.contains("read as a password"), "{e}");
+    // A256GCMKW with a 128-bit key.
+    let gcm = vector("RFC 7520 section 5.7");
+    let e = decrypt(&gcm.token, &header(&gcm.token), &keys(&kw.key)).unwrap_err();
+    assert!(
+        e.contains("needs a 256-bit key; this one is 128 bits"),
+        "{e}"
+    );
 }
 
 /// RFC 7516 §4.1.13: an extension marked critical that Tokenscope does not implement.

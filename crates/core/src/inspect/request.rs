@@ -154,7 +154,7 @@ mod tests {
     #[test]
     fn a_bad_key_is_named_before_the_text_is_read() {
         let bad = KeyText {
-            text: "not a key",
+            text: "{not a key",
             origin: "k",
         };
         let now = Utc::now();

@@ -100,9 +100,9 @@ impl AgreementKey {
             "P-384" => nist!(p384, P384, 48),
             "P-521" => nist!(p521, P521, 66),
             "X25519" => {
-                let d: [u8; 32] = d
-                    .try_into()
-                    .map_err(|_| format!("`d` of an X25519 key is {} bytes, 32 expected", d.len()))?;
+                let d: [u8; 32] = d.try_into().map_err(|_| {
+                    format!("`d` of an X25519 key is {} bytes, 32 expected", d.len())
+                })?;
                 let key = x25519_dalek::StaticSecret::from(d);
                 if let Some(x) = member("x") {
                     if x?.as_slice() != x25519_dalek::PublicKey::from(&key).as_bytes() {
@@ -300,7 +300,9 @@ pub fn content_key(
             }
             let mut sealed = encrypted_key.to_vec();
             sealed.extend_from_slice(&tag);
-            let iv: [u8; 12] = iv.try_into().map_err(|_| "the header's `iv` is not 12 bytes")?;
+            let iv: [u8; 12] = iv
+                .try_into()
+                .map_err(|_| "the header's `iv` is not 12 bytes")?;
             let nonce = &aes_gcm::Nonce::<U12>::from(iv);
             let payload = Payload {
                 msg: &sealed,
@@ -428,13 +430,11 @@ fn aes_unwrap(kek: &[u8], wrapped: &[u8], key_len: usize) -> Result<Vec<u8>, Str
         24 => aes_kw::KekAes192::try_from(kek).map(|k| k.unwrap_vec(wrapped)),
         _ => aes_kw::KekAes256::try_from(kek).map(|k| k.unwrap_vec(wrapped)),
     };
-    let cek = unwrapped
-        .map_err(|e| e.to_string())?
-        .map_err(|_| {
-            "the content key does not unwrap (the AES Key Wrap integrity check fails): not the \
+    let cek = unwrapped.map_err(|e| e.to_string())?.map_err(|_| {
+        "the content key does not unwrap (the AES Key Wrap integrity check fails): not the \
              recipient's key, or the token was changed"
-                .to_owned()
-        })?;
+            .to_owned()
+    })?;
     checked_len(cek, key_len)
 }
 

@@ -1,7 +1,7 @@
 //! A seeded property test: thousands of inputs made by mutating real tokens, URLs, JSON token
 //! responses and JWEs (random bytes, truncations, bit flips inside the decoded parts, dots added
 //! and removed, parts duplicated, sizes around the 64 KiB cap) go through the inspector, the
-//! JWE decryption, the exports, redaction and diff. None may panic, and each must finish
+//! JWE decryption (RSA, and ECDH-ES, AES key wrap, AES-GCM key wrap and PBES2 from RFC 7520), the exports, redaction and diff. None may panic, and each must finish
 //! quickly. The seed is fixed so a failure reproduces; set `INSPECTOR_FUZZ_SEED` and
 //! `INSPECTOR_FUZZ_CASES` to explore further.
 
@@ -42,7 +42,18 @@ fn seeds() -> Vec<String> {
         .as_str()
         .unwrap()
         .to_owned();
-    vec![
+    // RFC 7520 §5.3-5.8: PBES2, ECDH-ES+A128KW, ECDH-ES, A256GCMKW, A128KW (keys in new_keys()).
+    let rfc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture_path("jwe/rfc-vectors.json")).unwrap(),
+    )
+    .unwrap();
+    let new_formats = rfc["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| !v["name"].as_str().unwrap().contains("RSA"))
+        .map(|v| v["token"].as_str().unwrap().to_owned());
+    let mut seeds = vec![
         id.clone(),
         format!("Bearer {es}"),
         nested.clone(),
@@ -59,7 +70,34 @@ fn seeds() -> Vec<String> {
         zip,
         "eyJraWQiOiJjcGltY29yZV8wOTI1MjAxNSIsInZlciI6IjEuMCIsInppcCI6IkRlZmxhdGUiLCJzZXIiOiIxLjAifQ..YQ.Yg.Yw"
             .to_owned(),
-    ]
+    ];
+    seeds.extend(new_formats);
+    seeds
+}
+
+/// The recipient's keys of RFC 7520 §5.3-5.8 as one JWKS beside the RSA fixture key (the PBES2
+/// password as an `oct` key), so mutated tokens of every format reach their key management.
+fn new_keys() -> DecryptionKeys {
+    let rfc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture_path("jwe/rfc-vectors.json")).unwrap(),
+    )
+    .unwrap();
+    let mut keys: Vec<serde_json::Value> = vec![serde_json::from_str(
+        &std::fs::read_to_string(fixture_path("jwe/recipient.jwk.json")).unwrap(),
+    )
+    .unwrap()];
+    for v in rfc["vectors"].as_array().unwrap() {
+        if v["name"].as_str().unwrap().contains("RSA") {
+            continue;
+        }
+        keys.push(match &v["key"] {
+            serde_json::Value::String(password) => {
+                json!({"kty": "oct", "k": b64_encode(password.as_bytes())})
+            }
+            jwk => jwk.clone(),
+        });
+    }
+    DecryptionKeys::parse(&json!({ "keys": keys }).to_string(), "RFC 7520 keys").unwrap()
 }
 
 const ALPHABET: &[u8] = b"AZaz09-_.=+/ %&#?{}[]\":,\\\n\t\r\0";
@@ -173,6 +211,10 @@ fn mutated_inputs_never_panic_and_stay_fast() {
             .unwrap(),
         ),
     };
+    let with_new_keys = InspectOptions {
+        now,
+        decryption_keys: Some(new_keys()),
+    };
     let seeds = seeds();
     let started = Instant::now();
     let mut slowest = Duration::ZERO;
@@ -189,8 +231,12 @@ fn mutated_inputs_never_panic_and_stay_fast() {
                 .collect(),
             _ => mutate(&mut rng, base),
         };
-        // Decryption is the expensive path: give the key to one input in eight.
-        let options = if case % 8 == 0 { &with_key } else { &plain };
+        // Decryption is the expensive path: give the keys to one input in four.
+        let options = match case % 8 {
+            0 => &with_key,
+            4 => &with_new_keys,
+            _ => &plain,
+        };
         let t = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| run_one(&input, options)));
         let took = t.elapsed();

@@ -111,7 +111,16 @@ fn decryption_failures_say_why() {
         "{}.a2V5.aXY.Y2lwaGVy.dGFn",
         enc(r#"{"alg":"ECDH-ES","enc":"A128GCM"}"#)
     );
-    assert!(note(&ecdh, "recipient.pem").note.contains("not supported"));
+    assert!(note(&ecdh, "recipient.pem")
+        .note
+        .contains("ECDH-ES does not use an RSA key"));
+    let unknown = format!(
+        "{}.a2V5.aXY.Y2lwaGVy.dGFn",
+        enc(r#"{"alg":"ECDH-1PU","enc":"A128GCM"}"#)
+    );
+    assert!(note(&unknown, "recipient.pem")
+        .note
+        .contains("not supported"));
     let odd = format!(
         "{}.a2V5.aXY.Y2lwaGVy.dGFn",
         enc(r#"{"alg":"RSA-OAEP","enc":"A999GCM"}"#)
@@ -129,7 +138,15 @@ fn decryption_key_errors_are_clear() {
         ),
         (
             r#"{"kty":"EC","crv":"P-256","d":"AA"}"#.to_owned(),
-            "EC key",
+            "`d` of a P-256 key is 1 bytes, 32 expected",
+        ),
+        (
+            r#"{"kty":"OKP","crv":"Ed25519","d":"AA"}"#.to_owned(),
+            "an Ed25519 key signs",
+        ),
+        (
+            r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#.to_owned(),
+            "private key is needed",
         ),
         (
             "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----"
@@ -137,13 +154,19 @@ fn decryption_key_errors_are_clear() {
             "passphrase",
         ),
         ("-----BEGIN PRIVATE KEY-----\nAAAA\n".to_owned(), "no END"),
-        ("just text".to_owned(), "not a key"),
+        ("{just text".to_owned(), "not a JWK"),
         (String::new(), "empty"),
     ];
     for (text, needle) in cases {
         let e = DecryptionKeys::parse(&text, "k").unwrap_err();
         assert!(e.contains(needle), "{text:.40}: {e}");
     }
+    // Text that is neither JSON nor PEM is a PBES2 password; its Debug never shows it.
+    let password = DecryptionKeys::parse("  correct horse\n", "k").unwrap();
+    assert_eq!(format!("{password:?}").matches("horse").count(), 0);
+    assert!(
+        matches!(&password.keys[0], crate::inspect::keys::PrivateKey::Password { bytes, .. } if bytes == b"correct horse")
+    );
     let keys = DecryptionKeys::parse(&fixture("jwe/recipient.jwk.json"), "k").unwrap();
     assert!(!format!("{keys:?}").contains(r#""d""#));
     assert!(format!("{keys:?}").contains("[redacted]"));
