@@ -817,11 +817,11 @@ fn decode_decrypts_ecdh_es_aes_key_wrap_and_pbes2() {
             })
             .unwrap();
         let key = dir.join(format!("key-{section}"));
-        let text = match &v["key"] {
+        let key_text = match &v["key"] {
             Value::String(password) => format!("{password}\n"),
             jwk => jwk.to_string(),
         };
-        std::fs::write(&key, text).unwrap();
+        std::fs::write(&key, key_text).unwrap();
         let token = v["token"].as_str().unwrap();
         let key = key.display().to_string();
         let out = run(
@@ -835,11 +835,13 @@ fn decode_decrypts_ecdh_es_aes_key_wrap_and_pbes2() {
             doc["tokens"][0]["jwe"]["decrypted"], true,
             "{section}: {doc:#}"
         );
-        assert!(
-            text(&out.stdout).contains("bitter end"),
-            "{section}: {}",
-            text(&out.stdout)
-        );
+        // RFC 7520's plaintext is prose (not shown as claims) except §5.3's, a JWK set.
+        if section == "5.3" {
+            assert_eq!(
+                doc["tokens"][0]["payload"]["keys"][0]["kid"],
+                "77c7e2b8-6e13-45cf-8672-617b5b45243a"
+            );
+        }
         if section == "5.3" {
             let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
             let raw =

@@ -2,7 +2,7 @@
 //! and what RFC 7516 §11.5 and RFC 7517 §4 ask of a recipient: RSA1_5 failures that all read the
 //! same (no padding oracle), keys used only for what their JWK allows, `crit` refused.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use tokenscope_core::inspect::jwe::decrypt;
 use tokenscope_core::inspect::keys::DecryptionKeys;
 use tokenscope_core::jose::jwt::{b64, b64_encode, Part};

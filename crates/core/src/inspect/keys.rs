@@ -191,10 +191,18 @@ impl KeyLimits {
             ));
         }
         if let Some(ops) = &self.ops {
-            if !ops.iter().any(|o| o == "unwrapKey" || o == "decrypt") {
+            // ECDH-ES derives the key (RFC 7517 §4.3: deriveKey, deriveBits).
+            let derives = alg.starts_with("ECDH-ES")
+                && ops.iter().any(|o| o == "deriveKey" || o == "deriveBits");
+            if !derives && !ops.iter().any(|o| o == "unwrapKey" || o == "decrypt") {
                 return Some(format!(
-                    "the key's `key_ops` ({}) allow neither unwrapKey nor decrypt",
-                    ops.join(", ")
+                    "the key's `key_ops` ({}) allow neither unwrapKey nor decrypt{}",
+                    ops.join(", "),
+                    if alg.starts_with("ECDH-ES") {
+                        " (nor deriveKey, deriveBits)"
+                    } else {
+                        ""
+                    }
                 ));
             }
         }
@@ -233,7 +241,7 @@ impl PrivateKey {
             PrivateKey::Rsa { key, .. } => format!("RSA key{kid} ({} bits)", key.size() * 8),
             PrivateKey::Oct { k, .. } => format!("symmetric key{kid} ({} bits)", k.len() * 8),
             PrivateKey::Agreement { key, .. } => format!("{} key{kid}", key.curve()),
-            PrivateKey::Password { bytes, .. } => format!("the password ({} bytes)", bytes.len()),
+            PrivateKey::Password { bytes, .. } => format!("password ({} bytes)", bytes.len()),
         }
     }
 }
