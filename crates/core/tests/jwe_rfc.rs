@@ -200,6 +200,27 @@ fn an_ecdh_es_ephemeral_key_off_the_curve_is_refused() {
     assert!(e.contains("`epk`"), "{e}");
 }
 
+/// RFC 7517 §4.3: an ECDH-ES key may say it derives keys (`deriveKey`, `deriveBits`); one that
+/// only signs does not decrypt.
+#[test]
+fn an_ecdh_es_key_that_derives_keys_is_used() {
+    let v = vector("RFC 7520 section 5.5");
+    let h = header(&v.token);
+    for ops in [
+        json!(["deriveKey"]),
+        json!(["deriveBits"]),
+        json!(["unwrapKey"]),
+    ] {
+        let mut jwk = v.key.clone();
+        jwk["key_ops"] = ops.clone();
+        decrypt(&v.token, &h, &keys(&jwk)).unwrap_or_else(|e| panic!("{ops}: {e}"));
+    }
+    let mut jwk = v.key.clone();
+    jwk["key_ops"] = json!(["sign"]);
+    let e = decrypt(&v.token, &h, &keys(&jwk)).unwrap_err();
+    assert!(e.contains("nor deriveKey, deriveBits"), "{e}");
+}
+
 /// A key of the wrong kind for the algorithm says which kind is needed.
 #[test]
 fn a_key_of_the_wrong_kind_says_what_is_needed() {
