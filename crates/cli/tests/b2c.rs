@@ -3,33 +3,12 @@
 
 mod common;
 
-use common::text;
-use tokenscope_core::testkit::idp::{TestIdp, CURL_BROWSER};
-
-/// Runs `tokenscope args` with no stdin: whether it succeeded, its stdout and its stderr.
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = common::run(args, None, None);
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
-}
+use common::run_text as run;
+use tokenscope_core::testkit::idp::TestIdp;
 
 /// `tokenscope signin` through `policy` of the test provider, curl as the browser, nothing stored.
 fn signin_with_curl(idp: &TestIdp, policy: &str, more: &[&str]) -> (bool, String, String) {
-    let authority = idp.metadata_url(policy);
-    let client_id = idp.client_id();
-    let mut args = vec![
-        "signin",
-        "--authority",
-        &authority,
-        "--client-id",
-        &client_id,
-        "--browser",
-        CURL_BROWSER,
-        "--timeout",
-        "30",
-        "--no-store",
-    ];
-    args.extend_from_slice(more);
-    run(&args)
+    common::signin_with_curl(&idp.metadata_url(policy), &idp.client_id(), more)
 }
 
 #[test]

@@ -4,31 +4,11 @@
 
 mod common;
 
-use common::text;
-use tokenscope_core::testkit::idp::{TestIdp, CURL_BROWSER};
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = common::run(args, None, None);
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
-}
+use common::run_text as run;
+use tokenscope_core::testkit::idp::TestIdp;
 
 fn signin(idp: &TestIdp, more: &[&str]) -> (bool, String, String) {
-    let authority = idp.external_id_authority();
-    let client_id = idp.client_id();
-    let mut args = vec![
-        "signin",
-        "--authority",
-        &authority,
-        "--client-id",
-        &client_id,
-        "--browser",
-        CURL_BROWSER,
-        "--timeout",
-        "30",
-        "--no-store",
-    ];
-    args.extend_from_slice(more);
-    run(&args)
+    common::signin_with_curl(&idp.external_id_authority(), &idp.client_id(), more)
 }
 
 #[test]

@@ -45,6 +45,31 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Runs `tokenscope args` with no stdin: whether it succeeded, its stdout and its stderr.
+pub fn run_text(args: &[&str]) -> (bool, String, String) {
+    let out = run(args, None, None);
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+/// `tokenscope signin` at `authority` with `client_id`, the test provider's curl as the
+/// browser, nothing stored, `more` arguments after.
+pub fn signin_with_curl(authority: &str, client_id: &str, more: &[&str]) -> (bool, String, String) {
+    let mut args = vec![
+        "signin",
+        "--authority",
+        authority,
+        "--client-id",
+        client_id,
+        "--browser",
+        tokenscope_core::testkit::idp::CURL_BROWSER,
+        "--timeout",
+        "30",
+        "--no-store",
+    ];
+    args.extend_from_slice(more);
+    run_text(&args)
+}
+
 /// A config directory of its own (not created yet); the test removes it at the end.
 pub fn temp_config() -> PathBuf {
     std::env::temp_dir().join(format!(
