@@ -2,13 +2,13 @@
 //! keys come only through the guarded client, which refuses a name that resolves to a private
 //! address before anything connects, and never through the engine's own client.
 
-use super::support::{engine_with, invoke, window_on};
+use super::support::{engine_with, invoke, json_provider, window_on};
 use crate::state::AppState;
 use serde_json::{json, Value};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokenscope_core::http::{HttpClient, HttpError, HttpLimits, HttpRequest, HttpResponse};
+use tokenscope_core::http::{HttpClient, HttpLimits};
 use tokenscope_core::oidc::netguard::{self, Lookup};
 
 const ISSUER: &str = "https://idp.corp.test/tenant/v2.0";
@@ -16,29 +16,20 @@ const ISSUER: &str = "https://idp.corp.test/tenant/v2.0";
 /// A provider on the company network as the engine's own client would reach it: metadata and
 /// keys for `ISSUER`, every URL asked for recorded.
 fn company_provider(seen: Arc<Mutex<Vec<String>>>) -> Arc<dyn HttpClient> {
-    Arc::new(move |request: HttpRequest| {
-        let url = request.url.to_string();
-        seen.lock().unwrap().push(url.clone());
-        let body = if url == format!("{ISSUER}/.well-known/openid-configuration") {
-            Some(json!({"issuer": ISSUER, "jwks_uri": "https://idp.corp.test/tenant/keys"}))
-        } else if url == "https://idp.corp.test/tenant/keys" {
-            Some(serde_json::to_value(tokenscope_core::testkit::jwks()).unwrap())
-        } else {
-            None
-        };
-        async move {
-            match body {
-                Some(b) => Ok(HttpResponse {
-                    status: 200,
-                    headers: vec![("content-type".into(), "application/json".into())],
-                    body: b.to_string().into_bytes(),
-                }),
-                None => Err(HttpError::Connect(format!(
-                    "no such host in this test: {url}"
-                ))),
-            }
-        }
-    })
+    let keys = "https://idp.corp.test/tenant/keys";
+    json_provider(
+        vec![
+            (
+                format!("{ISSUER}/.well-known/openid-configuration"),
+                json!({"issuer": ISSUER, "jwks_uri": keys}),
+            ),
+            (
+                keys.to_owned(),
+                serde_json::to_value(tokenscope_core::testkit::jwks()).unwrap(),
+            ),
+        ],
+        seen,
+    )
 }
 
 /// A resolver for which `idp.corp.test` is a private address (10.0.0.7); the names it was asked

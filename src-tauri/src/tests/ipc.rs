@@ -1,12 +1,14 @@
 //! The commands through Tauri's IPC on the mock runtime (`tauri::test`), with a real engine
 //! on a session-only vault and a temporary profile store.
 
-use super::support::{engine_with, invoke, profile_json, save_profile, window, window_on};
+use super::support::{
+    engine_with, invoke, json_provider, profile_json, save_profile, window, window_on,
+};
 use crate::state::AppState;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use tauri::WebviewWindow;
-use tokenscope_core::http::{HttpClient, HttpError, HttpRequest, HttpResponse};
+use tokenscope_core::http::HttpClient;
 
 #[test]
 fn profiles_can_be_saved_listed_renamed_and_deleted() {
@@ -340,32 +342,22 @@ fn fake_b2c(seen: Arc<Mutex<Vec<String>>>) -> Arc<dyn HttpClient> {
     );
     let jwks =
         "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_susi/discovery/v2.0/keys";
-    Arc::new(move |request: HttpRequest| {
-        let url = request.url.to_string();
-        seen.lock().unwrap().push(url.clone());
-        let body = if url == metadata {
-            Some(json!({
-                "issuer": format!("https://contoso.b2clogin.com/{TENANT_ID}/v2.0/"),
-                "jwks_uri": jwks,
-            }))
-        } else if url == jwks {
-            Some(serde_json::to_value(tokenscope_core::testkit::jwks()).unwrap())
-        } else {
-            None
-        };
-        async move {
-            match body {
-                Some(b) => Ok(HttpResponse {
-                    status: 200,
-                    headers: vec![("content-type".into(), "application/json".into())],
-                    body: b.to_string().into_bytes(),
+    json_provider(
+        vec![
+            (
+                metadata,
+                json!({
+                    "issuer": format!("https://contoso.b2clogin.com/{TENANT_ID}/v2.0/"),
+                    "jwks_uri": jwks,
                 }),
-                None => Err(HttpError::Connect(format!(
-                    "no such host in this test: {url}"
-                ))),
-            }
-        }
-    })
+            ),
+            (
+                jwks.to_owned(),
+                serde_json::to_value(tokenscope_core::testkit::jwks()).unwrap(),
+            ),
+        ],
+        seen,
+    )
 }
 
 #[test]

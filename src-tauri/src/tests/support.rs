@@ -11,7 +11,9 @@ use tauri::webview::InvokeRequest;
 use tauri::{WebviewWindow, WebviewWindowBuilder};
 use tokenscope_core::clock::SystemClock;
 use tokenscope_core::engine::Engine;
-use tokenscope_core::http::{HttpClient, HttpLimits, ReqwestClient};
+use tokenscope_core::http::{
+    HttpClient, HttpError, HttpLimits, HttpRequest, HttpResponse, ReqwestClient,
+};
 use tokenscope_core::store::profile::ProfileStore;
 use tokenscope_core::store::vault::Vault;
 
@@ -97,4 +99,32 @@ pub(super) fn save_profile(
         "save_profile",
         json!({"profile": profile, "previousName": previous}),
     )
+}
+
+/// A provider that answers each URL of `routes` with its JSON and any other with a connection
+/// error; every URL asked for is recorded in `seen`.
+pub(super) fn json_provider(
+    routes: Vec<(String, Value)>,
+    seen: Arc<std::sync::Mutex<Vec<String>>>,
+) -> Arc<dyn HttpClient> {
+    Arc::new(move |request: HttpRequest| {
+        let url = request.url.to_string();
+        seen.lock().unwrap().push(url.clone());
+        let body = routes
+            .iter()
+            .find(|(u, _)| *u == url)
+            .map(|(_, b)| b.clone());
+        async move {
+            match body {
+                Some(b) => Ok(HttpResponse {
+                    status: 200,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body: b.to_string().into_bytes(),
+                }),
+                None => Err(HttpError::Connect(format!(
+                    "no such host in this test: {url}"
+                ))),
+            }
+        }
+    })
 }
