@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Tokenscope test provider: an Azure AD B2C-shaped OpenID provider on loopback.
 //
-//   node tests/idp/server.mjs [--port N] [--host 127.0.0.1] [--keys FILE] [--verbose]
+//   node tests/idp/server.mjs [--port N] [--host 127.0.0.1] [--keys FILE] [--latency MS] [--verbose]
 //
 // Prints exactly one JSON line to stdout once listening (see README.md); everything else
 // goes to stderr. Exits on SIGTERM/SIGINT and when stdin (a pipe) reaches EOF, so a test
@@ -54,7 +54,7 @@ function nativeClient() {
 // ---------------------------------------------------------------------------------------
 // Command line
 // ---------------------------------------------------------------------------------------
-const USAGE = 'usage: node server.mjs [--port N (0 = ephemeral)] [--host 127.0.0.1] [--keys FILE] [--verbose]\n';
+const USAGE = 'usage: node server.mjs [--port N (0 = ephemeral)] [--host 127.0.0.1] [--keys FILE] [--latency MS] [--verbose]\n';
 let args;
 try {
   ({ values: args } = parseArgs({
@@ -62,6 +62,8 @@ try {
       port: { type: 'string', default: '0' },
       host: { type: 'string', default: '127.0.0.1' },
       keys: { type: 'string' }, // optional JSON file caching the private signing keys
+      // every answer waits this long first, like a tenant across the internet (benchmark)
+      latency: { type: 'string', default: '0' },
       verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,6 +80,11 @@ if (!/^\d+$/.test(args.port) || Number(args.port) > 65535) {
   process.stderr.write(`invalid --port ${args.port}\n${USAGE}`);
   process.exit(2);
 }
+if (!/^\d+$/.test(args.latency) || Number(args.latency) > 60000) {
+  process.stderr.write(`invalid --latency ${args.latency} (milliseconds, 0 to 60000)\n${USAGE}`);
+  process.exit(2);
+}
+const latency = Number(args.latency);
 const log = (...a) => console.error('[idp]', ...a);
 const vlog = args.verbose ? log : () => {};
 
@@ -1027,6 +1034,12 @@ const server = http.createServer((req, res) => {
   const started = performance.now();
   const original = req.url;
   res.on('finish', () => vlog(`${req.method} ${original} -> ${res.statusCode} (${(performance.now() - started).toFixed(1)} ms)`));
+  if (latency > 0) setTimeout(() => answer(req, res), latency);
+  else answer(req, res);
+});
+server.keepAliveTimeout = 5000;
+
+function answer(req, res) {
   handle(req, res).catch((err) => {
     log('request failed:', err);
     if (!res.headersSent) {
@@ -1036,8 +1049,7 @@ const server = http.createServer((req, res) => {
       res.destroy();
     }
   });
-});
-server.keepAliveTimeout = 5000;
+}
 
 try {
   await new Promise((resolve, reject) => {
