@@ -7,8 +7,7 @@
 use super::file::{parse, FileError, TestFile};
 use serde::Deserialize;
 use serde_json::Value;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What a saved case expects of one claim.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -80,7 +79,8 @@ pub fn append_case(path: &Path, draft: &CaseDraft) -> Result<TestFile, FileError
         Some(old) => format!("{old}\n\n{block}"),
     };
     let file = parse(path, &text)?;
-    replace(path, text.as_bytes()).map_err(|e| refuse(format!("cannot write it: {e}")))?;
+    crate::store::config_file::replace_keeping_permissions(path, text.as_bytes())
+        .map_err(|e| refuse(format!("cannot write it: {e}")))?;
     Ok(file)
 }
 
@@ -179,45 +179,13 @@ fn toml_value(v: &Value) -> Result<String, String> {
     }
 }
 
-/// Replaces `path` with `bytes` through a temporary file in its directory (the file keeps its
-/// permissions; a new file gets the default ones: a test file holds no secret).
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        crate::oidc::pkce::random_token()
-    ));
-    let written = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        drop(file);
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::flowtest::file::ClaimExpectation;
     use serde_json::json;
 
-    fn dir() -> PathBuf {
+    fn dir() -> std::path::PathBuf {
         let d = std::env::temp_dir().join(format!(
             "tokenscope-draft-{}",
             crate::oidc::pkce::random_token()

@@ -80,6 +80,30 @@ fn lock(path: &Path) -> std::io::Result<Lock> {
 /// synced, renamed over `path`, then the directory synced so the rename survives a crash.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = config_dir(path)?;
+    write_through_temp(&dir, path, bytes, private_options(), None)
+}
+
+/// Replaces a file the user owns (a test file) the same way, but leaves its directory as it
+/// is and keeps the file's permissions (a new file gets the default ones).
+pub fn replace_keeping_permissions(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let kept = std::fs::metadata(path).ok().map(|m| m.permissions());
+    write_through_temp(&dir, path, bytes, OpenOptions::new(), kept)
+}
+
+/// The one way a file is replaced: `bytes` go to a new temporary file in `dir` (opened with
+/// `options`, given `permissions` if any), synced, renamed over `path`; the temporary file is
+/// removed when anything fails, so `path` is either the old file or the new one.
+fn write_through_temp(
+    dir: &Path,
+    path: &Path,
+    bytes: &[u8],
+    mut options: OpenOptions,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(
         ".{name}.{}.{}.tmp",
@@ -87,9 +111,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         crate::oidc::pkce::random_token()
     ));
     let written = (|| {
-        let mut file = private_options().write(true).create_new(true).open(&tmp)?;
+        let mut file = options.write(true).create_new(true).open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
+        if let Some(p) = permissions {
+            std::fs::set_permissions(&tmp, p)?;
+        }
         drop(file);
         std::fs::rename(&tmp, path)
     })();
@@ -97,7 +124,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     written?;
-    sync_dir(&dir);
+    sync_dir(dir);
     Ok(())
 }
 
@@ -197,6 +224,53 @@ mod tests {
             assert_eq!(mode(&dir), 0o700);
         }
         std::fs::remove_dir_all(dir.parent().unwrap()).ok();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_is_private_and_a_user_file_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        let dir = temp_dir();
+        let config = dir.join("config").join("state.json");
+        write_atomic(&config, b"{}").expect("write");
+        assert_eq!(mode(&config), 0o600);
+        assert_eq!(mode(config.parent().expect("dir")), 0o700);
+
+        let user = dir.join("suite.tokenscope.toml");
+        std::fs::write(&user, "old").expect("seed");
+        std::fs::set_permissions(&user, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        replace_keeping_permissions(&user, b"new").expect("replace");
+        assert_eq!(std::fs::read_to_string(&user).expect("read"), "new");
+        assert_eq!(mode(&user), 0o640);
+        // Nothing is left behind in the folder: only the two files.
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_failed_replace_keeps_the_old_file_and_leaves_no_temporary() {
+        let dir = temp_dir();
+        std::fs::create_dir_all(&dir).expect("dir");
+        // A directory where the file should be: the rename fails.
+        let path = dir.join("taken");
+        std::fs::create_dir(&path).expect("taken");
+        std::fs::write(path.join("inside"), "kept").expect("seed");
+        assert!(replace_keeping_permissions(&path, b"new").is_err());
+        assert_eq!(
+            std::fs::read_to_string(path.join("inside")).expect("kept"),
+            "kept"
+        );
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("taken")]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
