@@ -132,6 +132,19 @@ export const EXTERNAL_ID = {
   tenantId: '5d2c8a1e-7b3f-4e9a-9c61-2f4b8d0e6a17',
 };
 
+/** A plain OpenID provider (not Microsoft's), served beside the tenants under `/oidc`: issuer
+ * `{base}/oidc`, standard claims (no tfp, no oid), opaque access tokens, and the two endpoints
+ * B2C and Entra do not have: token revocation (RFC 7009) and introspection (RFC 7662). One
+ * provider instance with its own key, answering like the 'auto' policies (no pages). */
+export const GENERIC = {
+  name: 'generic', // the provider's name (cookies, the key cache)
+  interaction: 'auto',
+  issuer: 'generic',
+  kind: 'generic',
+  generic: true,
+  path: 'oidc',
+};
+
 /** login_hint values that make the External ID tenant end the sign-in with an AADSTS error, as
  * Entra writes it: the code and message, then Trace ID, Correlation ID and Timestamp on the same
  * line. */

@@ -29,13 +29,13 @@ import { parseArgs } from 'node:util';
 import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
-  CONFIDENTIAL_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS,
+  CONFIDENTIAL_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS, GENERIC,
   PROTECTED_API,
 } from './config.mjs';
 import { createApi } from './api.mjs';
 
 /** Every provider instance: the B2C policies, then the External ID tenant. */
-const PROVIDERS = [...POLICIES, EXTERNAL_ID];
+const PROVIDERS = [...POLICIES, EXTERNAL_ID, GENERIC];
 
 /** What every registered client has in common (a fresh copy each time): a native app on the
  * loopback redirect URIs, the code flow with refresh tokens, RS256 ID tokens with auth_time. */
@@ -225,6 +225,9 @@ const ROUTES = {
   end_session: '/oauth2/v2.0/logout', // answered by logout() below, listed in discovery
   jwks: '/discovery/v2.0/keys',
   userinfo: '/openid/v2.0/userinfo', // where B2C custom policies put it
+  // only the generic provider (GENERIC) offers these; B2C and Entra do not
+  revocation: '/oauth2/v2.0/revoke',
+  introspection: '/oauth2/v2.0/introspect',
 };
 const COOKIE_NAMES = (policy) => ({
   // the session cookie has path=/, so it is named per policy; the other two are path-scoped
@@ -236,6 +239,7 @@ const COOKIE_NAMES = (policy) => ({
 function issuerFor(policy, base, port) {
   // External ID: https://<tenant-id>.ciamlogin.com/<tenant-id>/v2.0; on loopback the tenant ID
   // is the first label of a .localhost name (RFC 6761), whatever host the server listens on.
+  if (policy.issuer === 'generic') return `${base}/${GENERIC.path}`;
   if (policy.issuer === 'ciam') return `http://${EXTERNAL_ID.tenantId}.localhost:${port}/${EXTERNAL_ID.tenantId}/v2.0`;
   return policy.issuer === 'tfp'
     ? `${base}/tfp/${TENANT_ID}/${policy.name}/v2.0/`
@@ -314,7 +318,9 @@ function makeProvider(policy, issuer, jwk) {
 
     // B2C-style ID-token claims. Listed under `openid` with conformIdTokenClaims:false they
     // go into the ID token itself, not only to userinfo.
-    claims: policy.externalId
+    claims: policy.generic
+      ? { openid: ['sub', 'name', 'given_name', 'family_name', 'email', 'nbf'] }
+      : policy.externalId
       ? { openid: ['sub', 'oid', 'tid', 'ver', 'name', 'preferred_username', 'email', 'nbf'] }
       : { openid: ['sub', 'oid', 'tfp', 'ver', 'emails', 'idp', 'name', 'given_name', 'family_name', 'nbf'] },
     conformIdTokenClaims: false,
@@ -324,6 +330,16 @@ function makeProvider(policy, issuer, jwk) {
       return {
         accountId: id,
         async claims(use) {
+          if (policy.generic) {
+            return {
+              sub: user.oid,
+              name: user.name,
+              given_name: user.given_name,
+              family_name: user.family_name,
+              email: user.emails[0],
+              ...(use === 'id_token' ? { nbf: epoch() } : {}),
+            };
+          }
           if (policy.externalId) {
             // Entra v2.0 ID token: tid, oid, preferred_username, ver 2.0; no tfp, no emails.
             return {
@@ -362,6 +378,7 @@ function makeProvider(policy, issuer, jwk) {
     // JWT access tokens for the API (aud = API app ID) with B2C's scp/azp/tfp/ver claims.
     extraTokenClaims: async (ctx, token) => {
       if (token.kind !== 'AccessToken' && token.kind !== 'RefreshToken') return undefined;
+      if (policy.generic) return undefined;
       const indicator = token.resourceServer?.identifier() ?? token.resource;
       const api = APIS.find((a) => a.identifier === indicator);
       const scp = api ? String(token.scope ?? '').split(' ').map((s) => api.scopes[s]).filter(Boolean).join(' ') : '';
@@ -396,6 +413,9 @@ function makeProvider(policy, issuer, jwk) {
       devInteractions: { enabled: policy.interaction === 'pages' },
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },
+      // RFC 7009 and RFC 7662: a plain OpenID provider offers them, B2C and Entra do not
+      revocation: { enabled: Boolean(policy.generic) },
+      introspection: { enabled: Boolean(policy.generic) },
       // not offered by B2C
       pushedAuthorizationRequests: { enabled: false },
       dPoP: { enabled: false },
@@ -460,7 +480,7 @@ function makeProvider(policy, issuer, jwk) {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.method !== 'POST' || !ctx.path.endsWith('/token') || ctx.status !== 200) return;
-    if (!ctx.body || typeof ctx.body !== 'object') return;
+    if (!ctx.body || typeof ctx.body !== 'object' || policy.generic) return;
     const now = epoch();
     const extras = {
       not_before: String(now),
@@ -946,6 +966,13 @@ function resolveExternalId(url) {
   return { policy: EXTERNAL_ID, prefix, rest };
 }
 
+/** The generic provider: /oidc/... , or null. */
+function resolveGeneric(url) {
+  const segs = url.pathname.split('/');
+  if (segs[1] !== GENERIC.path) return null;
+  return { policy: GENERIC, prefix: `/${GENERIC.path}`, rest: `/${segs.slice(2).join('/')}` };
+}
+
 let providers; // Map policy name -> { provider, callback, jwk }
 let base;
 let protectedApi; // the protected API (api.mjs)
@@ -978,6 +1005,10 @@ function indexDocument() {
       ],
       error_login_hints: Object.fromEntries(Object.entries(EXTERNAL_ID_ERRORS).map(([hint, e]) => [hint, e.code])),
     },
+    generic: {
+      issuer: providers.get(GENERIC.name).provider.issuer,
+      metadata: `${base}/${GENERIC.path}/.well-known/openid-configuration`,
+    },
   };
 }
 
@@ -996,7 +1027,7 @@ async function handle(req, res) {
 
   if (protectedApi.handles(url)) return protectedApi.handle(req, res, url);
 
-  const r = resolveExternalId(url) ?? resolvePolicy(url);
+  const r = resolveGeneric(url) ?? resolveExternalId(url) ?? resolvePolicy(url);
   if (!r) return sendJson(res, 404, { error: 'not_found', error_description: `no route for ${url.pathname}` });
   if (r.error) return sendJson(res, 404, { error: 'not_found', error_description: r.error });
   const { policy, prefix, rest } = r;

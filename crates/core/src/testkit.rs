@@ -198,6 +198,14 @@ pub mod idp {
                 .unwrap_or_default()
                 .to_owned()
         }
+        /// The generic (non-Microsoft) provider's metadata URL: the one with revocation and
+        /// introspection endpoints.
+        pub fn generic_metadata_url(&self) -> String {
+            self.info["generic"]["metadata"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
         /// Path-form metadata URL of a policy.
         pub fn metadata_url(&self, policy: &str) -> String {
             format!(

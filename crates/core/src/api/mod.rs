@@ -8,6 +8,8 @@ pub mod call;
 pub mod challenge;
 pub mod curl;
 pub mod diagnose;
+pub mod introspect;
+pub mod revoke;
 pub mod userinfo;
 
 pub use call::{prepare, send, ApiCall, ApiResponse, CallInput, Header, PreparedCall, SentRequest};

@@ -28,6 +28,7 @@ use url::Url;
 
 mod api;
 pub mod browser;
+mod endpoints;
 pub mod history;
 mod inspector;
 mod lock;
@@ -40,6 +41,7 @@ mod ropc;
 mod secrets;
 mod session;
 pub mod support;
+pub use endpoints::EndpointSupport;
 pub use logout::{LogoutOptions, LogoutReport, RequestPreview};
 pub use ropc::ROPC_WARNING;
 

@@ -25,6 +25,12 @@ pub struct ProviderMetadata {
     /// UserInfo.
     #[serde(default)]
     pub userinfo_endpoint: Option<Url>,
+    /// Token revocation (RFC 7009; B2C has none).
+    #[serde(default)]
+    pub revocation_endpoint: Option<Url>,
+    /// Token introspection (RFC 7662; B2C has none).
+    #[serde(default)]
+    pub introspection_endpoint: Option<Url>,
     /// Algorithms the provider signs ID tokens with.
     #[serde(default)]
     pub id_token_signing_alg_values_supported: Vec<String>,
