@@ -9,6 +9,7 @@
 
 mod api;
 mod authority;
+mod endpoints;
 mod errors;
 mod flowtest;
 mod output;
@@ -135,6 +136,11 @@ enum Command {
     Call(Box<api::CallArgs>),
     /// The provider's userinfo claims, explained and compared with the ID token's.
     Userinfo(api::UserinfoArgs),
+    /// Revoke the stored refresh token or the access token at the provider's revocation
+    /// endpoint (RFC 7009; B2C has none).
+    Revoke(endpoints::RevokeArgs),
+    /// Ask the provider's introspection endpoint about a token (RFC 7662; B2C has none).
+    Introspect(endpoints::IntrospectArgs),
     /// List saved profiles, or add one.
     Profiles {
         #[command(subcommand)]
@@ -449,6 +455,10 @@ async fn run(command: Command) -> ExitCode {
         Command::TestSecret { action } => flowtest::test_secret(action).await,
         Command::Call(args) => with_engine(|engine| api::call(engine, *args)).await,
         Command::Userinfo(args) => with_engine(|engine| api::userinfo(engine, args)).await,
+        Command::Revoke(args) => with_engine(|engine| endpoints::revoke(engine, args)).await,
+        Command::Introspect(args) => {
+            with_engine(|engine| endpoints::introspect(engine, args)).await
+        }
     }
 }
 
@@ -864,7 +874,7 @@ async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Failure>
 }
 
 /// Reads a token argument: text, `@FILE`, or `-` (stdin; also when absent and stdin is piped).
-fn read_input(arg: Option<String>) -> Result<String, String> {
+pub(crate) fn read_input(arg: Option<String>) -> Result<String, String> {
     let limit = (jwt::MAX_INPUT + 1) as u64;
     match arg {
         None if std::io::stdin().is_terminal() => {
