@@ -56,7 +56,9 @@ pub async fn call_api(
     let engine = state.engine();
     let profile = engine.profiles().get(&name)?;
     let input = request.input()?;
-    Ok(engine.call_api(&profile, &input).await?)
+    let call = engine.call_api(&profile, &input).await?;
+    state.set_last_body(&name, call.raw_body.clone());
+    Ok(call)
 }
 
 /// The request as a curl command: the token as `$TOKEN`, or in the clear when `reveal`.

@@ -10,6 +10,9 @@ use crate::views::{
     ProfileEntry, SignInExtras, SignOutView,
 };
 use tokenscope_core::api::challenge::ChallengeParam;
+use tokenscope_core::api::introspect::{IntrospectToken, Introspection};
+use tokenscope_core::api::revoke::{EndpointError, Revocation, RevokeToken};
+use tokenscope_core::api::save::SavedBody;
 use tokenscope_core::api::userinfo::UserInfo;
 use tokenscope_core::api::{
     ApiCall, ApiResponse, BearerChallenge, Challenge, Finding, FindingCode, Header, SentRequest,
@@ -21,6 +24,7 @@ use tokenscope_core::engine::history::{
 };
 use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
 use tokenscope_core::engine::response_fields::ResponseField;
+use tokenscope_core::engine::EndpointSupport;
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
@@ -167,6 +171,14 @@ pub fn render() -> String {
         FindingCode,
         RecentCall,
         UserInfo,
+        // Revocation, introspection; the saved body of a call.
+        EndpointSupport,
+        RevokeToken,
+        Revocation,
+        EndpointError,
+        IntrospectToken,
+        Introspection,
+        SavedBody,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

@@ -38,6 +38,10 @@ macro_rules! app_commands {
             api_commands::api_curl,
             api_commands::recent_calls,
             api_commands::userinfo,
+            endpoint_commands::provider_endpoints,
+            endpoint_commands::revoke_token,
+            endpoint_commands::introspect_token,
+            endpoint_commands::save_api_body,
             request_commands::browser_error_help,
         }
     };

@@ -8,6 +8,7 @@ pub mod b2c;
 pub mod bench;
 pub mod bindings;
 pub mod commands;
+pub mod endpoint_commands;
 pub mod flow_commands;
 pub mod rendering;
 pub mod request_commands;

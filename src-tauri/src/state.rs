@@ -13,6 +13,8 @@ pub struct AppState {
     cancel: Mutex<Option<CancellationToken>>,
     /// The sign-in behind each case of the latest runs, by (test file, case name).
     case_sign_ins: Arc<Mutex<HashMap<(String, String), SignInView>>>,
+    /// The whole body of each profile's last API call (the view shows it capped), for saving.
+    last_bodies: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 /// Hands the engine to the state it was promised to (`AppState::starting`).
@@ -42,6 +44,7 @@ impl AppState {
             engine: engine.clone(),
             cancel: Mutex::new(None),
             case_sign_ins: Arc::default(),
+            last_bodies: Mutex::default(),
         };
         (state, EngineSlot(engine))
     }
@@ -61,6 +64,18 @@ impl AppState {
     /// The sign-ins behind the cases run in the Tests view (shared with a run in progress).
     pub(crate) fn case_sign_ins(&self) -> Arc<Mutex<HashMap<(String, String), SignInView>>> {
         self.case_sign_ins.clone()
+    }
+
+    /// Keeps the whole body of the profile's last API call.
+    pub(crate) fn set_last_body(&self, profile: &str, body: Vec<u8>) {
+        if let Ok(mut map) = self.last_bodies.lock() {
+            map.insert(profile.to_owned(), body);
+        }
+    }
+
+    /// The whole body of the profile's last API call in this session.
+    pub(crate) fn last_body(&self, profile: &str) -> Option<Vec<u8>> {
+        self.last_bodies.lock().ok()?.get(profile).cloned()
     }
 
     /// Cancels the sign-in in progress; false when there is none.

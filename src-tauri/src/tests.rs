@@ -67,6 +67,7 @@ fn the_csp_allows_no_remote_origin() {
 mod api;
 mod b2c_ipc;
 mod discovery;
+mod endpoints_ipc;
 mod flowtest_ipc;
 mod ipc;
 mod refresh_binding;

@@ -1661,6 +1661,116 @@ diagnosis: Array<Finding>,
  */
 body: string | null, };
 
+export type EndpointSupport = { 
+/**
+ * `revocation_endpoint`, when advertised.
+ */
+revocation: string | null, 
+/**
+ * Why there is no revocation (the same words the command line says).
+ */
+revocation_missing: string | null, 
+/**
+ * `introspection_endpoint`, when advertised.
+ */
+introspection: string | null, 
+/**
+ * Why there is no introspection.
+ */
+introspection_missing: string | null, };
+
+export type RevokeToken = "refresh" | "access";
+
+export type Revocation = { 
+/**
+ * The endpoint called.
+ */
+endpoint: string, 
+/**
+ * The token revoked.
+ */
+token: RevokeToken, 
+/**
+ * Its status.
+ */
+status: number, 
+/**
+ * Milliseconds.
+ */
+elapsed_ms: number, 
+/**
+ * The provider accepted the revocation (2xx).
+ */
+revoked: boolean, 
+/**
+ * The OAuth error of a refusal.
+ */
+error: EndpointError | null, 
+/**
+ * The refresh token was removed from the vault after the revocation.
+ */
+removed_from_vault: boolean, 
+/**
+ * What happened, in a sentence.
+ */
+message: string, };
+
+export type EndpointError = { 
+/**
+ * `error`.
+ */
+error: string, 
+/**
+ * `error_description`.
+ */
+description: string | null, };
+
+export type IntrospectToken = "access" | "refresh";
+
+export type Introspection = { 
+/**
+ * The endpoint called.
+ */
+endpoint: string, 
+/**
+ * Which token was asked about ("access token", "refresh token", "token given").
+ */
+token: string, 
+/**
+ * Its status.
+ */
+status: number, 
+/**
+ * Milliseconds.
+ */
+elapsed_ms: number, 
+/**
+ * The verdict (`None` when the endpoint refused to answer).
+ */
+active: boolean | null, 
+/**
+ * Every member of the answer, explained (`exp` as a date...).
+ */
+claims: Array<ClaimRow>, 
+/**
+ * The OAuth error of a refusal.
+ */
+error: EndpointError | null, 
+/**
+ * What the verdict means, in sentences.
+ */
+notes: Array<string>, };
+
+export type SavedBody = { 
+/**
+ * The file written.
+ */
+path: string, 
+/**
+ * Bytes written.
+ */
+bytes: number, };
+
 /** Every error kind (`ErrorKind::ALL`). */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   "authority",
@@ -1749,6 +1859,10 @@ export const COMMANDS = [
   "api_curl",
   "recent_calls",
   "userinfo",
+  "provider_endpoints",
+  "revoke_token",
+  "introspect_token",
+  "save_api_body",
   "browser_error_help",
 ] as const;
 

@@ -34,6 +34,12 @@ import type {
   TenantView,
   TokenDiff,
   UserInfo,
+  EndpointSupport,
+  RevokeToken,
+  Revocation,
+  IntrospectToken,
+  Introspection,
+  SavedBody,
 } from './bindings';
 
 /** The event the shell emits as each user-flow test case ends (`flow_commands::CASE_EVENT`). */
@@ -199,6 +205,20 @@ export const recentCalls = (name: string) => call<RecentCall[]>('recent_calls', 
 
 /** The provider's userinfo claims, explained and compared with the ID token's. */
 export const userinfo = (name: string) => call<UserInfo>('userinfo', { name });
+
+/** Which of revocation and introspection the profile's provider advertises, and why not. */
+export const providerEndpoints = (name: string) => call<EndpointSupport>('provider_endpoints', { name });
+
+/** Revokes the stored refresh token (the shell reads it from the vault; it never comes here)
+ *  or the access token. */
+export const revokeToken = (name: string, token: RevokeToken) => call<Revocation>('revoke_token', { name, token });
+
+/** Asks the provider's introspection endpoint about the profile's access or refresh token. */
+export const introspectToken = (name: string, token: IntrospectToken) =>
+  call<Introspection>('introspect_token', { name, token });
+
+/** Writes the whole body of the profile's last API call to a new file at `path`. */
+export const saveApiBody = (name: string, path: string) => call<SavedBody>('save_api_body', { name, path });
 
 /** Calls `handler` with each progress step until the returned function is called. */
 export async function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {

@@ -10,6 +10,7 @@ pub mod curl;
 pub mod diagnose;
 pub mod introspect;
 pub mod revoke;
+pub mod save;
 pub mod userinfo;
 
 pub use call::{prepare, send, ApiCall, ApiResponse, CallInput, Header, PreparedCall, SentRequest};
