@@ -8,7 +8,8 @@
 
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BROWSER_MJS, fill, gone, run, shown, tid } from './harness.mjs';
 import { Session, browserCommand, inResult } from './session.mjs';
@@ -18,6 +19,7 @@ const b = () => s.b();
 const FORM_POST = 'Form post';
 const CONFIDENTIAL = 'itsme direct';
 const CLAIMS = '{"id_token": {"acr": {"essential": true}}}';
+const PLAIN = 'Plain OpenID';
 
 /** The stored value of a keyring account of the app, or null. */
 async function keyring(account) {
@@ -133,6 +135,43 @@ describe('Tokenscope request builder, end to end', () => {
     assert.match(await status.getText(), /\/openid\/v2\.0\/userinfo/);
     const said = [...(await b().$$(tid('userinfo-finding'))), ...(await b().$$('.userinfo .note'))];
     assert.ok(said.length > 0, 'the refusal should be explained');
+  }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
+
+  s.step('Save whole body: the last answer is written to the file typed', async () => {
+    await s.selectProfile(FORM_POST);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'tokenscope-e2e-body-')), 'hello.json');
+    await fill(b(), tid('api-save-path'), file);
+    await (await shown(b(), tid('api-save'))).click();
+    assert.match(await (await shown(b(), tid('api-saved'), { timeout: 10_000 })).getText(), /Saved [\d,]+ bytes/);
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).route, 'GET /hello');
+  }, { needs: ['Call API: a write without its scope is explained, a read answers 200'] });
+
+  s.step('Revoke and introspect: B2C has neither; a plain OpenID provider introspects, then revokes the stored refresh token', async () => {
+    const openPanel = async () => {
+      const panel = await shown(b(), inResult(tid('endpoints-panel')));
+      if ((await panel.getAttribute('open')) === null) await (await shown(b(), tid('endpoints-toggle'))).click();
+    };
+    await s.selectProfile(FORM_POST);
+    await openPanel();
+    const missing = await shown(b(), tid('revoke-missing'), { timeout: 30_000 });
+    assert.match(await missing.getText(), /this provider has no revocation endpoint/);
+    assert.equal(await (await shown(b(), tid('revoke'))).isEnabled(), false);
+    assert.equal(await (await shown(b(), tid('introspect'))).isEnabled(), false);
+
+    await s.createProfile({
+      name: PLAIN, browser: browserCommand(), policy: 'oidc', authority: s.provider.ready.generic.metadata, scopes: 'offline_access',
+    });
+    await expectResultPassed(await s.signIn(PLAIN));
+    assert.ok(await keyring(`refresh-token:${PLAIN}`), 'the refresh token should be in the keyring');
+    await openPanel();
+    await (await shown(b(), tid('introspect'), { timeout: 30_000 })).click();
+    const active = await shown(b(), tid('introspect-result'), { timeout: 30_000 });
+    assert.match(await active.getText(), /Active/);
+    assert.match(await (await shown(b(), tid('introspect-claims'))).getText(), /offline_access/);
+    await (await shown(b(), tid('revoke'))).click();
+    const revoked = await shown(b(), tid('revoke-result'), { timeout: 30_000 });
+    assert.match(await revoked.getText(), /removed from the OS keyring/);
+    assert.equal(await keyring(`refresh-token:${PLAIN}`), null, 'the revoked refresh token should be gone from the keyring');
   }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
 
   s.step('the logout test comes back to the loopback listener with the state sent', async () => {
