@@ -235,14 +235,14 @@ mod tests {
     use crate::http::HttpError;
     use std::sync::{Arc, Mutex};
 
+    /// What the endpoint received: each request's headers and body.
+    type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>;
+
     fn answer(
         status: u16,
         content_type: &'static str,
         body: &'static str,
-    ) -> (
-        impl HttpClient,
-        Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>,
-    ) {
+    ) -> (impl HttpClient, Seen) {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
         let client = move |r: HttpRequest| {
