@@ -34,7 +34,11 @@ export const APIS = [
     scopes: {
       [`https://${TENANT}/api/read`]: 'read',
       [`https://${TENANT}/api/write`]: 'write',
+      // Entra's app-only form: every application permission of the API (client credentials).
+      [`https://${TENANT}/api/.default`]: null,
     },
+    // Application permissions (`roles` of an app-only token from the client credentials grant).
+    appRoles: ['Orders.Read.All'],
   },
   {
     // B2C lets an app request an access token for itself by using its client ID as a scope;
@@ -127,6 +131,9 @@ export const EXTERNAL_ID = {
   issuer: 'ciam',
   kind: 'external_id',
   externalId: true,
+  // RFC 8628 device flow (Entra offers it): `{prefix}/device/auth`, the user code page at
+  // `{prefix}/device`, a 1 s interval.
+  deviceFlow: true,
   subdomain: 'tokenscopeciam',
   tenant: 'tokenscopeciam.onmicrosoft.com',
   tenantId: '5d2c8a1e-7b3f-4e9a-9c61-2f4b8d0e6a17',
@@ -167,6 +174,8 @@ export const TEST_PASSWORD = 'Tokenscope-Test-Passw0rd';
 
 /** Lifetimes in seconds. */
 export const TTL = {
+  ClientCredentials: 3600,
+  DeviceCode: 600,
   AuthorizationCode: 60,
   AccessToken: 3600,
   IdToken: 3600,
@@ -214,6 +223,17 @@ export const CONFIDENTIAL_CLIENTS = [
     token_endpoint_auth_method: 'client_secret_post',
   },
 ];
+
+/** A daemon (service) application: the client credentials grant only (app-only tokens, no
+ * user, no redirect URI), with a client secret sent as client_secret_basic. Registered on every
+ * tenant of the provider. Its scope is an API's `/.default` (Entra's rule for app-only tokens);
+ * on the External ID tenant a scope without `/.default` is refused with AADSTS1002012, as Entra
+ * does. */
+export const SERVICE_CLIENT = {
+  client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e03',
+  client_secret: 'tokenscope-demo-service-secret',
+  token_endpoint_auth_method: 'client_secret_basic',
+};
 
 /** Every client ID the provider knows. */
 export const CLIENT_IDS = [CLIENT_ID, ...CONFIDENTIAL_CLIENTS.map((c) => c.client_id)];

@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
-  CONFIDENTIAL_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS, GENERIC,
+  CONFIDENTIAL_CLIENTS, SERVICE_CLIENT, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS, GENERIC,
   PROTECTED_API,
 } from './config.mjs';
 import { createApi } from './api.mjs';
@@ -37,12 +37,15 @@ import { createApi } from './api.mjs';
 /** Every provider instance: the B2C policies, then the External ID tenant. */
 const PROVIDERS = [...POLICIES, EXTERNAL_ID, GENERIC];
 
+/** RFC 8628's grant type, allowed to the clients of a tenant with `deviceFlow`. */
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
 /** What every registered client has in common (a fresh copy each time): a native app on the
  * loopback redirect URIs, the code flow with refresh tokens, RS256 ID tokens with auth_time. */
-function nativeClient() {
+function nativeClient(policy) {
   return {
     application_type: 'native',
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', ...(policy?.deviceFlow ? [DEVICE_GRANT] : [])],
     response_types: ['code'],
     redirect_uris: REDIRECT_URIS,
     post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
@@ -297,12 +300,18 @@ function makeProvider(policy, issuer, jwk) {
       client_id: CLIENT_ID,
       client_name: 'Tokenscope',
       token_endpoint_auth_method: 'none',
-      ...nativeClient(),
+      ...nativeClient(policy),
     }, ...CONFIDENTIAL_CLIENTS.map((c) => ({
       ...c,
       client_name: 'Tokenscope (confidential)',
-      ...nativeClient(),
-    }))],
+      ...nativeClient(policy),
+    })), {
+      ...SERVICE_CLIENT,
+      client_name: 'Tokenscope (daemon)',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+    }],
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
     pkce: { required: () => true }, // S256 only in oidc-provider 9
@@ -377,10 +386,22 @@ function makeProvider(policy, issuer, jwk) {
 
     // JWT access tokens for the API (aud = API app ID) with B2C's scp/azp/tfp/ver claims.
     extraTokenClaims: async (ctx, token) => {
-      if (token.kind !== 'AccessToken' && token.kind !== 'RefreshToken') return undefined;
       if (policy.generic) return undefined;
       const indicator = token.resourceServer?.identifier() ?? token.resource;
       const api = APIS.find((a) => a.identifier === indicator);
+      if (token.kind === 'ClientCredentials') {
+        // Entra's app-only access token: the application permissions in `roles`, no `scp`,
+        // `idtyp` app, the client in `azp`.
+        return {
+          ...(api?.appRoles ? { roles: api.appRoles } : {}),
+          azp: token.clientId,
+          idtyp: 'app',
+          ver: policy.externalId ? '2.0' : '1.0',
+          ...(policy.externalId ? { tid: EXTERNAL_ID.tenantId } : { tfp: policy.name }),
+          nbf: epoch(),
+        };
+      }
+      if (token.kind !== 'AccessToken' && token.kind !== 'RefreshToken') return undefined;
       const scp = api ? String(token.scope ?? '').split(' ').map((s) => api.scopes[s]).filter(Boolean).join(' ') : '';
       if (policy.externalId) {
         return {
@@ -411,6 +432,9 @@ function makeProvider(policy, issuer, jwk) {
 
     features: {
       devInteractions: { enabled: policy.interaction === 'pages' },
+      clientCredentials: { enabled: true },
+      // RFC 8628 on the tenants that offer it (config.mjs, `deviceFlow`).
+      deviceFlow: { enabled: Boolean(policy.deviceFlow) },
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },
       // RFC 7009 and RFC 7662: a plain OpenID provider offers them, B2C and Entra do not
@@ -465,7 +489,7 @@ function makeProvider(policy, issuer, jwk) {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.method !== 'POST' || !ctx.path.endsWith('/token')) return;
-    const want = CONFIDENTIAL_CLIENTS.find((c) => c.client_id === ctx.oidc?.client?.clientId)?.token_endpoint_auth_method;
+    const want = [...CONFIDENTIAL_CLIENTS, SERVICE_CLIENT].find((c) => c.client_id === ctx.oidc?.client?.clientId)?.token_endpoint_auth_method;
     if (!want) return;
     const used = /^basic /i.test(ctx.get('authorization')) ? 'client_secret_basic' : 'client_secret_post';
     if (used !== want) {
@@ -507,6 +531,30 @@ function makeProvider(policy, issuer, jwk) {
       const description = aadstsDescription('AADSTS70000', "The provided value for the 'code' or 'refresh_token' is not valid: it expired, was revoked or was already used.", '\r\n');
       const [, trace, correlation, time] = description.split('\r\n').map((l) => l.slice(l.indexOf(':') + 2));
       ctx.body = { ...ctx.body, error_description: description, error_codes: [70000], trace_id: trace, correlation_id: correlation, timestamp: time };
+    });
+  }
+
+  // The device authorization response names a 1 s polling interval (RFC 8628's default is 5 s;
+  // a provider may ask for less), so tests wait little.
+  if (policy.deviceFlow) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.method === 'POST' && ctx.path.endsWith('/device/auth') && ctx.status === 200 && ctx.body?.device_code) {
+        ctx.body = { ...ctx.body, interval: 1 };
+      }
+    });
+  }
+
+  // Entra refuses an app-only token request whose scope is not `<resource>/.default`.
+  if (policy.externalId) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.method !== 'POST' || !ctx.path.endsWith('/token') || ctx.oidc?.params?.grant_type !== 'client_credentials') return;
+      const bad = String(ctx.oidc.params.scope ?? '').split(' ').filter(Boolean).filter((s) => !s.endsWith('/.default'));
+      if (!bad.length) return;
+      const description = aadstsDescription('AADSTS1002012', `The provided value for scope ${bad.join(' ')} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`, '\r\n');
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_scope', error_description: description, error_codes: [1002012] };
     });
   }
 
@@ -985,6 +1033,7 @@ function indexDocument() {
     tenant_id: TENANT_ID,
     client_id: CLIENT_ID,
     confidential_clients: CONFIDENTIAL_CLIENTS,
+    service_client: SERVICE_CLIENT,
     api_scope: API_SCOPE,
     api_app_id: APIS[0].appId,
     policies: POLICIES.map((p) => p.name),

@@ -52,9 +52,14 @@ fn finish(text: &str) -> ExitCode {
 }
 
 /// The catalogue's lines for a provider error on stderr (after the one-line error).
-pub fn advice_lines(advice: &ErrorAdvice) -> [String; 2] {
-    [
+pub fn advice_lines(advice: &ErrorAdvice) -> Vec<String> {
+    let mut lines = vec![
         format!("  meaning:    {}", advice.meaning),
         format!("  what to do: {}", advice.advice),
-    ]
+    ];
+    // What the request sent says about it (a scope without /.default, prompt=none...).
+    if let Some(note) = &advice.note {
+        lines.push(format!("  this request: {note}"));
+    }
+    lines
 }

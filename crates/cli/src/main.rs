@@ -12,6 +12,7 @@ mod authority;
 mod endpoints;
 mod errors;
 mod flowtest;
+mod grants;
 mod output;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -59,6 +60,9 @@ struct Cli {
 enum Command {
     /// Sign in through the browser (authorization code + PKCE, loopback redirect).
     Signin(Box<SigninArgs>),
+    /// Get a token without a browser: `--grant client-credentials` (an app-only access token
+    /// for the profile's confidential client), validated check by check.
+    Token(grants::TokenArgs),
     /// Redeem the profile's stored refresh token (it rotates).
     Refresh {
         /// Profile name.
@@ -421,6 +425,7 @@ async fn run(command: Command) -> ExitCode {
             with_engine(|engine| refresh(engine, profile, json)).await
         }
         Command::Signout { profile } => with_engine(|engine| signout(engine, profile)).await,
+        Command::Token(args) => with_engine(|engine| grants::token(engine, args)).await,
         Command::Profiles { action: None } => {
             with_engine(|engine| async move {
                 let profiles = engine.profiles().list()?;
@@ -839,6 +844,7 @@ fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Failure> {
         let verdict = match outcome.flow {
             Flow::SignIn => "the sign-in does not count",
             Flow::Refresh => "the refresh does not count; sign in again",
+            Flow::ClientCredentials => "the token does not count",
         };
         err_line(&format!(
             "{} the tokens failed validation ({}); {verdict}",

@@ -398,6 +398,7 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
     let done = match oc.flow {
         Flow::SignIn => "Signed in",
         Flow::Refresh => "Refreshed",
+        Flow::ClientCredentials => "App-only access token (client credentials, no user)",
     };
     let verdict = if oc.passed() {
         s.green(&format!("{done}: every check passed"))
@@ -426,13 +427,24 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
         outln!(o, "{}", s.bold("ID token claims"));
         claims_table(o, s, &explain::decoded(d, now));
     }
+    if oc.flow == Flow::ClientCredentials {
+        outln!(
+            o,
+            "{} none: no user signs in with the client credentials grant",
+            s.bold("ID token")
+        );
+    }
     match oc.access_token.as_ref() {
         Some(t) => match &t.decoded {
             Some(d) if d.kind == TokenKind::Jws => {
                 outln!(
                     o,
                     "{}",
-                    s.bold("Access token (JWT, for the API; not validated here)")
+                    s.bold(if oc.flow == Flow::ClientCredentials {
+                        "Access token (JWT, validated above)"
+                    } else {
+                        "Access token (JWT, for the API; not validated here)"
+                    })
                 );
                 claims_table(o, s, &explain::decoded(d, now));
             }

@@ -63,6 +63,7 @@ pub fn is_secret_name(name: &str) -> bool {
         .iter()
         .any(|w| n.contains(w))
         || n == "code"
+        || n == "device_code"
 }
 
 #[cfg(test)]

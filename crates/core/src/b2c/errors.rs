@@ -318,6 +318,16 @@ const ROWS: &[Row] = &[
      "Tokenscope always sends one; check a proxy or an extra parameter that removes it."),
     // The standard OAuth 2.0 (RFC 6749 §4.1.2.1, §5.2) and OpenID Connect (Core §3.1.2.6)
     // error codes, for any provider, and for B2C when the description carries no code.
+    // RFC 8628 §3.5: how the token endpoint answers a device flow's poll.
+    ("authorization_pending", User, None,
+     "The user has not entered the code at the verification URI yet.",
+     "Nothing to do: the device keeps polling until the user completes or the code expires."),
+    ("slow_down", Service, None,
+     "The device polls too often: the provider asks it to wait 5 s more between polls.",
+     "Nothing to do: Tokenscope adds 5 s to its interval and keeps polling."),
+    ("expired_token", User, None,
+     "The device code expired before the user entered the user code and completed the sign-in.",
+     "Start the device sign-in again for a new code, and enter it at the verification URI before it expires."),
     ("access_denied", User, None,
      "The user or the provider refused the request: the user cancelled, did not consent, or a step of the sign-in denied access.",
      "Sign in again and complete the pages; when it repeats, the provider's description (and any code in it) says which step refused."),

@@ -29,6 +29,8 @@ use url::Url;
 mod api;
 pub mod browser;
 mod endpoints;
+mod client_credentials;
+pub mod device;
 pub mod history;
 mod inspector;
 mod lock;

@@ -51,6 +51,8 @@ pub enum Flow {
     SignIn,
     /// A refresh-token redemption.
     Refresh,
+    /// An app-only token (client credentials grant): no user, no ID token.
+    ClientCredentials,
 }
 
 /// The result of a sign-in or refresh. The refresh token itself is never in here.

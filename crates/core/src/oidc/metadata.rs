@@ -31,6 +31,9 @@ pub struct ProviderMetadata {
     /// Token introspection (RFC 7662; B2C has none).
     #[serde(default)]
     pub introspection_endpoint: Option<Url>,
+    /// RFC 8628: where a device asks for a user code (the device flow).
+    #[serde(default)]
+    pub device_authorization_endpoint: Option<Url>,
     /// Algorithms the provider signs ID tokens with.
     #[serde(default)]
     pub id_token_signing_alg_values_supported: Vec<String>,

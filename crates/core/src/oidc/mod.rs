@@ -2,8 +2,10 @@
 //! authorization request, the token endpoint, hand-built requests and what a provider says when it
 //! refuses. No storage, no listener, no judgement of tokens (that is `validate`).
 
+pub mod app_scope;
 pub mod authority;
 pub mod authorize;
+pub mod device;
 pub mod issuer;
 pub mod metadata;
 pub mod netguard;

@@ -178,7 +178,7 @@ pub fn analyze_scopes(client_id: &str, scopes: &[String]) -> ScopeAdvice {
 /// The resource of an API scope: everything before the last `/` of a URI scope
 /// (`https://contoso.onmicrosoft.com/api/read` → `https://contoso.onmicrosoft.com/api`); a scope
 /// without a path is its own resource.
-fn resource_of(scope: &str) -> String {
+pub(crate) fn resource_of(scope: &str) -> String {
     if let Some(rest) = scope.split_once("://").map(|(_, r)| r) {
         if let Some(i) = rest.rfind('/') {
             let cut = scope.len() - rest.len() + i;

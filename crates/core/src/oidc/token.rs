@@ -101,13 +101,63 @@ pub async fn password_grant(
     post(http, token_endpoint, client_id, auth, fields).await
 }
 
+/// The client credentials grant (RFC 6749 §4.4): an access token for the client itself, no user.
+/// `scope` is sent when not empty.
+pub async fn client_credentials_grant(
+    http: &dyn HttpClient,
+    token_endpoint: &Url,
+    client_id: &str,
+    auth: &ClientAuth,
+    scope: &str,
+) -> Result<TokenResponse> {
+    let mut fields = vec![("grant_type", "client_credentials")];
+    if !scope.is_empty() {
+        fields.push(("scope", scope));
+    }
+    post(http, token_endpoint, client_id, auth, fields).await
+}
+
+/// Polls for the tokens of a device authorization (RFC 8628 §3.4). `authorization_pending`,
+/// `slow_down`, `expired_token` and `access_denied` come back as provider errors.
+pub async fn device_code_grant(
+    http: &dyn HttpClient,
+    token_endpoint: &Url,
+    client_id: &str,
+    auth: &ClientAuth,
+    device_code: &Secret,
+) -> Result<TokenResponse> {
+    let fields = vec![
+        ("grant_type", DEVICE_CODE_GRANT),
+        ("device_code", device_code.expose()),
+    ];
+    post(http, token_endpoint, client_id, auth, fields).await
+}
+
+/// RFC 8628's grant type.
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
 async fn post(
     http: &dyn HttpClient,
     url: &Url,
     client_id: &str,
     auth: &ClientAuth,
-    mut fields: Vec<(&str, &str)>,
+    fields: Vec<(&str, &str)>,
 ) -> Result<TokenResponse> {
+    let request = authenticated_form(url, client_id, auth, fields);
+    http::exchange(http, request, |response| {
+        parse_token_response(url, response)
+    })
+    .await
+}
+
+/// A form POST to one of the provider's endpoints with the client's authentication (its ID, or
+/// its secret in the body or as HTTP Basic). Secret fields are scrubbed from errors.
+pub(crate) fn authenticated_form<'a>(
+    url: &Url,
+    client_id: &'a str,
+    auth: &'a ClientAuth,
+    mut fields: Vec<(&'a str, &'a str)>,
+) -> HttpRequest {
     match auth {
         ClientAuth::None => fields.push(("client_id", client_id)),
         ClientAuth::SecretPost(secret) => {
@@ -123,10 +173,7 @@ async fn post(
     if let ClientAuth::SecretBasic(secret) = auth {
         request = request.basic_auth(client_id, secret);
     }
-    http::exchange(http, request, |response| {
-        parse_token_response(url, response)
-    })
-    .await
+    request
 }
 
 /// Interprets what the token endpoint answered.

@@ -16,7 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
+mod app_token;
 mod check_id;
+pub use app_token::{validate_app_token, AppExpectations};
 pub use check_id::CheckId;
 
 /// One named check.

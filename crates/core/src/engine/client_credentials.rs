@@ -1,0 +1,120 @@
+//! The client credentials grant (RFC 6749 §4.4): a confidential client asks for an access token
+//! for itself, with its own credentials and no user. There is no ID token; the access token is
+//! judged on its own (`validate::validate_app_token`). Entra's authorities (B2C, External ID,
+//! Entra ID) want `<resource>/.default` scopes: a scope without it is warned about with the fix,
+//! in the report or next to the provider's refusal.
+
+use super::outcome::{Flow, Outcome, RefreshTokenStatus, TokenView};
+use super::{response_fields, Engine, Progress, ProgressFn};
+use crate::error::{Error, Result};
+use crate::oidc::app_scope;
+use crate::oidc::authority::Authority;
+use crate::oidc::token::{self, ClientAuth};
+use crate::store::profile::Profile;
+use crate::validate::{self, AppExpectations, CheckId};
+
+impl Engine {
+    /// Gets an app-only access token for the profile's client with the client credentials grant
+    /// and judges it. `scope` overrides the profile's scopes (`openid` and `offline_access` are
+    /// left out: they are about a user). Needs a client secret (or key) stored for the profile.
+    pub async fn client_credentials(
+        &self,
+        profile: &Profile,
+        scope: Option<&str>,
+        progress: Option<ProgressFn>,
+    ) -> Result<Outcome> {
+        let report = |p: Progress| {
+            if let Some(f) = &progress {
+                f(p)
+            }
+        };
+        let authority = Authority::parse(&profile.authority)?;
+        let scopes: Vec<String> = match scope {
+            Some(s) => s.split_whitespace().map(str::to_owned).collect(),
+            None => profile
+                .scopes
+                .iter()
+                .filter(|s| !matches!(s.as_str(), "openid" | "offline_access"))
+                .cloned()
+                .collect(),
+        };
+        let warning = app_scope::default_scope_warning(&authority, &scopes);
+        let provider = self.provider(&authority).await?;
+        let metadata = &provider.metadata;
+        report(Progress::MetadataFetched {
+            metadata_url: authority.metadata_url.to_string(),
+            issuer: metadata.issuer.clone(),
+        });
+        let client_auth = self.client_auth(profile, metadata).await?;
+        if matches!(client_auth, ClientAuth::None) {
+            return Err(Error::Config(format!(
+                "the client credentials grant needs a confidential client, and profile {:?} has \
+                 no client secret stored: store it with `tokenscope profiles secret set {}` \
+                 (read from stdin)",
+                profile.name, profile.name
+            )));
+        }
+        let tokens = token::client_credentials_grant(
+            self.http.as_ref(),
+            &metadata.token_endpoint,
+            &profile.client_id,
+            &client_auth,
+            &scopes.join(" "),
+        )
+        .await
+        .map_err(|e| match (e, &warning) {
+            (Error::Provider(mut p), Some(w)) => {
+                if let Some(a) = p.advice.as_mut() {
+                    a.note = Some(w.clone());
+                }
+                Error::Provider(p)
+            }
+            (e, _) => e,
+        })?;
+        report(Progress::TokensExchanged);
+        let expect = AppExpectations {
+            issuer: metadata.issuer.clone(),
+            client_id: profile.client_id.clone(),
+            skew: self.skew,
+        };
+        let now = self.clock.now();
+        let (decoded, mut checks) =
+            validate::validate_app_token(&tokens, &expect, now, &provider.keys).await;
+        if let Some(w) = warning {
+            checks.warn(CheckId::Scope, w);
+        }
+        report(Progress::Validated {
+            passed: checks.passed(),
+        });
+        Ok(Outcome {
+            flow: Flow::ClientCredentials,
+            profile: profile.name.clone(),
+            issuer: metadata.issuer.clone(),
+            redirect_uri: None,
+            id_token: None,
+            access_token: tokens.access_token.as_ref().map(|raw| TokenView {
+                raw: raw.clone(),
+                decoded,
+            }),
+            report: checks,
+            refresh_token: RefreshTokenStatus {
+                received: tokens.refresh_token.is_some(),
+                stored: false,
+                location: self.vault.location(),
+                note: if tokens.refresh_token.is_some() {
+                    "received but not stored: a client credentials response should carry none \
+                     (RFC 6749 §4.4.3)"
+                } else {
+                    "none: the client asks again with its own credentials (client credentials \
+                     grant)"
+                }
+                .into(),
+            },
+            token_type: tokens.token_type.clone(),
+            expires_in: tokens.expires_in,
+            scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
+            refresh_token_expires_in: None,
+            response_fields: response_fields::decode(&tokens.fields, now),
+        })
+    }
+}
