@@ -2,11 +2,15 @@
 //! app-only access token with the profile's client secret (RFC 6749 §4.4) and validates it
 //! check by check, like a sign-in's tokens.
 
-use crate::{finish, progress_printer, Failure};
+use crate::output::t;
+use crate::{err_line, finish, progress_printer, Failure, SigninArgs};
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
 use std::sync::Arc;
-use tokenscope_core::engine::Engine;
+use tokenscope_core::engine::device::{DeviceCode, DeviceOptions};
+use tokenscope_core::engine::{Engine, ProgressFn};
+use tokenscope_core::store::profile::Profile;
+use tokio_util::sync::CancellationToken;
 
 /// Which grant to use.
 #[derive(Clone, Copy, ValueEnum)]
@@ -49,5 +53,40 @@ pub(crate) async fn token(engine: Arc<Engine>, args: TokenArgs) -> Result<ExitCo
                 .await?
         }
     };
+    finish(&outcome, args.json)
+}
+
+/// `signin --device`: the user code and where to enter it go to stderr (stdout may hold JSON),
+/// then the engine polls; the tokens are judged and stored like a browser sign-in's.
+pub(crate) async fn device_signin(
+    engine: Arc<Engine>,
+    profile: &Profile,
+    args: &SigninArgs,
+    cancel: CancellationToken,
+    progress: Option<ProgressFn>,
+) -> Result<ExitCode, Failure> {
+    let show_code = Arc::new(|c: &DeviceCode| {
+        let mut lines = vec![format!(
+            "To sign in, open {} and enter the code {}",
+            t(&c.verification_uri),
+            t(&c.user_code)
+        )];
+        if let Some(complete) = &c.verification_uri_complete {
+            lines.push(format!("  or open: {}", t(complete)));
+        }
+        lines.push(format!(
+            "The code expires in {} s; checking every {} s (Ctrl+C cancels).",
+            c.expires_in, c.interval
+        ));
+        err_line(&lines.join("\n"));
+    });
+    let options = DeviceOptions {
+        store: !args.no_store,
+        cancel,
+        progress,
+        show_code,
+        on_poll: None,
+    };
+    let outcome = engine.sign_in_device(profile, &options).await?;
     finish(&outcome, args.json)
 }

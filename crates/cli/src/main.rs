@@ -293,7 +293,7 @@ struct DecodeArgs {
 }
 
 #[derive(Args)]
-struct SigninArgs {
+pub(crate) struct SigninArgs {
     /// Issuer, metadata URL (B2C path or ?p= form), custom domain, MSAL tfp authority,
     /// `tenant/B2C_1_policy`, or a portal "Run user flow" URL.
     #[arg(long)]
@@ -366,6 +366,10 @@ struct SigninArgs {
     /// Client authentication when a client secret is stored (`profiles secret set`).
     #[arg(long, value_enum)]
     client_auth: Option<AuthMethodArg>,
+    /// Device flow (RFC 8628): show a user code and where to enter it (on any device), poll
+    /// until the sign-in is completed there; no browser is opened and no redirect is used.
+    #[arg(long, conflicts_with_all = ["browser", "print_url", "form_post", "redirect_uri"])]
+    device: bool,
 }
 
 fn main() -> ExitCode {
@@ -799,6 +803,9 @@ async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Failu
                 f(p);
             }
         }));
+    }
+    if args.device {
+        return grants::device_signin(engine, &profile, &args, cancel, progress).await;
     }
     let options = SignInOptions {
         store: !args.no_store,

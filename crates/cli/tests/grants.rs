@@ -283,3 +283,107 @@ fn client_credentials_refusals_are_explained() {
     );
     let _ = std::fs::remove_dir_all(config);
 }
+
+/// Completes a device sign-in at the provider's user code page as a person would: open
+/// `verification_uri_complete`, press Continue (the form's xsrf and the user code, `confirm`),
+/// and let the redirects run (curl with a cookie jar). Returns the last page's title.
+fn complete_device_page(uri_complete: &str, verification_uri: &str, user_code: &str) -> String {
+    let script = r#"set -eu
+jar=$(mktemp)
+trap 'rm -f "$jar"' EXIT
+page=$(curl -sS --max-time 20 -c "$jar" -b "$jar" "$1")
+xsrf=$(printf '%s' "$page" | grep -o 'name="xsrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+curl -sS -L --max-time 20 -c "$jar" -b "$jar" --data-urlencode "xsrf=$xsrf" \
+  --data-urlencode "user_code=$3" --data-urlencode confirm=yes "$2" | grep -o '<title>[^<]*'
+"#;
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            script,
+            "sh",
+            uri_complete,
+            verification_uri,
+            user_code,
+        ])
+        .output()
+        .expect("sh runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+#[ignore = "needs tests/idp (npm), curl and a keyring: run scripts/test.sh"]
+fn device_flow_shows_the_code_polls_and_stores_like_a_sign_in() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    assert!(
+        std::env::var_os("TOKENSCOPE_KEYRING").is_some(),
+        "run through scripts/with-keyring.sh"
+    );
+    let config = temp_config();
+    let mut child = common::tokenscope(Some(&config))
+        .args([
+            "signin",
+            "--device",
+            "--authority",
+            &idp().external_id_authority(),
+            "--client-id",
+            &idp().client_id(),
+            "--scope",
+            "offline_access",
+            "--profile",
+            "tv",
+            "--json",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut shown = String::new();
+    let (mut uri, mut code, mut complete) = (String::new(), String::new(), String::new());
+    while complete.is_empty() {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no code shown: {shown}"
+        );
+        shown.push_str(&line);
+        if let Some(rest) = line.trim().strip_prefix("To sign in, open ") {
+            let (u, c) = rest.split_once(" and enter the code ").unwrap();
+            (uri, code) = (u.to_owned(), c.to_owned());
+        }
+        if let Some(rest) = line.trim().strip_prefix("or open: ") {
+            complete = rest.to_owned();
+        }
+    }
+    assert!(uri.ends_with("/device"), "{shown}");
+    assert_eq!(complete, format!("{uri}?user_code={code}"), "{shown}");
+    let title = complete_device_page(&complete, &uri, &code);
+    assert!(title.contains("Sign-in Success"), "{title}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "stderr: {shown}{rest}");
+    assert!(rest.contains("checking every 1 s"), "{rest}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passed"], true, "{v}");
+    assert_eq!(v["flow"], "sign_in");
+    assert_eq!(v["id_token"]["payload"]["iss"], idp().external_id_issuer());
+    assert_eq!(
+        v["id_token"]["payload"]["preferred_username"],
+        "tester@example.com"
+    );
+    // Stored like a sign-in's: the refresh token in the keyring, and a refresh works.
+    assert_eq!(v["refresh"]["stored"], true, "{v}");
+    assert!(common::keyring_has("tv"));
+    let out = run(
+        &["refresh", "--profile", "tv", "--json"],
+        None,
+        Some(&config),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let _ = run(&["signout", "--profile", "tv"], None, Some(&config));
+    let _ = std::fs::remove_dir_all(config);
+}
