@@ -6,6 +6,7 @@
 // start, one key per policy, like B2C's per-policy keys).
 
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 
 /** Tenant domain, as in `https://<name>.b2clogin.com/<tenant>/...`. */
 export const TENANT = 'tokenscopedemo.onmicrosoft.com';
@@ -234,6 +235,28 @@ export const SERVICE_CLIENT = {
   client_secret: 'tokenscope-demo-service-secret',
   token_endpoint_auth_method: 'client_secret_basic',
 };
+
+/** The public key of the test fixture `rsa2` (tests/fixtures/keys), whose private key and
+ * certificate (tests/fixtures/verify/rsa2.crt.pem) the Rust tests sign client assertions with. */
+const FIXTURE_JWKS = JSON.parse(fs.readFileSync(new URL('../fixtures/keys/jwks.json', import.meta.url), 'utf8'));
+const RSA2_PUBLIC = FIXTURE_JWKS.keys.find((k) => k.kid === 'rsa2');
+
+/** Daemon clients that authenticate with a signed JWT (RFC 7523), one per method, on every
+ * tenant (client credentials only): `client_secret_jwt` (HS256 with the secret) and
+ * `private_key_jwt` (registered with the public key of the fixture key `rsa2`). oidc-provider
+ * checks the assertion: iss = sub = client ID, aud, exp, a jti not seen before, the signature. */
+export const JWT_CLIENTS = [
+  {
+    client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e04',
+    client_secret: 'tokenscope-demo-jwt-secret-0123456789abcdef0123456789abcdef0123456789',
+    token_endpoint_auth_method: 'client_secret_jwt',
+  },
+  {
+    client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e05',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [RSA2_PUBLIC] },
+  },
+];
 
 /** Every client ID the provider knows. */
 export const CLIENT_IDS = [CLIENT_ID, ...CONFIDENTIAL_CLIENTS.map((c) => c.client_id)];

@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
-  CONFIDENTIAL_CLIENTS, SERVICE_CLIENT, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS, GENERIC,
+  CONFIDENTIAL_CLIENTS, SERVICE_CLIENT, JWT_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS, GENERIC,
   PROTECTED_API,
 } from './config.mjs';
 import { createApi } from './api.mjs';
@@ -305,13 +305,13 @@ function makeProvider(policy, issuer, jwk) {
       ...c,
       client_name: 'Tokenscope (confidential)',
       ...nativeClient(policy),
-    })), {
-      ...SERVICE_CLIENT,
-      client_name: 'Tokenscope (daemon)',
+    })), ...[SERVICE_CLIENT, ...JWT_CLIENTS].map((c) => ({
+      ...c,
+      client_name: `Tokenscope (daemon, ${c.token_endpoint_auth_method})`,
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
-    }],
+    }))],
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
     pkce: { required: () => true }, // S256 only in oidc-provider 9
@@ -1034,6 +1034,7 @@ function indexDocument() {
     client_id: CLIENT_ID,
     confidential_clients: CONFIDENTIAL_CLIENTS,
     service_client: SERVICE_CLIENT,
+    jwt_clients: JWT_CLIENTS.map(({ jwks: _public, ...c }) => c),
     api_scope: API_SCOPE,
     api_app_id: APIS[0].appId,
     policies: POLICIES.map((p) => p.name),

@@ -3,13 +3,16 @@
 //! check by check, like a sign-in's tokens.
 
 use crate::output::t;
-use crate::{err_line, finish, progress_printer, Failure, SigninArgs};
+use crate::{emit, err_line, finish, progress_printer, Failure, KeyAction, SigninArgs};
 use clap::{Args, ValueEnum};
+use std::io::Read;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tokenscope_core::engine::device::{DeviceCode, DeviceOptions};
 use tokenscope_core::engine::{Engine, ProgressFn};
 use tokenscope_core::store::profile::Profile;
+use tokenscope_core::store::vault::VaultLocation;
+use tokenscope_core::{Error, Secret};
 use tokio_util::sync::CancellationToken;
 
 /// Which grant to use.
@@ -89,4 +92,44 @@ pub(crate) async fn device_signin(
     };
     let outcome = engine.sign_in_device(profile, &options).await?;
     finish(&outcome, args.json)
+}
+
+/// `profiles key set|remove`: the private key for `private_key_jwt`, from stdin into the
+/// keyring (never on the command line, never in a file of Tokenscope's).
+pub(crate) async fn key(engine: Arc<Engine>, action: KeyAction) -> Result<ExitCode, Failure> {
+    match action {
+        KeyAction::Set { name, method } => {
+            let mut profile = engine.profiles().get(&name)?;
+            let mut text = String::new();
+            std::io::stdin()
+                .take(64 * 1024)
+                .read_to_string(&mut text)
+                .map_err(|e| Error::Config(format!("cannot read the key from stdin: {e}")))?;
+            let location = engine.set_client_key(&name, &Secret::new(text)).await?;
+            if let Some(m) = method {
+                profile.client_auth = m.into();
+                engine.profiles().save(&profile)?;
+            }
+            let place = match location {
+                VaultLocation::Keyring => "the OS keyring".to_owned(),
+                VaultLocation::SessionOnly { reason } => {
+                    format!("memory only, for this run ({reason}): it is NOT kept")
+                }
+            };
+            emit(&format!(
+                "Stored the private key of \"{}\" in {}.\n",
+                t(&name),
+                t(&place)
+            ))?;
+        }
+        KeyAction::Remove { name } => {
+            let text = if engine.delete_client_key(&name).await? {
+                format!("Deleted the private key of \"{}\".\n", t(&name))
+            } else {
+                format!("No private key was stored for \"{}\".\n", t(&name))
+            };
+            emit(&text)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -183,6 +183,32 @@ enum ProfilesAction {
         #[command(subcommand)]
         action: SecretAction,
     },
+    /// A profile's private key for private_key_jwt (RFC 7523; Entra certificate credentials),
+    /// kept in the OS keyring only.
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+}
+
+#[derive(Subcommand)]
+#[command(defer = true)]
+pub(crate) enum KeyAction {
+    /// Store (or replace) the key, a PEM read from stdin: an RSA or EC P-256 private key, with
+    /// its certificate after it to send `x5t#S256` (Entra finds the certificate by it).
+    Set {
+        /// Profile name.
+        name: String,
+        /// How the client authenticates: auto (private_key_jwt when the provider announces it)
+        /// or private-key-jwt.
+        #[arg(long, value_enum)]
+        method: Option<AuthMethodArg>,
+    },
+    /// Delete the stored key.
+    Remove {
+        /// Profile name.
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -205,10 +231,12 @@ enum SecretAction {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum AuthMethodArg {
+pub(crate) enum AuthMethodArg {
     Auto,
     ClientSecretBasic,
     ClientSecretPost,
+    ClientSecretJwt,
+    PrivateKeyJwt,
 }
 
 impl From<AuthMethodArg> for ClientAuthMethod {
@@ -217,6 +245,8 @@ impl From<AuthMethodArg> for ClientAuthMethod {
             AuthMethodArg::Auto => ClientAuthMethod::Auto,
             AuthMethodArg::ClientSecretBasic => ClientAuthMethod::ClientSecretBasic,
             AuthMethodArg::ClientSecretPost => ClientAuthMethod::ClientSecretPost,
+            AuthMethodArg::ClientSecretJwt => ClientAuthMethod::ClientSecretJwt,
+            AuthMethodArg::PrivateKeyJwt => ClientAuthMethod::PrivateKeyJwt,
         }
     }
 }
@@ -456,6 +486,9 @@ async fn run(command: Command) -> ExitCode {
         Command::Profiles {
             action: Some(ProfilesAction::Secret { action }),
         } => with_engine(|engine| secret(engine, action)).await,
+        Command::Profiles {
+            action: Some(ProfilesAction::Key { action }),
+        } => with_engine(|engine| grants::key(engine, action)).await,
         Command::Profiles { action: Some(add) } => {
             with_engine(|engine| add_profile(engine, add)).await
         }

@@ -387,3 +387,171 @@ fn device_flow_shows_the_code_polls_and_stores_like_a_sign_in() {
     let _ = run(&["signout", "--profile", "tv"], None, Some(&config));
     let _ = std::fs::remove_dir_all(config);
 }
+
+fn jwt_client(method: &str) -> Value {
+    idp().info["jwt_clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["token_endpoint_auth_method"] == method)
+        .unwrap()
+        .clone()
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(tokenscope_core::testkit::fixture_path(name)).unwrap()
+}
+
+/// `token --grant client-credentials` for `profile`: success, stdout and stderr.
+fn app_token(config: &Path, profile: &str) -> (Option<i32>, String, String) {
+    let scope = api_default(idp());
+    let out = run(
+        &[
+            "token",
+            "--profile",
+            profile,
+            "--grant",
+            "client-credentials",
+            "--scope",
+            &scope,
+            "--json",
+        ],
+        None,
+        Some(config),
+    );
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+fn add_profile(config: &Path, name: &str, client_id: &str) {
+    let out = run(
+        &[
+            "profiles",
+            "add",
+            name,
+            "--authority",
+            &idp().metadata_url("B2C_1_auto"),
+            "--client-id",
+            client_id,
+            "--replace",
+        ],
+        None,
+        Some(config),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+#[ignore = "needs tests/idp (npm) and a keyring: run scripts/test.sh"]
+fn client_assertions_private_key_jwt_and_client_secret_jwt() {
+    assert!(
+        std::env::var_os("TOKENSCOPE_KEYRING").is_some(),
+        "run through scripts/with-keyring.sh"
+    );
+    let config = temp_config();
+    // private_key_jwt: the key and its certificate from stdin into the keyring; the metadata
+    // announces private_key_jwt, so `auto` picks it.
+    let client = jwt_client("private_key_jwt");
+    add_profile(&config, "pkjwt", client["client_id"].as_str().unwrap());
+    let pem = format!(
+        "{}\n{}",
+        fixture("keys/rsa2.pem"),
+        fixture("verify/rsa2.crt.pem")
+    );
+    let out = run(
+        &["profiles", "key", "set", "pkjwt"],
+        Some(&pem),
+        Some(&config),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("OS keyring"));
+    // In the keyring (a PEM with its certificate is stored in chunks, as a long token is).
+    assert!(keyring_value("client-key:pkjwt").is_some());
+    let files = std::fs::read_to_string(config.join("profiles.json")).unwrap();
+    assert!(!files.contains("PRIVATE"), "{files}");
+    let (code, out, err) = app_token(&config, "pkjwt");
+    assert_eq!(code, Some(0), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["passed"], true, "{v}");
+    assert_eq!(
+        v["access_token"]["payload"]["client_id"],
+        client["client_id"]
+    );
+    assert!(!out.contains("PRIVATE") && !err.contains("PRIVATE"));
+
+    // A key the app registration does not hold: the provider refuses the assertion, explained.
+    let out = run(
+        &["profiles", "key", "set", "pkjwt"],
+        Some(&fixture("keys/rsa1.pem")),
+        Some(&config),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (code, _, err) = app_token(&config, "pkjwt");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("invalid_client"), "{err}");
+    assert!(
+        err.contains("refused the client assertion (private_key_jwt, RS256)")
+            && err.contains("does not hold"),
+        "{err}"
+    );
+    // Not a key at all: refused before it is stored, the old one kept.
+    let out = run(
+        &["profiles", "key", "set", "pkjwt"],
+        Some("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n"),
+        Some(&config),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("not usable"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["profiles", "key", "remove", "pkjwt"], None, Some(&config));
+    assert!(out.status.success());
+    assert!(keyring_value("client-key:pkjwt").is_none());
+
+    // client_secret_jwt: named on the profile (the metadata announces basic first).
+    let client = jwt_client("client_secret_jwt");
+    add_profile(&config, "csjwt", client["client_id"].as_str().unwrap());
+    let secret = client["client_secret"].as_str().unwrap();
+    let out = run(
+        &[
+            "profiles",
+            "secret",
+            "set",
+            "csjwt",
+            "--method",
+            "client-secret-jwt",
+        ],
+        Some(secret),
+        Some(&config),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (code, out, err) = app_token(&config, "csjwt");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.contains(secret) && !err.contains(secret));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["passed"], true, "{v}");
+    // The same client with client_secret_basic is refused: the method matters.
+    let out = run(
+        &[
+            "profiles",
+            "secret",
+            "set",
+            "csjwt",
+            "--method",
+            "client-secret-basic",
+        ],
+        Some(secret),
+        Some(&config),
+    );
+    assert!(out.status.success());
+    let (code, _, err) = app_token(&config, "csjwt");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("invalid_client"), "{err}");
+    let _ = run(
+        &["profiles", "secret", "remove", "csjwt"],
+        None,
+        Some(&config),
+    );
+    let _ = std::fs::remove_dir_all(config);
+}

@@ -1135,7 +1135,7 @@ window_ends_at: string | null,
  */
 summary: string, };
 
-export type ClientAuthMethod = "auto" | "client_secret_basic" | "client_secret_post";
+export type ClientAuthMethod = "auto" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
 
 export type SignInExtras = { 
 /**

@@ -112,7 +112,7 @@ pub async fn introspect(
     if let Some(hint) = target.hint() {
         fields.push(("token_type_hint", hint));
     }
-    let request = client_form(endpoint, client_id, auth, fields);
+    let request = client_form(endpoint, client_id, auth, fields)?;
     let scrubber = request.scrubber();
     let started = Instant::now();
     let mut response = http::send(client, request).await?;

@@ -115,26 +115,16 @@ pub(super) fn check_endpoint(member: &str, endpoint: &Url) -> Result<()> {
 
 /// A form POST with the client's authentication, as at the token endpoint: Basic for
 /// `client_secret_basic`, `client_id` and `client_secret` in the form for `client_secret_post`,
-/// `client_id` alone for a public client. Secrets are scrubbed from errors by [`http::send`].
+/// a signed client assertion for `client_secret_jwt` and `private_key_jwt` (`aud` this
+/// endpoint), `client_id` alone for a public client. Secrets are scrubbed from errors by
+/// [`http::send`].
 pub(super) fn client_form<'a>(
     url: &Url,
     client_id: &'a str,
     auth: &'a ClientAuth,
-    mut fields: Vec<(&'static str, &'a str)>,
-) -> HttpRequest {
-    match auth {
-        ClientAuth::None => fields.push(("client_id", client_id)),
-        ClientAuth::SecretPost(secret) => {
-            fields.push(("client_id", client_id));
-            fields.push(("client_secret", secret.expose()));
-        }
-        ClientAuth::SecretBasic(_) => {}
-    }
-    let request = HttpRequest::form(url.clone(), &fields);
-    match auth {
-        ClientAuth::SecretBasic(secret) => request.basic_auth(client_id, secret),
-        _ => request,
-    }
+    fields: Vec<(&'static str, &'a str)>,
+) -> Result<HttpRequest> {
+    crate::oidc::token::authenticated_form(url, client_id, auth, fields)
 }
 
 /// The OAuth error object of a body, if it is one.
@@ -184,7 +174,7 @@ pub async fn revoke(
         client_id,
         auth,
         vec![("token", token.expose()), ("token_type_hint", which.hint())],
-    );
+    )?;
     let scrubber = request.scrubber();
     let started = Instant::now();
     let response = http::send(client, request).await?;

@@ -63,6 +63,12 @@ impl Engine {
         )
         .await
         .map_err(|e| match (e, &warning) {
+            (Error::Provider(mut p), _) if p.error == "invalid_client" && client_auth.is_jwt() => {
+                if let Some(a) = p.advice.as_mut() {
+                    a.note = Some(assertion_refused(&client_auth));
+                }
+                Error::Provider(p)
+            }
             (Error::Provider(mut p), Some(w)) => {
                 if let Some(a) = p.advice.as_mut() {
                     a.note = Some(w.clone());
@@ -116,5 +122,25 @@ impl Engine {
             refresh_token_expires_in: None,
             response_fields: response_fields::decode(&tokens.fields, now),
         })
+    }
+}
+
+/// What a refused client assertion most likely means.
+pub(super) fn assertion_refused(auth: &ClientAuth) -> String {
+    match auth {
+        ClientAuth::PrivateKeyJwt(k) => format!(
+            "The provider refused the client assertion (private_key_jwt, {}{}): it is signed with a \
+             key the app registration does not hold. Upload this key's certificate (or its public \
+             JWK) to the app, or store the key that belongs to the registered one (`tokenscope \
+             profiles key set`).",
+            k.alg_name(),
+            k.x5t_s256()
+                .map(|t| format!(", certificate x5t#S256 {t}"))
+                .unwrap_or_default()
+        ),
+        _ => "The provider refused the client assertion (client_secret_jwt, HS256 with the \
+              stored secret): the secret is wrong or expired, or the app is registered for \
+              another method."
+            .into(),
     }
 }

@@ -5,8 +5,9 @@
 
 use super::Engine;
 use crate::error::{Error, Result};
+use crate::oidc::client_assertion::ClientKey;
 use crate::oidc::metadata::ProviderMetadata;
-use crate::oidc::request::{self, client_secret_account};
+use crate::oidc::request::{self, client_key_account, client_secret_account};
 use crate::oidc::token::ClientAuth;
 use crate::secret::Secret;
 use crate::store::profile::Profile;
@@ -45,10 +46,50 @@ impl Engine {
             .is_some())
     }
 
-    /// Moves a client secret to a renamed profile; true when there was one.
+    /// Stores (or replaces) the profile's private key for `private_key_jwt`: a PEM private key
+    /// (RSA or EC P-256), with its certificate when `x5t#S256` should be sent. Checked before it
+    /// is stored; kept in the vault like the client secret, never in a file.
+    pub async fn set_client_key(&self, profile: &str, pem: &Secret) -> Result<VaultLocation> {
+        ClientKey::parse(pem.expose())
+            .map_err(|e| Error::Config(format!("the private key is not usable: {e}")))?;
+        let bound = super::refresh::secret_binding(&self.profiles.get(profile)?)?;
+        self.store_token(
+            &client_key_account(profile),
+            &Secret::new(pem.expose().trim()),
+            Some(&bound),
+        )
+        .await
+        .map_err(|e| Error::Config(format!("the private key could not be stored: {e}")))
+    }
+
+    /// Deletes the profile's private key; true when one was stored.
+    pub async fn delete_client_key(&self, profile: &str) -> Result<bool> {
+        self.delete_token(&client_key_account(profile)).await
+    }
+
+    /// Whether a private key is stored for the profile (never the key itself).
+    pub async fn has_client_key(&self, profile: &str) -> Result<bool> {
+        Ok(self
+            .load_token(&client_key_account(profile))
+            .await?
+            .is_some())
+    }
+
+    /// Moves a client secret (and a private key) to a renamed profile; true when there was a
+    /// secret.
     pub async fn rename_client_secret(&self, old: &str, new: &str) -> Result<bool> {
         if old == new {
             return Ok(false);
+        }
+        if let Some(stored) = self.load_token(&client_key_account(old)).await? {
+            self.store_token(
+                &client_key_account(new),
+                &stored.secret,
+                stored.bound.as_ref(),
+            )
+            .await
+            .map_err(|e| Error::Config(format!("the private key could not be stored: {e}")))?;
+            self.delete_client_key(old).await?;
         }
         let Some(stored) = self.load_token(&client_secret_account(old)).await? else {
             return Ok(false);
@@ -89,6 +130,22 @@ impl Engine {
                 Some(s.secret)
             }
         };
-        request::client_auth(metadata, profile.client_auth, secret)
+        let key = match self.load_token(&client_key_account(&profile.name)).await? {
+            None => None,
+            Some(k) => {
+                let now = super::refresh::secret_binding(profile)?;
+                if let Some(why) = super::refresh::mismatch(k.bound.as_ref(), &now) {
+                    return Err(Error::Config(format!(
+                        "the private key stored for profile {:?} is not used: {why}; store it \
+                         again for this provider and client (`tokenscope profiles key set`)",
+                        profile.name
+                    )));
+                }
+                Some(ClientKey::parse(k.secret.expose()).map_err(|e| {
+                    Error::Config(format!("the stored private key is not usable: {e}"))
+                })?)
+            }
+        };
+        request::client_auth_with_key(metadata, profile.client_auth, secret, key)
     }
 }

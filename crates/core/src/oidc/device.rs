@@ -45,7 +45,7 @@ pub async fn start(
     if !scope.is_empty() {
         fields.push(("scope", scope));
     }
-    let request = token::authenticated_form(endpoint, client_id, auth, fields);
+    let request = token::authenticated_form(endpoint, client_id, auth, fields)?;
     http::exchange(http, request, |response| parse(endpoint, response)).await
 }
 

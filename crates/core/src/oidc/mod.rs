@@ -5,6 +5,7 @@
 pub mod app_scope;
 pub mod authority;
 pub mod authorize;
+pub mod client_assertion;
 pub mod device;
 pub mod issuer;
 pub mod metadata;

@@ -201,6 +201,10 @@ pub enum ClientAuthMethod {
     ClientSecretBasic,
     /// `client_secret_post`: the secret in the form body.
     ClientSecretPost,
+    /// `client_secret_jwt`: an assertion signed (HS256) with the secret (RFC 7523).
+    ClientSecretJwt,
+    /// `private_key_jwt`: an assertion signed with the client's private key (RFC 7523).
+    PrivateKeyJwt,
 }
 
 impl ClientAuthMethod {
@@ -210,6 +214,8 @@ impl ClientAuthMethod {
             ClientAuthMethod::Auto => "auto",
             ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
             ClientAuthMethod::ClientSecretPost => "client_secret_post",
+            ClientAuthMethod::ClientSecretJwt => "client_secret_jwt",
+            ClientAuthMethod::PrivateKeyJwt => "private_key_jwt",
         }
     }
 }
@@ -222,34 +228,73 @@ pub fn client_auth(
     method: ClientAuthMethod,
     secret: Option<Secret>,
 ) -> Result<ClientAuth> {
-    let Some(secret) = secret else {
-        return Ok(ClientAuth::None);
-    };
+    client_auth_with_key(metadata, method, secret, None)
+}
+
+/// [`client_auth`] with the client's private key too (`private_key_jwt`): a stored key is used
+/// when the profile names `private_key_jwt`, or for `Auto` when the provider announces it (or
+/// announces nothing) and no secret method is named; a method that needs what is not stored is
+/// an error that says what to store.
+pub fn client_auth_with_key(
+    metadata: &ProviderMetadata,
+    method: ClientAuthMethod,
+    secret: Option<Secret>,
+    key: Option<crate::oidc::client_assertion::ClientKey>,
+) -> Result<ClientAuth> {
     let announced = &metadata.token_endpoint_auth_methods_supported;
     let has = |m: &str| announced.iter().any(|a| a == m);
+    let refused = |m: ClientAuthMethod| {
+        Error::Metadata(format!(
+            "the profile uses {} but the provider announces only {}",
+            m.name(),
+            announced.join(", ")
+        ))
+    };
+    match (method, key) {
+        (ClientAuthMethod::PrivateKeyJwt, None) => {
+            return Err(Error::Config(
+                "the profile uses private_key_jwt but no private key is stored: `tokenscope                  profiles key set <profile> < key.pem`"
+                    .into(),
+            ))
+        }
+        (ClientAuthMethod::PrivateKeyJwt, Some(_)) if !announced.is_empty() && !has("private_key_jwt") => {
+            return Err(refused(ClientAuthMethod::PrivateKeyJwt))
+        }
+        (ClientAuthMethod::PrivateKeyJwt, Some(k)) => {
+            return Ok(ClientAuth::PrivateKeyJwt(std::sync::Arc::new(k)))
+        }
+        (ClientAuthMethod::Auto, Some(k)) if announced.is_empty() || has("private_key_jwt") => {
+            return Ok(ClientAuth::PrivateKeyJwt(std::sync::Arc::new(k)))
+        }
+        _ => {}
+    }
+    let Some(secret) = secret else {
+        if method == ClientAuthMethod::ClientSecretJwt {
+            return Err(Error::Config(
+                "the profile uses client_secret_jwt but no client secret is stored".into(),
+            ));
+        }
+        return Ok(ClientAuth::None);
+    };
     let concrete = match method {
         ClientAuthMethod::Auto if announced.is_empty() || has("client_secret_basic") => {
             ClientAuthMethod::ClientSecretBasic
         }
         ClientAuthMethod::Auto if has("client_secret_post") => ClientAuthMethod::ClientSecretPost,
+        ClientAuthMethod::Auto if has("client_secret_jwt") => ClientAuthMethod::ClientSecretJwt,
         ClientAuthMethod::Auto => {
             return Err(Error::Metadata(format!(
-                "a client secret is stored but the provider announces neither \
-                 client_secret_basic nor client_secret_post (it announces {})",
+                "a client secret is stored but the provider announces none of \
+                 client_secret_basic, client_secret_post and client_secret_jwt (it announces {})",
                 announced.join(", ")
             )))
         }
         m if announced.is_empty() || has(m.name()) => m,
-        m => {
-            return Err(Error::Metadata(format!(
-                "the profile uses {} but the provider announces only {}",
-                m.name(),
-                announced.join(", ")
-            )))
-        }
+        m => return Err(refused(m)),
     };
     Ok(match concrete {
         ClientAuthMethod::ClientSecretPost => ClientAuth::SecretPost(secret),
+        ClientAuthMethod::ClientSecretJwt => ClientAuth::SecretJwt(secret),
         _ => ClientAuth::SecretBasic(secret),
     })
 }
@@ -280,6 +325,11 @@ pub fn mask_query(url: &url::Url, name: &str) -> String {
 /// Vault account of a profile's client secret.
 pub fn client_secret_account(profile: &str) -> String {
     format!("client-secret:{profile}")
+}
+
+/// Vault account of a profile's private key (`private_key_jwt`).
+pub fn client_key_account(profile: &str) -> String {
+    format!("client-key:{profile}")
 }
 
 #[cfg(test)]
@@ -428,5 +478,31 @@ mod tests {
             Ok(ClientAuth::SecretBasic(_))
         ));
         assert!(client_auth(&metadata(&["private_key_jwt"]), Auto, s()).is_err());
+        assert!(matches!(
+            client_auth(&metadata(&["client_secret_jwt"]), Auto, s()),
+            Ok(ClientAuth::SecretJwt(_))
+        ));
+        let key = || {
+            Some(
+                crate::oidc::client_assertion::ClientKey::parse(
+                    &std::fs::read_to_string(crate::testkit::fixture_path("keys/rsa1.pem"))
+                        .unwrap(),
+                )
+                .unwrap(),
+            )
+        };
+        let all = metadata(&["client_secret_basic", "private_key_jwt"]);
+        assert!(matches!(
+            client_auth_with_key(&all, Auto, s(), key()),
+            Ok(ClientAuth::PrivateKeyJwt(_))
+        ));
+        assert!(matches!(
+            client_auth_with_key(&all, ClientSecretBasic, s(), key()),
+            Ok(ClientAuth::SecretBasic(_))
+        ));
+        let e = client_auth_with_key(&all, PrivateKeyJwt, s(), None).unwrap_err();
+        assert!(e.to_string().contains("profiles key set"), "{e}");
+        let e = client_auth_with_key(&post_only, PrivateKeyJwt, None, key()).unwrap_err();
+        assert!(e.to_string().contains("announces only"), "{e}");
     }
 }

@@ -19,6 +19,20 @@ pub enum ClientAuth {
     SecretPost(Secret),
     /// `client_secret_basic`.
     SecretBasic(Secret),
+    /// `client_secret_jwt`: an HS256 assertion signed with the secret (RFC 7523).
+    SecretJwt(Secret),
+    /// `private_key_jwt`: an assertion signed with the client's private key (RFC 7523).
+    PrivateKeyJwt(std::sync::Arc<crate::oidc::client_assertion::ClientKey>),
+}
+
+impl ClientAuth {
+    /// Whether the client proves itself with a signed assertion.
+    pub fn is_jwt(&self) -> bool {
+        matches!(
+            self,
+            ClientAuth::SecretJwt(_) | ClientAuth::PrivateKeyJwt(_)
+        )
+    }
 }
 
 /// A successful token response. Tokens are [`Secret`]s: `Debug` never shows them.
@@ -143,7 +157,7 @@ async fn post(
     auth: &ClientAuth,
     fields: Vec<(&str, &str)>,
 ) -> Result<TokenResponse> {
-    let request = authenticated_form(url, client_id, auth, fields);
+    let request = authenticated_form(url, client_id, auth, fields)?;
     http::exchange(http, request, |response| {
         parse_token_response(url, response)
     })
@@ -156,8 +170,22 @@ pub(crate) fn authenticated_form<'a>(
     url: &Url,
     client_id: &'a str,
     auth: &'a ClientAuth,
-    mut fields: Vec<(&'a str, &'a str)>,
-) -> HttpRequest {
+    given: Vec<(&'a str, &'a str)>,
+) -> Result<HttpRequest> {
+    use crate::oidc::client_assertion::{self as ca, AssertionKey};
+    let assertion = match auth {
+        ClientAuth::SecretJwt(s) => Some(AssertionKey::Secret(s)),
+        ClientAuth::PrivateKeyJwt(k) => Some(AssertionKey::Private(k)),
+        _ => None,
+    }
+    .map(|key| {
+        // aud: the endpoint the assertion is sent to (the token endpoint for a token request).
+        let audience = url.as_str();
+        ca::assertion(key, client_id, audience, chrono::Utc::now().timestamp())
+            .map_err(|e| Error::Config(format!("the client assertion could not be signed: {e}")))
+    })
+    .transpose()?;
+    let mut fields: Vec<(&str, &str)> = given;
     match auth {
         ClientAuth::None => fields.push(("client_id", client_id)),
         ClientAuth::SecretPost(secret) => {
@@ -165,6 +193,13 @@ pub(crate) fn authenticated_form<'a>(
             fields.push(("client_secret", secret.expose()));
         }
         ClientAuth::SecretBasic(_) => {}
+        ClientAuth::SecretJwt(_) | ClientAuth::PrivateKeyJwt(_) => {
+            fields.push(("client_id", client_id));
+            fields.push(("client_assertion_type", ca::JWT_BEARER_ASSERTION));
+        }
+    }
+    if let Some(a) = &assertion {
+        fields.push(("client_assertion", a.as_str()));
     }
     // The secret fields (code, verifier, refresh token, client secret, password) and the Basic
     // header's credentials are scrubbed from any error by `http::exchange`: a provider's error
@@ -173,7 +208,11 @@ pub(crate) fn authenticated_form<'a>(
     if let ClientAuth::SecretBasic(secret) = auth {
         request = request.basic_auth(client_id, secret);
     }
-    request
+    if let ClientAuth::SecretJwt(secret) = auth {
+        // Never in an error either, though it is not in the form.
+        request.secrets.push(secret.clone());
+    }
+    Ok(request)
 }
 
 /// Interprets what the token endpoint answered.
