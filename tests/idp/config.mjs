@@ -258,6 +258,11 @@ export const JWT_CLIENTS = [
   },
 ];
 
+/** The JWT bearer grant (RFC 7523 §2.1) trusts assertions from this issuer, signed with the
+ * fixture key `rsa2`. */
+export const JWT_BEARER_ISSUER = 'https://assertions.tokenscope.test';
+export const JWT_BEARER_KEY = RSA2_PUBLIC;
+
 /** Every client ID the provider knows. */
 export const CLIENT_IDS = [CLIENT_ID, ...CONFIDENTIAL_CLIENTS.map((c) => c.client_id)];
 

@@ -30,7 +30,7 @@ import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
   CONFIDENTIAL_CLIENTS, SERVICE_CLIENT, JWT_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS, GENERIC,
-  PROTECTED_API,
+  PROTECTED_API, JWT_BEARER_ISSUER, JWT_BEARER_KEY,
 } from './config.mjs';
 import { createApi } from './api.mjs';
 
@@ -39,6 +39,66 @@ const PROVIDERS = [...POLICIES, EXTERNAL_ID, GENERIC];
 
 /** RFC 8628's grant type, allowed to the clients of a tenant with `deviceFlow`. */
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** RFC 8693 token exchange and RFC 7523 §2.1 JWT bearer grants (custom grant types). */
+const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** The payload of a JWT signed by `key` (RS256 JWK) with an unexpired `exp`, or null. */
+function verifiedJwt(token, key) {
+  try {
+    const [h, b, sig] = String(token).split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url'));
+    const payload = JSON.parse(Buffer.from(b, 'base64url'));
+    if (header.alg !== 'RS256') return null;
+    const pub = crypto.createPublicKey({ key: { kty: key.kty, n: key.n, e: key.e }, format: 'jwk' });
+    if (!crypto.verify('RSA-SHA256', Buffer.from(`${h}.${b}`), pub, Buffer.from(sig, 'base64url'))) return null;
+    if (typeof payload.exp !== 'number' || payload.exp < epoch()) return null;
+    return payload;
+  } catch {
+    return null;
+  }
+}
+
+/** Token exchange: a subject_token that is an access token this tenant signed becomes a new
+ * access token for `audience` (an API's app ID, default the API), with `act` naming the client
+ * that exchanged it. JWT bearer: an assertion signed by the trusted fixture key `rsa2`
+ * (JWT_BEARER_ISSUER), aud = the token endpoint, becomes an access token for its `sub`. */
+function registerTokenGrants(provider, policy, jwk) {
+  const issue = (ctx, claims) => {
+    const now = epoch();
+    const ttl = policy.tokenTtl ?? TTL.AccessToken;
+    const accessToken = signJwt(jwk, {
+      iss: provider.issuer, aud: APIS[0].appId, azp: ctx.oidc.client.clientId, ver: policy.externalId ? '2.0' : '1.0',
+      ...claims, iat: now, nbf: now, exp: now + ttl,
+    });
+    ctx.body = { access_token: accessToken, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: ttl };
+  };
+  const refuse = (ctx, error, description) => {
+    ctx.status = 400;
+    ctx.body = { error, error_description: description };
+  };
+  provider.registerGrantType(TOKEN_EXCHANGE_GRANT, async (ctx) => {
+    const p = ctx.oidc.params;
+    if (!p.subject_token || !p.subject_token_type) return refuse(ctx, 'invalid_request', 'subject_token and subject_token_type are required');
+    if (p.subject_token_type !== ACCESS_TOKEN_TYPE) return refuse(ctx, 'invalid_request', `subject_token_type ${p.subject_token_type} is not accepted (access tokens only)`);
+    const subject = verifiedJwt(p.subject_token, jwk);
+    if (!subject || subject.iss !== provider.issuer) return refuse(ctx, 'invalid_grant', 'the subject_token is not a valid, unexpired access token of this tenant');
+    issue(ctx, { sub: subject.sub, ...(subject.oid ? { oid: subject.oid } : {}), ...(p.audience ? { aud: p.audience } : {}), act: { sub: ctx.oidc.client.clientId }, ...(p.scope ? { scp: p.scope } : {}) });
+  }, ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope']);
+  provider.registerGrantType(JWT_BEARER_GRANT, async (ctx) => {
+    const p = ctx.oidc.params;
+    if (!p.assertion) return refuse(ctx, 'invalid_request', 'assertion is required');
+    const claims = verifiedJwt(p.assertion, JWT_BEARER_KEY);
+    if (!claims) return refuse(ctx, 'invalid_grant', 'the assertion is not signed by a trusted issuer, or it expired');
+    const tokenEndpoint = ctx.oidc.urlFor('token');
+    if (claims.iss !== JWT_BEARER_ISSUER || !claims.sub || ![].concat(claims.aud).includes(tokenEndpoint)) {
+      return refuse(ctx, 'invalid_grant', `the assertion must say iss ${JWT_BEARER_ISSUER}, a sub, and aud ${tokenEndpoint}`);
+    }
+    issue(ctx, { sub: claims.sub, ...(p.scope ? { scp: p.scope } : {}) });
+  }, ['assertion', 'scope']);
+}
 
 /** What every registered client has in common (a fresh copy each time): a native app on the
  * loopback redirect URIs, the code flow with refresh tokens, RS256 ID tokens with auth_time. */
@@ -308,7 +368,7 @@ function makeProvider(policy, issuer, jwk) {
     })), ...[SERVICE_CLIENT, ...JWT_CLIENTS].map((c) => ({
       ...c,
       client_name: `Tokenscope (daemon, ${c.token_endpoint_auth_method})`,
-      grant_types: ['client_credentials'],
+      grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
       response_types: [],
       redirect_uris: [],
     }))],
@@ -482,6 +542,7 @@ function makeProvider(policy, issuer, jwk) {
   };
 
   const provider = new Provider(issuer, config);
+  registerTokenGrants(provider, policy, jwk);
   provider.on('server_error', (ctx, err) => log(`server_error in ${policy.name}:`, err));
   // oidc-provider takes client_secret_basic and client_secret_post interchangeably; B2C and
   // itsme do not, and Tokenscope must pick the right one, so each confidential client accepts

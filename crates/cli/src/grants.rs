@@ -9,6 +9,7 @@ use std::io::Read;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tokenscope_core::engine::device::{DeviceCode, DeviceOptions};
+use tokenscope_core::engine::token_grants::{TokenGrant, ACCESS_TOKEN_TYPE};
 use tokenscope_core::engine::{Engine, ProgressFn};
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::store::vault::VaultLocation;
@@ -21,6 +22,10 @@ pub enum GrantArg {
     /// An app-only access token for the client itself, with its stored secret (no user, no ID
     /// token).
     ClientCredentials,
+    /// RFC 8693 token exchange: --subject-token for a token for --audience/--resource.
+    TokenExchange,
+    /// RFC 7523 §2.1: --assertion (a signed JWT) for an access token.
+    JwtBearer,
 }
 
 #[derive(Args)]
@@ -41,19 +46,76 @@ pub struct TokenArgs {
     /// Scopes, space-separated (default: the profile's, without openid and offline_access).
     #[arg(long)]
     scope: Option<String>,
-    /// Print one JSON object (as `signin --json`, with `flow` "client_credentials").
+    /// Print one JSON object (as `signin --json`, with `flow` "client_credentials",
+    /// "token_exchange" or "jwt_bearer").
     #[arg(long)]
     json: bool,
+    /// token-exchange: the subject token (text, @FILE or - for stdin).
+    #[arg(long, value_name = "TOKEN")]
+    subject_token: Option<String>,
+    /// token-exchange: its type (default urn:ietf:params:oauth:token-type:access_token).
+    #[arg(long, value_name = "URN")]
+    subject_token_type: Option<String>,
+    /// token-exchange: an actor token (text, @FILE or -), for delegation.
+    #[arg(long, value_name = "TOKEN")]
+    actor_token: Option<String>,
+    /// token-exchange: the actor token's type (default: an access token).
+    #[arg(long, value_name = "URN")]
+    actor_token_type: Option<String>,
+    /// token-exchange: `requested_token_type`.
+    #[arg(long, value_name = "URN")]
+    requested_token_type: Option<String>,
+    /// token-exchange: `audience`.
+    #[arg(long)]
+    audience: Option<String>,
+    /// token-exchange: `resource`.
+    #[arg(long)]
+    resource: Option<String>,
+    /// jwt-bearer: the assertion (text, @FILE or -).
+    #[arg(long, value_name = "JWT")]
+    assertion: Option<String>,
 }
 
 pub(crate) async fn token(engine: Arc<Engine>, args: TokenArgs) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&args.profile)?;
     let progress = progress_printer(args.json);
+    let need = |v: &Option<String>, flag: &str| {
+        v.as_deref()
+            .map(crate::token_arg)
+            .transpose()?
+            .ok_or_else(|| Error::Config(format!("--grant needs {flag}")))
+    };
     let outcome = match args.grant {
         GrantArg::ClientCredentials => {
             engine
                 .client_credentials(&profile, args.scope.as_deref(), progress)
                 .await?
+        }
+        GrantArg::TokenExchange => {
+            let access = || ACCESS_TOKEN_TYPE.to_owned();
+            let grant = TokenGrant::Exchange {
+                subject_token: need(&args.subject_token, "--subject-token")?,
+                subject_token_type: args.subject_token_type.clone().unwrap_or_else(access),
+                actor_token: match &args.actor_token {
+                    Some(t) => Some((
+                        crate::token_arg(t)?,
+                        args.actor_token_type.clone().unwrap_or_else(access),
+                    )),
+                    None => None,
+                },
+                requested_token_type: args.requested_token_type.clone(),
+                audience: args.audience.clone(),
+                resource: args.resource.clone(),
+                scope: args.scope.clone(),
+            };
+            engine.token_grant(&profile, &grant, progress).await?
+        }
+        GrantArg::JwtBearer => {
+            let grant = TokenGrant::JwtBearer {
+                assertion: need(&args.assertion, "--assertion")?,
+                scope: args.scope.clone(),
+            };
+            engine.token_grant(&profile, &grant, progress).await?
         }
     };
     finish(&outcome, args.json)

@@ -884,7 +884,9 @@ fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Failure> {
         let verdict = match outcome.flow {
             Flow::SignIn => "the sign-in does not count",
             Flow::Refresh => "the refresh does not count; sign in again",
-            Flow::ClientCredentials => "the token does not count",
+            Flow::ClientCredentials | Flow::TokenExchange | Flow::JwtBearer => {
+                "the token does not count"
+            }
         };
         err_line(&format!(
             "{} the tokens failed validation ({}); {verdict}",

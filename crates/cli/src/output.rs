@@ -399,6 +399,8 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
         Flow::SignIn => "Signed in",
         Flow::Refresh => "Refreshed",
         Flow::ClientCredentials => "App-only access token (client credentials, no user)",
+        Flow::TokenExchange => "Token exchanged (RFC 8693)",
+        Flow::JwtBearer => "Access token for the assertion (JWT bearer grant)",
     };
     let verdict = if oc.passed() {
         s.green(&format!("{done}: every check passed"))
@@ -434,13 +436,17 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
             s.bold("ID token")
         );
     }
+    let judged = matches!(
+        oc.flow,
+        Flow::ClientCredentials | Flow::TokenExchange | Flow::JwtBearer
+    );
     match oc.access_token.as_ref() {
         Some(t) => match &t.decoded {
             Some(d) if d.kind == TokenKind::Jws => {
                 outln!(
                     o,
                     "{}",
-                    s.bold(if oc.flow == Flow::ClientCredentials {
+                    s.bold(if judged {
                         "Access token (JWT, validated above)"
                     } else {
                         "Access token (JWT, for the API; not validated here)"

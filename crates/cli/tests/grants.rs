@@ -555,3 +555,112 @@ fn client_assertions_private_key_jwt_and_client_secret_jwt() {
     );
     let _ = std::fs::remove_dir_all(config);
 }
+
+#[test]
+#[ignore = "needs tests/idp (npm) and a keyring: run scripts/test.sh"]
+fn token_exchange_and_jwt_bearer_are_judged_like_any_token() {
+    assert!(
+        std::env::var_os("TOKENSCOPE_KEYRING").is_some(),
+        "run through scripts/with-keyring.sh"
+    );
+    let config = temp_config();
+    let secret = service_secret(idp());
+    daemon_profile(
+        &config,
+        "broker",
+        &idp().metadata_url("B2C_1_auto"),
+        &secret,
+    );
+    let (code, out, err) = app_token(&config, "broker");
+    assert_eq!(code, Some(0), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let subject = v["access_token"]["raw"].as_str().unwrap().to_owned();
+    let exchange = |token: &str| {
+        run(
+            &[
+                "token",
+                "--profile",
+                "broker",
+                "--grant",
+                "token-exchange",
+                "--subject-token",
+                "-",
+                "--audience",
+                "downstream-api",
+                "--json",
+            ],
+            Some(token),
+            Some(&config),
+        )
+    };
+    let out = exchange(&subject);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["flow"], "token_exchange");
+    assert_eq!(v["passed"], true, "{v}");
+    let client = idp().info["service_client"]["client_id"].clone();
+    assert_eq!(v["access_token"]["payload"]["aud"], "downstream-api");
+    assert_eq!(v["access_token"]["payload"]["act"]["sub"], client);
+    let access = check(&v, "access_token")["detail"].as_str().unwrap();
+    assert!(access.contains("acts for them"), "{access}");
+    assert!(
+        !text(&out.stdout).contains(&subject),
+        "the subject token is not repeated"
+    );
+    // A subject token the provider did not issue: invalid_grant, the token nowhere.
+    let forged = format!("{}x", &subject[..subject.len() - 1]);
+    let out = exchange(&forged);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("invalid_grant"), "{err}");
+    assert!(!err.contains(&forged[..40]), "{err}");
+
+    // JWT bearer: an assertion of the trusted issuer, signed with its key (the fixture rsa2).
+    let token_endpoint = format!(
+        "{}/{}/B2C_1_auto/oauth2/v2.0/token",
+        idp().base(),
+        idp().tenant()
+    );
+    let now = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({
+        "iss": "https://assertions.tokenscope.test", "sub": "user-42",
+        "aud": token_endpoint, "iat": now, "exp": now + 300, "jti": "j1",
+    });
+    let header = serde_json::json!({"alg": "RS256", "typ": "JWT"});
+    let bearer = |key: &str| {
+        let assertion = tokenscope_core::testkit::sign_raw(&header, &claims, key);
+        run(
+            &[
+                "token",
+                "--profile",
+                "broker",
+                "--grant",
+                "jwt-bearer",
+                "--assertion",
+                &assertion,
+                "--json",
+            ],
+            None,
+            Some(&config),
+        )
+    };
+    let out = bearer("rsa2");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["flow"], "jwt_bearer");
+    assert_eq!(v["passed"], true, "{v}");
+    assert_eq!(v["access_token"]["payload"]["sub"], "user-42");
+    let out = bearer("rsa1");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("invalid_grant"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = run(
+        &["profiles", "secret", "remove", "broker"],
+        None,
+        Some(&config),
+    );
+    let _ = std::fs::remove_dir_all(config);
+}

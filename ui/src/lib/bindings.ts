@@ -116,7 +116,7 @@ redirect_uri: string, } | { "step": "code_received" } | { "step": "tokens_exchan
  */
 passed: boolean, };
 
-export type Flow = "sign_in" | "refresh" | "client_credentials";
+export type Flow = "sign_in" | "refresh" | "client_credentials" | "token_exchange" | "jwt_bearer";
 
 export type RefreshTokenStatus = { 
 /**

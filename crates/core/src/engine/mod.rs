@@ -44,6 +44,7 @@ mod secrets;
 mod session;
 pub mod support;
 pub use endpoints::EndpointSupport;
+pub mod token_grants;
 pub use logout::{LogoutOptions, LogoutReport, RequestPreview};
 pub use ropc::ROPC_WARNING;
 

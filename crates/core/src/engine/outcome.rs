@@ -53,6 +53,10 @@ pub enum Flow {
     Refresh,
     /// An app-only token (client credentials grant): no user, no ID token.
     ClientCredentials,
+    /// A token exchange (RFC 8693).
+    TokenExchange,
+    /// A JWT bearer grant (RFC 7523 §2.1).
+    JwtBearer,
 }
 
 /// The result of a sign-in or refresh. The refresh token itself is never in here.

@@ -147,6 +147,17 @@ pub async fn device_code_grant(
     post(http, token_endpoint, client_id, auth, fields).await
 }
 
+/// Any other grant: `fields` (with its `grant_type`) posted with the client's authentication.
+pub async fn grant(
+    http: &dyn HttpClient,
+    token_endpoint: &Url,
+    client_id: &str,
+    auth: &ClientAuth,
+    fields: Vec<(&str, &str)>,
+) -> Result<TokenResponse> {
+    post(http, token_endpoint, client_id, auth, fields).await
+}
+
 /// RFC 8628's grant type.
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 

@@ -30,18 +30,67 @@ pub async fn validate_app_token(
     now: DateTime<Utc>,
     keys: &JwksCache,
 ) -> (Option<Decoded>, Report) {
+    validate_issued_token(tokens, expect, now, keys, IssuedBy::ClientCredentials).await
+}
+
+/// Which grant issued the access token being judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssuedBy {
+    /// Client credentials: app-only, no user.
+    ClientCredentials,
+    /// Token exchange (RFC 8693): `issued_token_type` is required; `act` names the actor.
+    TokenExchange,
+    /// JWT bearer (RFC 7523 §2.1): a token for the assertion's subject.
+    JwtBearer,
+}
+
+/// [`validate_app_token`] for any grant that answers with an access token and no ID token.
+pub async fn validate_issued_token(
+    tokens: &TokenResponse,
+    expect: &AppExpectations,
+    now: DateTime<Utc>,
+    keys: &JwksCache,
+    by: IssuedBy,
+) -> (Option<Decoded>, Report) {
     let mut report = Report::default();
-    report.push(
-        CheckId::IdToken,
-        tokens.id_token.is_none(),
-        if tokens.id_token.is_none() {
-            "none, as expected: the client credentials grant signs in no user, so there is no ID \
-             token; the access token is the application's own (app-only)"
-        } else {
-            "the response carries an ID token, but no user signed in: the client credentials grant \
-             issues none (RFC 6749 §4.4.3)"
-        },
-    );
+    let app_only = by == IssuedBy::ClientCredentials;
+    match (by, tokens.id_token.is_none()) {
+        (IssuedBy::ClientCredentials, none) => report.push(
+            CheckId::IdToken,
+            none,
+            if none {
+                "none, as expected: the client credentials grant signs in no user, so there is no \
+                 ID token; the access token is the application's own (app-only)"
+            } else {
+                "the response carries an ID token, but no user signed in: the client credentials \
+                 grant issues none (RFC 6749 §4.4.3)"
+            },
+        ),
+        (_, true) => report.push(
+            CheckId::IdToken,
+            true,
+            "none, as expected: this grant issues an access token; nobody signed in here",
+        ),
+        (_, false) => report.push(
+            CheckId::IdToken,
+            true,
+            "the response also carries an ID token; it is shown, not judged (no nonce was sent)",
+        ),
+    }
+    if by == IssuedBy::TokenExchange {
+        match tokens
+            .fields
+            .get("issued_token_type")
+            .and_then(Value::as_str)
+        {
+            Some(t) => report.warn_if_odd_type(t),
+            None => report.push(
+                CheckId::Response,
+                false,
+                "no issued_token_type: RFC 8693 §2.2.1 requires it in a token exchange response",
+            ),
+        }
+    }
     let mut shape = Vec::new();
     if let Some(t) = &tokens.token_type {
         shape.push(format!("token_type {t}"));
@@ -195,8 +244,16 @@ pub async fn validate_app_token(
         ),
     }
     report.checks.extend(time_checks(claims, now, expect.skew));
-    report.push(CheckId::AccessToken, true, app_only_words(claims));
-    if claims.contains_key("scp") {
+    report.push(
+        CheckId::AccessToken,
+        true,
+        if app_only {
+            app_only_words(claims)
+        } else {
+            subject_words(claims)
+        },
+    );
+    if app_only && claims.contains_key("scp") {
         report.warn(
             CheckId::AccessToken,
             "the token has scp (delegated scopes, a user's consent) though no user signed in: an \
@@ -226,4 +283,41 @@ fn app_only_words(claims: &serde_json::Map<String, Value>) -> String {
         ));
     }
     words.join("; ")
+}
+
+/// Who a token from a token exchange or JWT bearer grant is for, and who acts for them.
+fn subject_words(claims: &serde_json::Map<String, Value>) -> String {
+    let sub = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or("(no sub)");
+    let mut words = format!("a JWT for subject {sub}");
+    if let Some(actor) = claims
+        .get("act")
+        .and_then(|a| a.get("sub"))
+        .and_then(Value::as_str)
+    {
+        words.push_str(&format!(
+            "; act.sub {actor} acts for them (RFC 8693 §4.1 delegation)"
+        ));
+    }
+    if let Some(scp) = claims.get("scp").and_then(Value::as_str) {
+        words.push_str(&format!("; scp {scp}"));
+    }
+    words
+}
+
+impl Report {
+    /// The `issued_token_type` of a token exchange: an access token is what the client can use.
+    fn warn_if_odd_type(&mut self, issued: &str) {
+        if issued != "urn:ietf:params:oauth:token-type:access_token" {
+            self.warn(
+                CheckId::Response,
+                format!(
+                    "issued_token_type is {issued}: not an access token, so only what accepts \
+                     that type can use it"
+                ),
+            );
+        }
+    }
 }

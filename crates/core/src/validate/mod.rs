@@ -18,7 +18,7 @@ use url::Url;
 
 mod app_token;
 mod check_id;
-pub use app_token::{validate_app_token, AppExpectations};
+pub use app_token::{validate_app_token, validate_issued_token, AppExpectations, IssuedBy};
 pub use check_id::CheckId;
 
 /// One named check.
