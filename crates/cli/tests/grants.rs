@@ -183,6 +183,31 @@ fn client_credentials_gives_an_app_only_token_validated_check_by_check() {
         warning.contains(&format!("use --scope \"{scope}\"")) && warning.contains("AADSTS1002012"),
         "{v}"
     );
+    // The generic (non-Microsoft) provider: the same client, any scope, no `.default` rule.
+    daemon_profile(&config, "plain", &idp().generic_metadata_url(), &secret);
+    let out = run(
+        &[
+            "token",
+            "--profile",
+            "plain",
+            "--grant",
+            "client-credentials",
+            "--scope",
+            &read,
+            "--json",
+        ],
+        None,
+        Some(&config),
+    );
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passed"], true, "{v}");
+    assert_eq!(v["warnings"], serde_json::json!([]), "{v}");
+    let _ = run(
+        &["profiles", "secret", "remove", "plain"],
+        None,
+        Some(&config),
+    );
     let _ = run(
         &["profiles", "secret", "remove", "daemon"],
         None,

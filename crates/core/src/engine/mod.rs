@@ -28,9 +28,9 @@ use url::Url;
 
 mod api;
 pub mod browser;
-mod endpoints;
 mod client_credentials;
 pub mod device;
+mod endpoints;
 pub mod history;
 mod inspector;
 mod lock;
