@@ -470,7 +470,7 @@ fn rsa_jwk(key: &RsaPublicKey) -> Value {
     })
 }
 
-/// A `SubjectPublicKeyInfo` (DER) as a public JWK: RSA, EC P-256/P-384, Ed25519.
+/// A `SubjectPublicKeyInfo` (DER) as a public JWK: RSA, EC P-256/P-384/P-521, Ed25519, X25519.
 fn spki_to_jwk(der: &[u8]) -> Result<Value, String> {
     use spki::der::Decode as _;
     let info = spki::SubjectPublicKeyInfoRef::from_der(der)
@@ -505,6 +505,10 @@ fn spki_to_jwk(der: &[u8]) -> Result<Value, String> {
         }
         "1.3.101.112" if bits.len() == 32 => {
             Ok(json!({"kty": "OKP", "crv": "Ed25519", "x": b64_encode(bits)}))
+        }
+        // X25519 (RFC 8410): a recipient's key for ECDH-ES, when a token is made for it.
+        "1.3.101.110" if bits.len() == 32 => {
+            Ok(json!({"kty": "OKP", "crv": "X25519", "x": b64_encode(bits)}))
         }
         other => Err(format!(
             "a public key of algorithm {other}, not RSA, EC or Ed25519"

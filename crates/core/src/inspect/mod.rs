@@ -13,6 +13,7 @@ pub mod export;
 mod input;
 pub mod jwe;
 pub mod keys;
+pub mod make;
 pub mod redact;
 pub mod request;
 pub mod role;

@@ -378,7 +378,7 @@ pub fn content_key(
 }
 
 /// The key length in bytes of `A128KW`-style names (`A128KW`, `A192`, `A256GCM`…).
-fn kw_len(name: &str) -> usize {
+pub(crate) fn kw_len(name: &str) -> usize {
     if name.starts_with("A128") {
         16
     } else if name.starts_with("A192") {
@@ -441,7 +441,7 @@ fn aes_unwrap(kek: &[u8], wrapped: &[u8], key_len: usize) -> Result<Vec<u8>, Str
 /// The Concat KDF of RFC 7518 §4.6.2 (NIST SP 800-56A), SHA-256: `key_len` bytes from Z, with
 /// OtherInfo = AlgorithmID || PartyUInfo || PartyVInfo (each a 32-bit big-endian length then
 /// the bytes) || SuppPubInfo (the key length in bits, 32-bit big-endian).
-fn concat_kdf(
+pub(crate) fn concat_kdf(
     z: &[u8],
     algorithm_id: &str,
     apu: &[u8],
