@@ -9,6 +9,7 @@
 
 mod api;
 mod authority;
+mod encode;
 mod endpoints;
 mod errors;
 mod flowtest;
@@ -81,6 +82,10 @@ enum Command {
     /// Decode and explain tokens: a token, `Bearer <token>`, a redirect URL, or a JSON token
     /// response (every token in it). Exit 1 on malformed input, 3 when --verify fails.
     Decode(DecodeArgs),
+    /// Make a signed test token (HS/RS/PS/ES256-512, EdDSA), optionally encrypted for a
+    /// recipient (nested JWE), or change a decoded token (--from) and sign it again: expired,
+    /// wrong aud, rogue key. Prints the compact token.
+    Encode(Box<encode::EncodeArgs>),
     /// Compare two tokens: claims (and header parameters) added, removed and changed.
     #[command(
         after_help = "A and B are each a token (or any form `decode` accepts: Bearer, redirect \
@@ -420,6 +425,7 @@ fn cli() -> ExitCode {
     // current-thread runtime for the key discovery; so do the flows with the engine, below.
     match cli.command {
         Command::Decode(args) => decode(args),
+        Command::Encode(args) => encode::run(*args),
         Command::Diff {
             a,
             b,
@@ -451,6 +457,7 @@ fn cli() -> ExitCode {
 async fn run(command: Command) -> ExitCode {
     match command {
         Command::Decode(_)
+        | Command::Encode(_)
         | Command::Diff { .. }
         | Command::Errors { .. }
         | Command::Authority { .. } => fail("this command runs without the engine"),
@@ -714,7 +721,7 @@ fn one_line(e: &Error) -> String {
 }
 
 /// The command's one error line (control characters escaped), exit status 1.
-fn fail(message: &str) -> ExitCode {
+pub(crate) fn fail(message: &str) -> ExitCode {
     let style = output::Style::stderr();
     err_line(&format!("{} {}", style.red("error:"), t(message)));
     ExitCode::FAILURE
@@ -950,7 +957,7 @@ fn read_stdin(limit: u64) -> Result<String, String> {
 }
 
 /// A file's text, at most `limit` bytes read (the decoders refuse what is longer).
-fn read_file(path: &Path, limit: u64) -> Result<String, String> {
+pub(crate) fn read_file(path: &Path, limit: u64) -> Result<String, String> {
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut buf = String::new();

@@ -18,6 +18,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// Lifetime of a fresh token without `exp`, in seconds (one hour).
+pub const DEFAULT_LIFETIME: i64 = 3600;
+
 /// A time claim as the user writes it: `+5m`, `-1h`, `+30s`, `+2d`, `now`, seconds since the
 /// epoch (`1767225600`), or `none` to remove the claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +53,8 @@ pub struct MakeRequest {
     pub alg: String,
     /// The signing key as text (JWK, JWKS or PEM).
     pub key: String,
-    /// The claims, a JSON object as text (empty: `{}`, or the token's claims with `from`).
+    /// The claims, a JSON object as text (empty: `{}`, or the token's claims with `from`). A
+    /// fresh token (no `from`) without `iat` or `exp` gets `iat` now and `exp` in an hour.
     pub claims: String,
     /// Header members to add or replace, a JSON object as text (may be empty).
     pub header: String,
@@ -92,6 +96,16 @@ pub fn make(request: &MakeRequest, now: DateTime<Utc>) -> Result<Made, String> {
     if !request.claims.trim().is_empty() {
         claims = object(&request.claims, "the claims")?;
     }
+    if request.from.is_none() {
+        // A fresh token gets the times a verifier asks for, unless the claims or the time
+        // changes below say otherwise (`none` removes one).
+        claims
+            .entry("iat")
+            .or_insert_with(|| Value::from(now.timestamp()));
+        claims
+            .entry("exp")
+            .or_insert_with(|| Value::from(now.timestamp() + DEFAULT_LIFETIME));
+    }
     for (name, value) in &request.set {
         let name = name.trim();
         if name.is_empty() {
@@ -122,7 +136,10 @@ pub fn make(request: &MakeRequest, now: DateTime<Utc>) -> Result<Made, String> {
     } else {
         object(&request.header, "the header")?
     };
-    let alg = match (request.alg.trim(), header.get("alg").and_then(Value::as_str)) {
+    let alg = match (
+        request.alg.trim(),
+        header.get("alg").and_then(Value::as_str),
+    ) {
         ("", Some(kept)) => kept.to_owned(),
         ("", None) => return Err("give the signing algorithm (alg)".into()),
         (given, _) => given.to_owned(),
@@ -207,7 +224,10 @@ pub fn time_value(text: &str, now: DateTime<Utc>) -> Result<Option<i64>, String>
         return text.parse::<i64>().map(Some).map_err(|_| bad());
     };
     let rest = &text[1..];
-    let (digits, unit) = rest.split_at(rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len()));
+    let (digits, unit) = rest.split_at(
+        rest.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len()),
+    );
     let n: i64 = digits.parse().map_err(|_| bad())?;
     let seconds = match unit {
         "" | "s" => 1,
@@ -272,7 +292,10 @@ fn start_from(
 
 fn bounded(text: &str) -> Result<&str, String> {
     if text.len() > MAX_KEY_TEXT {
-        return Err(format!("the key text is longer than {} KiB", MAX_KEY_TEXT / 1024));
+        return Err(format!(
+            "the key text is longer than {} KiB",
+            MAX_KEY_TEXT / 1024
+        ));
     }
     let text = text.trim().trim_start_matches('\u{feff}');
     if text.is_empty() {
@@ -306,7 +329,9 @@ pub fn signing_key(
                 .and_then(SigningKey::from_jwk);
             match parsed {
                 Ok(key) if key.algs().contains(&alg) => fitting.push((key, kid_of(jwk))),
-                Ok(key) => reasons.push(format!("{} signs {}", key.describe(), key.algs().join("/"))),
+                Ok(key) => {
+                    reasons.push(format!("{} signs {}", key.describe(), key.algs().join("/")))
+                }
                 Err(e) => reasons.push(e),
             }
         }

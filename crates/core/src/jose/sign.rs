@@ -222,7 +222,9 @@ impl SigningKey {
                                             remove it first (openssl pkey -in key.pem -out \
                                             plain.pem)"
                 .into()),
-            other => Err(format!("a PEM block `{other}` is not a key Tokenscope reads")),
+            other => Err(format!(
+                "a PEM block `{other}` is not a key Tokenscope reads"
+            )),
         }
     }
 
@@ -294,7 +296,8 @@ impl SigningKey {
                 use p521::ecdsa::signature::RandomizedSigner as _;
                 let signer = p521::ecdsa::SigningKey::from_slice(&k.to_bytes())
                     .map_err(|e| der_failed(&e))?;
-                let signature: p521::ecdsa::Signature = signer.sign_with_rng(&mut rand::rngs::OsRng, message);
+                let signature: p521::ecdsa::Signature =
+                    signer.sign_with_rng(&mut rand::rngs::OsRng, message);
                 return Ok(b64_encode(&signature.to_bytes()));
             }
             SigningKey::Ed25519(k) => {

@@ -632,20 +632,20 @@ pub async fn verify_signature(
             .map_err(|e| format!("key {key_id} does not fit {alg}: {e}"))
     } else {
         serde_json::from_value::<Jwk>(key.clone())
-        .map_err(|e| {
-            format!(
-                "key {key_id} in {} is not a usable JWK: {e}",
-                keys.describe()
-            )
-        })
-        .and_then(|jwk| {
-            DecodingKey::from_jwk(&jwk).map_err(|e| format!("key {key_id} is unusable: {e}"))
-        })
-        .and_then(|dk| {
-            let (message, signature) = token_parts(token);
-            jsonwebtoken::crypto::verify(&signature, message.as_bytes(), &dk, algorithm)
-                .map_err(|e| format!("key {key_id} does not fit {alg}: {e}"))
-        })
+            .map_err(|e| {
+                format!(
+                    "key {key_id} in {} is not a usable JWK: {e}",
+                    keys.describe()
+                )
+            })
+            .and_then(|jwk| {
+                DecodingKey::from_jwk(&jwk).map_err(|e| format!("key {key_id} is unusable: {e}"))
+            })
+            .and_then(|dk| {
+                let (message, signature) = token_parts(token);
+                jsonwebtoken::crypto::verify(&signature, message.as_bytes(), &dk, algorithm)
+                    .map_err(|e| format!("key {key_id} does not fit {alg}: {e}"))
+            })
     };
     match verified {
         Ok(true) => out.push(

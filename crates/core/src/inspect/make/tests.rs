@@ -4,7 +4,8 @@ fn at() -> DateTime<Utc> {
     DateTime::from_timestamp(1_790_000_000, 0).unwrap()
 }
 
-const SECRET: &str = r#"{"kty":"oct","kid":"hs","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAxMjM"}"#;
+const SECRET: &str =
+    r#"{"kty":"oct","kid":"hs","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAxMjM"}"#;
 
 #[test]
 fn times_are_relative_to_now_or_absolute() {
@@ -16,7 +17,13 @@ fn times_are_relative_to_now_or_absolute() {
     assert_eq!(time_value("now", at()), Ok(Some(now)));
     assert_eq!(time_value("1767225600", at()), Ok(Some(1_767_225_600)));
     assert_eq!(time_value("none", at()), Ok(None));
-    for bad in ["+5y", "soon", "+", "-99999999999999999999m", "+9223372036854775807d"] {
+    for bad in [
+        "+5y",
+        "soon",
+        "+",
+        "-99999999999999999999m",
+        "+9223372036854775807d",
+    ] {
         assert!(time_value(bad, at()).is_err(), "{bad}");
     }
 }
@@ -61,7 +68,10 @@ fn mutate_changes_aud_and_exp_and_resigns_with_the_new_key() {
         &MakeRequest {
             key: rogue.into(),
             from: Some(original.token.clone()),
-            set: vec![("aud".into(), "other".into()), ("sub".into(), String::new())],
+            set: vec![
+                ("aud".into(), "other".into()),
+                ("sub".into(), String::new()),
+            ],
             times: vec![TimeChange {
                 claim: "exp".into(),
                 value: "+5m".into(),
@@ -91,13 +101,55 @@ fn bad_input_is_refused_with_the_reason() {
         ..Default::default()
     };
     let cases: Vec<(MakeRequest, &str)> = vec![
-        (MakeRequest { alg: "none".into(), ..base.clone() }, "not a signing algorithm"),
-        (MakeRequest { alg: "RS256".into(), ..base.clone() }, "RS256 needs an RSA private key"),
-        (MakeRequest { claims: "[1]".into(), ..base.clone() }, "JSON object"),
-        (MakeRequest { claims: "{".into(), ..base.clone() }, "not JSON"),
-        (MakeRequest { key: "secret".into(), ..base.clone() }, "oct"),
-        (MakeRequest { header: r#"{"alg":"HS512"}"#.into(), ..base.clone() }, "give one"),
-        (MakeRequest { from: Some("x.y".into()), ..base.clone() }, "does not decode"),
+        (
+            MakeRequest {
+                alg: "none".into(),
+                ..base.clone()
+            },
+            "not a signing algorithm",
+        ),
+        (
+            MakeRequest {
+                alg: "RS256".into(),
+                ..base.clone()
+            },
+            "RS256 needs an RSA private key",
+        ),
+        (
+            MakeRequest {
+                claims: "[1]".into(),
+                ..base.clone()
+            },
+            "JSON object",
+        ),
+        (
+            MakeRequest {
+                claims: "{".into(),
+                ..base.clone()
+            },
+            "not JSON",
+        ),
+        (
+            MakeRequest {
+                key: "secret".into(),
+                ..base.clone()
+            },
+            "oct",
+        ),
+        (
+            MakeRequest {
+                header: r#"{"alg":"HS512"}"#.into(),
+                ..base.clone()
+            },
+            "give one",
+        ),
+        (
+            MakeRequest {
+                from: Some("x.y".into()),
+                ..base.clone()
+            },
+            "does not decode",
+        ),
         (
             MakeRequest {
                 encrypt: Some(EncryptRequest {
@@ -114,4 +166,30 @@ fn bad_input_is_refused_with_the_reason() {
         let e = make(&request, at()).unwrap_err();
         assert!(e.contains(want), "{want}: {e}");
     }
+}
+
+#[test]
+fn a_fresh_token_gets_iat_now_and_exp_in_an_hour_unless_told() {
+    let request = MakeRequest {
+        alg: "HS256".into(),
+        key: SECRET.into(),
+        ..Default::default()
+    };
+    let made = make(&request, at()).unwrap();
+    assert_eq!(made.claims["iat"], Value::from(at().timestamp()));
+    assert_eq!(made.claims["exp"], Value::from(at().timestamp() + 3600));
+    let made = make(
+        &MakeRequest {
+            claims: r#"{"exp": 5}"#.into(),
+            times: vec![TimeChange {
+                claim: "iat".into(),
+                value: "none".into(),
+            }],
+            ..request
+        },
+        at(),
+    )
+    .unwrap();
+    assert_eq!(made.claims["exp"], Value::from(5));
+    assert!(!made.claims.contains_key("iat"));
 }

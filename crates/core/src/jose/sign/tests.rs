@@ -19,7 +19,8 @@ fn hs256_matches_rfc_7520_section_4_4() {
         "kty": "oct", "kid": "018c0ae5-4d9b-471b-bfd6-eef314bc7037", "use": "sig",
         "alg": "HS256", "k": "hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg"
     }));
-    let h = header(serde_json::json!({"alg": "HS256", "kid": "018c0ae5-4d9b-471b-bfd6-eef314bc7037"}));
+    let h =
+        header(serde_json::json!({"alg": "HS256", "kid": "018c0ae5-4d9b-471b-bfd6-eef314bc7037"}));
     let payload = URL_SAFE_NO_PAD.decode(FRODO).unwrap();
     let token = sign_compact(&h, &payload, &k).unwrap();
     assert_eq!(
