@@ -283,6 +283,11 @@ struct LogoutTestArgs {
     e-mails are ignored; at most 64 KiB.\n\n\
     Exit status: 0 decoded (and verified, with --verify); 1 malformed input or unusable key \
     file; 3 a verification failed (signature, issuer, or time checks).\n\n\
+    Nested tokens: with --verify, the token inside a decrypted JWE (signed-then-encrypted, \
+    cty JWT) is what is verified, and every token inside a claim (B2C's idp_access_token) is \
+    verified on its own, with --key or its own issuer's keys; one the given key cannot check \
+    says \"not verified: no key for issuer X\". Only the outer tokens decide the exit status. \
+    `tokenscope encode` makes test tokens to decode.\n\n\
     --json prints one object: `form`; the primary token's `kind`, `header`, `payload`, \
     `signature_length`, `claims` (each with `name`, `value`, `description`, and for NumericDate \
     claims `time` in RFC 3339 UTC, `local_time` and `relative`); and `tokens`, every token found \

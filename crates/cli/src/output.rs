@@ -297,6 +297,9 @@ fn token(o: &mut String, s: &Style, tk: &TokenInspection, title: Option<String>)
     if let Some(v) = &tk.verification {
         let verdict = if v.passed {
             s.green("passed")
+        } else if v.summary.starts_with("not verified:") {
+            // A token in a claim whose issuer's key was not given: said, not failed.
+            s.bold(&t(&v.summary))
         } else {
             s.red("FAILED")
         };

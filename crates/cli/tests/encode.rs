@@ -185,3 +185,46 @@ fn encode_help_explains_each_option() {
         assert!(s.contains(option), "{option} in encode --help");
     }
 }
+
+#[test]
+fn decode_verifies_a_token_inside_a_claim_on_its_own_and_says_when_no_key_is_its() {
+    let hs = file("nested-hs.jwk", SECRET);
+    let foreign = encode(&[
+        "--alg",
+        "HS256",
+        "--key",
+        hs.to_str().unwrap(),
+        "--claims",
+        r#"{"iss":"https://login.live.com/","sub":"f"}"#,
+    ]);
+    let rsa = fixture_path("keys/rsa1.pem");
+    let claims =
+        format!(r#"{{"iss":"https://issuer.example/","sub":"t","idp_access_token":"{foreign}"}}"#);
+    let outer = encode(&[
+        "--alg",
+        "RS256",
+        "--key",
+        rsa.to_str().unwrap(),
+        "--claims",
+        &claims,
+    ]);
+    let out = run(
+        &["decode", "--key", rsa.to_str().unwrap(), &outer],
+        None,
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the outer token decides: {}",
+        text(&out.stderr)
+    );
+    let s = text(&out.stdout);
+    assert!(s.contains("token › idp_access_token"), "{s}");
+    assert!(
+        s.contains("not verified: no key for issuer https://login.live.com/ in --key"),
+        "{s}"
+    );
+    let out = run(&["decode", "--help"], None, None);
+    assert!(text(&out.stdout).contains("idp_access_token"));
+}

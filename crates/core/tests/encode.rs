@@ -159,3 +159,87 @@ fn every_key_management_and_content_encryption_of_a_nested_token_round_trips() {
     }
     assert_eq!(count, 17 * 6);
 }
+
+fn made(alg: &str, key: &str, claims: Value) -> String {
+    make(
+        &MakeRequest {
+            alg: alg.into(),
+            key: key.into(),
+            claims: claims.to_string(),
+            ..Default::default()
+        },
+        chrono::Utc::now(),
+    )
+    .unwrap()
+    .token
+}
+
+#[test]
+fn a_token_inside_a_claim_is_verified_on_its_own_or_says_no_key_for_its_issuer() {
+    let rsa = signing_key_text("RS256");
+    // Signed by the same key as the outer token: verified.
+    let same = made(
+        "RS256",
+        &rsa,
+        json!({"iss": "https://idp.example/", "sub": "s"}),
+    );
+    // Signed by an identity provider whose key was not given: never passed off as verified.
+    let foreign = made(
+        "HS256",
+        &signing_key_text("HS256"),
+        json!({"iss": "https://login.live.com/", "sub": "f"}),
+    );
+    let outer = made(
+        "RS256",
+        &rsa,
+        json!({"iss": "https://issuer.example/", "sub": "tester",
+               "idp_access_token": foreign, "idp_id_token": same}),
+    );
+    let inspection = read(&outer, &rsa, None);
+    let t = &inspection.tokens[0];
+    assert!(t.verification.as_ref().unwrap().signature_valid);
+    let nested = |label: &str| {
+        t.nested
+            .iter()
+            .find(|n| n.label == label)
+            .unwrap_or_else(|| panic!("{label} decoded"))
+            .verification
+            .clone()
+            .unwrap_or_else(|| panic!("{label} verified"))
+    };
+    let same = nested("idp_id_token");
+    assert!(same.signature_valid && same.passed, "{:?}", same.checks);
+    let foreign = nested("idp_access_token");
+    assert!(!foreign.signature_valid);
+    assert_eq!(
+        foreign.summary,
+        "not verified: no key for issuer https://login.live.com/ in the signing key"
+    );
+}
+
+#[test]
+fn the_inner_token_of_a_nested_jwe_signed_by_a_rogue_key_fails_its_signature_check() {
+    let (encrypt_for, decrypt_with) = recipient("A256KW", "A256GCM");
+    let rogue = made("HS256", &signing_key_text("HS256"), claims());
+    let jwe = make(
+        &MakeRequest {
+            from: Some(rogue),
+            key: json!({"kty": "oct", "kid": "hs", "k": "cm9ndWU"}).to_string(),
+            encrypt: Some(EncryptRequest {
+                key_alg: "A256KW".into(),
+                enc: "A256GCM".into(),
+                key: encrypt_for,
+            }),
+            ..Default::default()
+        },
+        chrono::Utc::now(),
+    )
+    .unwrap()
+    .token;
+    let inspection = read(&jwe, &signing_key_text("HS256"), Some(&decrypt_with));
+    let t = &inspection.tokens[0];
+    assert!(t.jwe.as_ref().unwrap().decrypted);
+    let v = t.verification.as_ref().unwrap();
+    assert!(!v.signature_valid, "{:?}", v.checks);
+    assert!(v.summary.contains("does not match"), "{}", v.summary);
+}

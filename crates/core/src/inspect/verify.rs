@@ -162,6 +162,63 @@ pub async fn verify_all(
         }
         let v = verify_with(token, source, &http, now, skew, &mut cache).await;
         token.verification = Some(v);
+        verify_nested(token, source, &http, now, skew, &mut cache).await;
+    }
+}
+
+/// The token whose claims hold the nested tokens: the decrypted inner token of a JWE, else this.
+fn effective_mut(token: &mut TokenInspection) -> &mut TokenInspection {
+    match token.inner {
+        Some(ref mut inner) => effective_mut(inner),
+        None => token,
+    }
+}
+
+/// Verifies the tokens inside claims (B2C's `idp_access_token`…), each on its own: with the
+/// keys given, or those discovered from its own `iss`. A token none of the given keys can check
+/// says so ("not verified: no key for issuer …"); nothing is assumed. Their outcome does not
+/// change the outer token's.
+fn verify_nested<'a>(
+    token: &'a mut TokenInspection,
+    source: &'a KeySource,
+    http: &'a Arc<dyn HttpClient>,
+    now: DateTime<Utc>,
+    skew: Duration,
+    cache: &'a mut Discovered,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+    Box::pin(async move {
+        let holder = effective_mut(token);
+        for nested in &mut holder.nested {
+            if nested.kind == Some(TokenKind::Opaque) || nested.error.is_some() {
+                continue;
+            }
+            let mut v = verify_with(nested, source, http, now, skew, cache).await;
+            if let KeySource::Given(..) = source {
+                note_no_key(&mut v, nested.effective());
+            }
+            nested.verification = Some(v);
+            verify_nested(nested, source, http, now, skew, cache).await;
+        }
+    })
+}
+
+/// When the given keys hold none for this token (no key by its `kid` or of its type, or only
+/// public keys for an HMAC), the summary says so with the token's issuer.
+fn note_no_key(v: &mut Verification, token: &TokenInspection) {
+    if v.signature_valid {
+        return;
+    }
+    let no_key = v.checks.iter().any(|c| {
+        !c.ok
+            && (c.name == CheckId::Kid
+                || (c.name == CheckId::Alg && c.detail.contains("holds only public keys")))
+    });
+    if no_key {
+        let issuer = token
+            .claim_str("iss")
+            .map(|i| format!("issuer {i}"))
+            .unwrap_or_else(|| "this token (it has no iss)".to_owned());
+        v.summary = format!("not verified: no key for {issuer} in {}", v.keys_from);
     }
 }
 
