@@ -11,6 +11,10 @@
 #[allow(dead_code)]
 mod util;
 
+#[path = "encoder/keys.rs"]
+#[allow(dead_code)]
+mod encoder_keys;
+
 #[path = "inspector/fuzz.rs"]
 mod fuzz;
 

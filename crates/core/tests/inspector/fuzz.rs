@@ -2,8 +2,11 @@
 //! responses and JWEs (random bytes, truncations, bit flips inside the decoded parts, dots added
 //! and removed, parts duplicated, sizes around the 64 KiB cap) go through the inspector, the
 //! JWE decryption (RSA, and ECDH-ES, AES key wrap, AES-GCM key wrap and PBES2 from RFC 7520), the exports, redaction and diff. None may panic, and each must finish
-//! quickly. The seed is fixed so a failure reproduces; set `INSPECTOR_FUZZ_SEED` and
-//! `INSPECTOR_FUZZ_CASES` to explore further.
+//! quickly. The encoder's formats get 4,000 inputs each of their own: signed-then-encrypted
+//! tokens it made (every key management family), and tokens holding tokens in claims, through
+//! decryption, verification of every nested token, and the encoder's mutate path. The seed is
+//! fixed so a failure reproduces; set `INSPECTOR_FUZZ_SEED` and `INSPECTOR_FUZZ_CASES` to explore
+//! further.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -260,4 +263,179 @@ fn mutated_inputs_never_panic_and_stay_fast() {
         decoded > cases / 20,
         "the mutations should not all be rejected"
     );
+}
+
+/// The encoder's formats: (name, seeds each with the key that decrypts it, the signing key
+/// given to verify with).
+type Format = (&'static str, Vec<(String, String)>, String);
+
+fn encoder_formats() -> Vec<Format> {
+    use super::encoder_keys::{recipient, signing_key_text};
+    use tokenscope_core::inspect::make::{make, EncryptRequest, MakeRequest};
+    let now = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+    let hs = signing_key_text("HS256");
+    let claims = json!({"iss": "https://issuer.example/", "sub": "u", "aud": "api"});
+    let make_one =
+        |alg: &str, key: &str, claims: &serde_json::Value, enc: Option<EncryptRequest>| {
+            make(
+                &MakeRequest {
+                    alg: alg.into(),
+                    key: key.into(),
+                    claims: claims.to_string(),
+                    encrypt: enc,
+                    ..Default::default()
+                },
+                now,
+            )
+            .unwrap()
+            .token
+        };
+    // Nested JWE: one token per key management family beyond RSA (RSA decryption is fuzzed
+    // above, and costs a tenth of a second a try in a debug build), each recipient's key in one
+    // JWKS.
+    let mut jwes = Vec::new();
+    let mut keys = Vec::new();
+    // One key a token: a JWKS of them all would make every damaged token try every key.
+    for (key_alg, enc) in [
+        ("A256KW", "A256GCM"),
+        ("A128GCMKW", "A128CBC-HS256"),
+        ("dir", "A192GCM"),
+        ("ECDH-ES", "A256CBC-HS512"),
+        ("ECDH-ES+A192KW", "A192CBC-HS384"),
+        ("PBES2-HS256+A128KW", "A128GCM"),
+    ] {
+        let (encrypt_for, decrypt_with) = recipient(key_alg, enc);
+        jwes.push(make_one(
+            "HS256",
+            &hs,
+            &claims,
+            Some(EncryptRequest {
+                key_alg: key_alg.into(),
+                enc: enc.into(),
+                key: encrypt_for,
+            }),
+        ));
+        keys.push(decrypt_with);
+    }
+    // Tokens in claims, two deep, one signed by the given key and one by a stranger.
+    let stranger = r#"{"kty":"oct","k":"c3RyYW5nZXItc3RyYW5nZXItc3RyYW5nZXItMDEyMzQ"}"#;
+    let foreign = make_one(
+        "HS256",
+        stranger,
+        &json!({"iss": "https://login.live.com/"}),
+        None,
+    );
+    let own = make_one(
+        "HS256",
+        &hs,
+        &json!({"iss": "https://idp/", "idp_access_token": foreign}),
+        None,
+    );
+    let outer = make_one(
+        "HS256",
+        &hs,
+        &json!({"iss": "https://issuer.example/", "idp_id_token": own, "idp_access_token": foreign}),
+        None,
+    );
+    vec![
+        (
+            "nested JWE",
+            jwes.into_iter().zip(keys).collect(),
+            hs.clone(),
+        ),
+        (
+            "tokens in claims",
+            vec![(outer, String::new()), (own, String::new())],
+            hs,
+        ),
+    ]
+}
+
+/// No key is fetched in the fuzz: the keys are given.
+fn no_network() -> std::sync::Arc<dyn tokenscope_core::http::HttpClient> {
+    use tokenscope_core::http::{HttpError, HttpRequest, HttpResponse};
+    std::sync::Arc::new(|_: HttpRequest| async {
+        Err::<HttpResponse, HttpError>(HttpError::Other("no network in the fuzz".into()))
+    })
+}
+
+#[test]
+fn mutated_encoder_outputs_never_panic_through_decryption_nested_verification_and_mutate() {
+    use tokenscope_core::inspect::make::{make, MakeRequest};
+    use tokenscope_core::inspect::request::{InspectRequest, KeyText};
+    let seed: u64 = std::env::var("INSPECTOR_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x0e2c_0de5);
+    let cases: usize = std::env::var("INSPECTOR_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4000);
+    let now = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for (name, seeds, verify) in encoder_formats() {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let started = Instant::now();
+        let mut slowest = Duration::ZERO;
+        let mut decoded = 0;
+        for case in 0..cases {
+            let (base, decrypt) = &seeds[rng.gen_range(0..seeds.len())];
+            let input = mutate(&mut rng, base);
+            let t = Instant::now();
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                let request = InspectRequest {
+                    decryption_key: (!decrypt.is_empty()).then_some(KeyText {
+                        text: decrypt,
+                        origin: "keys",
+                    }),
+                    verify: true,
+                    public_key: Some(KeyText {
+                        text: &verify,
+                        origin: "key",
+                    }),
+                    skew: Duration::from_secs(60),
+                    ..Default::default()
+                };
+                let mut decoded = false;
+                if let Ok(inspected) = request.inspect(&input, now) {
+                    let inspection = rt.block_on(inspected.verify(no_network()));
+                    let _ = export::json(&inspection, false);
+                    decoded = true;
+                }
+                let _ = make(
+                    &MakeRequest {
+                        key: verify.clone(),
+                        from: Some(input.clone()),
+                        from_decrypt_key: (!decrypt.is_empty()).then(|| decrypt.clone()),
+                        set: vec![("aud".into(), "x".into())],
+                        ..Default::default()
+                    },
+                    now,
+                );
+                decoded
+            }));
+            let took = t.elapsed();
+            match result {
+                Err(_) => panic!("{name}: case {case} (seed {seed}) panicked on input {input:?}"),
+                Ok(true) => decoded += 1,
+                Ok(false) => {}
+            }
+            assert!(
+                took < PER_INPUT,
+                "{name}: case {case} (seed {seed}) took {took:?} on input {input:.200?}"
+            );
+            slowest = slowest.max(took);
+        }
+        eprintln!(
+            "{name}: {cases} inputs in {:?} (slowest {slowest:?}); {decoded} still decoded",
+            started.elapsed()
+        );
+        assert!(
+            decoded > cases / 20,
+            "{name}: the mutations should not all be rejected"
+        );
+    }
 }
