@@ -1,9 +1,9 @@
 //! JWS signing (RFC 7515 compact) with a private key, for making test tokens: `HS256/384/512`,
 //! `RS256/384/512`, `PS256/384/512`, `ES256/384/512` and `EdDSA` (Ed25519). The signatures are
 //! jsonwebtoken's (the crate that verifies them, RustCrypto inside), except `ES512`, which
-//! jsonwebtoken lacks: that one is `p521`'s ECDSA, signing and verifying
-//! (docs/decisions/0006-jws-signing.md). This file only turns keys (JWK members, PKCS#8, PKCS#1
-//! and SEC1 DER) into what those crates take. Never panics on a key or claims from outside.
+//! jsonwebtoken lacks: that one is `p521`'s ECDSA, signing and verifying (decision record 0006).
+//! This file only turns keys (JWK members, PKCS#8, PKCS#1 and SEC1 DER) into what those crates
+//! take. Never panics on a key or claims from outside.
 
 use crate::jose::jwt::b64_encode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -477,7 +477,8 @@ pub async fn verify_signature(
         );
         return out;
     }
-    // ES512 is p521's (jsonwebtoken has none): docs/decisions/0006-jws-signing.md.
+    // ES512 is p521's (jsonwebtoken has none; decision record 0006). The placeholder algorithm
+    // is never used for it.
     let es512 = alg == "ES512";
     let Some(algorithm) = algorithm(&alg).or(es512.then_some(Algorithm::ES384)) else {
         out.push(
