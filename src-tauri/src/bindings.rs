@@ -33,6 +33,7 @@ use tokenscope_core::flowtest::run::CaseTokens;
 use tokenscope_core::flowtest::{CaseReport, Failure};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
 use tokenscope_core::inspect::explain::ClaimRow;
+use tokenscope_core::inspect::make::{EncryptRequest, Made, MakeRequest, TimeChange};
 use tokenscope_core::inspect::role::{RoleGuess, TokenRole};
 use tokenscope_core::inspect::{
     AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection, Verification,
@@ -128,6 +129,10 @@ pub fn render() -> String {
         DecodeError,
         Part,
         TokenDiff,
+        MakeRequest,
+        EncryptRequest,
+        TimeChange,
+        Made,
         ClaimChange,
         ChangeKind,
         TenantView,

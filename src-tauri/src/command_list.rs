@@ -17,6 +17,7 @@ macro_rules! app_commands {
             commands::inspect,
             commands::export_inspection,
             commands::diff_tokens,
+            commands::make_token,
             commands::set_last_profile,
             b2c::tenant_policies,
             b2c::add_policy,

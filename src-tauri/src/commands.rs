@@ -16,6 +16,7 @@ use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, Progress, SignInOptions};
 use tokenscope_core::error::ErrorKind;
 use tokenscope_core::inspect::diff::TokenDiff;
+use tokenscope_core::inspect::make::{make, Made, MakeRequest};
 use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{self, export, redact, InspectOptions, Inspection, TokenInspection};
 use tokenscope_core::oidc::authority::{Authority, PortalRun};
@@ -298,6 +299,14 @@ pub fn diff_tokens(state: State<'_, AppState>, a: String, b: String) -> Res<Toke
         })
     };
     Ok(inspect::diff::diff(&first("A", &a)?, &first("B", &b)?))
+}
+
+/// "Make a token": a signed test token (optionally encrypted for a recipient), or, with
+/// `request.from`, a decoded token changed (exp, aud…) and signed again with the key given.
+/// The rules are core's (`inspect::make`); a bad key or claim comes back as a `config` error.
+#[tauri::command]
+pub fn make_token(state: State<'_, AppState>, request: MakeRequest) -> Res<Made> {
+    make(&request, state.engine().now()).map_err(|e| IpcError::new(ErrorKind::Config, e))
 }
 
 /// Remembers the selected profile for the next start.

@@ -234,6 +234,21 @@ describe('Tokenscope desktop, end to end', () => {
     await shown(b(), tid('profile-list'));
   }, { needs: ['signing in goes through the browser and shows the claims'] });
 
+  s.step('Make a token: an HS256 token with exp -1h is made by the engine and the inspector shows it expired', async () => {
+    await (await shown(b(), tid('nav-inspector'))).click();
+    await (await shown(b(), `${tid('make-token')} > summary`)).click();
+    await fill(b(), tid('make-key'), '{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAxMjM"}');
+    await fill(b(), tid('make-exp'), '-1h');
+    await (await shown(b(), tid('make-button'))).click();
+    assert.match(await (await shown(b(), tid('make-status'))).getText(), /HS256 token signed/);
+    const exp = tid('claim-row', '[data-name="exp"]');
+    assert.match(await (await shown(b(), `${exp} ${tid('claim-flag')}`)).getText(), /expired/i);
+    const token = await (await shown(b(), tid('token-input'))).getValue();
+    assert.equal(token.split('.').length, 3, `a compact JWS in the text field: ${token.slice(0, 40)}`);
+    await (await shown(b(), tid('nav-profiles'))).click();
+    await shown(b(), tid('profile-list'));
+  }, { needs: ['the inspector explains a pasted redirect URL, verifies it with the issuer\'s keys, copies it redacted and refuses garbage'] });
+
   s.step('when the app ends, nothing it started is left running', async () => {
     await s.app.stop();
     s.app = null;

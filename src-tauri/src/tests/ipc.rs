@@ -442,6 +442,39 @@ fn diff_tokens_lists_a_changed_claim() {
 }
 
 #[test]
+fn make_token_signs_an_expired_hs256_token_that_the_inspector_shows_expired() {
+    let (_app, w) = window();
+    let secret = r#"{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAxMjM"}"#;
+    let made = invoke(
+        &w,
+        "make_token",
+        json!({"request": {"alg": "HS256", "key": secret, "claims": "{\"sub\":\"tester\"}",
+                           "times": [{"claim": "exp", "value": "-1h"}]}}),
+    )
+    .unwrap();
+    let token = made["token"].as_str().unwrap();
+    assert_eq!(made["header"]["alg"], "HS256");
+    let found = invoke(
+        &w,
+        "inspect",
+        json!({"text": token, "options": {"verify": true, "public_key": secret}}),
+    )
+    .unwrap();
+    let v = &found["tokens"][0]["verification"];
+    assert_eq!(v["signature_valid"], true, "{v}");
+    let exp = v["checks"].as_array().unwrap().iter().find(|c| c["name"] == "exp").unwrap();
+    assert_eq!(exp["ok"], false, "{exp}");
+    let e = invoke(
+        &w,
+        "make_token",
+        json!({"request": {"alg": "RS256", "key": secret}}),
+    )
+    .unwrap_err();
+    assert_eq!(e["kind"], "config");
+    assert!(e["message"].as_str().unwrap().contains("RSA private key"), "{e}");
+}
+
+#[test]
 fn export_inspection_writes_markdown_and_json() {
     let (_app, w) = window();
     let token = b2c_token();

@@ -919,6 +919,93 @@ unchanged: Array<string>,
  */
 notes: Array<string>, };
 
+export type MakeRequest = { 
+/**
+ * The signing algorithm; empty with `from` keeps the token's.
+ */
+alg: string, 
+/**
+ * The signing key as text (JWK, JWKS or PEM).
+ */
+key: string, 
+/**
+ * The claims, a JSON object as text (empty: `{}`, or the token's claims with `from`). A
+ * fresh token (no `from`) without `iat` or `exp` gets `iat` now and `exp` in an hour.
+ */
+claims: string, 
+/**
+ * Header members to add or replace, a JSON object as text (may be empty).
+ */
+header: string, 
+/**
+ * `exp`, `nbf`, `iat` to set.
+ */
+times: Array<TimeChange>, 
+/**
+ * Claims to set: `name` and a value (JSON when it parses as JSON, else the text as a
+ * string; an empty value removes the claim).
+ */
+set: Array<[string, string]>, 
+/**
+ * A token to start from (any form `decode` takes), for "mutate".
+ */
+from: string | null, 
+/**
+ * The private key that decrypts `from` when it is a JWE.
+ */
+from_decrypt_key: string | null, 
+/**
+ * Encrypt the signed token.
+ */
+encrypt: EncryptRequest | null, };
+
+export type EncryptRequest = { 
+/**
+ * Key management (`RSA-OAEP-256`, `ECDH-ES`, `A256KW`, `dir`, `PBES2-HS256+A128KW`…).
+ */
+key_alg: string, 
+/**
+ * Content encryption (`A256GCM`, `A128CBC-HS256`…).
+ */
+enc: string, 
+/**
+ * The recipient's key: a public (or private) JWK, JWKS or PEM; an `oct` JWK; or a password
+ * for PBES2.
+ */
+key: string, };
+
+export type TimeChange = { 
+/**
+ * `exp`, `nbf` or `iat`.
+ */
+claim: string, 
+/**
+ * The value as written.
+ */
+value: string, };
+
+export type Made = { 
+/**
+ * The compact token (JWS, or JWE with the JWS inside).
+ */
+token: string, 
+/**
+ * The JWS header.
+ */
+header: { [key in string]: JsonValue }, 
+/**
+ * The claims signed.
+ */
+claims: { [key in string]: JsonValue }, 
+/**
+ * The signing key, in words.
+ */
+signed_with: string, 
+/**
+ * The JWE header when it was encrypted.
+ */
+jwe_header: { [key in string]: JsonValue } | null, };
+
 export type ClaimChange = { 
 /**
  * The claim name.
@@ -1838,6 +1925,7 @@ export const COMMANDS = [
   "inspect",
   "export_inspection",
   "diff_tokens",
+  "make_token",
   "set_last_profile",
   "tenant_policies",
   "add_policy",

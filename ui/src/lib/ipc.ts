@@ -25,6 +25,8 @@ import type {
   InspectionView,
   InspectorOptions,
   IpcError,
+  Made,
+  MakeRequest,
   Profile,
   ProfileEntry,
   Progress,
@@ -159,6 +161,10 @@ export const exportInspection = (text: string, options: InspectorOptions, format
 
 /** Claims added, removed and changed between the first token of `a` and the first of `b`. */
 export const diffTokens = (a: string, b: string) => call<TokenDiff>('diff_tokens', { a, b });
+
+/** "Make a token": a signed test token (optionally encrypted), or, with `request.from`, a
+ *  decoded token changed (exp, aud…) and signed again with the key given. */
+export const makeToken = (request: MakeRequest) => call<Made>('make_token', { request });
 
 export const setLastProfile = (name: string | null) =>
   call<null>('set_last_profile', { name });

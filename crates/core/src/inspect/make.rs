@@ -32,8 +32,9 @@ pub struct TimeChange {
     pub value: String,
 }
 
-/// Optional encryption of the signed token for a recipient (nested JWE).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Optional encryption of the signed token for a recipient (nested JWE). Its `Debug` hides the
+/// key.
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EncryptRequest {
     /// Key management (`RSA-OAEP-256`, `ECDH-ES`, `A256KW`, `dir`, `PBES2-HS256+A128KW`…).
@@ -45,8 +46,10 @@ pub struct EncryptRequest {
     pub key: String,
 }
 
-/// What to make: a token from claims, or ([`MakeRequest::from`]) a changed copy of a token.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// What to make: a token from claims, or ([`MakeRequest::from`]) a changed copy of a token. Its
+/// `Debug` hides the keys.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MakeRequest {
     /// The signing algorithm; empty with `from` keeps the token's.
@@ -69,6 +72,35 @@ pub struct MakeRequest {
     pub from_decrypt_key: Option<String>,
     /// Encrypt the signed token.
     pub encrypt: Option<EncryptRequest>,
+}
+
+impl std::fmt::Debug for EncryptRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EncryptRequest")
+            .field("key_alg", &self.key_alg)
+            .field("enc", &self.enc)
+            .field("key", &"[redacted]")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for MakeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MakeRequest")
+            .field("alg", &self.alg)
+            .field("key", &"[redacted]")
+            .field("claims", &self.claims)
+            .field("header", &self.header)
+            .field("times", &self.times)
+            .field("set", &self.set)
+            .field("from", &self.from.as_ref().map(|_| "[a token]"))
+            .field(
+                "from_decrypt_key",
+                &self.from_decrypt_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("encrypt", &self.encrypt)
+            .finish()
+    }
 }
 
 /// The token made, and what went into it.

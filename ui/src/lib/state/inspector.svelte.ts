@@ -1,7 +1,16 @@
 // The inspector's state: what was pasted, the keys and options given, the latest inspection and
 // the comparison of two tokens. Kept by `AppState` so nothing is lost while the person looks
 // elsewhere. Every call goes through `ipc.ts`; a newer call wins over an older one still running.
-import type { ErrorKind, ExportFormat, InspectionView, InspectorOptions, IpcError, TokenDiff } from '../bindings';
+import type {
+  ErrorKind,
+  ExportFormat,
+  InspectionView,
+  InspectorOptions,
+  IpcError,
+  Made,
+  MakeRequest,
+  TokenDiff,
+} from '../bindings';
 import * as ipc from '../ipc';
 
 export type InspectorMode = 'inspect' | 'compare';
@@ -114,6 +123,16 @@ export class InspectorState {
   /** The inspection as a document; throws the `IpcError`. */
   exportAs(format: ExportFormat, redact = this.redact): Promise<string> {
     return ipc.exportInspection(this.text, this.options({ redact }), format);
+  }
+
+  /** Makes a token (or changes the pasted one, `request.from`) and inspects it in place of the
+   *  text; throws the `IpcError` when the key or claims are unusable. */
+  async make(request: MakeRequest): Promise<Made> {
+    const made = await ipc.makeToken(request);
+    this.text = made.token;
+    this.verify = false;
+    await this.run();
+    return made;
   }
 
   /** Compares the two pasted tokens. */

@@ -193,3 +193,23 @@ fn a_fresh_token_gets_iat_now_and_exp_in_an_hour_unless_told() {
     assert_eq!(made.claims["exp"], Value::from(5));
     assert!(!made.claims.contains_key("iat"));
 }
+
+#[test]
+fn debug_never_shows_the_keys_or_the_token_started_from() {
+    let request = MakeRequest {
+        alg: "HS256".into(),
+        key: SECRET.into(),
+        from: Some("eyJhbGciOiJIUzI1NiJ9.e30.c2ln".into()),
+        from_decrypt_key: Some("hunter2-password".into()),
+        encrypt: Some(EncryptRequest {
+            key_alg: "dir".into(),
+            enc: "A128GCM".into(),
+            key: "recipient-secret-text".into(),
+        }),
+        ..Default::default()
+    };
+    let shown = format!("{request:?}");
+    for secret in ["c2VjcmV0", "eyJhbGci", "hunter2", "recipient-secret"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+}
