@@ -462,7 +462,12 @@ fn make_token_signs_an_expired_hs256_token_that_the_inspector_shows_expired() {
     .unwrap();
     let v = &found["tokens"][0]["verification"];
     assert_eq!(v["signature_valid"], true, "{v}");
-    let exp = v["checks"].as_array().unwrap().iter().find(|c| c["name"] == "exp").unwrap();
+    let exp = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "exp")
+        .unwrap();
     assert_eq!(exp["ok"], false, "{exp}");
     let e = invoke(
         &w,
@@ -471,7 +476,10 @@ fn make_token_signs_an_expired_hs256_token_that_the_inspector_shows_expired() {
     )
     .unwrap_err();
     assert_eq!(e["kind"], "config");
-    assert!(e["message"].as_str().unwrap().contains("RSA private key"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("RSA private key"),
+        "{e}"
+    );
 }
 
 #[test]
