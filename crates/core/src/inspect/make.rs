@@ -286,13 +286,16 @@ fn object(text: &str, what: &str) -> Result<Map<String, Value>, String> {
     }
 }
 
+/// A JSON object: a header or claims.
+type Claims = Map<String, Value>;
+
 /// The header and claims of the token to start from (decrypted when it is a JWE and a key is
 /// given).
 fn start_from(
     text: &str,
     decrypt_key: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(Map<String, Value>, Map<String, Value>), String> {
+) -> Result<(Map<String, Value>, Claims), String> {
     let decryption_keys = decrypt_key
         .map(|k| DecryptionKeys::parse(k, "the decryption key"))
         .transpose()?;
