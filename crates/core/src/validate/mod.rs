@@ -625,6 +625,16 @@ pub async fn verify_signature(
             return out;
         }
     }
+    // jsonwebtoken slices an Ed25519 key's first 32 bytes without checking its length: a key
+    // (pasted or published) with a shorter `x` would panic there, so it is refused here.
+    if let Some(short) = short_okp_x(&key) {
+        out.push(
+            CheckId::Signature,
+            false,
+            format!("key {key_id} is unusable: its `x` is {short} bytes, an Ed25519 key has 32"),
+        );
+        return out;
+    }
     let verified = if es512 {
         let (message, signature) = token_parts(token);
         crate::jose::jwt::b64(&signature, crate::jose::jwt::Part::Signature)
@@ -668,6 +678,16 @@ pub async fn verify_signature(
         Err(detail) => out.push(CheckId::Signature, false, detail),
     }
     out
+}
+
+/// The length of an OKP key's `x` when it is not the 32 bytes of an Ed25519 key.
+fn short_okp_x(key: &Value) -> Option<usize> {
+    if key.get("kty").and_then(Value::as_str) != Some("OKP") {
+        return None;
+    }
+    let x = key.get("x").and_then(Value::as_str).unwrap_or_default();
+    let len = jwt::b64(x, jwt::Part::Input).map_or(0, |b| b.len());
+    (len != 32).then_some(len)
 }
 
 /// `header.payload` and the signature of a cleaned compact token.

@@ -162,6 +162,27 @@ async fn key_of_the_wrong_family_or_alg_fails() {
 }
 
 #[tokio::test]
+async fn a_published_ed25519_key_with_a_short_x_fails_the_signature_instead_of_panicking() {
+    let token = sign("EdDSA", &claims());
+    let short = Jwks {
+        keys: vec![json!({"kty": "OKP", "crv": "Ed25519", "kid": "ed25519", "x": "AAAA"})],
+    };
+    let (keys, _) = cache(short.clone(), short);
+    let (_, r) = validate_id_token(&token, &expect(), FixedClock::at(NOW).now(), &keys).await;
+    assert_eq!(failed(&r), [CheckId::Signature]);
+    let detail = &r
+        .checks
+        .iter()
+        .find(|c| c.name == CheckId::Signature)
+        .unwrap()
+        .detail;
+    assert!(
+        detail.contains("is 3 bytes, an Ed25519 key has 32"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
 async fn claim_checks_each_fail_when_they_should() {
     type Mutate = fn(&mut Value, &mut Expectations);
     let cases: Vec<(CheckId, Mutate, &str)> = vec![
