@@ -1,7 +1,7 @@
 //! `tokenscope call`: an API called with the profile's token (from a silent refresh), its
 //! answer shown, and a 401/403 explained from its challenge and the token sent.
 
-use crate::output::{outln, t, Style};
+use crate::output::{outln, t, t_lines, Style};
 use crate::{emit, err_line, Failure};
 use clap::{Args, ValueEnum};
 use std::io::Read;
@@ -163,7 +163,7 @@ fn show(o: &mut String, s: &Style, call: &ApiCall, saved: bool) {
     }
     if !r.body.is_empty() {
         outln!(o);
-        outln!(o, "{}", t(&r.body));
+        outln!(o, "{}", t_lines(&r.body));
     }
     if r.body_truncated {
         outln!(
@@ -311,7 +311,7 @@ fn userinfo_text(o: &mut String, s: &Style, info: &UserInfo) {
     }
     if let Some(body) = &info.body {
         outln!(o);
-        outln!(o, "{}", t(body));
+        outln!(o, "{}", t_lines(body));
     }
     if !info.diagnosis.is_empty() {
         outln!(o);

@@ -33,6 +33,12 @@ pub fn t(text: &str) -> Cow<'_, str> {
     terminal::escape(text)
 }
 
+/// As [`t`], keeping line breaks: a body of several lines (pretty-printed JSON, a page) read as
+/// lines; every other control character is still escaped.
+pub fn t_lines(text: &str) -> Cow<'_, str> {
+    terminal::escape_keeping_lines(text)
+}
+
 /// Whether to colour, decided per stream.
 #[derive(Clone, Copy)]
 pub struct Style {

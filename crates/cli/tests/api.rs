@@ -135,6 +135,11 @@ fn a_missing_scope_is_explained_and_the_call_passes_once_it_is_added() {
         "the body as the API received it: {shown}"
     );
     assert!(!shown.contains("Why:"), "{shown}");
+    // Pretty-printed JSON is shown as lines, not as one line of escaped line breaks.
+    assert!(
+        shown.contains("\n  \"route\": \"POST /orders\",\n") && !shown.contains(r"\u000a"),
+        "the body's lines: {shown}"
+    );
     let _ = std::fs::remove_dir_all(config);
 }
 
