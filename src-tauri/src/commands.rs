@@ -255,7 +255,8 @@ pub async fn inspect(
     }))
 }
 
-/// The inspection as a JSON (the `decode --json` document) or Markdown text.
+/// The inspection as a JSON (the `decode --json` document) or Markdown text, or the redacted
+/// claims list.
 #[tauri::command]
 pub async fn export_inspection(
     state: State<'_, AppState>,
@@ -269,6 +270,7 @@ pub async fn export_inspection(
             serde_json::to_string_pretty(&export::json(&found, options.redact)).unwrap_or_default()
         }
         ExportFormat::Markdown => export::markdown(&found, options.redact),
+        ExportFormat::Claims => redact::claims_list(&found),
     })
 }
 

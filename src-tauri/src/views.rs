@@ -170,6 +170,9 @@ pub enum ExportFormat {
     Json,
     /// Markdown for tickets and wikis.
     Markdown,
+    /// The compact redacted claims list for a ticket (one line per claim, personal claims
+    /// masked whatever the options say).
+    Claims,
 }
 
 /// The engine's [`Inspection`] for the inspector view, plus the encoded text of each token

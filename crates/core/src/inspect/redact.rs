@@ -151,3 +151,78 @@ fn redact_in_place(t: &mut TokenInspection) {
         t.warnings.push(format!("redacted: {}", was.join(", ")));
     }
 }
+
+/// The compact redacted claims list for a ticket: per token a title line, then one line per
+/// claim (`name: value`, NumericDates with their UTC time), masked by the same rule as
+/// [`redact_inspection`] (the desktop's mask checkbox and redacted exports): personal claims and
+/// tokens inside claims read [`MASK`] / [`MASK_TOKEN`]. Claims the catalogue does not know are
+/// kept and named at the end, to be checked before sharing. No header, no encoded token.
+pub fn claims_list(inspection: &Inspection) -> String {
+    let mut out = String::new();
+    for token in &inspection.tokens {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        token_lines(&mut out, token);
+    }
+    if out.is_empty() {
+        out.push_str("no token found\n");
+    }
+    out
+}
+
+fn token_lines(out: &mut String, token: &TokenInspection) {
+    use std::fmt::Write as _;
+    let t = token.effective();
+    let role = token
+        .role
+        .as_ref()
+        .map(|r| format!(", {}", r.words()))
+        .unwrap_or_default();
+    if let Some(error) = &token.error {
+        let _ = writeln!(out, "{}{role}: does not decode ({error})", token.label);
+        return;
+    }
+    if t.payload.is_empty() {
+        let _ = writeln!(out, "{}{role}: no readable claims", token.label);
+        return;
+    }
+    let (payload, masked) = redact_claims(&t.payload);
+    let _ = writeln!(
+        out,
+        "{}{role}: {} claims, {} masked as {MASK} (a redacted list, not the token)",
+        token.label,
+        payload.len(),
+        masked.len()
+    );
+    for (name, value) in &payload {
+        // One line each: a string with a line break or other control character is quoted.
+        let text = match value {
+            Value::String(s) if !s.chars().any(char::is_control) => s.clone(),
+            other => other.to_string(),
+        };
+        let date = match value.as_i64() {
+            Some(n) if !masked.contains(name) && catalogue::is_numeric_date(name) => {
+                chrono::DateTime::from_timestamp(n, 0)
+            }
+            _ => None,
+        };
+        let time = date
+            .map(|d| format!(" ({})", d.format("%Y-%m-%d %H:%M:%S UTC")))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{name}: {}{time}", text);
+    }
+    let unknown: Vec<&str> = t
+        .payload
+        .keys()
+        .filter(|n| catalogue::claim(n).is_none() && !masked.contains(n))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "(kept as they are, not in the catalogue: check before sharing: {})",
+            unknown.join(", ")
+        );
+    }
+}

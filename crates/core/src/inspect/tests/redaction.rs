@@ -71,3 +71,46 @@ fn redacted_inspection_masks_rows_nested_tokens_and_drops_the_encoded_text() {
         "{text}"
     );
 }
+
+#[test]
+fn claims_list_is_one_line_per_claim_masked_like_the_redacted_copy() {
+    let found = run(&format!("id_token={}", personal_token()));
+    let list = super::super::redact::claims_list(&found);
+    for secret in ["Ada", "ada@example.com", "+32", "Gent", "85073003328"] {
+        assert!(!list.contains(secret), "{secret} leaked: {list}");
+    }
+    let lines: Vec<&str> = list.lines().collect();
+    let claims = found.tokens[0].payload.len();
+    // A title, one line per claim, the unknown claims named.
+    assert_eq!(lines.len(), claims + 2, "{list}");
+    assert!(lines[0].starts_with("id_token: "), "{list}");
+    assert!(lines.contains(&"name: [redacted]"), "{list}");
+    assert!(
+        lines.contains(&"emails: [\"[redacted]\",\"[redacted]\"]"),
+        "{list}"
+    );
+    assert!(lines.contains(&"sub: u1"), "{list}");
+    assert!(lines.contains(&"tfp: B2C_1_susi"), "{list}");
+    assert!(
+        lines.contains(&format!("forwarded: {MASK_TOKEN}").as_str()),
+        "{list}"
+    );
+    assert!(
+        lines.contains(&"exp: 1790000000 (2026-09-21 14:13:20 UTC)"),
+        "{list}"
+    );
+    assert!(
+        lines.last().unwrap().contains("some_claim_of_this_tenant"),
+        "{list}"
+    );
+    // The masked names are exactly those the redacted copy masks.
+    let r = redact_token(&found.tokens[0]);
+    for name in &r.masked {
+        assert!(
+            lines.iter().any(|l| l.starts_with(&format!("{name}: "))
+                && (l.contains(MASK) || l.contains(MASK_TOKEN))),
+            "{name}: {list}"
+        );
+    }
+    assert!(list.len() < 2048, "compact: {} bytes", list.len());
+}
