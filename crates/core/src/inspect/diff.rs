@@ -37,6 +37,10 @@ pub struct ClaimChange {
     pub description: String,
     /// For NumericDate claims that changed: how far the time moved ("later by 60 min").
     pub note: Option<String>,
+    /// For a NumericDate claim: the first token's value as a time, RFC 3339 UTC.
+    pub old_time: Option<String>,
+    /// For a NumericDate claim: the second token's value as a time, RFC 3339 UTC.
+    pub new_time: Option<String>,
 }
 
 /// The difference between two tokens.
@@ -148,6 +152,8 @@ fn compare(
                 new: None,
                 description: describe(name),
                 note: None,
+                old_time: time_of(name, Some(old)),
+                new_time: None,
             }),
             Some(new) if new == old => unchanged.push(name.clone()),
             Some(new) => changes.push(ClaimChange {
@@ -157,6 +163,8 @@ fn compare(
                 new: Some(new.clone()),
                 description: describe(name),
                 note: date_note(name, old, new),
+                old_time: time_of(name, Some(old)),
+                new_time: time_of(name, Some(new)),
             }),
         }
     }
@@ -169,10 +177,22 @@ fn compare(
                 new: Some(new.clone()),
                 description: describe(name),
                 note: None,
+                old_time: None,
+                new_time: time_of(name, Some(new)),
             });
         }
     }
     (changes, unchanged)
+}
+
+/// A NumericDate claim's value as a time, RFC 3339 UTC (what the token view shows).
+fn time_of(name: &str, value: Option<&Value>) -> Option<String> {
+    if !catalogue::is_numeric_date(name) {
+        return None;
+    }
+    let secs = value?.as_i64()?;
+    let t = chrono::DateTime::from_timestamp(secs, 0)?;
+    Some(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn date_note(name: &str, old: &Value, new: &Value) -> Option<String> {

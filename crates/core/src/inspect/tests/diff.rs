@@ -31,6 +31,10 @@ fn diff_lists_added_removed_and_changed_claims_with_values() {
     assert_eq!(get("exp").old, Some(json!(NOW)));
     assert_eq!(get("exp").new, Some(json!(NOW + 3600)));
     assert_eq!(get("exp").note.as_deref(), Some("later by 1 h"));
+    // Times as dates, like the token view; other claims have none.
+    assert_eq!(get("exp").old_time.as_deref(), Some("2026-09-21T14:13:20Z"));
+    assert_eq!(get("exp").new_time.as_deref(), Some("2026-09-21T15:13:20Z"));
+    assert_eq!(get("name").old_time, None);
     assert_eq!(get("nonce").change, ChangeKind::Removed);
     assert_eq!(get("nonce").new, None);
     assert_eq!(get("newUser").change, ChangeKind::Added);
