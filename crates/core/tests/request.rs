@@ -260,6 +260,9 @@ async fn preview_shows_the_url_the_sign_in_sends_and_warns_of_two_resources() {
     assert!(p.authorize_url.starts_with(&h.provider.url(AUTHORIZE_PATH)));
     assert!(p.authorize_url.contains("login_hint=ada%40example.com"));
     assert!(p.port_placeholder);
+    // The port picked at sign-in reads PORT, not a number that looks like the port used.
+    assert!(p.redirect_uri.ends_with(":PORT"), "{}", p.redirect_uri);
+    assert!(p.authorize_url.contains("%3APORT"), "{}", p.authorize_url);
     assert_eq!(p.client_auth, "none (public client, PKCE)");
     assert!(
         p.scopes.warnings.iter().any(|w| w.contains("AADB2C90146")),

@@ -83,6 +83,9 @@ pub struct RequestPreview {
     pub client_auth: String,
 }
 
+/// What a preview's `redirect_uri` says for a port picked at sign-in.
+pub const PORT_PLACEHOLDER: &str = "PORT";
+
 impl Engine {
     /// The authorize URL a sign-in with these options would open, and what its scopes mean.
     /// Fetches the metadata (cached), opens nothing, binds nothing.
@@ -94,8 +97,13 @@ impl Engine {
         let authority = Authority::parse(&profile.authority)?;
         let provider = self.provider(&authority).await?;
         let port = profile.redirect.port;
-        // 1 stands in for the port picked at sign-in (never a real choice: it is privileged).
-        let redirect_uri = profile.redirect.uri(if port == 0 { 1 } else { port });
+        // PORT stands in for the port picked when the sign-in starts (a real-looking number
+        // such as 1 read as the port that would be used).
+        let redirect_uri = if port == 0 {
+            profile.redirect.uri_with_port(PORT_PLACEHOLDER)
+        } else {
+            profile.redirect.uri(port)
+        };
         let params = sign_in_params(profile, options);
         let request = authorize::build(
             &provider.metadata,

@@ -89,6 +89,11 @@ impl RedirectConfig {
     /// The URI sent to the provider for a bound port. The root path is left off
     /// (`http://localhost:51234`), which is what a B2C `http://localhost` registration matches.
     pub fn uri(&self, port: u16) -> String {
+        self.uri_with_port(&port.to_string())
+    }
+
+    /// The redirect URI with `port` as written (a placeholder such as `PORT` in a preview).
+    pub fn uri_with_port(&self, port: &str) -> String {
         let host = match self.host {
             RedirectHost::Localhost => "localhost",
             RedirectHost::Ipv4 => "127.0.0.1",
