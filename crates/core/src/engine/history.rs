@@ -142,7 +142,7 @@ pub fn refresh_age(
         )),
         Some(end) => summary.push_str(&format!(
             "; {} left of the {B2C_SLIDING_WINDOW_DAYS}-day sliding window",
-            span(end - now)
+            span_left(end - now)
         )),
         None => {}
     }
@@ -165,6 +165,19 @@ fn span(d: Duration) -> String {
         60..=3599 => format!("{} min", s / 60),
         3600..=86_399 => format!("{} h", s / 3600),
         _ => format!("{} days", s / 86_400),
+    }
+}
+
+/// A time left, to the nearest unit: the window opened by a sign-in a few seconds before the
+/// token was stored has "90 days" left, not 89 (89 days 23 h 59 min, cut to whole days).
+fn span_left(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    let nearest = |unit: i64| (s + unit / 2) / unit;
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3569 => format!("{} min", nearest(60)),
+        3570..=84_599 => format!("{} h", nearest(3600)),
+        _ => format!("{} days", nearest(86_400)),
     }
 }
 
@@ -412,6 +425,18 @@ mod tests {
                 .contains("88 days left of the 90-day sliding window"),
             "{}",
             a.summary
+        );
+
+        // Right after a sign-in (the window opened a few seconds before the token was
+        // stored), the whole window is left, not 89 days.
+        let fresh = refresh_age(at(1, 0), Some(at(1, 0) - Duration::seconds(3)), at(1, 0));
+        assert!(
+            fresh.summary.starts_with("0 s old")
+                && fresh
+                    .summary
+                    .contains("90 days left of the 90-day sliding window"),
+            "{}",
+            fresh.summary
         );
 
         let old = refresh_age(at(1, 0), None, at(20, 0));
