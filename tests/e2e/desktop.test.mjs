@@ -24,6 +24,12 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const s = new Session();
 const b = () => s.b();
 const ctx = { idToken: null, refreshToken: null };
+
+/** Where an element is, against the window's viewport. */
+const rectOf = (sel) => b().execute((q) => {
+  const r = document.querySelector(q)?.getBoundingClientRect();
+  return r ? { top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, vh: innerHeight, vw: innerWidth } : null;
+}, sel);
 const selectProfile = (name) => s.selectProfile(name);
 const press = (keys) => s.press(keys);
 
@@ -122,6 +128,21 @@ describe('Tokenscope desktop, end to end', () => {
     ctx.refreshToken = rotated;
     await scrollToTop(b(), tid('result-view'));
     await screenshot(b(), 'startup-refresh');
+    // "Compare with…" from the ID token on screen: the inspector compares it (A) with the first
+    // sign-in's (pasted as B); times read as dates, like the token view.
+    const refreshedIdToken = (await (await shown(b(), inResult(tid('encoded-token')))).getText()).replace(/\s+/g, '');
+    await (await shown(b(), inResult(tid('compare-with')))).click();
+    const a = await shown(b(), tid('diff-a'));
+    assert.equal(await a.getValue(), refreshedIdToken, 'A is not the token that was open');
+    assert.equal(await b().execute(() => document.activeElement?.dataset.testid), 'diff-b', 'B should have the focus');
+    await paste(b(), tid('diff-b'), ctx.idToken);
+    const iat = await shown(b(), tid('diff-row', '[data-name="iat"]'));
+    for (const id of ['diff-old-date', 'diff-new-date']) {
+      assert.match(await (await iat.$(tid(id))).getText(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \S+$/, `iat ${id}`);
+    }
+    await screenshot(b(), 'compare');
+    await (await shown(b(), tid('inspect-mode'))).click();
+    await (await shown(b(), tid('nav-profiles'))).click();
   }, { needs: ['the refresh token is in the OS keyring, and never in the window or the config files'] });
 
   s.step('signing out deletes the refresh token from the keyring', async () => {
@@ -213,7 +234,7 @@ describe('Tokenscope desktop, end to end', () => {
     await b().waitUntil(async () => /Copied|refused|failed/.test(await status.getText()), {
       timeout: 10_000, interval: 100, timeoutMsg: 'the redacted copy never finished',
     });
-    assert.match(await status.getText(), /^Copied the redacted JSON/);
+    assert.match(await status.getText(), /^Copied the redacted claims list/);
     await (await shown(b(), tid('diff-mode'))).click();
     const field = await shown(b(), tid('diff-a'));
     await field.click();
@@ -222,7 +243,14 @@ describe('Tokenscope desktop, end to end', () => {
       timeout: 5000, interval: 100, timeoutMsg: 'Ctrl+V pasted nothing from the clipboard',
     });
     const copied = await field.getValue();
-    assert.equal(JSON.parse(copied).redacted, true);
+    // One line per claim (after a title line), masked by core's rule, small enough for a ticket.
+    const lines = copied.trim().split('\n');
+    assert.match(lines[0], /^id_token.*masked as \[redacted\]/, copied);
+    assert.ok(lines.includes('tfp: B2C_1_susi'), copied);
+    assert.ok(lines.some((l) => /^emails: \["\[redacted\]"\]$/.test(l)), copied);
+    assert.ok(lines.slice(1).every((l) => /^[\w:/.-]+: |^\(kept/.test(l)), copied);
+    assert.ok(copied.length < 3000, `the redacted copy is ${copied.length} characters`);
+    process.stderr.write(`[e2e] redacted claims list: ${lines.length} lines, ${copied.length} characters\n`);
     assert.ok(!copied.includes('tester@example.com'), 'the redacted copy holds the e-mail address');
     assert.ok(!copied.includes(ctx.idToken), 'the redacted copy holds the token');
     await (await shown(b(), tid('inspect-mode'))).click();
@@ -248,6 +276,60 @@ describe('Tokenscope desktop, end to end', () => {
     await (await shown(b(), tid('nav-profiles'))).click();
     await shown(b(), tid('profile-list'));
   }, { needs: ['the inspector explains a pasted redirect URL, verifies it with the issuer\'s keys, copies it redacted and refuses garbage'] });
+
+  s.step('at 1024×640 a sign-in ends with the verdict in view', async () => {
+    await b().setWindowSize(1024, 640);
+    try {
+      await selectProfile(DEMO);
+      await scrollToTop(b(), tid('profile-pane'));
+      const button = await shown(b(), tid('sign-in'));
+      await button.click();
+      await b().waitUntil(async () => !(await button.isEnabled()), { timeout: 10_000, interval: 50, timeoutMsg: 'the sign-in never started' });
+      await b().waitUntil(async () => button.isEnabled(), { timeout: 60_000, interval: 200, timeoutMsg: 'the sign-in never ended' });
+      const verdict = inResult(tid('result-summary'));
+      await shown(b(), verdict);
+      await b().executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+      const r = await rectOf(verdict);
+      assert.ok(r.vh <= 640 && r.vw <= 1024, `the viewport is ${r.vw}×${r.vh}`);
+      assert.ok(r.top >= 0 && r.bottom <= r.vh, `the verdict is at ${Math.round(r.top)}–${Math.round(r.bottom)} px in a ${r.vh} px viewport`);
+      await b().saveScreenshot(path.join(REPO, 'target/e2e/small-window-verdict.png'));
+    } finally {
+      await b().setWindowSize(1280, 800);
+    }
+  }, { needs: ['signing in goes through the browser and shows the claims'] });
+
+  s.step('at the minimum width the status bar shows all of itself', async () => {
+    const conf = JSON.parse(readFileSync(path.join(REPO, 'src-tauri/tauri.conf.json'), 'utf8'));
+    const { minWidth, minHeight } = conf.app.windows[0];
+    await b().setWindowSize(minWidth, Math.max(minHeight, 600));
+    try {
+      await b().waitUntil(async () => (await b().execute(() => innerWidth)) <= minWidth, { timeout: 5000, interval: 100 });
+      const parts = await b().execute(() => {
+        const bar = document.querySelector('[data-testid="status-bar"]');
+        return [...bar.children].map((c) => {
+          const r = c.getBoundingClientRect();
+          return { text: c.textContent.trim().slice(0, 40), left: r.left, right: r.right, bottom: r.bottom, vw: innerWidth, vh: innerHeight,
+            cut: c.scrollWidth > c.clientWidth + 1 };
+        });
+      });
+      for (const p of parts) {
+        assert.ok(p.left >= 0 && p.right <= p.vw + 0.5 && p.bottom <= p.vh + 0.5 && !p.cut, `status bar part "${p.text}" is clipped: ${JSON.stringify(p)}`);
+      }
+      await b().saveScreenshot(path.join(REPO, 'target/e2e/min-width-status-bar.png'));
+    } finally {
+      await b().setWindowSize(1280, 800);
+    }
+  }, { needs: ['the window opens on the profile list, with the vault in the status bar'] });
+
+  s.step('the client secret field is as wide as the other fields', async () => {
+    await (await shown(b(), tid('new-profile'))).click();
+    const id = await rectOf(tid('client-id-input'));
+    const secret = await rectOf(tid('client-secret-input'));
+    assert.ok(id && secret, 'no client ID or secret field');
+    assert.ok(Math.abs(secret.width - id.width) <= 2, `client secret ${Math.round(secret.width)} px wide, client ID ${Math.round(id.width)} px`);
+    await (await shown(b(), tid('cancel-edit'))).click();
+    await gone(b(), tid('profile-form'));
+  }, { needs: ['the window opens on the profile list, with the vault in the status bar'] });
 
   s.step('when the app ends, nothing it started is left running', async () => {
     await s.app.stop();

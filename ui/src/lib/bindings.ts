@@ -638,7 +638,7 @@ redact: boolean,
  */
 skew_seconds: number | null, };
 
-export type ExportFormat = "json" | "markdown";
+export type ExportFormat = "json" | "markdown" | "claims";
 
 export type InspectionView = { 
 /**
@@ -1030,7 +1030,15 @@ description: string,
 /**
  * For NumericDate claims that changed: how far the time moved ("later by 60 min").
  */
-note: string | null, };
+note: string | null, 
+/**
+ * For a NumericDate claim: the first token's value as a time, RFC 3339 UTC.
+ */
+old_time: string | null, 
+/**
+ * For a NumericDate claim: the second token's value as a time, RFC 3339 UTC.
+ */
+new_time: string | null, };
 
 export type ChangeKind = "added" | "removed" | "changed";
 

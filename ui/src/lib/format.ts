@@ -27,20 +27,19 @@ export function prettyJson(value: JsonValue): string {
   return JSON.stringify(value, null, 2) ?? 'null';
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZoneName: 'short',
-});
+// One date format everywhere (local or UTC): "2026-03-02 11:19:00 CET", as the engine writes
+// times in its messages ("1970-01-01 00:00:00 UTC"). Only the zone's name comes from Intl.
+const zoneFormat = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+const pad = (n: number) => String(n).padStart(2, '0');
 
-/** An RFC 3339 time as a local date and time people read. */
+/** An RFC 3339 time as a local date and time people read: "2026-03-02 11:19:00 CET". */
 export function formatTime(rfc3339: string): string {
   const d = new Date(rfc3339);
-  return Number.isNaN(d.getTime()) ? rfc3339 : dateFormat.format(d);
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  const zone = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return zone ? `${date} ${time} ${zone}` : `${date} ${time}`;
 }
 
 /** An RFC 3339 time in UTC, to the second: "2026-03-02 10:19:00 UTC". */
@@ -217,4 +216,19 @@ export function issuingPolicy(result: Pick<SignInView, 'id_token' | 'access_toke
 /** The current time, RFC 3339. */
 export function nowIso(): string {
   return new Date().toISOString();
+}
+
+/** An engine message split at its `backtick` pairs: code parts and text parts (an unpaired
+ *  backtick stays as it is). */
+export function codeSpans(text: string): { code: boolean; text: string }[] {
+  const parts: { code: boolean; text: string }[] = [];
+  const re = /`([^`\n]+)`/g;
+  let last = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m.index > last) parts.push({ code: false, text: text.slice(last, m.index) });
+    parts.push({ code: true, text: m[1] ?? '' });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push({ code: false, text: text.slice(last) });
+  return parts;
 }

@@ -28,10 +28,13 @@ describe('start-up', () => {
     await waitFor(() => expect(document.documentElement.dataset.firstScreen).toMatch(/^\d+$/));
     expect(performance.getEntriesByName('tokenscope:first-screen')).not.toHaveLength(0);
     await waitFor(() =>
-      expect(screen.getByTestId('vault-location')).toHaveTextContent(
-        'this session only: no Secret Service on the session bus',
-      ),
+      expect(screen.getByTestId('vault-location')).toHaveTextContent('this session only (no keyring)'),
     );
+    // The reason in full in the tooltip; said on the page only once, by the profile.
+    expect(screen.getByTestId('status-bar').querySelector('[title]')?.getAttribute('title')).toContain(
+      'no Secret Service on the session bus',
+    );
+    expect(screen.getByTestId('status-bar')).not.toHaveTextContent('no Secret Service');
     expect(screen.getByTestId('status-bar')).toHaveTextContent('Tokenscope 0.1.0');
   });
 

@@ -326,6 +326,8 @@ describe('B2C', () => {
     const newest = entries[0] as HTMLElement;
     expect(within(newest).getByTestId('history-checks')).toHaveTextContent('12/12 checks');
     expect(within(newest).getByTestId('history-changes')).toHaveTextContent('besides times and nonces: tfp, newUser');
+    // A space on both sides of the separator, as rendered (not "differs· besides").
+    expect(within(newest).getByTestId('history-changes').textContent).toMatch(/\S · besides/);
     expect(within(section).getByTestId('fact-issuer-form')).toHaveTextContent('tenant GUID form');
     expect(within(section).getByTestId('fact-policy-claim')).toHaveTextContent('tfp = B2C_1_edit');
     expect(within(section).getByTestId('fact-id-lifetime')).toHaveTextContent('1 h');

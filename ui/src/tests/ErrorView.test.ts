@@ -49,4 +49,21 @@ describe('ErrorView', () => {
     expect(screen.getByTestId('error-body').textContent).toBe('<html><body>Service unavailable</body></html>');
     expect(screen.queryByTestId('error-code')).toBeNull();
   });
+
+  test('names and values the engine puts in backticks show as code, never as backticks', () => {
+    const error = structuredClone(cancelledByUser);
+    if (error.provider?.advice) {
+      error.provider.advice.advice = 'Add one; for Tokenscope, `http://localhost`.';
+      error.provider.advice.meaning = 'The app sent `openid` without a `scope`.';
+    }
+    const { container, unmount } = render(ErrorView, { error });
+    expect(container.textContent).not.toContain('`');
+    expect(screen.getByTestId('error-todo').querySelector('code')).toHaveTextContent('http://localhost');
+    expect(screen.getByTestId('error-meaning').querySelectorAll('code')).toHaveLength(2);
+    unmount();
+    const config = { kind: 'config' as const, message: 'redirect URI `http://localhost:8400/cb?x` must not carry a query', provider: null, body: null };
+    const second = render(ErrorView, { error: config });
+    expect(second.container.textContent).not.toContain('`');
+    expect(screen.getByTestId('error-message').querySelector('code')).toHaveTextContent('http://localhost:8400/cb?x');
+  });
 });

@@ -326,20 +326,29 @@ describe('Inspector', () => {
     expect(screen.queryByTestId('decode-error')).toBeNull();
   });
 
-  test('Redacted copy puts the redacted JSON on the clipboard; exports copy JSON and Markdown', async () => {
+  test('Redacted copy puts the compact redacted claims list on the clipboard; exports copy JSON and Markdown', async () => {
     const view = inspectedIdToken();
+    const list = 'id_token: 2 claims, 1 masked as [redacted] (a redacted list, not the token)\nsub: u1\nname: [redacted]\n';
     const b = backend({
       inspect: () => view,
       export_inspection: (args) =>
-        args.format === 'markdown' ? '# Token\n\n| claim | value |' : JSON.stringify({ redacted: (args.options as { redact: boolean }).redact }),
+        args.format === 'markdown'
+          ? '# Token\n\n| claim | value |'
+          : args.format === 'claims'
+            ? list
+            : JSON.stringify({ redacted: (args.options as { redact: boolean }).redact }),
     });
     const user = await openInspector();
     await pasteIn(user, view.encoded[0]!);
     await screen.findByTestId('claims-table');
+    // How it relates to the mask checkbox is said next to both.
+    expect(screen.getByTestId('redacted-copy-note')).toHaveTextContent('always masks the claims this box masks');
+    expect(screen.getByTestId('copy-redacted')).toHaveAttribute('aria-describedby', 'redacted-copy-note');
     await user.click(screen.getByTestId('copy-redacted'));
-    await waitFor(() => expect(screen.getByTestId('export-status')).toHaveTextContent('Copied the redacted JSON to the clipboard'));
-    expect(await navigator.clipboard.readText()).toBe('{"redacted":true}');
-    expect(b.argsOf('export_inspection').at(-1)).toMatchObject({ format: 'json', options: { redact: true } });
+    await waitFor(() => expect(screen.getByTestId('export-status')).toHaveTextContent('Copied the redacted claims list to the clipboard'));
+    expect(await navigator.clipboard.readText()).toBe(list);
+    // The list and its masking come from the engine (format claims), redacted whatever the box says.
+    expect(b.argsOf('export_inspection').at(-1)).toMatchObject({ format: 'claims', options: { redact: true } });
     await user.click(screen.getByTestId('export-markdown'));
     await waitFor(() => expect(screen.getByTestId('export-status')).toHaveTextContent('Copied the Markdown export'));
     expect(await navigator.clipboard.readText()).toBe('# Token\n\n| claim | value |');
@@ -411,6 +420,26 @@ describe('Inspector', () => {
     expect(within(rows[2]!).getByTestId('diff-new')).toHaveTextContent('—');
     expect(screen.getByTestId('diff-summary')).toHaveTextContent('2 changed, 1 added, 1 removed; 3 the same');
     expect(b.argsOf('diff_tokens').at(-1)).toEqual({ a: 'token-a', b: 'https://jwt.ms/#id_token=token-b' });
+    // Times read as dates, in the one date format, the number kept beside.
+    expect(within(rows[0]!).getByTestId('diff-old-date')).toHaveTextContent(/^2026-03-0[12] \d\d:\d\d:00/);
+    expect(within(rows[0]!).getByTestId('diff-old')).toHaveTextContent('1772446740');
+    expect(within(rows[0]!).getByTestId('diff-new-date')).toHaveTextContent(/^2026-03-0[12] \d\d:19:00/);
+    expect(within(tfp).queryByTestId('diff-old-date')).toBeNull();
+  });
+
+  test('Compare with… starts from the token that is open: it is A, B waits for the other', async () => {
+    const view = inspectedIdToken();
+    backend({ inspect: () => view, diff_tokens: () => tokenDiff() });
+    const user = await openInspector();
+    await pasteIn(user, view.encoded[0]!);
+    await screen.findByTestId('claims-table');
+    await user.click(screen.getByTestId('compare-with'));
+    expect(screen.getByTestId('diff-a')).toHaveValue(view.encoded[0]);
+    expect(screen.getByTestId('diff-b')).toHaveValue('');
+    expect(screen.getByTestId('diff-b')).toHaveFocus();
+    expect(screen.getByTestId('diff-mode')).toHaveAttribute('aria-pressed', 'true');
+    await user.paste('token-b');
+    expect(await screen.findAllByTestId('diff-row')).toHaveLength(4);
   });
 
   test('Compare says which side does not decode', async () => {

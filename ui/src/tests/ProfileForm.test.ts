@@ -113,7 +113,10 @@ describe('new profile', () => {
     const user = await openForm();
     await user.type(screen.getByTestId('authority-input'), 'contoso');
     await user.tab();
-    expect(await screen.findByTestId('authority-error')).toHaveTextContent('`contoso` is not a URL');
+    const authorityError = await screen.findByTestId('authority-error');
+    expect(authorityError).toHaveTextContent('contoso is not a URL');
+    expect(authorityError.textContent).not.toContain('`');
+    expect(authorityError.querySelector('code')).toHaveTextContent('contoso');
     expect(screen.getByTestId('authority-input')).toHaveAttribute('aria-invalid', 'true');
   });
 

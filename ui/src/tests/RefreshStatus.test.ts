@@ -2,7 +2,7 @@
 import { render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import RefreshStatus from '../lib/components/RefreshStatus.svelte';
-import { entry, profile } from './fixtures';
+import { entry, profile, signInView } from './fixtures';
 
 describe('RefreshStatus', () => {
   afterEach(() => vi.useRealTimers());
@@ -27,5 +27,25 @@ describe('RefreshStatus', () => {
     vi.setSystemTime(new Date('2026-03-02T09:18:00Z'));
     render(RefreshStatus, { entry: entry(profile(), true), result: null });
     expect(screen.getByTestId('refresh-status')).toHaveTextContent('last rotated 3 min ago');
+  });
+
+  test('the long no-keyring reason is said once, not in both lines', () => {
+    const reason = 'no Secret Service on the session bus: tokens are kept in memory for this session only';
+    const e = entry(profile(), true);
+    e.refresh = { stored_at: '2026-03-02T09:15:00Z', location: { kind: 'session_only', reason } };
+    const result = signInView({
+      refresh: { received: true, stored: true, location: { kind: 'session_only', reason }, note: `kept for this session only: ${reason}` },
+    });
+    render(RefreshStatus, { entry: e, result });
+    const text = screen.getByTestId('refresh-status').textContent ?? '';
+    expect(text.split(reason).length - 1).toBe(1);
+    expect(text).toContain('this session only');
+  });
+
+  test('without a run to repeat it, the reason is on the stored-token line', () => {
+    const e = entry(profile(), true);
+    e.refresh = { stored_at: '2026-03-02T09:15:00Z', location: { kind: 'session_only', reason: 'the keyring is locked' } };
+    render(RefreshStatus, { entry: e, result: null });
+    expect(screen.getByTestId('refresh-status')).toHaveTextContent('this session only (the keyring is locked)');
   });
 });

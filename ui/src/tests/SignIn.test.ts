@@ -4,7 +4,7 @@
 import { emit } from '@tauri-apps/api/event';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import App from '../App.svelte';
 import type { IpcError, SignInView, SignOutView } from '../lib/bindings';
 import { PROGRESS_EVENT } from '../lib/ipc';
@@ -67,6 +67,38 @@ describe('sign in', () => {
     await user.keyboard('{ArrowLeft}');
     expect(screen.getByTestId('tab-id-token')).toHaveFocus();
     expect(screen.getByTestId('claims-table')).toBeInTheDocument();
+  });
+
+  test('a verdict that arrives is scrolled into view (a small window has it below the fold)', async () => {
+    const scrolled: Element[] = [];
+    const spy = vi.fn(function (this: Element) {
+      scrolled.push(this);
+    });
+    Element.prototype.scrollIntoView = spy;
+    try {
+      const done = deferred<SignInView>();
+      await startSignIn(done.promise);
+      for (const p of SIGN_IN_EVENTS) await emit(PROGRESS_EVENT, p);
+      done.resolve(signInView());
+      const result = await screen.findByTestId('result-view');
+      await waitFor(() => expect(scrolled).toContain(within(result).getByTestId('result-summary').closest('header')));
+      expect(spy).toHaveBeenCalledWith({ block: 'start' });
+    } finally {
+      delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+    }
+  });
+
+  test('Compare with… on the result opens the inspector with that token as A', async () => {
+    const done = deferred<SignInView>();
+    const { user } = await startSignIn(done.promise);
+    for (const p of SIGN_IN_EVENTS) await emit(PROGRESS_EVENT, p);
+    const view = signInView();
+    done.resolve(view);
+    await screen.findByTestId('result-view');
+    await user.click(screen.getByTestId('compare-with'));
+    expect(await screen.findByTestId('inspector')).toBeInTheDocument();
+    expect(screen.getByTestId('diff-a')).toHaveValue(view.id_token?.raw);
+    expect(screen.getByTestId('diff-b')).toHaveFocus();
   });
 
   test('says when checks failed', async () => {

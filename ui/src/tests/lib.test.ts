@@ -2,7 +2,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { copyWhenReady } from '../lib/clipboard';
 import { copyName, draftFromProfile, emptyDraft, profileFromDraft, suggestedName, validateDraft } from '../lib/draft';
-import { ago, authoritySummary, redirectUriText, relativePhrase, valueText, vaultText } from '../lib/format';
+import { ago, authoritySummary, codeSpans, formatTime, redirectUriText, relativePhrase, utcText, valueText, vaultText } from '../lib/format';
 import { diffSummary, diffValue, toPanel, tokenTitle, warningsOf } from '../lib/inspection';
 import * as ipc from '../lib/ipc';
 import { toIpcError } from '../lib/ipc';
@@ -235,3 +235,35 @@ describe('the one door to the shell', () => {
     expect([...called].sort()).toEqual([...COMMANDS].sort());
   });
 });
+
+describe('dates', () => {
+  test('one format, local or UTC: "2026-03-02 10:19:00 <zone>"', () => {
+    const shape = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( \S+)?$/;
+    expect(formatTime('2026-03-02T10:19:00Z')).toMatch(shape);
+    expect(utcText('2026-03-02T10:19:00Z')).toBe('2026-03-02 10:19:00 UTC');
+    expect(formatTime('not a time')).toBe('not a time');
+  });
+
+  test('components format dates only through format.ts', async () => {
+    const files = import.meta.glob('../lib/components/*.svelte', { query: '?raw', import: 'default', eager: true });
+    const offenders = Object.entries(files)
+      .filter(([, src]) => /toLocale(Date|Time)String|Intl\.DateTimeFormat|toUTCString/.test(src as string))
+      .map(([f]) => f);
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('codeSpans', () => {
+  test('splits an engine message at its backtick pairs', () => {
+    expect(codeSpans('use `a b` or `c`.')).toEqual([
+      { code: false, text: 'use ' },
+      { code: true, text: 'a b' },
+      { code: false, text: ' or ' },
+      { code: true, text: 'c' },
+      { code: false, text: '.' },
+    ]);
+    expect(codeSpans('a lone ` stays')).toEqual([{ code: false, text: 'a lone ` stays' }]);
+    expect(codeSpans('')).toEqual([]);
+  });
+});
+

@@ -148,6 +148,12 @@ export class AppState {
     this.view = 'inspector';
   }
 
+  /** Opens the inspector's comparison with `token` (one already open) as A. */
+  compareWith(token: string): void {
+    this.inspector.compareWith(token);
+    this.view = 'inspector';
+  }
+
   openTests(): void {
     this.view = 'tests';
   }
@@ -347,6 +353,11 @@ const KEY = Symbol('tokenscope-app');
 
 export function provideApp(app: AppState): AppState {
   return setContext(KEY, app);
+}
+
+/** The app, or undefined for a component rendered on its own (some tests). */
+export function maybeApp(): AppState | undefined {
+  return getContext<AppState | undefined>(KEY);
 }
 
 export function useApp(): AppState {

@@ -156,6 +156,15 @@ export class InspectorState {
     }
   }
 
+  /** "Compare with…": the open token becomes A; B is left for the other one. */
+  compareWith(token: string): void {
+    this.mode = 'compare';
+    this.diffA = token;
+    this.diffB = '';
+    this.diff = null;
+    this.diffError = null;
+  }
+
   diffChanged(): void {
     clearTimeout(this.diffTimer);
     this.diffTimer = setTimeout(() => void this.compare(), 150);
