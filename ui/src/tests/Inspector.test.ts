@@ -414,7 +414,7 @@ describe('Inspector', () => {
       ['newUser', 'added'],
     ]);
     const tfp = rows[1]!;
-    expect(within(tfp).getByTestId('diff-old')).toHaveTextContent('B2C_1_susi');
+    expect(within(tfp).getByTestId('diff-old').textContent).toBe('B2C_1_susi'); // no white space shown before it
     expect(within(tfp).getByTestId('diff-new')).toHaveTextContent('B2C_1_edit');
     expect(within(rows[0]!).getByTestId('diff-new')).toHaveTextContent('later by 60 min');
     expect(within(rows[2]!).getByTestId('diff-new')).toHaveTextContent('—');
