@@ -902,6 +902,9 @@ fn diff_shows_added_removed_and_changed_claims() {
     assert_eq!(exp["change"], "changed");
     assert_eq!(exp["old"], 4102444800u64);
     assert_eq!(exp["new"], 4102448400u64);
+    // The times as dates too (the desktop's Compare shows them).
+    assert_eq!(exp["old_time"], "2100-01-01T00:00:00Z");
+    assert_eq!(exp["new_time"], "2100-01-01T01:00:00Z");
     let out = run(&["diff", "--json", &a, &a], None, None);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["identical"], true);
