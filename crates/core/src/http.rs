@@ -165,141 +165,7 @@ impl HttpRequest {
     }
 }
 
-/// Shortest run of a secret's characters that is scrubbed wherever it appears (a provider
-/// echoing part of a secret still leaks it).
-pub const SCRUB_RUN: usize = 8;
-
-/// Masks secrets a request sent wherever a provider's answer or an error repeats them: as
-/// sent, form-encoded, percent-encoded, base64 (the `Authorization: Basic` form), and any run
-/// of [`SCRUB_RUN`] or more characters of any of those.
-#[derive(Clone, Default)]
-pub struct Scrubber {
-    /// Each form of each secret, as characters.
-    forms: Vec<Vec<char>>,
-}
-
-impl std::fmt::Debug for Scrubber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scrubber")
-            .field("forms", &self.forms.len())
-            .finish()
-    }
-}
-
-/// What replaces a scrubbed secret.
-pub const SCRUBBED: &str = "[redacted]";
-
-impl Scrubber {
-    /// A scrubber for these secrets (empty ones are ignored).
-    pub fn new(secrets: &[&str]) -> Self {
-        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
-        let mut forms: Vec<String> = Vec::new();
-        for secret in secrets.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-            let percent = form.replace('+', "%20");
-            let b64 = [
-                STANDARD.encode(secret),
-                STANDARD_NO_PAD.encode(secret),
-                URL_SAFE_NO_PAD.encode(secret),
-            ];
-            forms.extend([secret.to_owned(), form, percent]);
-            forms.extend(b64);
-        }
-        forms.sort();
-        forms.dedup();
-        Self {
-            forms: forms.into_iter().map(|f| f.chars().collect()).collect(),
-        }
-    }
-
-    /// True when there is nothing to scrub.
-    pub fn is_empty(&self) -> bool {
-        self.forms.is_empty()
-    }
-
-    /// `text` with every form of every secret, and every run of [`SCRUB_RUN`]+ characters of
-    /// one, replaced by [`SCRUBBED`].
-    pub fn text(&self, text: &str) -> String {
-        if self.forms.is_empty() || text.is_empty() {
-            return text.to_owned();
-        }
-        let chars: Vec<char> = text.chars().collect();
-        let mut hidden = vec![false; chars.len()];
-        for form in &self.forms {
-            // Short secrets: only the whole secret.
-            let run = if form.len() < SCRUB_RUN {
-                form.len()
-            } else {
-                SCRUB_RUN
-            };
-            let grams: std::collections::HashSet<&[char]> = form.windows(run).collect();
-            for (i, window) in chars.windows(run).enumerate() {
-                if grams.contains(window) {
-                    hidden[i..i + run].iter_mut().for_each(|h| *h = true);
-                }
-            }
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut i = 0;
-        while i < chars.len() {
-            if hidden[i] {
-                out.push_str(SCRUBBED);
-                while i < chars.len() && hidden[i] {
-                    i += 1;
-                }
-            } else {
-                out.push(chars[i]);
-                i += 1;
-            }
-        }
-        out
-    }
-
-    /// The error with every secret scrubbed from the text it carries.
-    pub fn error(&self, error: Error) -> Error {
-        if self.is_empty() {
-            return error;
-        }
-        let t = |s: String| self.text(&s);
-        let o = |s: Option<String>| s.map(|s| self.text(&s));
-        match error {
-            Error::HttpStatus {
-                url,
-                status,
-                hint,
-                body,
-            } => Error::HttpStatus {
-                url,
-                status,
-                hint: t(hint),
-                body: t(body),
-            },
-            Error::InvalidResponse { url, message, body } => Error::InvalidResponse {
-                url,
-                message: t(message),
-                body: t(body),
-            },
-            Error::Network { url, message } => Error::Network {
-                url,
-                message: t(message),
-            },
-            Error::Timeout(message) => Error::Timeout(t(message)),
-            Error::SignInRequired(message) => Error::SignInRequired(t(message)),
-            Error::Metadata(message) => Error::Metadata(t(message)),
-            Error::Provider(mut p) => {
-                p.error = t(std::mem::take(&mut p.error));
-                p.description = o(p.description.take());
-                p.message = o(p.message.take());
-                p.uri = o(p.uri.take());
-                p.code = o(p.code.take());
-                p.correlation_id = o(p.correlation_id.take());
-                p.timestamp = o(p.timestamp.take());
-                Error::Provider(p)
-            }
-            other => other,
-        }
-    }
-}
+pub use crate::mask::{Scrubber, SCRUBBED, SCRUB_RUN};
 
 /// What came back.
 #[derive(Debug, Clone)]
@@ -517,7 +383,22 @@ pub async fn exchange<T>(
 pub async fn send(client: &dyn HttpClient, request: HttpRequest) -> Result<HttpResponse> {
     let url = request.url.to_string();
     let scrubber = request.scrubber();
-    let result = client.send(request).await.map_err(|e| match e {
+    // The exchange log of the operation this request belongs to, if one is kept.
+    let pending = crate::exchange::Pending::start(
+        request.method.as_str(),
+        request.url.as_str(),
+        &request.headers,
+        &request.body,
+        scrubber.clone(),
+    );
+    let result = client.send(request).await;
+    if let Some(p) = pending {
+        match &result {
+            Ok(r) => p.answered(r.status, &r.headers, &r.body),
+            Err(e) => p.failed(&e.to_string()),
+        }
+    }
+    let result = result.map_err(|e| match e {
         HttpError::Timeout(d) => Error::Timeout(format!("{url} gave no answer within {d:?}")),
         HttpError::TooLarge(limit) => Error::InvalidResponse {
             url,
@@ -572,16 +453,10 @@ pub fn status_error(url: &Url, response: &HttpResponse) -> Error {
     }
 }
 
-/// Masks secrets a request sent wherever a text repeats them, as sent or form-encoded (a
-/// provider's error page or an API's echo of the request).
-pub fn mask_sent(mut text: String, sent: &[&str]) -> String {
-    for secret in sent.iter().filter(|s| !s.is_empty()) {
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        text = text
-            .replace(secret, "[redacted]")
-            .replace(&encoded, "[redacted]");
-    }
-    text
+/// Masks secrets a request sent wherever a text repeats them: the one rule of [`Scrubber`]
+/// (as sent, encoded, in base64, and runs of [`SCRUB_RUN`] characters).
+pub fn mask_sent(text: String, sent: &[&str]) -> String {
+    Scrubber::new(sent).text(&text)
 }
 
 fn looks_like_html(body: &[u8]) -> bool {

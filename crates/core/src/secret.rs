@@ -58,10 +58,18 @@ impl From<&str> for Secret {
 /// `client_secret`, a password, an assertion): its value stays out of the support bundle, and
 /// the HTTP layer scrubs it from errors.
 pub fn is_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    ["secret", "password", "token", "assertion", "verifier"]
+    let n = name.to_ascii_lowercase().replace('-', "_");
+    // `token_type`, `client_assertion_type`: what kind, not the thing.
+    if n.ends_with("_type") {
+        return false;
+    }
+    ["secret", "password", "assertion", "verifier"]
         .iter()
         .any(|w| n.contains(w))
+        // `access_token`, `refresh_token`, `token`, `id_token_hint`; not `token_endpoint`,
+        // `refresh_token_expires_in` or `id_token_signing_alg_values_supported`.
+        || n.ends_with("token")
+        || n.ends_with("token_hint")
         || n == "code"
         || n == "device_code"
 }

@@ -7,8 +7,10 @@ use super::challenge::{self, BearerChallenge, Challenge};
 use super::diagnose::{self, Finding, Hints, SentToken};
 use super::{curl, TokenChoice};
 use crate::error::{Error, Result};
+use crate::exchange::{as_step, Step};
 use crate::http::{self, HttpClient, HttpRequest, Method, MAX_BODY};
 use crate::jose::jwt;
+use crate::mask::Scrubber;
 use crate::oidc::authority::check_transport;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -379,7 +381,7 @@ pub async fn send(
             call.token.label()
         )));
     }
-    let secret = [token.expose()];
+    let sent = Scrubber::new(&[token.expose()]);
     let mut headers: Vec<(String, String)> = vec![(
         "authorization".to_owned(),
         format!("Bearer {}", token.expose()),
@@ -398,9 +400,9 @@ pub async fn send(
         secrets: vec![token.clone()],
     };
     let started = Instant::now();
-    let response = http::send(http, request)
+    let response = as_step(Step::Api, http::send(http, request))
         .await
-        .map_err(|e| mask_error(e, &secret))?;
+        .map_err(|e| sent.error(e))?;
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
 
     let response_headers: Vec<Header> = response
@@ -408,7 +410,7 @@ pub async fn send(
         .iter()
         .map(|(n, v)| Header {
             name: n.clone(),
-            value: http::mask_sent(v.clone(), &secret),
+            value: sent.text(v),
         })
         .collect();
     let challenges = challenge::parse(
@@ -460,22 +462,6 @@ pub async fn send(
         curl: curl::command(call, None),
         raw_body,
     })
-}
-
-fn mask_error(error: Error, sent: &[&str]) -> Error {
-    match error {
-        Error::Network { url, message } => Error::Network {
-            url,
-            message: http::mask_sent(message, sent),
-        },
-        Error::Timeout(m) => Error::Timeout(http::mask_sent(m, sent)),
-        Error::InvalidResponse { url, message, body } => Error::InvalidResponse {
-            url,
-            message: http::mask_sent(message, sent),
-            body: http::mask_sent(body, sent),
-        },
-        other => other,
-    }
 }
 
 /// The bytes with every occurrence of `secret` replaced by [`MASK`].

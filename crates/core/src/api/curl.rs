@@ -2,41 +2,30 @@
 //! reader sets) unless the caller hands it over to write in the clear.
 
 use super::call::PreparedCall;
-use crate::http::Method;
+use crate::exchange::curl_line;
+use crate::mask::SCRUBBED;
 use crate::secret::Secret;
 
 /// The curl command for `call`: with `token` written in the clear when given, else with
-/// `"Authorization: Bearer $TOKEN"` for the shell to fill in.
+/// `"Authorization: Bearer $TOKEN"` for the shell to fill in. Written by the one curl writer of
+/// the exchange log ([`crate::exchange::curl_line`]).
 pub fn command(call: &PreparedCall, token: Option<&Secret>) -> String {
-    let mut parts: Vec<String> = vec!["curl".into()];
-    match call.method {
-        Method::Get => {}
-        Method::Head => parts.push("--head".into()),
-        other => {
-            parts.push("-X".into());
-            parts.push(other.as_str().into());
-        }
-    }
-    parts.push(quote(call.url.as_str()));
-    parts.push("-H".into());
-    parts.push(match token {
-        Some(t) => quote(&format!("Authorization: Bearer {}", t.expose())),
-        None => "\"Authorization: Bearer $TOKEN\"".into(),
-    });
-    for h in &call.headers {
-        parts.push("-H".into());
-        parts.push(quote(&format!("{}: {}", h.name, h.value)));
-    }
-    if !call.body.is_empty() {
-        parts.push("--data-raw".into());
-        parts.push(quote(&String::from_utf8_lossy(&call.body)));
-    }
-    parts.join(" ")
-}
-
-/// POSIX shell quoting: bare when safe, else single quotes.
-fn quote(text: &str) -> String {
-    shell_words::quote(text).into_owned()
+    let bearer = match token {
+        Some(t) => format!("Bearer {}", t.expose()),
+        None => format!("Bearer {SCRUBBED}"),
+    };
+    let mut headers = vec![("Authorization".to_owned(), bearer)];
+    headers.extend(
+        call.headers
+            .iter()
+            .map(|h| (h.name.clone(), h.value.clone())),
+    );
+    curl_line(
+        call.method.as_str(),
+        call.url.as_str(),
+        &headers,
+        &String::from_utf8_lossy(&call.body),
+    )
 }
 
 #[cfg(test)]

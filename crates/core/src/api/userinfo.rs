@@ -6,10 +6,12 @@ use super::challenge::{self, BearerChallenge};
 use super::diagnose::{self, Finding, Hints, SentToken};
 use super::TokenChoice;
 use crate::error::{Error, Result};
+use crate::exchange::{as_step, Step};
 use crate::http::{self, HttpClient, HttpRequest};
 use crate::inspect::diff::{compare_claims, ClaimChange};
 use crate::inspect::explain::{self, ClaimRow};
 use crate::jose::jwt::{self, TokenKind};
+use crate::mask::Scrubber;
 use crate::oidc::authority::check_transport;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -97,15 +99,11 @@ pub async fn fetch(
         .iter_mut()
         .filter(|(n, _)| n == "accept")
         .for_each(|(_, v)| *v = "application/json, application/jwt".into());
-    let sent = [access_token.expose()];
+    let sent = Scrubber::new(&[access_token.expose()]);
     let started = Instant::now();
-    let response = http::send(http, request).await.map_err(|e| match e {
-        Error::Network { url, message } => Error::Network {
-            url,
-            message: http::mask_sent(message, &sent),
-        },
-        other => other,
-    })?;
+    let response = as_step(Step::Userinfo, http::send(http, request))
+        .await
+        .map_err(|e| sent.error(e))?;
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut info = UserInfo {
         endpoint: endpoint.to_string(),
@@ -146,7 +144,7 @@ pub async fn fetch(
                 }
             }
         }
-        info.body = Some(http::mask_sent(response.body_text(), &sent));
+        info.body = Some(sent.text(&response.body_text()));
         return Ok(info);
     }
     let is_jwt = response

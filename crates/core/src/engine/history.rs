@@ -499,6 +499,7 @@ mod tests {
             scope: None,
             refresh_token_expires_in: None,
             response_fields: Vec::new(),
+            exchanges: Default::default(),
         }
     }
 

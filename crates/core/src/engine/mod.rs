@@ -252,8 +252,16 @@ impl Engine {
         Ok(provider)
     }
 
-    /// Signs in with a profile: the full browser round trip.
+    /// Signs in with a profile: the full browser round trip, with what went over the wire.
     pub async fn sign_in(&self, profile: &Profile, options: &SignInOptions) -> Result<Outcome> {
+        let (outcome, log) = crate::exchange::record(self.sign_in_logged(profile, options)).await;
+        outcome.map(|mut o| {
+            o.exchanges = log;
+            o
+        })
+    }
+
+    async fn sign_in_logged(&self, profile: &Profile, options: &SignInOptions) -> Result<Outcome> {
         let report = |p: Progress| {
             if let Some(f) = &options.progress {
                 f(p)
@@ -278,6 +286,7 @@ impl Engine {
             &params,
         )?;
         let client_auth = self.client_auth(profile, metadata).await?;
+        crate::exchange::browser(request.url.as_str());
         if options.open_browser {
             browser.open(&request.url)?;
         }
@@ -472,6 +481,7 @@ impl Engine {
             scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
             refresh_token_expires_in: tokens.refresh_token_expires_in,
             response_fields: response_fields::decode(&tokens.fields, now),
+            exchanges: Default::default(),
         }
     }
 

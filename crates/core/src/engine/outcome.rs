@@ -3,6 +3,7 @@
 //! can use them without depending on the engine that makes them; and their one serde view
 //! ([`SignInView`]), which the desktop sends over IPC and `tokenscope signin --json` prints.
 
+use crate::exchange::{Exchange, ExchangeLog};
 use crate::inspect::explain::{self, ClaimRow};
 use crate::jose::jwt::{self, Decoded, TokenKind};
 use crate::secret::Secret;
@@ -88,6 +89,8 @@ pub struct Outcome {
     pub refresh_token_expires_in: Option<u64>,
     /// The token response's other fields, decoded (B2C's `not_before`, `profile_info`...).
     pub response_fields: Vec<super::response_fields::ResponseField>,
+    /// What went over the wire, masked.
+    pub exchanges: ExchangeLog,
 }
 
 impl Outcome {
@@ -175,6 +178,9 @@ pub struct SignInView {
     /// The token response's other fields, decoded (B2C's `not_before`, `id_token_expires_in`,
     /// `profile_info`...); never a token.
     pub token_response: Vec<super::response_fields::ResponseField>,
+    /// What went over the wire (metadata, keys, the authorization URL, the token request),
+    /// masked: no code, verifier, token or client secret.
+    pub exchanges: Vec<Exchange>,
 }
 
 impl From<&Outcome> for SignInView {
@@ -211,6 +217,7 @@ impl From<&Outcome> for SignInView {
             expires_in: o.expires_in.map(|e| u32::try_from(e).unwrap_or(u32::MAX)),
             scope: o.scope.clone(),
             token_response: o.response_fields.clone(),
+            exchanges: o.exchanges.entries.clone(),
         }
     }
 }

@@ -117,7 +117,12 @@ impl Engine {
                 &profile.name,
             )
             .await?;
-            self.refresh_once(profile, progress).await
+            let (outcome, log) =
+                crate::exchange::record(self.refresh_once(profile, progress)).await;
+            outcome.map(|mut o| {
+                o.exchanges = log;
+                o
+            })
         };
         if let Ok(o) = &outcome {
             *last = Some(o.clone());
@@ -310,6 +315,7 @@ impl Engine {
             scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
             refresh_token_expires_in: tokens.refresh_token_expires_in,
             response_fields: super::response_fields::decode(&tokens.fields, self.clock.now()),
+            exchanges: Default::default(),
         };
         report(Progress::Validated {
             passed: outcome.passed(),

@@ -28,6 +28,24 @@ impl Engine {
         store: bool,
         progress: Option<ProgressFn>,
     ) -> Result<Outcome> {
+        let (outcome, log) = crate::exchange::record(
+            self.sign_in_password_logged(profile, username, password, store, progress),
+        )
+        .await;
+        outcome.map(|mut o| {
+            o.exchanges = log;
+            o
+        })
+    }
+
+    async fn sign_in_password_logged(
+        &self,
+        profile: &Profile,
+        username: &Secret,
+        password: &Secret,
+        store: bool,
+        progress: Option<ProgressFn>,
+    ) -> Result<Outcome> {
         let report = |p: Progress| {
             if let Some(f) = &progress {
                 f(p)

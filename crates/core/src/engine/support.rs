@@ -234,10 +234,24 @@ mod tests {
             "id_token_hint",
             "client_assertion",
             "code",
+            "access_token",
+            "token",
+            "X-Refresh-Token",
         ] {
             assert!(is_secret_name(n), "{n}");
         }
-        for n in ["code_challenge", "state", "scope", "login_hint", "p"] {
+        for n in [
+            "code_challenge",
+            "state",
+            "scope",
+            "login_hint",
+            "p",
+            "token_type",
+            "refresh_token_expires_in",
+            "token_endpoint",
+            "id_token_signing_alg_values_supported",
+            "client_assertion_type",
+        ] {
             assert!(!is_secret_name(n), "{n}");
         }
     }

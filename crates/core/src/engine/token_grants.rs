@@ -154,6 +154,7 @@ impl Engine {
             scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
             refresh_token_expires_in: None,
             response_fields: response_fields::decode(&tokens.fields, now),
+            exchanges: Default::default(),
         })
     }
 }

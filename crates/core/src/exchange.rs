@@ -1,0 +1,474 @@
+//! The exchange log: what went over the wire during one sign-in, refresh, API call or endpoint
+//! request. Every HTTP request leaves through [`crate::http::send`], which records it here
+//! (method, URL, headers, body, status, time, the answer's headers and body) whenever an
+//! operation runs inside [`record`]; the sign-in adds the authorization URL it gives the
+//! browser. Everything kept for display is masked when recorded, by the one rule of
+//! [`crate::mask`] (codes, verifiers, tokens, client secrets, `Authorization`, cookies), so the
+//! log's `Debug` and `Serialize` cannot carry a secret; the request as sent is kept apart, only
+//! to write it as curl in the clear when the user asks for that.
+
+use crate::mask::{self, Scrubber, SCRUBBED};
+use crate::secret::{is_secret_name, Secret};
+use serde::Serialize;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Longest body kept in the log (bytes of text; the rest is counted, not kept).
+pub const LOG_BODY: usize = 16 * 1024;
+
+/// What an exchange was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// The provider's metadata (`.well-known/openid-configuration`).
+    Discovery,
+    /// The provider's signing keys (`jwks_uri`).
+    Keys,
+    /// The authorization URL given to the browser.
+    Authorize,
+    /// The code redeemed at the token endpoint.
+    Token,
+    /// A refresh token redeemed at the token endpoint.
+    Refresh,
+    /// The userinfo endpoint.
+    Userinfo,
+    /// An API called with a token.
+    Api,
+    /// Anything else.
+    Other,
+}
+
+impl Step {
+    /// How a timeline names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Discovery => "discovery",
+            Step::Keys => "keys (JWKS)",
+            Step::Authorize => "authorize (browser)",
+            Step::Token => "token",
+            Step::Refresh => "refresh",
+            Step::Userinfo => "userinfo",
+            Step::Api => "API call",
+            Step::Other => "request",
+        }
+    }
+}
+
+/// A header as logged (masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WireHeader {
+    /// Name as sent or received.
+    pub name: String,
+    /// Value, masked.
+    pub value: String,
+}
+
+/// The request as it was sent, kept only to write it as curl in the clear on request. Its
+/// `Debug` shows nothing of it; it is never serialized.
+#[derive(Clone)]
+struct Clear {
+    url: Secret,
+    headers: Vec<(String, Secret)>,
+    body: Secret,
+}
+
+impl std::fmt::Debug for Clear {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[the request as sent: withheld]")
+    }
+}
+
+/// One request and its answer, masked.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Exchange {
+    /// What it was for.
+    pub step: Step,
+    /// `GET`, `POST`…
+    pub method: String,
+    /// The URL, secret parameters masked.
+    pub url: String,
+    /// Headers the engine set, masked.
+    pub request_headers: Vec<WireHeader>,
+    /// The request body, masked (cut at [`LOG_BODY`]).
+    pub request_body: Option<String>,
+    /// The answer's status; none when no answer came (or the browser got it).
+    pub status: Option<u16>,
+    /// Milliseconds from sending to the whole answer.
+    pub elapsed_ms: u64,
+    /// The answer's headers, masked.
+    pub response_headers: Vec<WireHeader>,
+    /// The answer's body, masked (cut at [`LOG_BODY`]).
+    pub response_body: Option<String>,
+    /// The answer's body length in bytes.
+    pub response_bytes: usize,
+    /// Why no answer came (masked).
+    pub error: Option<String>,
+    /// A word on this entry (the authorization URL goes to the browser, not over this wire).
+    pub note: Option<String>,
+    /// The request as a curl command, masked (`$TOKEN` for a bearer token).
+    pub curl: String,
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    clear: Option<Arc<Clear>>,
+}
+
+/// How much of a request a curl command shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reveal {
+    /// Everything masked (the default everywhere).
+    Masked,
+    /// As sent, except refresh tokens (what the desktop offers).
+    ClearExceptRefreshTokens,
+    /// As sent.
+    Clear,
+}
+
+impl Exchange {
+    /// The request as a curl command. Masked, a bearer token is `$TOKEN` and other secrets
+    /// [`SCRUBBED`]; in the clear, as sent (refresh tokens kept masked unless [`Reveal::Clear`]).
+    pub fn curl(&self, reveal: Reveal) -> String {
+        let clear = match (&self.clear, reveal) {
+            (Some(c), Reveal::Clear | Reveal::ClearExceptRefreshTokens) => c,
+            _ => return self.curl.clone(),
+        };
+        let headers: Vec<(String, String)> = clear
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), v.expose().to_owned()))
+            .collect();
+        let mut body = clear.body.expose().to_owned();
+        let mut url = clear.url.expose().to_owned();
+        if reveal == Reveal::ClearExceptRefreshTokens {
+            let refresh = refresh_tokens(&body);
+            let hide: Vec<&str> = refresh.iter().map(String::as_str).collect();
+            let scrubber = Scrubber::new(&hide);
+            body = scrubber.text(&body);
+            url = scrubber.text(&url);
+        }
+        curl_line(&self.method, &url, &headers, &body)
+    }
+}
+
+/// The refresh tokens a form body carries: `refresh_token`, and `token` unless
+/// `token_type_hint` says it is an access token (revocation, introspection).
+fn refresh_tokens(body: &str) -> Vec<String> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let access_hint = pairs
+        .iter()
+        .any(|(k, v)| k == "token_type_hint" && v == "access_token");
+    pairs
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && (k == "refresh_token" || (k == "token" && !access_hint)))
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// A request as a curl command line (POSIX shell quoting). A masked bearer credential
+/// (`Bearer [redacted]`) is written `"Authorization: Bearer $TOKEN"` for the shell to fill in.
+pub fn curl_line(method: &str, url: &str, headers: &[(String, String)], body: &str) -> String {
+    let quote = |t: &str| shell_words::quote(t).into_owned();
+    let mut parts: Vec<String> = vec!["curl".into()];
+    match method {
+        "GET" => {}
+        "HEAD" => parts.push("--head".into()),
+        other => {
+            parts.push("-X".into());
+            parts.push(other.into());
+        }
+    }
+    parts.push(quote(url));
+    for (name, value) in headers {
+        parts.push("-H".into());
+        if name.eq_ignore_ascii_case("authorization") && value == &format!("Bearer {SCRUBBED}") {
+            parts.push(format!("\"{name}: Bearer $TOKEN\""));
+        } else {
+            parts.push(quote(&format!("{name}: {value}")));
+        }
+    }
+    if !body.is_empty() {
+        parts.push("--data-raw".into());
+        parts.push(quote(body));
+    }
+    parts.join(" ")
+}
+
+/// The exchanges of one operation, in the order they were sent.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(transparent)]
+pub struct ExchangeLog {
+    /// The entries.
+    pub entries: Vec<Exchange>,
+}
+
+impl ExchangeLog {
+    /// The log as a timeline for a terminal: one block per exchange (`step  METHOD URL → status,
+    /// N ms`, the headers, the bodies cut at `body_cap` characters), masked.
+    pub fn timeline(&self, body_cap: usize) -> String {
+        let mut out = String::new();
+        let cut = |text: &str| -> String {
+            let count = text.chars().count();
+            if count > body_cap {
+                let kept: String = text.chars().take(body_cap).collect();
+                format!("{kept}… ({count} characters in all)")
+            } else {
+                text.to_owned()
+            }
+        };
+        for (i, e) in self.entries.iter().enumerate() {
+            let outcome = match (e.status, &e.error, &e.note) {
+                (Some(s), _, _) => format!("{s}, {} ms", e.elapsed_ms),
+                (None, Some(err), _) => format!("no answer ({err}), {} ms", e.elapsed_ms),
+                (None, None, Some(note)) => note.clone(),
+                (None, None, None) => "no answer".to_owned(),
+            };
+            out.push_str(&format!(
+                "#{} {}  {} {} → {}\n",
+                i + 1,
+                e.step.label(),
+                e.method,
+                e.url,
+                outcome
+            ));
+            for h in &e.request_headers {
+                out.push_str(&format!("  > {}: {}\n", h.name, h.value));
+            }
+            if let Some(b) = &e.request_body {
+                out.push_str(&format!("  > {}\n", cut(b)));
+            }
+            for h in &e.response_headers {
+                out.push_str(&format!("  < {}: {}\n", h.name, h.value));
+            }
+            if let Some(b) = &e.response_body {
+                out.push_str(&format!("  < {}\n", cut(b)));
+            }
+        }
+        out
+    }
+}
+
+tokio::task_local! {
+    static LOG: Arc<Mutex<Vec<Exchange>>>;
+    static STEP: Step;
+}
+
+/// Runs `request` with every exchange it sends named `step` (an API call, userinfo: what the
+/// request alone does not say).
+pub async fn as_step<F: Future>(step: Step, request: F) -> F::Output {
+    STEP.scope(step, request).await
+}
+
+/// What a request is for: as the caller said ([`as_step`]), else as it shows (the metadata
+/// path, the grant type); the keys are named once their answer shows them.
+fn step_of(url: &str, body: &[u8]) -> Step {
+    if let Ok(step) = STEP.try_with(|s| *s) {
+        return step;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    if path.ends_with("/.well-known/openid-configuration")
+        || path.ends_with("/.well-known/oauth-authorization-server")
+    {
+        return Step::Discovery;
+    }
+    let grant = url::form_urlencoded::parse(body)
+        .find(|(k, _)| k == "grant_type")
+        .map(|(_, v)| v.into_owned());
+    match grant.as_deref() {
+        Some("refresh_token") => Step::Refresh,
+        Some(_) => Step::Token,
+        None => Step::Other,
+    }
+}
+
+/// A JSON Web Key Set, by its look.
+fn is_key_set(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("keys").map(serde_json::Value::is_array))
+        .unwrap_or(false)
+}
+
+/// Runs `operation` with its exchanges logged, and returns them with its output. An operation
+/// inside another (the silent refresh of an API call) logs into both.
+pub async fn record<F: Future>(operation: F) -> (F::Output, ExchangeLog) {
+    let entries = Arc::new(Mutex::new(Vec::new()));
+    let output = LOG.scope(entries.clone(), operation).await;
+    let list = match entries.lock() {
+        Ok(mut l) => std::mem::take(&mut *l),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for e in &list {
+        push(e.clone());
+    }
+    (output, ExchangeLog { entries: list })
+}
+
+fn push(entry: Exchange) {
+    let _ = LOG.try_with(|log| {
+        if let Ok(mut l) = log.lock() {
+            l.push(entry);
+        }
+    });
+}
+
+fn recording() -> bool {
+    LOG.try_with(|_| ()).is_ok()
+}
+
+fn text(body: &[u8]) -> String {
+    let kept = &body[..body.len().min(LOG_BODY)];
+    let mut t = String::from_utf8_lossy(kept).into_owned();
+    if body.len() > LOG_BODY {
+        t.push_str(&format!("… ({} bytes in all)", body.len()));
+    }
+    t
+}
+
+fn masked_headers(headers: &[(String, String)], scrubber: &Scrubber) -> Vec<WireHeader> {
+    headers
+        .iter()
+        .map(|(n, v)| WireHeader {
+            name: n.clone(),
+            value: mask::header(n, v, scrubber),
+        })
+        .collect()
+}
+
+fn content_type(headers: &[(String, String)]) -> Option<&str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.as_str())
+}
+
+/// A request on its way, to be logged with its answer; `None` outside [`record`].
+pub struct Pending {
+    entry: Exchange,
+    scrubber: Scrubber,
+    started: Instant,
+}
+
+impl Pending {
+    /// Starts logging a request (`scrubber`: the secrets it carries).
+    pub fn start(
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        scrubber: Scrubber,
+    ) -> Option<Pending> {
+        if !recording() {
+            return None;
+        }
+        let request_headers = masked_headers(headers, &scrubber);
+        let request_body =
+            (!body.is_empty()).then(|| mask::body(&text(body), content_type(headers), &scrubber));
+        let shown_url = mask::url(url, &scrubber);
+        let shown: Vec<(String, String)> = request_headers
+            .iter()
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect();
+        let curl = curl_line(
+            method,
+            &shown_url,
+            &shown,
+            request_body.as_deref().unwrap_or(""),
+        );
+        let clear = Clear {
+            url: Secret::new(url),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.clone(), Secret::new(v.as_str())))
+                .collect(),
+            body: Secret::new(String::from_utf8_lossy(body).into_owned()),
+        };
+        Some(Pending {
+            entry: Exchange {
+                step: step_of(url, body),
+                method: method.to_owned(),
+                url: shown_url,
+                request_headers,
+                request_body,
+                status: None,
+                elapsed_ms: 0,
+                response_headers: Vec::new(),
+                response_body: None,
+                response_bytes: 0,
+                error: None,
+                note: None,
+                curl,
+                clear: Some(Arc::new(clear)),
+            },
+            scrubber,
+            started: Instant::now(),
+        })
+    }
+
+    fn elapsed(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Logs the answer.
+    pub fn answered(mut self, status: u16, headers: &[(String, String)], body: &[u8]) {
+        self.entry.elapsed_ms = self.elapsed();
+        self.entry.status = Some(status);
+        self.entry.response_headers = masked_headers(headers, &self.scrubber);
+        self.entry.response_bytes = body.len();
+        if self.entry.step == Step::Other && self.entry.method == "GET" && is_key_set(body) {
+            self.entry.step = Step::Keys;
+        }
+        self.entry.response_body = (!body.is_empty())
+            .then(|| mask::body(&text(body), content_type(headers), &self.scrubber));
+        push(self.entry);
+    }
+
+    /// Logs that no answer came.
+    pub fn failed(mut self, error: &str) {
+        self.entry.elapsed_ms = self.elapsed();
+        self.entry.error = Some(self.scrubber.text(error));
+        push(self.entry);
+    }
+}
+
+/// Logs the authorization URL given to the browser (its answer goes to the browser).
+pub fn browser(url: &str) {
+    if !recording() {
+        return;
+    }
+    let secrets: Vec<String> = url::Url::parse(url)
+        .map(|u| {
+            u.query_pairs()
+                .filter(|(k, v)| is_secret_name(k) && !v.is_empty())
+                .map(|(_, v)| v.into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let hide: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let shown = mask::url(url, &Scrubber::new(&hide));
+    push(Exchange {
+        step: Step::Authorize,
+        method: "GET".into(),
+        curl: curl_line("GET", &shown, &[], ""),
+        url: shown,
+        request_headers: Vec::new(),
+        request_body: None,
+        status: None,
+        elapsed_ms: 0,
+        response_headers: Vec::new(),
+        response_body: None,
+        response_bytes: 0,
+        error: None,
+        note: Some("opened in the browser; the provider answers the browser".into()),
+        clear: Some(Arc::new(Clear {
+            url: Secret::new(url),
+            headers: Vec::new(),
+            body: Secret::default(),
+        })),
+    });
+}
