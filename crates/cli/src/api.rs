@@ -2,7 +2,7 @@
 //! answer shown, and a 401/403 explained from its challenge and the token sent.
 
 use crate::output::{outln, t, t_lines, Style};
-use crate::{emit, err_line, Failure};
+use crate::{emit, err_line, trace, Failure};
 use clap::{Args, ValueEnum};
 use std::io::Read;
 use std::path::PathBuf;
@@ -11,6 +11,7 @@ use std::sync::Arc;
 use tokenscope_core::api::userinfo::UserInfo;
 use tokenscope_core::api::{self, ApiCall, CallInput, Header, TokenChoice, ID_TOKEN_WARNING};
 use tokenscope_core::engine::Engine;
+use tokenscope_core::exchange;
 use tokenscope_core::inspect::diff::ChangeKind;
 use tokenscope_core::Error;
 
@@ -66,6 +67,10 @@ pub struct CallArgs {
     /// Print one JSON object (see below).
     #[arg(long)]
     json: bool,
+    /// Print what went over the wire (each request and answer, secrets masked) to stderr;
+    /// with --json, also as `exchanges`.
+    #[arg(long)]
+    trace: bool,
     /// Write the whole response body (up to 1 MiB, the token masked) to FILE.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -121,14 +126,22 @@ pub(crate) async fn call(engine: Arc<Engine>, args: CallArgs) -> Result<ExitCode
     if input.token == TokenChoice::Id {
         err_line(&format!("{} {ID_TOKEN_WARNING}", err.yellow("warning:")));
     }
-    let call = engine.call_api(&profile, &input).await?;
+    let (call, log) = exchange::record(engine.call_api(&profile, &input)).await;
+    if args.trace {
+        trace::print(&log);
+    }
+    let call = call?;
     if let Some(path) = &args.output {
         std::fs::write(path, &call.raw_body)
             .map_err(|e| Error::Config(format!("--output {}: {e}", path.display())))?;
     }
     let mut o = String::new();
     if args.json {
-        outln!(o, "{}", call.json());
+        let mut json = call.json();
+        if args.trace {
+            trace::add_to(&mut json, &log);
+        }
+        outln!(o, "{json}");
     } else {
         show(&mut o, &Style::stdout(), &call, args.output.is_some());
     }
@@ -221,14 +234,26 @@ pub struct UserinfoArgs {
     /// Print one JSON object (see below).
     #[arg(long)]
     json: bool,
+    /// Print what went over the wire (each request and answer, secrets masked) to stderr;
+    /// with --json, also as `exchanges`.
+    #[arg(long)]
+    trace: bool,
 }
 
 pub(crate) async fn userinfo(engine: Arc<Engine>, args: UserinfoArgs) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&args.profile)?;
-    let info = engine.userinfo(&profile).await?;
+    let (info, log) = exchange::record(engine.userinfo(&profile)).await;
+    if args.trace {
+        trace::print(&log);
+    }
+    let info = info?;
     let mut o = String::new();
     if args.json {
-        outln!(o, "{}", serde_json::to_value(&info).unwrap_or_default());
+        let mut json = serde_json::to_value(&info).unwrap_or_default();
+        if args.trace {
+            trace::add_to(&mut json, &log);
+        }
+        outln!(o, "{json}");
     } else {
         userinfo_text(&mut o, &Style::stdout(), &info);
     }

@@ -118,7 +118,7 @@ pub(crate) async fn token(engine: Arc<Engine>, args: TokenArgs) -> Result<ExitCo
             engine.token_grant(&profile, &grant, progress).await?
         }
     };
-    finish(&outcome, args.json)
+    finish(&outcome, args.json, false)
 }
 
 /// `signin --device`: the user code and where to enter it go to stderr (stdout may hold JSON),
@@ -153,7 +153,7 @@ pub(crate) async fn device_signin(
         on_poll: None,
     };
     let outcome = engine.sign_in_device(profile, &options).await?;
-    finish(&outcome, args.json)
+    finish(&outcome, args.json, false)
 }
 
 /// `profiles key set|remove`: the private key for `private_key_jwt`, from stdin into the

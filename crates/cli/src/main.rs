@@ -15,6 +15,7 @@ mod errors;
 mod flowtest;
 mod grants;
 mod output;
+mod trace;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use output::t;
@@ -27,6 +28,7 @@ use std::time::Duration;
 use tokenscope_core::engine::outcome::{Flow, Outcome, SignInView};
 use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, LogoutOptions, Progress, SignInOptions};
+use tokenscope_core::exchange;
 use tokenscope_core::inspect::keys::MAX_KEY_TEXT;
 use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{
@@ -72,6 +74,10 @@ enum Command {
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
+        /// Print what went over the wire (each request and answer, secrets masked) to stderr;
+        /// with --json, also as `exchanges`.
+        #[arg(long)]
+        trace: bool,
     },
     /// Delete the profile's refresh token from the keyring.
     Signout {
@@ -366,6 +372,10 @@ pub(crate) struct SigninArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// Print what went over the wire (each request and answer, secrets masked) to stderr;
+    /// with --json, also as `exchanges`.
+    #[arg(long)]
+    trace: bool,
     /// `prompt` (login, none, consent, select_account, create).
     #[arg(long)]
     prompt: Option<String>,
@@ -467,9 +477,11 @@ async fn run(command: Command) -> ExitCode {
         | Command::Errors { .. }
         | Command::Authority { .. } => fail("this command runs without the engine"),
         Command::Signin(args) => with_engine(|engine| signin(engine, *args)).await,
-        Command::Refresh { profile, json } => {
-            with_engine(|engine| refresh(engine, profile, json)).await
-        }
+        Command::Refresh {
+            profile,
+            json,
+            trace,
+        } => with_engine(|engine| refresh(engine, profile, json, trace)).await,
         Command::Signout { profile } => with_engine(|engine| signout(engine, profile)).await,
         Command::Token(args) => with_engine(|engine| grants::token(engine, args)).await,
         Command::Profiles { action: None } => {
@@ -861,15 +873,26 @@ async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Failu
         id_token_hint: args.id_token_hint.as_deref().map(token_arg).transpose()?,
         open_browser: !args.print_url,
     };
-    let outcome = engine.sign_in(&profile, &options).await?;
-    finish(&outcome, args.json)
+    let (outcome, log) = exchange::record(engine.sign_in(&profile, &options)).await;
+    if args.trace {
+        trace::print(&log);
+    }
+    finish(&outcome?, args.json, args.trace)
 }
 
-async fn refresh(engine: Arc<Engine>, name: String, json: bool) -> Result<ExitCode, Failure> {
+async fn refresh(
+    engine: Arc<Engine>,
+    name: String,
+    json: bool,
+    trace: bool,
+) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&name)?;
     let progress = progress_printer(json);
-    let outcome = engine.refresh(&profile, progress).await?;
-    finish(&outcome, json)
+    let (outcome, log) = exchange::record(engine.refresh(&profile, progress)).await;
+    if trace {
+        trace::print(&log);
+    }
+    finish(&outcome?, json, trace)
 }
 
 /// Progress lines on stderr for people; nothing with `--json`.
@@ -881,9 +904,9 @@ fn progress_printer(json: bool) -> Option<tokenscope_core::engine::ProgressFn> {
     })
 }
 
-fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Failure> {
+fn finish(outcome: &Outcome, json: bool, trace: bool) -> Result<ExitCode, Failure> {
     if json {
-        emit(&format!("{}\n", outcome_json(outcome)))?;
+        emit(&format!("{}\n", outcome_json(outcome, trace)))?;
     } else {
         let mut o = String::new();
         output::outcome(&mut o, &output::Style::stdout(), outcome);
@@ -910,9 +933,15 @@ fn finish(outcome: &Outcome, json: bool) -> Result<ExitCode, Failure> {
 }
 
 /// The `--json` contract of `signin` and `refresh`: the engine's view of an outcome, the same the
-/// desktop shows.
-fn outcome_json(o: &Outcome) -> Value {
-    serde_json::to_value(SignInView::from(o)).unwrap_or(Value::Null)
+/// desktop shows; its `exchanges` only with `--trace`.
+fn outcome_json(o: &Outcome, trace: bool) -> Value {
+    let mut v = serde_json::to_value(SignInView::from(o)).unwrap_or(Value::Null);
+    if !trace {
+        if let Value::Object(map) = &mut v {
+            map.remove("exchanges");
+        }
+    }
+    v
 }
 
 async fn signout(engine: Arc<Engine>, name: String) -> Result<ExitCode, Failure> {
