@@ -81,6 +81,20 @@ pub fn recent_calls(state: State<'_, AppState>, name: String) -> Res<Vec<RecentC
     Ok(state.engine().recent_calls(&name)?)
 }
 
+/// Request `index` of the profile's last sign-in or refresh ("What went over the wire") as
+/// curl with what it sent in the clear, except refresh tokens, which never reach the webview.
+/// `url`: the entry's URL as shown, so a log replaced since answers an error, not another
+/// request.
+#[tauri::command]
+pub fn exchange_curl(
+    state: State<'_, AppState>,
+    name: String,
+    index: usize,
+    url: String,
+) -> Res<String> {
+    Ok(state.engine().exchange_curl(&name, index, &url)?)
+}
+
 /// The provider's userinfo claims, explained and compared with the ID token's.
 #[tauri::command]
 pub async fn userinfo(state: State<'_, AppState>, name: String) -> Res<UserInfo> {

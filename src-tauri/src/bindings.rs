@@ -28,6 +28,7 @@ use tokenscope_core::engine::EndpointSupport;
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
+use tokenscope_core::exchange::{Exchange, Step, WireHeader};
 use tokenscope_core::flowtest::draft::{CaseDraft, ClaimPick};
 use tokenscope_core::flowtest::run::CaseTokens;
 use tokenscope_core::flowtest::{CaseReport, Failure};
@@ -184,6 +185,10 @@ pub fn render() -> String {
         IntrospectToken,
         Introspection,
         SavedBody,
+        // What went over the wire.
+        Exchange,
+        Step,
+        WireHeader,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

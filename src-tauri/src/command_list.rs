@@ -43,6 +43,7 @@ macro_rules! app_commands {
             endpoint_commands::revoke_token,
             endpoint_commands::introspect_token,
             endpoint_commands::save_api_body,
+            api_commands::exchange_curl,
             request_commands::browser_error_help,
         }
     };

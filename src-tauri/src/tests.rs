@@ -73,6 +73,7 @@ mod ipc;
 mod refresh_binding;
 mod request;
 mod support;
+mod wire;
 
 #[test]
 fn debug_output_of_ipc_options_hides_tokens_and_private_keys() {

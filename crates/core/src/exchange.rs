@@ -200,7 +200,6 @@ pub fn curl_line(method: &str, url: &str, headers: &[(String, String)], body: &s
 
 /// The exchanges of one operation, in the order they were sent.
 #[derive(Debug, Clone, Default, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct ExchangeLog {
     /// The entries.

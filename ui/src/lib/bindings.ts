@@ -468,7 +468,12 @@ scope: string | null,
  * The token response's other fields, decoded (B2C's `not_before`, `id_token_expires_in`,
  * `profile_info`...); never a token.
  */
-token_response: Array<ResponseField>, };
+token_response: Array<ResponseField>, 
+/**
+ * What went over the wire (metadata, keys, the authorization URL, the token request),
+ * masked: no code, verifier, token or client secret.
+ */
+exchanges: Array<Exchange>, };
 
 export type ProfileEntry = { 
 /**
@@ -1866,6 +1871,72 @@ path: string,
  */
 bytes: number, };
 
+export type Exchange = { 
+/**
+ * What it was for.
+ */
+step: Step, 
+/**
+ * `GET`, `POST`…
+ */
+method: string, 
+/**
+ * The URL, secret parameters masked.
+ */
+url: string, 
+/**
+ * Headers the engine set, masked.
+ */
+request_headers: Array<WireHeader>, 
+/**
+ * The request body, masked (cut at [`LOG_BODY`]).
+ */
+request_body: string | null, 
+/**
+ * The answer's status; none when no answer came (or the browser got it).
+ */
+status: number | null, 
+/**
+ * Milliseconds from sending to the whole answer.
+ */
+elapsed_ms: number, 
+/**
+ * The answer's headers, masked.
+ */
+response_headers: Array<WireHeader>, 
+/**
+ * The answer's body, masked (cut at [`LOG_BODY`]).
+ */
+response_body: string | null, 
+/**
+ * The answer's body length in bytes.
+ */
+response_bytes: number, 
+/**
+ * Why no answer came (masked).
+ */
+error: string | null, 
+/**
+ * A word on this entry (the authorization URL goes to the browser, not over this wire).
+ */
+note: string | null, 
+/**
+ * The request as a curl command, masked (`$TOKEN` for a bearer token).
+ */
+curl: string, };
+
+export type Step = "discovery" | "keys" | "authorize" | "token" | "refresh" | "userinfo" | "api" | "other";
+
+export type WireHeader = { 
+/**
+ * Name as sent or received.
+ */
+name: string, 
+/**
+ * Value, masked.
+ */
+value: string, };
+
 /** Every error kind (`ErrorKind::ALL`). */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   "authority",
@@ -1959,6 +2030,7 @@ export const COMMANDS = [
   "revoke_token",
   "introspect_token",
   "save_api_body",
+  "exchange_curl",
   "browser_error_help",
 ] as const;
 

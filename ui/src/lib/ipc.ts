@@ -209,6 +209,11 @@ export const apiCurl = (name: string, request: ApiRequest, reveal: boolean) =>
 /** The profile's recent API calls, newest first. */
 export const recentCalls = (name: string) => call<RecentCall[]>('recent_calls', { name });
 
+/** Request `index` of the profile's last sign-in or refresh as curl with what it sent in the
+ *  clear, except refresh tokens (those never reach the webview). `url`: the entry's URL as shown. */
+export const exchangeCurl = (name: string, index: number, url: string) =>
+  call<string>('exchange_curl', { name, index, url });
+
 /** The provider's userinfo claims, explained and compared with the ID token's. */
 export const userinfo = (name: string) => call<UserInfo>('userinfo', { name });
 

@@ -248,6 +248,7 @@ export function signInView(overrides: Partial<SignInView> = {}): SignInView {
     expires_in: 3600,
     scope: 'openid offline_access',
     token_response: [],
+    exchanges: [],
     ...overrides,
   };
 }

@@ -45,6 +45,7 @@ mod session;
 pub mod support;
 pub use endpoints::EndpointSupport;
 pub mod token_grants;
+mod wire;
 pub use logout::{LogoutOptions, LogoutReport, RequestPreview};
 pub use ropc::ROPC_WARNING;
 
@@ -152,6 +153,8 @@ pub struct Engine {
     /// The access and ID tokens of each profile's last sign-in or refresh, for API calls
     /// (memory only; `api.rs`).
     api_tokens: Mutex<HashMap<String, api::SessionTokens>>,
+    /// Each profile's last exchange log, for a clear curl on request (memory only; `wire.rs`).
+    exchanges: Mutex<HashMap<String, crate::exchange::ExchangeLog>>,
 }
 
 impl Engine {
@@ -175,6 +178,7 @@ impl Engine {
             id_tokens: Mutex::new(HashMap::new()),
             discovery: crate::oidc::netguard::system_discovery(),
             api_tokens: Mutex::new(HashMap::new()),
+            exchanges: Mutex::new(HashMap::new()),
         }
     }
 
@@ -257,6 +261,7 @@ impl Engine {
         let (outcome, log) = crate::exchange::record(self.sign_in_logged(profile, options)).await;
         outcome.map(|mut o| {
             o.exchanges = log;
+            self.remember_exchanges(&o);
             o
         })
     }

@@ -121,6 +121,7 @@ impl Engine {
                 crate::exchange::record(self.refresh_once(profile, progress)).await;
             outcome.map(|mut o| {
                 o.exchanges = log;
+                self.remember_exchanges(&o);
                 o
             })
         };

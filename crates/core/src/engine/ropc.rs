@@ -34,6 +34,7 @@ impl Engine {
         .await;
         outcome.map(|mut o| {
             o.exchanges = log;
+            self.remember_exchanges(&o);
             o
         })
     }
