@@ -92,6 +92,25 @@ describe('Tokenscope desktop, end to end', () => {
     await screenshot(b(), 'checklist');
   }, { needs: ['signing in goes through the browser and shows the claims'] });
 
+  s.step('what went over the wire shows the token request, 200, with no token in the clear', async () => {
+    const log = await shown(b(), inResult(tid('wire-log')));
+    const token = await log.$(`${tid('wire-entry')}[data-step="token"]`);
+    assert.ok(await token.isExisting(), `no token request in the log: ${await log.getText()}`);
+    assert.equal(await token.getAttribute('data-status'), '200');
+    assert.match(await (await token.$(tid('wire-outcome'))).getText(), /^200 · \d+ ms$/);
+    await scrollIntoView(b(), inResult(tid('wire-log')));
+    await (await token.$('summary')).click();
+    const request = await (await shown(b(), inResult(tid('wire-request')))).getText();
+    assert.match(request, /code=\[redacted\]/, request);
+    assert.match(request, /code_verifier=\[redacted\]/, request);
+    const answer = await (await shown(b(), inResult(tid('wire-response')))).getText();
+    assert.match(answer, /"id_token": "\[redacted\]"/, answer);
+    const html = await log.getHTML();
+    assert.ok(ctx.idToken && !html.includes(ctx.idToken), 'the ID token is in the log in the clear');
+    for (const part of ctx.idToken.split('.')) assert.ok(!html.includes(part), 'a part of the ID token is in the log');
+    await screenshot(b(), 'wire-log');
+  }, { needs: ['signing in goes through the browser and shows the claims'] });
+
   s.step('the refresh token is in the OS keyring, and never in the window or the config files', async () => {
     const status = await shown(b(), tid('refresh-status'));
     const text = await status.getText();
