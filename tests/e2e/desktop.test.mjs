@@ -100,10 +100,15 @@ describe('Tokenscope desktop, end to end', () => {
     assert.match(await (await token.$(tid('wire-outcome'))).getText(), /^200 · \d+ ms$/);
     await scrollIntoView(b(), inResult(tid('wire-log')));
     await (await token.$('summary')).click();
-    const request = await (await shown(b(), inResult(tid('wire-request')))).getText();
+    const opened = async (id) => {
+      const el = await token.$(tid(id));
+      await el.waitForDisplayed({ timeout: 10_000 });
+      return el.getText();
+    };
+    const request = await opened('wire-request');
     assert.match(request, /code=\[redacted\]/, request);
     assert.match(request, /code_verifier=\[redacted\]/, request);
-    const answer = await (await shown(b(), inResult(tid('wire-response')))).getText();
+    const answer = await opened('wire-response');
     assert.match(answer, /"id_token": "\[redacted\]"/, answer);
     const html = await log.getHTML();
     assert.ok(ctx.idToken && !html.includes(ctx.idToken), 'the ID token is in the log in the clear');
