@@ -223,7 +223,7 @@ impl ExchangeLog {
         for (i, e) in self.entries.iter().enumerate() {
             let outcome = match (e.status, &e.error, &e.note) {
                 (Some(s), _, _) => format!("{s}, {} ms", e.elapsed_ms),
-                (None, Some(err), _) => format!("no answer ({err}), {} ms", e.elapsed_ms),
+                (None, Some(_), _) => format!("no answer, {} ms", e.elapsed_ms),
                 (None, None, Some(note)) => note.clone(),
                 (None, None, None) => "no answer".to_owned(),
             };
@@ -239,13 +239,21 @@ impl ExchangeLog {
                 out.push_str(&format!("  > {}: {}\n", h.name, h.value));
             }
             if let Some(b) = &e.request_body {
-                out.push_str(&format!("  > {}\n", cut(b)));
+                for line in cut(b).lines() {
+                    out.push_str(&format!("  > {line}\n"));
+                }
             }
             for h in &e.response_headers {
                 out.push_str(&format!("  < {}: {}\n", h.name, h.value));
             }
             if let Some(b) = &e.response_body {
-                out.push_str(&format!("  < {}\n", cut(b)));
+                // Each line of a body (an HTML page) marked, so no line passes for a new block.
+                for line in cut(b).lines() {
+                    out.push_str(&format!("  < {line}\n"));
+                }
+            }
+            if let Some(err) = &e.error {
+                out.push_str(&format!("  ! {err}\n"));
             }
         }
         out
@@ -470,4 +478,67 @@ pub fn browser(url: &str) {
             body: Secret::default(),
         })),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logged(body: &[u8], headers: &[(String, String)]) -> ExchangeLog {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(record(async {
+            let secrets = Scrubber::new(&["Zq8-client+secret/4f2b9c71"]);
+            let p = Pending::start(
+                "POST",
+                "https://p.example/token",
+                headers,
+                b"grant_type=refresh_token&refresh_token=rt-0123456789abcdef&client_secret=Zq8-client%2Bsecret%2F4f2b9c71",
+                secrets,
+            )
+            .expect("recording");
+            p.answered(400, &[], body);
+        }))
+        .1
+    }
+
+    #[test]
+    fn outside_record_nothing_is_kept_and_inside_nothing_secret_is_shown() {
+        assert!(
+            Pending::start("GET", "https://p.example/", &[], b"", Scrubber::default()).is_none()
+        );
+        let log = logged(
+            b"<html>\n<p>bad secret Zq8-client+secret/4f2b9c71</p>\n#2 fake block\n</html>",
+            &[("cookie".into(), "x-ms-cpim-sso=abc".into())],
+        );
+        let e = &log.entries[0];
+        assert_eq!(e.step, Step::Refresh);
+        let shown = format!(
+            "{log:?}{}{}{}",
+            serde_json::to_string(&log).unwrap(),
+            log.timeline(usize::MAX),
+            e.curl(Reveal::Masked)
+        );
+        for leak in [
+            "rt-0123456789abcdef",
+            "Zq8-client",
+            "4f2b9c71",
+            "x-ms-cpim-sso=abc",
+        ] {
+            assert!(!shown.contains(leak), "{leak}: {shown}");
+        }
+        // Every line of a body is marked: a body cannot fake a block of its own.
+        let timeline = log.timeline(usize::MAX);
+        assert!(
+            timeline.lines().filter(|l| l.starts_with('#')).count() == 1,
+            "{timeline}"
+        );
+        assert!(timeline.contains("  < #2 fake block"), "{timeline}");
+        // Asked for, the request as sent; for the desktop, never the refresh token.
+        assert!(e.curl(Reveal::Clear).contains("rt-0123456789abcdef"));
+        let desktop = e.curl(Reveal::ClearExceptRefreshTokens);
+        assert!(!desktop.contains("rt-0123456789abcdef"), "{desktop}");
+        assert!(desktop.contains("Zq8-client%2Bsecret"), "{desktop}");
+    }
 }
