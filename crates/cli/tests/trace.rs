@@ -37,8 +37,7 @@ fn code_and_challenge(browser_log: &Path) -> (String, String) {
                     .unwrap_or_default()
                     .to_owned()
             })
-            .filter(|v| !v.is_empty())
-            .last()
+            .rfind(|v| !v.is_empty())
     };
     (
         param("code").expect("a code in the redirect"),
