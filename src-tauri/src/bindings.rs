@@ -52,7 +52,7 @@ use tokenscope_core::oidc::sent::BrowserErrorHelp;
 use tokenscope_core::store::profile::{Profile, RecentCall};
 use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
 use tokenscope_core::store::vault::VaultLocation;
-use tokenscope_core::validate::{Check, CheckId, KeyUsed, Warning};
+use tokenscope_core::validate::{Check, CheckId, KeyUsed, RelativeTime, Warning};
 use ts_rs::TS;
 
 /// Path of the generated file, relative to the repository root.
@@ -86,6 +86,7 @@ pub fn render() -> String {
         StoredRefresh,
         VaultLocation,
         Check,
+        RelativeTime,
         Warning,
         CheckId,
         ClaimRow,

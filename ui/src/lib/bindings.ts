@@ -164,7 +164,22 @@ ok: boolean,
 /**
  * What was found, in words.
  */
-detail: string, };
+detail: string, 
+/**
+ * When `detail` says how far a time was from the moment of the check ("in 59 min", "now"):
+ * that time and those words, so a view that stays open can keep the phrase true.
+ */
+relative?: RelativeTime, };
+
+export type RelativeTime = { 
+/**
+ * The time (RFC 3339, UTC).
+ */
+at: string, 
+/**
+ * The words in `detail` that say how far it was from the check, as [`relative`] wrote them.
+ */
+phrase: string, };
 
 export type Warning = { 
 /**

@@ -176,6 +176,18 @@ export function relativeTime(rfc3339: string, now: number, past = false): string
   return delta > 0 ? `in ${span}` : `${span} ago`;
 }
 
+/** A check's words with their relative time kept true on the one clock: the engine wrote
+ *  "issued … (now)" at the moment of the check; nine minutes on this reads "(9 min ago)". A time
+ *  that was past (or now) when checked stays past; one that was ahead counts down and then
+ *  turns past. */
+export function checkDetail(check: Check, now: number): string {
+  const r = check.relative;
+  if (!r) return check.detail;
+  const live = relativeTime(r.at, now, !r.phrase.startsWith('in '));
+  if (!live) return check.detail;
+  return check.detail.replace(`(${r.phrase})`, `(${live})`);
+}
+
 /** "3 min ago" for a stored time (a refresh token, a result): a moment in the past, always said
  *  in the past tense. A time up to `AGO_SKEW_SECONDS` after `now` (a `now` read before the time
  *  was stored, or a clock a little behind) is "just now"; a time further ahead says the clocks

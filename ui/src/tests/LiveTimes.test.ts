@@ -5,6 +5,7 @@ import { render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import RefreshStatus from '../lib/components/RefreshStatus.svelte';
+import Checklist from '../lib/components/Checklist.svelte';
 import ResultView from '../lib/components/ResultView.svelte';
 import { countdown, relativeTime } from '../lib/format';
 import { entry, signInView } from './fixtures';
@@ -44,6 +45,26 @@ describe('live times', () => {
     expect(screen.getByTestId('refresh-status')).toHaveTextContent('last rotated just now');
     tick(2 * 60_000);
     expect(screen.getByTestId('refresh-status')).toHaveTextContent('last rotated 1 min ago');
+  });
+
+  test('a check that placed a time relative to the moment of the check stays true', () => {
+    // The engine checked at 10:15:00: issued "now", expires "in 4 min".
+    const checks = [
+      { name: 'iat' as const, ok: true, detail: 'issued 2026-03-02 10:15:00 UTC (now)',
+        relative: { at: '2026-03-02T10:15:00Z', phrase: 'now' } },
+      { name: 'exp' as const, ok: true, detail: 'expires 2026-03-02 10:19:00 UTC (in 4 min), skew 300 s',
+        relative: { at: '2026-03-02T10:19:00Z', phrase: 'in 4 min' } },
+      { name: 'signature' as const, ok: true, detail: 'valid RS256 signature (now)' },
+    ];
+    render(Checklist, { checks });
+    const detail = (name: string) =>
+      screen.getAllByTestId('check').find((c) => c.dataset.name === name)?.querySelector('[data-testid="check-detail"]');
+    expect(detail('iat')).toHaveTextContent('issued 2026-03-02 10:15:00 UTC (now)');
+    tick(9 * 60_000);
+    expect(detail('iat')).toHaveTextContent('issued 2026-03-02 10:15:00 UTC (9 min ago)');
+    expect(detail('exp')).toHaveTextContent('expires 2026-03-02 10:19:00 UTC (5 min ago), skew 300 s');
+    // Words without a time of their own are left as they are.
+    expect(detail('signature')).toHaveTextContent('valid RS256 signature (now)');
   });
 
   test('one relative-time helper, in the engine\'s words', () => {

@@ -467,16 +467,16 @@ mod tests {
             }),
         );
         let mut report = crate::validate::Report::default();
-        report.checks.push(crate::validate::Check {
-            name: CheckId::Signature,
-            ok: true,
-            detail: String::new(),
-        });
-        report.checks.push(crate::validate::Check {
-            name: CheckId::Aud,
-            ok: policy != "B2C_1_bad",
-            detail: String::new(),
-        });
+        report.checks.push(crate::validate::Check::new(
+            CheckId::Signature,
+            true,
+            String::new(),
+        ));
+        report.checks.push(crate::validate::Check::new(
+            CheckId::Aud,
+            policy != "B2C_1_bad",
+            String::new(),
+        ));
         Outcome {
             flow: Flow::SignIn,
             profile: "p".into(),

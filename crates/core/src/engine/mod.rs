@@ -407,11 +407,11 @@ impl Engine {
             Some(id) => validate::validate_id_token(id.expose(), expect, now, &provider.keys).await,
             None => {
                 let mut r = Report::default();
-                r.checks.push(validate::Check {
-                    name: validate::CheckId::IdToken,
-                    ok: false,
-                    detail: "the token response has no ID token: is `openid` in the scopes?".into(),
-                });
+                r.checks.push(validate::Check::new(
+                    validate::CheckId::IdToken,
+                    false,
+                    "the token response has no ID token: is `openid` in the scopes?",
+                ));
                 (None, r)
             }
         };

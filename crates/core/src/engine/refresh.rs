@@ -425,7 +425,7 @@ fn without_id_token(
 ) -> Report {
     let mut report = Report::default();
     let push = |report: &mut Report, name: CheckId, ok: bool, detail: String| {
-        report.checks.push(Check { name, ok, detail })
+        report.checks.push(Check::new(name, ok, detail))
     };
     let session = match previous {
         Some(p) => format!(

@@ -274,11 +274,11 @@ fn export_cases() -> Vec<(String, Inspection)> {
         keys_from: "--key k.pem".into(),
         metadata_url: None,
         key: None,
-        checks: vec![crate::validate::Check {
-            name: crate::validate::CheckId::Signature,
-            ok: false,
-            detail: "does not match".into(),
-        }],
+        checks: vec![crate::validate::Check::new(
+            crate::validate::CheckId::Signature,
+            false,
+            "does not match",
+        )],
         skew_seconds: 300,
     });
     cases.push(("verified".into(), verified));

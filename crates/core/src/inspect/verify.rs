@@ -58,11 +58,7 @@ impl Verification {
         Self {
             signature_valid: false,
             passed: false,
-            checks: vec![Check {
-                name: CheckId::Signature,
-                ok: false,
-                detail: summary.clone(),
-            }],
+            checks: vec![Check::new(CheckId::Signature, false, summary.clone())],
             summary,
             keys_from: keys_from.to_owned(),
             metadata_url: None,
@@ -364,11 +360,7 @@ async fn verify_with(
 }
 
 fn check(name: CheckId, ok: bool, detail: impl Into<String>) -> Check {
-    Check {
-        name,
-        ok,
-        detail: detail.into(),
-    }
+    Check::new(name, ok, detail)
 }
 
 /// Fetches the metadata, then a key cache on its `jwks_uri` (https, or http on loopback).

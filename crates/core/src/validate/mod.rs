@@ -31,6 +31,33 @@ pub struct Check {
     pub ok: bool,
     /// What was found, in words.
     pub detail: String,
+    /// When `detail` says how far a time was from the moment of the check ("in 59 min", "now"):
+    /// that time and those words, so a view that stays open can keep the phrase true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub relative: Option<RelativeTime>,
+}
+
+/// A time a check's words place relative to the moment of the check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RelativeTime {
+    /// The time (RFC 3339, UTC).
+    pub at: String,
+    /// The words in `detail` that say how far it was from the check, as [`relative`] wrote them.
+    pub phrase: String,
+}
+
+impl Check {
+    /// A check whose words hold whenever they are read.
+    pub fn new(name: CheckId, ok: bool, detail: impl Into<String>) -> Self {
+        Check {
+            name,
+            ok,
+            detail: detail.into(),
+            relative: None,
+        }
+    }
 }
 
 /// Something odd that does not make the tokens invalid: the user should know, the sign-in
@@ -55,11 +82,19 @@ pub struct Report {
 
 impl Report {
     fn push(&mut self, name: CheckId, ok: bool, detail: impl Into<String>) {
-        self.checks.push(Check {
-            name,
-            ok,
-            detail: detail.into(),
+        self.checks.push(Check::new(name, ok, detail));
+    }
+
+    /// As `push`, for words that place the time `t` relative to `now_s` (the phrase is
+    /// [`relative`]`(t - now_s)`, written into `detail` by the caller through `{rel}`).
+    fn push_timed(&mut self, name: CheckId, ok: bool, detail: &str, t: i64, now_s: i64) {
+        let phrase = relative(t - now_s);
+        let mut check = Check::new(name, ok, detail.replace("{rel}", &phrase));
+        check.relative = DateTime::from_timestamp(t, 0).map(|at| RelativeTime {
+            at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            phrase,
         });
+        self.checks.push(check);
     }
 
     /// Adds a warning.
@@ -365,11 +400,7 @@ pub struct SignatureCheck {
 
 impl SignatureCheck {
     fn push(&mut self, name: CheckId, ok: bool, detail: impl Into<String>) {
-        self.checks.push(Check {
-            name,
-            ok,
-            detail: detail.into(),
-        });
+        self.checks.push(Check::new(name, ok, detail));
     }
 
     /// True when the signature was checked and is valid.
@@ -958,23 +989,19 @@ fn check_claims(decoded: &Decoded, expect: &Expectations, now: DateTime<Utc>, re
         report.warn(CheckId::AuthTime, warning);
     }
     match (expect.max_age, auth_time) {
-        (Some(max), Some(t)) if now_s - skew <= t + max as i64 => report.push(
+        (Some(max), Some(t)) if now_s - skew <= t + max as i64 => report.push_timed(
             CheckId::AuthTime,
             true,
-            format!(
-                "signed in {} ({}), within max_age {max} s",
-                at(t),
-                relative(t - now_s)
-            ),
+            &format!("signed in {} ({{rel}}), within max_age {max} s", at(t)),
+            t,
+            now_s,
         ),
-        (Some(max), Some(t)) => report.push(
+        (Some(max), Some(t)) => report.push_timed(
             CheckId::AuthTime,
             false,
-            format!(
-                "signed in {} ({}), older than max_age {max} s",
-                at(t),
-                relative(t - now_s)
-            ),
+            &format!("signed in {} ({{rel}}), older than max_age {max} s", at(t)),
+            t,
+            now_s,
         ),
         (Some(_), None) => report.push(
             CheckId::AuthTime,
@@ -1080,23 +1107,19 @@ pub fn time_checks(claims: &Map<String, Value>, now: DateTime<Utc>, skew: Durati
 
     // exp
     match numeric(claims.get("exp")) {
-        Some(exp) if now_s < exp + skew => out.push(
+        Some(exp) if now_s < exp + skew => out.push_timed(
             CheckId::Exp,
             true,
-            format!(
-                "expires {} ({}), skew {skew} s",
-                at(exp),
-                relative(exp - now_s)
-            ),
+            &format!("expires {} ({{rel}}), skew {skew} s", at(exp)),
+            exp,
+            now_s,
         ),
-        Some(exp) => out.push(
+        Some(exp) => out.push_timed(
             CheckId::Exp,
             false,
-            format!(
-                "expired {} ({}), beyond the {skew} s skew",
-                at(exp),
-                relative(exp - now_s)
-            ),
+            &format!("expired {} ({{rel}}), beyond the {skew} s skew", at(exp)),
+            exp,
+            now_s,
         ),
         None => out.push(CheckId::Exp, false, "no numeric exp claim"),
     }
@@ -1107,33 +1130,37 @@ pub fn time_checks(claims: &Map<String, Value>, now: DateTime<Utc>, skew: Durati
         (Some(_), Some(nbf)) if nbf <= now_s + skew => {
             out.push(CheckId::Nbf, true, format!("valid since {}", at(nbf)))
         }
-        (Some(_), Some(nbf)) => out.push(
+        (Some(_), Some(nbf)) => out.push_timed(
             CheckId::Nbf,
             false,
-            format!(
-                "not valid before {} ({}), beyond the {skew} s skew",
-                at(nbf),
-                relative(nbf - now_s)
+            &format!(
+                "not valid before {} ({{rel}}), beyond the {skew} s skew",
+                at(nbf)
             ),
+            nbf,
+            now_s,
         ),
         (Some(_), None) => out.push(CheckId::Nbf, false, "nbf is not a number"),
     }
 
     // iat
     match numeric(claims.get("iat")) {
-        Some(iat) if iat <= now_s + skew => out.push(
+        Some(iat) if iat <= now_s + skew => out.push_timed(
             CheckId::Iat,
             true,
-            format!("issued {} ({})", at(iat), relative(iat - now_s)),
+            &format!("issued {} ({{rel}})", at(iat)),
+            iat,
+            now_s,
         ),
-        Some(iat) => out.push(
+        Some(iat) => out.push_timed(
             CheckId::Iat,
             false,
-            format!(
-                "issued in the future: {} ({}); the provider's or this machine's clock is off",
-                at(iat),
-                relative(iat - now_s)
+            &format!(
+                "issued in the future: {} ({{rel}}); the provider's or this machine's clock is off",
+                at(iat)
             ),
+            iat,
+            now_s,
         ),
         None => out.push(CheckId::Iat, false, "no numeric iat claim"),
     }

@@ -356,6 +356,44 @@ fn relative_times_read_naturally() {
 }
 
 #[tokio::test]
+async fn a_time_placed_relative_to_the_check_is_named_with_its_words() {
+    // A view that stays open keeps "issued … (5 s ago)" true only if it knows which time and
+    // which words: exp, iat and auth_time (with max_age) say both; timeless checks say neither.
+    let mut e = expect();
+    e.max_age = Some(3600);
+    let r = run(&sign("RS256", &claims()), &e).await;
+    let at = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    for (name, t, phrase) in [
+        (CheckId::Exp, NOW + 3600, "in 1 h"),
+        (CheckId::Iat, NOW - 5, "5 s ago"),
+        (CheckId::AuthTime, NOW - 10, "10 s ago"),
+    ] {
+        let check = r.checks.iter().find(|c| c.name == name).unwrap();
+        let rel = check
+            .relative
+            .as_ref()
+            .unwrap_or_else(|| panic!("{check:?}"));
+        assert_eq!(
+            (rel.at.as_str(), rel.phrase.as_str()),
+            (at(t).as_str(), phrase)
+        );
+        assert!(check.detail.contains(&format!("({phrase})")), "{check:?}");
+    }
+    let sig = r
+        .checks
+        .iter()
+        .find(|c| c.name == CheckId::Signature)
+        .unwrap();
+    assert_eq!(sig.relative, None);
+    let json = serde_json::to_value(sig).unwrap();
+    assert!(json.get("relative").is_none(), "{json}");
+}
+
+#[tokio::test]
 async fn a_sub_of_255_ascii_characters_passes() {
     let mut c = claims();
     c["sub"] = json!("s".repeat(255));
