@@ -1248,7 +1248,12 @@ window_ends_at: string | null,
 /**
  * In words.
  */
-summary: string, };
+summary: string, 
+/**
+ * The age as `summary` words it ("0 s" in "0 s old of 14 days…"), and the time it counts
+ * from (`stored_at`), so a view that stays open can keep the age true.
+ */
+age: RelativeTime, };
 
 export type ClientAuthMethod = "auto" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
 

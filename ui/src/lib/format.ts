@@ -9,6 +9,7 @@ import type {
   JsonValue,
   RedirectConfig,
   RedirectHost,
+  RefreshAge,
   SignInView,
   VaultLocation,
 } from './bindings';
@@ -186,6 +187,14 @@ export function checkDetail(check: Check, now: number): string {
   const live = relativeTime(r.at, now, !r.phrase.startsWith('in '));
   if (!live) return check.detail;
   return check.detail.replace(`(${r.phrase})`, `(${live})`);
+}
+
+/** The refresh token's age in the engine's words, kept true on the one clock: "0 s old of 14
+ *  days…" right after a sign-in reads "9 min old of 14 days…" nine minutes on. */
+export function refreshAgeSummary(age: RefreshAge, now: number): string {
+  const live = relativeTime(age.age.at, now, true).replace(/ ago$/, '').replace(/^now$/, '0 s');
+  if (!live) return age.summary;
+  return age.summary.replace(`${age.age.phrase} old`, `${live} old`);
 }
 
 /** "3 min ago" for a stored time (a refresh token, a result): a moment in the past, always said

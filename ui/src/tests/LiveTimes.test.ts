@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import RefreshStatus from '../lib/components/RefreshStatus.svelte';
 import Checklist from '../lib/components/Checklist.svelte';
 import ResultView from '../lib/components/ResultView.svelte';
-import { countdown, relativeTime } from '../lib/format';
+import { countdown, refreshAgeSummary, relativeTime } from '../lib/format';
 import { entry, signInView } from './fixtures';
 
 const tick = (ms: number) => {
@@ -65,6 +65,19 @@ describe('live times', () => {
     expect(detail('exp')).toHaveTextContent('expires 2026-03-02 10:19:00 UTC (5 min ago), skew 300 s');
     // Words without a time of their own are left as they are.
     expect(detail('signature')).toHaveTextContent('valid RS256 signature (now)');
+  });
+
+  test('the refresh token\'s age ages', () => {
+    const age = {
+      stored_at: '2026-03-02T10:15:00Z', age_seconds: 0, lifetime_days: 14, expires_at: '2026-03-16T10:15:00Z',
+      window_started_at: null, window_days: 90, window_ends_at: null,
+      summary: '0 s old of 14 days (B2C\'s default lifetime)',
+      age: { at: '2026-03-02T10:15:00Z', phrase: '0 s' },
+    };
+    const now = Date.parse('2026-03-02T10:15:00Z');
+    expect(refreshAgeSummary(age, now)).toBe('0 s old of 14 days (B2C\'s default lifetime)');
+    expect(refreshAgeSummary(age, now + 9 * 60_000)).toBe('9 min old of 14 days (B2C\'s default lifetime)');
+    expect(refreshAgeSummary(age, now + 3 * 86_400_000)).toBe('3 days old of 14 days (B2C\'s default lifetime)');
   });
 
   test('one relative-time helper, in the engine\'s words', () => {

@@ -113,6 +113,9 @@ pub struct RefreshAge {
     pub window_ends_at: Option<DateTime<Utc>>,
     /// In words.
     pub summary: String,
+    /// The age as `summary` words it ("0 s" in "0 s old of 14 days…"), and the time it counts
+    /// from (`stored_at`), so a view that stays open can keep the age true.
+    pub age: crate::validate::RelativeTime,
 }
 
 /// The refresh token's age at `now`.
@@ -147,6 +150,10 @@ pub fn refresh_age(
         None => {}
     }
     RefreshAge {
+        age: crate::validate::RelativeTime {
+            at: stored_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            phrase: span(age),
+        },
         stored_at,
         age_seconds: age.num_seconds(),
         lifetime_days: B2C_REFRESH_LIFETIME_DAYS,
@@ -420,6 +427,9 @@ mod tests {
             "{}",
             a.summary
         );
+        // The words of the age, and the time it counts from, for a view that stays open.
+        assert_eq!(a.age.phrase, "2 days");
+        assert_eq!(a.age.at, "2026-11-01T00:00:00Z");
         assert!(
             a.summary
                 .contains("88 days left of the 90-day sliding window"),
