@@ -6,7 +6,7 @@
 //! and stored exactly like a browser sign-in's (no nonce is sent in this flow).
 
 use super::outcome::{Flow, Outcome};
-use super::{lock, Engine, Progress, ProgressFn};
+use super::{Engine, Progress, ProgressFn};
 use crate::error::{Error, Result};
 use crate::oidc::authority::Authority;
 use crate::oidc::device::{self, DeviceAuthorization, SLOW_DOWN_STEP};
@@ -115,22 +115,9 @@ impl Engine {
             previous: None,
             skew: self.skew,
         };
-        let lock = if options.store {
-            Some(
-                lock::acquire(
-                    self.profiles.dir(),
-                    &profile.refresh_account(),
-                    &profile.name,
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
         let mut outcome = self
             .judge(profile, &provider, &tokens, &expect, options.store)
-            .await;
-        drop(lock);
+            .await?;
         outcome.flow = Flow::SignIn;
         report(Progress::Validated {
             passed: outcome.passed(),

@@ -349,23 +349,9 @@ impl Engine {
             previous: None,
             skew: self.skew,
         };
-        // The refresh lock, so a refresh in another process never deletes this new token.
-        let lock = if options.store {
-            Some(
-                lock::acquire(
-                    self.profiles.dir(),
-                    &profile.refresh_account(),
-                    &profile.name,
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
         let mut outcome = self
             .judge(profile, &provider, &tokens, &expect, options.store)
-            .await;
-        drop(lock);
+            .await?;
         outcome.redirect_uri = Some(redirect_uri);
         report(Progress::Validated {
             passed: outcome.passed(),
@@ -401,7 +387,21 @@ impl Engine {
         tokens: &TokenResponse,
         expect: &Expectations,
         store: bool,
-    ) -> Outcome {
+    ) -> Result<Outcome> {
+        // The refresh lock while a new refresh token may be stored, so a refresh in another
+        // process never deletes it.
+        let _lock = if store {
+            Some(
+                lock::acquire(
+                    self.profiles.dir(),
+                    &profile.refresh_account(),
+                    &profile.name,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
         let now = self.clock.now();
         let (decoded_id, mut report) = match &tokens.id_token {
             Some(id) => validate::validate_id_token(id.expose(), expect, now, &provider.keys).await,
@@ -465,7 +465,7 @@ impl Engine {
                 }
             }
         };
-        Outcome {
+        Ok(Outcome {
             flow: if expect.nonce.is_some() {
                 Flow::SignIn
             } else {
@@ -487,7 +487,7 @@ impl Engine {
             refresh_token_expires_in: tokens.refresh_token_expires_in,
             response_fields: response_fields::decode(&tokens.fields, now),
             exchanges: Default::default(),
-        }
+        })
     }
 
     /// Stores a refresh token in the vault; when the keyring refuses it (locked, no default

@@ -91,7 +91,7 @@ impl Engine {
         };
         let mut outcome = self
             .judge(profile, &provider, &tokens, &expect, store)
-            .await;
+            .await?;
         outcome.flow = Flow::SignIn;
         report(Progress::Validated {
             passed: outcome.passed(),
