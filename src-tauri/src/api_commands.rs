@@ -57,7 +57,7 @@ pub async fn call_api(
     let profile = engine.profiles().get(&name)?;
     let input = request.input()?;
     let call = engine.call_api(&profile, &input).await?;
-    state.set_last_body(&name, call.raw_body.clone());
+    state.set_last_body(Some(&name), call.raw_body.clone());
     Ok(call)
 }
 
@@ -73,6 +73,34 @@ pub async fn api_curl(
     let profile = engine.profiles().get(&name)?;
     let input = request.input()?;
     Ok(engine.api_curl(&profile, &input, reveal).await?)
+}
+
+/// Calls the API with a token the user pasted in the inspector (it came from the webview; no
+/// profile's token is involved) and explains a refusal. Not remembered in any profile.
+#[tauri::command]
+pub async fn call_api_with_token(
+    state: State<'_, AppState>,
+    token: String,
+    request: ApiRequest,
+) -> Res<ApiCall> {
+    let engine = state.engine();
+    let input = request.input()?;
+    let call = engine.call_api_with_token(&token, &input).await?;
+    state.set_last_body(None, call.raw_body.clone());
+    Ok(call)
+}
+
+/// A call with a pasted token as a curl command: the token as `$TOKEN`, or in the clear when
+/// `reveal`.
+#[tauri::command]
+pub fn api_curl_with_token(
+    state: State<'_, AppState>,
+    token: String,
+    request: ApiRequest,
+    reveal: bool,
+) -> Res<String> {
+    let input = request.input()?;
+    Ok(state.engine().api_curl_with_token(&token, &input, reveal)?)
 }
 
 /// The profile's recent calls, newest first.

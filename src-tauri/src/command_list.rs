@@ -37,6 +37,8 @@ macro_rules! app_commands {
             flow_commands::save_test_case,
             api_commands::call_api,
             api_commands::api_curl,
+            api_commands::call_api_with_token,
+            api_commands::api_curl_with_token,
             api_commands::recent_calls,
             api_commands::userinfo,
             endpoint_commands::provider_endpoints,

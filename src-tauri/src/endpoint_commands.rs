@@ -47,13 +47,21 @@ pub async fn introspect_token(
         .await?)
 }
 
-/// Writes the whole body of the profile's last API call (the token masked) to `path`.
+/// Writes the whole body of the profile's last API call (the token masked) to `path`; `name`
+/// `None`: of the inspector's last call with a pasted token.
 #[tauri::command]
-pub fn save_api_body(state: State<'_, AppState>, name: String, path: String) -> Res<SavedBody> {
-    let body = state.last_body(&name).ok_or_else(|| {
-        Error::Config(format!(
-            "no API call of profile {name:?} in this session: call the API first"
-        ))
+pub fn save_api_body(
+    state: State<'_, AppState>,
+    name: Option<String>,
+    path: String,
+) -> Res<SavedBody> {
+    let body = state.last_body(name.as_deref()).ok_or_else(|| {
+        Error::Config(match &name {
+            Some(name) => {
+                format!("no API call of profile {name:?} in this session: call the API first")
+            }
+            None => "no API call with a pasted token in this session: call the API first".into(),
+        })
     })?;
     Ok(save_body(Path::new(path.trim()), &body)?)
 }

@@ -14,7 +14,7 @@ pub struct AppState {
     /// The sign-in behind each case of the latest runs, by (test file, case name).
     case_sign_ins: Arc<Mutex<HashMap<(String, String), SignInView>>>,
     /// The whole body of each profile's last API call (the view shows it capped), for saving.
-    last_bodies: Mutex<HashMap<String, Vec<u8>>>,
+    last_bodies: Mutex<HashMap<Option<String>, Vec<u8>>>,
 }
 
 /// Hands the engine to the state it was promised to (`AppState::starting`).
@@ -67,15 +67,20 @@ impl AppState {
     }
 
     /// Keeps the whole body of the profile's last API call.
-    pub(crate) fn set_last_body(&self, profile: &str, body: Vec<u8>) {
+    /// `profile` `None`: the inspector's call with a pasted token.
+    pub(crate) fn set_last_body(&self, profile: Option<&str>, body: Vec<u8>) {
         if let Ok(mut map) = self.last_bodies.lock() {
-            map.insert(profile.to_owned(), body);
+            map.insert(profile.map(str::to_owned), body);
         }
     }
 
     /// The whole body of the profile's last API call in this session.
-    pub(crate) fn last_body(&self, profile: &str) -> Option<Vec<u8>> {
-        self.last_bodies.lock().ok()?.get(profile).cloned()
+    pub(crate) fn last_body(&self, profile: Option<&str>) -> Option<Vec<u8>> {
+        self.last_bodies
+            .lock()
+            .ok()?
+            .get(&profile.map(str::to_owned))
+            .cloned()
     }
 
     /// Cancels the sign-in in progress; false when there is none.

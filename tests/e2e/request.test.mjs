@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BROWSER_MJS, fill, gone, run, shown, tid } from './harness.mjs';
+import { BROWSER_MJS, fill, gone, paste, run, shown, tid } from './harness.mjs';
 import { Session, browserCommand, inResult } from './session.mjs';
 
 const s = new Session('request');
@@ -145,6 +145,32 @@ describe('Tokenscope request builder, end to end', () => {
     assert.match(await (await shown(b(), tid('api-saved'), { timeout: 10_000 })).getText(), /Saved [\d,]+ bytes/);
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).route, 'GET /hello');
   }, { needs: ['Call API: a write without its scope is explained, a read answers 200'] });
+
+  s.step('the inspector: a token pasted from a log is taken to the API and its refusal explained', async () => {
+    await s.selectProfile(FORM_POST);
+    await (await shown(b(), inResult(tid('tab-access-token')))).click();
+    const token = (await (await shown(b(), inResult(tid('encoded-token')))).getText()).replace(/\s+/g, '');
+    assert.match(token, /^eyJ/);
+    await (await shown(b(), tid('nav-inspector'))).click();
+    // As support gets it: the header line from a request log.
+    await paste(b(), tid('token-input'), `Authorization: Bearer ${token}`);
+    await (await shown(b(), tid('decode-button'))).click();
+    const panel = await shown(b(), `${tid('inspector')} ${tid('api-call-panel')}`);
+    if ((await panel.getAttribute('open')) === null) await (await shown(b(), `${tid('inspector')} ${tid('api-call-toggle')}`)).click();
+    await choose('api-method', 'POST');
+    await fill(b(), tid('api-url'), `${s.provider.ready.api.base}/orders`);
+    await fill(b(), tid('api-body'), '{"item":"book"}');
+    await (await shown(b(), tid('api-send'))).click();
+    await b().waitUntil(async () => {
+      const r = await b().$(`${tid('inspector')} ${tid('api-result')}`);
+      return (await r.isExisting()) && (await r.getAttribute('data-status')) === '403';
+    }, { timeout: 30_000, interval: 100, timeoutMsg: 'no 403 answer shown in the inspector' });
+    const finding = await shown(b(), `${tid('inspector')} ${tid('api-finding')}`);
+    assert.equal(await finding.getAttribute('data-code'), 'insufficient_scope');
+    assert.match(await finding.getText(), /the app that got this token/);
+    assert.equal((await b().$$(tid('api-recent-call'))).length, 0, 'a pasted token belongs to no profile');
+    await (await shown(b(), tid('nav-profiles'))).click();
+  }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
 
   s.step('Revoke and introspect: B2C has neither; a plain OpenID provider introspects, then revokes the stored refresh token', async () => {
     const openPanel = async () => {

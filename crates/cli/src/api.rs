@@ -27,8 +27,9 @@ pub enum TokenArg {
 #[derive(Args)]
 #[command(
     after_help = "The token comes from a silent refresh of the profile's stored refresh \
-    token (`tokenscope signin --profile P` first when none is stored) and goes in \
-    `Authorization: Bearer`. Only https URLs (plain http only to this machine's loopback); \
+    token (`tokenscope signin --profile P` first when none is stored), or from --token-file \
+    (a token someone pasted: `--token-file -` reads it from standard input, so it stays out of \
+    the shell's history and the process list), and goes in `Authorization: Bearer`. Only https URLs (plain http only to this machine's loopback); \
     redirects are not followed (the token would go along).\n\n\
     On 401 or 403 the WWW-Authenticate challenge is compared with the token sent; each finding \
     has a code: insufficient_scope, audience_mismatch, expired, not_yet_valid, issuer_mismatch, \
@@ -43,8 +44,12 @@ pub enum TokenArg {
 )]
 pub struct CallArgs {
     /// Profile whose token is sent.
-    #[arg(long)]
-    profile: String,
+    #[arg(long, required_unless_present = "token_file")]
+    profile: Option<String>,
+    /// Send the token in FILE instead of a profile's (`-`: read it from standard input): a
+    /// token someone pasted. `Authorization:` and `Bearer` in front of it are taken off.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "profile")]
+    token_file: Option<PathBuf>,
     /// The token to send: the access token (default) or the ID token (APIs should refuse it).
     #[arg(long, value_enum, default_value = "access")]
     token: TokenArg,
@@ -100,8 +105,38 @@ fn body(data: Option<String>) -> Result<Option<String>, Error> {
     Ok(Some(text))
 }
 
+/// Reads `--token-file`: the file, or standard input for `-` (at most 64 KiB and a line break).
+fn given_token(path: &std::path::Path) -> Result<String, Error> {
+    let limit = tokenscope_core::jose::jwt::MAX_INPUT as u64 + 2;
+    let named = path.display();
+    let read = |r: &mut dyn Read| {
+        let mut text = String::new();
+        r.take(limit + 1).read_to_string(&mut text).map(|_| text)
+    };
+    let text = if path.as_os_str() == "-" {
+        read(&mut std::io::stdin().lock()).map_err(|e| {
+            Error::Config(format!(
+                "--token-file -: cannot read standard input as text: {e}"
+            ))
+        })?
+    } else {
+        let mut file = std::fs::File::open(path)
+            .map_err(|e| Error::Config(format!("--token-file {named}: cannot read it: {e}")))?;
+        read(&mut file).map_err(|e| {
+            Error::Config(format!("--token-file {named}: cannot read it as text: {e}"))
+        })?
+    };
+    Ok(text)
+}
+
 pub(crate) async fn call(engine: Arc<Engine>, args: CallArgs) -> Result<ExitCode, Failure> {
-    let profile = engine.profiles().get(&args.profile)?;
+    let source = match (&args.token_file, &args.profile) {
+        (Some(path), _) => Source::Given(given_token(path)?),
+        (None, Some(name)) => Source::Profile(Box::new(engine.profiles().get(name)?)),
+        (None, None) => {
+            return Err(Error::Config("name a --profile or a --token-file".into()).into())
+        }
+    };
     let headers = args
         .headers
         .iter()
@@ -118,7 +153,10 @@ pub(crate) async fn call(engine: Arc<Engine>, args: CallArgs) -> Result<ExitCode
         },
     };
     if args.curl {
-        let curl = engine.api_curl(&profile, &input, args.show_token).await?;
+        let curl = match &source {
+            Source::Profile(profile) => engine.api_curl(profile, &input, args.show_token).await?,
+            Source::Given(text) => engine.api_curl_with_token(text, &input, args.show_token)?,
+        };
         emit(&format!("{}\n", t(&curl)))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -126,7 +164,10 @@ pub(crate) async fn call(engine: Arc<Engine>, args: CallArgs) -> Result<ExitCode
     if input.token == TokenChoice::Id {
         err_line(&format!("{} {ID_TOKEN_WARNING}", err.yellow("warning:")));
     }
-    let (call, log) = exchange::record(engine.call_api(&profile, &input)).await;
+    let (call, log) = match &source {
+        Source::Profile(profile) => exchange::record(engine.call_api(profile, &input)).await,
+        Source::Given(text) => exchange::record(engine.call_api_with_token(text, &input)).await,
+    };
     if args.trace {
         trace::print(&log);
     }
@@ -151,6 +192,14 @@ pub(crate) async fn call(engine: Arc<Engine>, args: CallArgs) -> Result<ExitCode
     } else {
         ExitCode::from(EXIT_HTTP_ERROR)
     })
+}
+
+/// Where the token comes from.
+enum Source {
+    /// A profile's (held or refreshed).
+    Profile(Box<tokenscope_core::store::profile::Profile>),
+    /// The text of `--token-file`.
+    Given(String),
 }
 
 /// The call for people: status line, headers, body, then the findings.

@@ -391,3 +391,87 @@ fn call_output_is_escaped_for_a_terminal_and_a_full_stdout_is_one_error_line() {
     }
     let _ = std::fs::remove_dir_all(config);
 }
+
+/// The token the profile would send, as `call --curl --show-token` writes it.
+fn token_of(config: &Path, profile: &str, url: &str) -> String {
+    let out = call(
+        config,
+        &["--profile", profile, "--curl", "--show-token", url],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let curl = text(&out.stdout);
+    let start = curl.find("Bearer ").expect("a bearer header") + "Bearer ".len();
+    curl[start..]
+        .split(|c: char| c == '\'' || c == '"' || c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+#[ignore = "needs tests/idp (npm) and a keyring: run scripts/test.sh"]
+fn a_pasted_token_is_taken_to_the_api_and_its_refusal_explained() {
+    require_keyring();
+    let config = temp_config();
+    let read = idp().api_scope();
+    let write = read.replace("/api/read", "/api/write");
+    signin(&config, "support", &format!("offline_access {read}"));
+    let orders = api("/api/orders");
+    let token = token_of(&config, "support", &orders);
+    assert!(token.starts_with("eyJ"), "{token}");
+
+    // As support gets it: a header line copied from a request log, in a file.
+    let file = config.join("pasted.txt");
+    std::fs::write(&file, format!("Authorization: Bearer {token}\n")).unwrap();
+    let file = file.to_str().unwrap();
+    let out = call(
+        &config,
+        &["--token-file", file, "-X", "POST", &orders, "--data", "{}"],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("403 Forbidden"), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "Add `{write}` to the scopes the app that got this token requests"
+        )),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains(&token),
+        "the token is never printed: {shown}"
+    );
+
+    // From standard input, read route: the API takes it.
+    let out = run(
+        &["call", "--token-file", "-", &orders, "--json"],
+        Some(&token),
+        Some(&config),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["response"]["status"], 200);
+    assert_eq!(
+        v["request"]["headers"]["Authorization"],
+        "Bearer [redacted]"
+    );
+    assert!(!text(&out.stdout).contains(&token));
+
+    // A paste that would add a header is refused before anything is sent.
+    std::fs::write(config.join("bad.txt"), format!("{token}\r\nX-Admin: yes")).unwrap();
+    let bad = config.join("bad.txt");
+    let out = call(&config, &["--token-file", bad.to_str().unwrap(), &orders]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(said.contains("white space"), "{said}");
+    assert!(!said.contains(&token), "{said}");
+    // Neither a profile nor a token: clap says which is missing.
+    let out = call(&config, &[&orders]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--profile"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(config);
+}

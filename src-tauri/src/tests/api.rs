@@ -137,3 +137,81 @@ fn userinfo_claims_are_explained_and_compared_with_the_id_token() {
     let access = view["access_token"]["raw"].as_str().unwrap_or("none");
     assert!(!info.to_string().contains(access));
 }
+
+#[test]
+#[ignore = "needs tests/idp (npm): run scripts/test.sh"]
+fn a_token_pasted_in_the_inspector_is_taken_to_the_api_and_its_refusal_explained() {
+    let (_app, w) = window();
+    let read = idp().api_scope();
+    save_profile(&w, &profile(&["offline_access".into(), read.clone()]), None).unwrap();
+    let view = invoke(&w, "sign_in", json!({"name": "api"})).unwrap();
+    let access = view["access_token"]["raw"].as_str().unwrap().to_owned();
+    // As support gets it: a header line from a log.
+    let pasted = format!("Authorization: Bearer {access}\n");
+
+    let orders = request("POST", "/api/orders", Some("{}"));
+    let call = invoke(
+        &w,
+        "call_api_with_token",
+        json!({"token": pasted, "request": orders}),
+    )
+    .unwrap();
+    assert_eq!(call["response"]["status"], 403, "{call}");
+    assert_eq!(call["diagnosis"][0]["code"], "insufficient_scope", "{call}");
+    let message = call["diagnosis"][0]["message"].as_str().unwrap();
+    let write = read.replace("/api/read", "/api/write");
+    assert!(
+        message.contains(&format!(
+            "Add `{write}` to the scopes the app that got this token requests"
+        )),
+        "{message}"
+    );
+    assert!(!call.to_string().contains(&access));
+
+    let hello = request("GET", "/api/hello", None);
+    let call = invoke(
+        &w,
+        "call_api_with_token",
+        json!({"token": pasted, "request": hello}),
+    )
+    .unwrap();
+    assert_eq!(call["response"]["status"], 200, "{call}");
+    // Not a profile's call: the profile's recent calls do not list it.
+    let recent = invoke(&w, "recent_calls", json!({"name": "api"})).unwrap();
+    assert_eq!(recent, json!([]));
+    // Its body is the one "Save whole body" writes when no profile is named.
+    let dir = std::env::temp_dir().join(format!("ts-pasted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("hello.json");
+    let saved = invoke(
+        &w,
+        "save_api_body",
+        json!({"name": null, "path": path.to_str().unwrap()}),
+    )
+    .unwrap();
+    assert!(saved["bytes"].as_u64().unwrap() > 0, "{saved}");
+    assert!(std::fs::read_to_string(&path).unwrap().contains("\"scp\""));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let curl = invoke(
+        &w,
+        "api_curl_with_token",
+        json!({"token": pasted, "request": hello, "reveal": false}),
+    )
+    .unwrap();
+    assert!(curl.as_str().unwrap().contains("Bearer $TOKEN"), "{curl}");
+    assert!(!curl.to_string().contains(&access));
+
+    // A paste that would add a header: refused, the token not repeated.
+    let e = invoke(
+        &w,
+        "call_api_with_token",
+        json!({"token": format!("{access}\r\nX-Admin: 1"), "request": hello}),
+    )
+    .unwrap_err();
+    let said = e["message"].as_str().unwrap();
+    assert!(
+        said.contains("white space") && !said.contains(&access),
+        "{said}"
+    );
+}

@@ -2044,6 +2044,8 @@ export const COMMANDS = [
   "save_test_case",
   "call_api",
   "api_curl",
+  "call_api_with_token",
+  "api_curl_with_token",
   "recent_calls",
   "userinfo",
   "provider_endpoints",

@@ -206,6 +206,14 @@ export const callApi = (name: string, request: ApiRequest) =>
 export const apiCurl = (name: string, request: ApiRequest, reveal: boolean) =>
   call<string>('api_curl', { name, request, reveal });
 
+/** Calls an API with a token the user pasted in the inspector and explains a refusal. */
+export const callApiWithToken = (token: string, request: ApiRequest) =>
+  call<ApiCall>('call_api_with_token', { token, request });
+
+/** A call with a pasted token as a curl command: `$TOKEN`, in the clear only when `reveal`. */
+export const apiCurlWithToken = (token: string, request: ApiRequest, reveal: boolean) =>
+  call<string>('api_curl_with_token', { token, request, reveal });
+
 /** The profile's recent API calls, newest first. */
 export const recentCalls = (name: string) => call<RecentCall[]>('recent_calls', { name });
 
@@ -229,7 +237,7 @@ export const introspectToken = (name: string, token: IntrospectToken) =>
   call<Introspection>('introspect_token', { name, token });
 
 /** Writes the whole body of the profile's last API call to a new file at `path`. */
-export const saveApiBody = (name: string, path: string) => call<SavedBody>('save_api_body', { name, path });
+export const saveApiBody = (name: string | null, path: string) => call<SavedBody>('save_api_body', { name, path });
 
 /** Calls `handler` with each progress step until the returned function is called. */
 export async function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {

@@ -135,6 +135,60 @@ const REFUSED: &[(&str, &str)] = &[
     ("connection", "the HTTP client manages its connections"),
 ];
 
+/// A token the user gives (pasted from a ticket, a log, a header): surrounding white space,
+/// an `Authorization:` name and a `Bearer` scheme are taken off. What is left must be one
+/// token as `Authorization: Bearer` carries it (RFC 6750 b64token: letters, digits and
+/// `-._~+/`, then `=` padding): white space inside or any other character would change the
+/// header (or add one), so it is refused, without repeating the text.
+pub fn given_token(text: &str) -> Result<Secret> {
+    let mut t = text.trim();
+    if let Some(rest) = strip_prefix_ignore_case(t, "authorization:") {
+        t = rest.trim_start();
+    }
+    if let Some(rest) = strip_prefix_ignore_case(t, "bearer") {
+        if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+            t = rest.trim_start();
+        }
+    }
+    if t.is_empty() {
+        return Err(Error::Config(
+            "the token is empty: paste the token to send".into(),
+        ));
+    }
+    if t.len() > jwt::MAX_INPUT {
+        return Err(Error::Config(format!(
+            "the token is {} bytes; Tokenscope sends tokens of up to {} bytes",
+            t.len(),
+            jwt::MAX_INPUT
+        )));
+    }
+    let body = t.trim_end_matches('=');
+    if let Some((at, c)) = body
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "-._~+/".contains(c)))
+    {
+        let what = if c.is_whitespace() {
+            "white space (a line break or a space: was more than the token pasted?)".to_owned()
+        } else if c.is_control() {
+            "a control character".to_owned()
+        } else {
+            format!("`{c}`")
+        };
+        return Err(Error::Config(format!(
+            "the token has {what} at character {}; a bearer token is one run of letters, \
+             digits and -._~+/ (then = padding)",
+            t[..at].chars().count() + 1
+        )));
+    }
+    Ok(Secret::new(t.to_owned()))
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
 /// Checks the user's call: a known method, an absolute URL the token may travel to, headers
 /// HTTP can carry, a body within the limit. `Content-Type` is added for a body without one:
 /// `application/json` when the body is JSON, else `text/plain; charset=utf-8`.

@@ -63,6 +63,20 @@ pub struct SentToken<'a> {
 pub struct Hints<'a> {
     /// The profile's scopes.
     pub scopes: &'a [String],
+    /// The token was given by the user (pasted), not fetched for a profile: the advice names
+    /// the app that got it instead of the profile's scopes.
+    pub pasted: bool,
+}
+
+impl Hints<'_> {
+    /// Where a missing scope is to be asked for.
+    fn where_to_request(&self) -> &'static str {
+        if self.pasted {
+            "the scopes the app that got this token requests"
+        } else {
+            "the profile's scopes"
+        }
+    }
 }
 
 /// The findings for an answer with this status and these challenges to this token.
@@ -89,7 +103,8 @@ pub fn diagnose(
             format!(
                 "The ID token was sent. An ID token tells the app who signed in{aud}; an API \
                  should accept only access tokens issued for it. Send the access token, with \
-                 the API's scope in the profile's scopes so that one is issued."
+                 the API's scope in {} so that one is issued.",
+                hints.where_to_request()
             ),
         ));
     }
@@ -525,9 +540,10 @@ fn scope_finding(
     finding(
         FindingCode::InsufficientScope,
         format!(
-            "The API needs the scope {asked}; {carried}. Add {} to the profile's scopes, sign \
-             in again (consent covers only the scopes asked for), then call again.",
-            request.join(" and ")
+            "The API needs the scope {asked}; {carried}. Add {} to {}, sign in again (consent \
+             covers only the scopes asked for), then call again.",
+            request.join(" and "),
+            hints.where_to_request()
         ),
     )
 }

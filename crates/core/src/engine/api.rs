@@ -37,10 +37,24 @@ impl Engine {
         let token = self.api_token(profile, call.token).await?;
         let hints = Hints {
             scopes: &profile.scopes,
+            pasted: false,
         };
         let answer = api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await?;
         self.remember_call(&profile.name, input, &answer);
         Ok(answer)
+    }
+
+    /// Calls an API with a token the user gives (one someone pasted) and explains the answer.
+    /// The token belongs to no profile: nothing is refreshed or remembered, and the advice
+    /// names the app that got the token.
+    pub async fn call_api_with_token(&self, token: &str, input: &CallInput) -> Result<ApiCall> {
+        let call = api::prepare(input)?;
+        let token = api::call::given_token(token)?;
+        let hints = Hints {
+            scopes: &[],
+            pasted: true,
+        };
+        api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await
     }
 
     /// The profile's recent calls, newest first.
@@ -113,6 +127,19 @@ impl Engine {
         }
         let token = self.api_token(profile, call.token).await?;
         Ok(curl::command(&call, Some(&token)))
+    }
+
+    /// A call with a given token as a curl command: the token as `$TOKEN`, or in the clear
+    /// when `reveal` (checked as [`Engine::call_api_with_token`] checks it).
+    pub fn api_curl_with_token(
+        &self,
+        token: &str,
+        input: &CallInput,
+        reveal: bool,
+    ) -> Result<String> {
+        let call = api::prepare(input)?;
+        let token = api::call::given_token(token)?;
+        Ok(curl::command(&call, reveal.then_some(&token)))
     }
 
     /// The profile's token of this kind: the one this session holds while it has a minute

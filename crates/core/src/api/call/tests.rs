@@ -297,3 +297,94 @@ async fn a_transport_failure_is_an_error_without_the_token() {
         .unwrap_err();
     assert!(e.to_string().contains("access token is empty"), "{e}");
 }
+
+#[test]
+fn a_given_token_loses_its_header_name_and_scheme_and_nothing_else() {
+    for text in [
+        "eyJ0.eyJ1.sig",
+        "  eyJ0.eyJ1.sig\n",
+        "Bearer eyJ0.eyJ1.sig",
+        "bearer   eyJ0.eyJ1.sig",
+        "Authorization: Bearer eyJ0.eyJ1.sig",
+        "AUTHORIZATION:bearer\teyJ0.eyJ1.sig\r\n",
+    ] {
+        assert_eq!(
+            given_token(text).unwrap().expose(),
+            "eyJ0.eyJ1.sig",
+            "{text:?}"
+        );
+    }
+    // An opaque token with padding; a token that merely starts with "Bearer".
+    assert_eq!(
+        given_token("abc+/~_-.x==").unwrap().expose(),
+        "abc+/~_-.x=="
+    );
+    assert_eq!(given_token("Bearertoken").unwrap().expose(), "Bearertoken");
+}
+
+#[test]
+fn a_given_token_that_would_change_the_header_is_refused_without_being_repeated() {
+    let cases = [
+        ("", "the token is empty"),
+        ("Bearer ", "the token is empty"),
+        ("eyJ0.secretpart\r\nX-Admin: 1", "white space"),
+        ("eyJ0.secretpart eyJ9", "white space"),
+        ("eyJ0.secret\u{0}part", "a control character"),
+        ("eyJ0.secret\"part", "`\"`"),
+        ("eyJ0=.secretpart", "`=`"),
+        ("jéton", "`é` at character 2"),
+    ];
+    for (text, want) in cases {
+        let e = given_token(text).unwrap_err().to_string();
+        assert!(e.contains(want), "{text:?}: {e}");
+        assert!(!e.contains("secretpart"), "{text:?} repeated: {e}");
+    }
+    let long = "a".repeat(crate::jose::jwt::MAX_INPUT + 1);
+    assert!(given_token(&long)
+        .unwrap_err()
+        .to_string()
+        .contains("bytes"));
+}
+
+#[tokio::test]
+async fn the_advice_for_a_pasted_token_names_the_app_not_a_profile() {
+    let api = echo(
+        403,
+        vec![(
+            "www-authenticate".into(),
+            r#"Bearer error="insufficient_scope", scope="https://t.example/api/write""#.into(),
+        )],
+        Seen::default(),
+    );
+    let call = prepare(&input("GET", "https://api.example.com/orders")).unwrap();
+    let token = Secret::new("opaque");
+    let profile = send(&api, &call, &token, &Hints::default(), now())
+        .await
+        .unwrap();
+    let pasted = send(
+        &api,
+        &call,
+        &token,
+        &Hints {
+            scopes: &[],
+            pasted: true,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        profile.diagnosis[0]
+            .message
+            .contains("to the profile's scopes"),
+        "{}",
+        profile.diagnosis[0].message
+    );
+    let said = &pasted.diagnosis[0].message;
+    assert!(said.contains("`https://t.example/api/write`"), "{said}");
+    assert!(
+        said.contains("the scopes the app that got this token requests"),
+        "{said}"
+    );
+    assert!(!said.contains("profile"), "{said}");
+}

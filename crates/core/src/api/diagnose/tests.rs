@@ -42,7 +42,10 @@ fn run(status: u16, header: Option<&str>, claims: Value, choice: TokenChoice) ->
             choice,
             decoded: Some(&d),
         },
-        &Hints { scopes: &scopes },
+        &Hints {
+            scopes: &scopes,
+            pasted: false,
+        },
         now(),
     )
 }
