@@ -15,6 +15,8 @@
 #   5. sizes of the release binary and the .deb
 #   6. the token view of a 500-claim token rendered in the real window
 #   7. user-flow tests (scripts/bench-flowtest.sh): per case vs one signin, --jobs 4 vs --jobs 1
+#   8. `tokenscope call --token-file` vs curl on the same API request
+#   4d. memory after 100 sign-ins and refreshes in one window (growth from the 10th)
 # 3, 4 and 6 run under Xvfb with a private keyring (scripts/with-keyring.sh); the window reports
 # its own timings through a probe that exists only when TOKENSCOPE_BENCH_REPORT is set.
 set -euo pipefail
@@ -45,6 +47,10 @@ window_runs() {
   done
   "$harness" window --app "$app" --scenario "render:$out/tokens/claims500.jwt" --runs 3 \
     --out "$out/render-app.json"
+  "$harness" window --app "$app" --scenario "render:$out/tokens/b2c.jwt" --runs 3 \
+    --out "$out/render-b2c.json"
+  "$harness" window --app "$app" --scenario cycles --cycles 100 --runs 1 \
+    --out "$out/memory-cycles.json"
   for ((i = 0; i < 3; i++)); do
     "$harness" window --app "$empty" --scenario idle --idle 10 --runs 1 --append --out "$out/memory-empty.json"
     "$harness" window --app "$app" --scenario signin --idle 10 --runs 1 --append --out "$out/memory-app.json"
@@ -119,6 +125,10 @@ say "1. redirect -> validated tokens ($runs sign-ins)"
 # 3b. User-flow tests (`tokenscope test`): per case against one plain signin, --jobs 4 vs 1.
 say "1b. user-flow tests: per case vs signin, --jobs 4 vs --jobs 1"
 scripts/bench-flowtest.sh "$cli" "$out" "$runs" >&2
+
+# 3c. (measure 8) An API call with a pasted token: `tokenscope call --token-file` vs curl.
+say "8. tokenscope call vs curl, the same request"
+"$harness" call --cli "$cli" --runs "$runs" --out "$out/call.json" >&2
 
 # 4. Decode: whole processes, then in-process.
 say "2. decode: tokenscope vs jwt-cli (hyperfine)"

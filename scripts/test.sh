@@ -25,6 +25,8 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo check of the benchmark (bench/, its own workspace: built here so it cannot rot)"
+cargo check --locked --manifest-path bench/Cargo.toml --target-dir target -p tokenscope-bench --all-targets
 step "test provider self-test"
 node tests/idp/selftest.mjs
 step "cargo test (with a real keyring)"

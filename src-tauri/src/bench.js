@@ -9,10 +9,12 @@
 //   {kind:"render", rows, first_rows, first_dom_ms, first_painted_ms, dom_ms, layout_ms,
 //       painted_ms, ipc_ms}
 //       Decode clicked in the inspector -> the token view's first claim rows in the DOM -> that
-//       frame painted; -> every claim row, the decoded JSON and the whole encoded token in the
+//       frame painted; -> every claim row (one per member of the payload), the decoded JSON and the whole encoded token in the
 //       DOM (nothing in the view marked aria-busy) -> its style and layout, forced -> that frame
 //       painted; and the inspect call alone
 //   {kind:"signed-in", ok}  Sign in clicked -> the result (or error) view shown
+//   {kind:"checkpoint", cycle, settle_ms}  after that many sign-in + refresh cycles in this
+//       window; the probe then waits settle_ms (the benchmark reads the memory meanwhile)
 //   {kind:"error", message}
 window.__tokenscopeBench = (scenario) => {
   const epoch = () => performance.timeOrigin + performance.now();
@@ -90,6 +92,9 @@ window.__tokenscopeBench = (scenario) => {
     };
     const click = () => q(tid('decode-button')).click();
     const decode = (text) => { paste(text); click(); };
+    // Every claim of the token has its row: as many as the payload has members.
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const claims = Object.keys(JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))))).length;
     // A one-claim token decoded between rounds: each round renders the big token's rows anew.
     const small = 'eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.';
     const results = [];
@@ -106,13 +111,13 @@ window.__tokenscopeBench = (scenario) => {
       click();
       // The first screen: the first rows of the token in the DOM, then that frame painted. (The
       // UI renders the whole view in one frame; this would tell if part of it came later.)
-      const first = until(() => { const n = rows(); return n > 1 ? n : 0; }).then(async (n) => {
+      const first = until(() => { const n = rows(); return n > 1 || n >= claims ? n : 0; }).then(async (n) => {
         const dom = performance.now();
         await afterPaint();
         return { n, dom, painted: performance.now() };
       });
       // Everything: every claim row, the decoded payload and the whole encoded token in the DOM.
-      const n = await until(() => { const n = rows(); return n >= 500 && q(`${tid('inspect-token')} ${tid('decoded-payload')}`) && !q(`${tid('inspect-token')} [aria-busy="true"]`) ? n : 0; });
+      const n = await until(() => { const n = rows(); return n >= claims && q(`${tid('inspect-token')} ${tid('decoded-payload')}`) && !q(`${tid('inspect-token')} [aria-busy="true"]`) ? n : 0; });
       const t1 = performance.now();
       // Style and layout, forced here (they would run before the paint anyway), so the report
       // can tell them from the script before and the paint after.
@@ -135,6 +140,34 @@ window.__tokenscopeBench = (scenario) => {
     return results;
   }
 
+  // Clicks a profile's button and waits until the work it started is over (the button is
+  // disabled while the app is busy) and the result view shows it passed.
+  async function runButton(testid) {
+    const button = await until(() => q(`${tid('profile-pane')} ${tid(testid)}:not([disabled])`));
+    button.click();
+    await until(() => q(`${tid('profile-pane')} ${tid(testid)}[disabled]`) || null, 5000).catch(() => null);
+    await until(() => q(`${tid('profile-pane')} ${tid(testid)}:not([disabled])`));
+    const view = q(tid('result-view'));
+    if (!view || view.getAttribute('data-passed') !== 'true') {
+      throw new Error(`${testid} did not end on a passed result view`);
+    }
+  }
+
+  async function cycles(profile, n) {
+    (await until(() => q(`${tid('profile-item')}[data-name="${CSS.escape(profile)}"]`))).click();
+    await until(() => q(`${tid('profile-pane')} h1`)?.textContent === profile);
+    const settle = 8000;
+    for (let cycle = 1; cycle <= n; cycle++) {
+      await runButton('sign-in');
+      await runButton('refresh-now');
+      if (cycle === 1 || cycle === 10 || cycle === n) {
+        await afterPaint();
+        await emit({ kind: 'checkpoint', cycle, settle_ms: settle });
+        await new Promise((r) => setTimeout(r, settle));
+      }
+    }
+  }
+
   async function signIn(profile) {
     (await until(() => q(`${tid('profile-item')}[data-name="${CSS.escape(profile)}"]`))).click();
     // The pane shows the first profile at start: wait until it shows this one.
@@ -150,6 +183,7 @@ window.__tokenscopeBench = (scenario) => {
       await emit(await firstScreen);
       if (scenario.kind === 'render') for (const r of await render(scenario.token)) await emit(r);
       if (scenario.kind === 'signin') await emit(await signIn(scenario.profile));
+      if (scenario.kind === 'cycles') await cycles(scenario.profile, scenario.n);
       await emit({ kind: 'done' });
     } catch (e) {
       await emit({ kind: 'error', message: `${e && e.message} (${e && e.stack})`, body: document.body.innerText.slice(0, 2000) });

@@ -7,7 +7,10 @@
 //! `TOKENSCOPE_BENCH_SCENARIO` says what to do after the first screen:
 //! - `startup` (or unset): nothing more;
 //! - `render:<file>`: paste the token in `<file>` into the inspector and time its token view;
-//! - `signin:<profile>`: sign in with the profile and report when the result is shown.
+//! - `signin:<profile>`: sign in with the profile and report when the result is shown;
+//! - `cycles:<profile>:<n>`: sign in and refresh `n` times in this one window, reporting a
+//!   checkpoint (and waiting for the benchmark to read the memory) after the first, the tenth
+//!   and the last cycle.
 //!
 //! The baseline window of the benchmark (bench/empty-window) includes this same file.
 
@@ -71,6 +74,13 @@ fn scenario(text: &str) -> Result<String, String> {
             serde_json::json!({ "kind": "render", "token": token.trim() })
         }
         Some(("signin", profile)) => serde_json::json!({ "kind": "signin", "profile": profile }),
+        Some(("cycles", rest)) => {
+            let (profile, n) = rest
+                .rsplit_once(':')
+                .and_then(|(p, n)| Some((p, n.parse::<u32>().ok().filter(|n| *n > 0)?)))
+                .ok_or_else(|| format!("cycles:<profile>:<n> expected, got {text:?}"))?;
+            serde_json::json!({ "kind": "cycles", "profile": profile, "n": n })
+        }
         _ => return Err(format!("unknown scenario {text:?}")),
     };
     Ok(value.to_string())

@@ -8,6 +8,8 @@
 //!                         --runs N --out FILE [--idle SECONDS]
 //! tokenscope-bench report --dir DIR --out FILE --binary BIN --deb DEB --machine TEXT
 //! tokenscope-bench keyring --runs N --out FILE  what the app's start-up asks the keyring
+//! tokenscope-bench call --cli BIN --runs N --out FILE
+//!                         `tokenscope call --token-file` vs curl, the same request (hyperfine)
 //! ```
 
 mod report;
@@ -17,15 +19,15 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokenscope_core::authorize;
-use tokenscope_core::browser::Browser;
 use tokenscope_core::clock::SystemClock;
+use tokenscope_core::engine::browser::Browser;
 use tokenscope_core::engine::{Engine, Progress, SignInOptions};
 use tokenscope_core::http::{HttpLimits, ReqwestClient};
-use tokenscope_core::listener::{Expected, LoopbackListener};
-use tokenscope_core::profile::{Profile, ProfileStore};
+use tokenscope_core::loopback::{Expected, LoopbackListener};
+use tokenscope_core::oidc::authorize;
+use tokenscope_core::store::profile::{Profile, ProfileStore};
+use tokenscope_core::store::vault::Vault;
 use tokenscope_core::testkit::{self, idp::TestIdp};
-use tokenscope_core::vault::Vault;
 use tokio_util::sync::CancellationToken;
 
 /// The "browser" of the no-page user flow: curl following the provider's redirects.
@@ -41,6 +43,7 @@ fn main() {
         Some("window") => window::run(&args),
         Some("report") => report::run(&args),
         Some("keyring") => keyring(runs(&args), &out(&args)),
+        Some("call") => call(&args),
         _ => Err("usage: see the top of bench/harness/src/main.rs".into()),
     };
     if let Err(e) = result {
@@ -84,7 +87,7 @@ pub fn write_json(path: &Path, value: &Value) -> Res<()> {
 pub fn temp_dir(what: &str) -> Res<PathBuf> {
     let dir = std::env::temp_dir().join(format!(
         "tokenscope-bench-{what}-{}",
-        tokenscope_core::pkce::random_token()
+        tokenscope_core::oidc::pkce::random_token()
     ));
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(dir)
@@ -347,6 +350,79 @@ fn fmt_ms(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{v:.2}"))
 }
 
+// ---- an API call: `tokenscope call` vs curl --------------------------------------------------
+
+/// `call --cli BIN --runs N --out FILE`: one request to the test provider's protected API
+/// (`GET /api/hello`, a valid access token, 200) made by `tokenscope call --token-file` (a
+/// pasted token: no refresh, no keyring) and by curl with the same header, alternated by
+/// hyperfine. The provider runs in this process for the duration.
+fn call(args: &[String]) -> Res<()> {
+    let cli = opt(args, "--cli").ok_or("--cli BIN is missing")?;
+    let runs = runs(args);
+    let out = out(args);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let idp = TestIdp::start();
+    let config = temp_dir("call")?;
+    let store = ProfileStore::new(&config);
+    let profile = auto_profile(&idp, "bench");
+    store.save(&profile).map_err(|e| e.to_string())?;
+    let http = ReqwestClient::new(HttpLimits::default()).map_err(|e| e.to_string())?;
+    let engine = Engine::new(
+        Arc::new(http),
+        Arc::new(SystemClock),
+        Vault::session_only("benchmark"),
+        store,
+    );
+    let options = SignInOptions {
+        store: false,
+        timeout: Duration::from_secs(60),
+        ..Default::default()
+    };
+    let outcome = rt
+        .block_on(engine.sign_in(&profile, &options))
+        .map_err(|e| format!("sign-in: {e}"))?;
+    let token = outcome
+        .access_token
+        .as_ref()
+        .filter(|_| outcome.passed())
+        .ok_or("the sign-in gave no valid access token")?
+        .raw
+        .expose()
+        .to_owned();
+    let token_file = config.join("token");
+    let header_file = config.join("header");
+    std::fs::write(&token_file, &token).map_err(|e| e.to_string())?;
+    std::fs::write(&header_file, format!("Authorization: Bearer {token}\n"))
+        .map_err(|e| e.to_string())?;
+    let url = format!("{}/api/hello", idp.base());
+    let status = std::process::Command::new("hyperfine")
+        .args(["-N", "--warmup", "5", "--runs"])
+        .arg((runs * 5).to_string())
+        .args(["--style", "basic", "--export-json"])
+        .arg(&out)
+        .args(["-n", "tokenscope call --token-file"])
+        .arg(format!(
+            "{cli} call --token-file {} {url}",
+            token_file.display()
+        ))
+        .args(["-n", "curl"])
+        .arg(format!(
+            "curl -sS --fail -H @{} {url}",
+            header_file.display()
+        ))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|e| format!("hyperfine: {e}"))?;
+    let _ = std::fs::remove_dir_all(&config);
+    if !status.success() {
+        return Err(format!("hyperfine ended with {status}"));
+    }
+    Ok(())
+}
+
 // ---- the keyring at start-up -----------------------------------------------------------------
 
 /// What the desktop app asks the keyring before its first screen: the probe (`Vault::open`,
@@ -360,7 +436,7 @@ fn keyring(runs: usize, out: &Path) -> Res<()> {
     for i in 0..runs {
         let start = Instant::now();
         vault
-            .load(&tokenscope_core::profile::refresh_account(&format!(
+            .load(&tokenscope_core::store::profile::refresh_account(&format!(
                 "bench-{i}"
             )))
             .map_err(|e| e.to_string())?;

@@ -3,7 +3,7 @@
 //! Markdown. Reads what the other subcommands and hyperfine wrote into the bench directory.
 
 use crate::{opt, Res};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -27,8 +27,8 @@ pub fn run(args: &[String]) -> Res<()> {
             &engine,
             &base,
             "token + JWKS requests, plain reqwest",
-            1.2,
-            "≤ 1.2×",
+            1.1,
+            "≤ 1.1×",
         ));
         notes.push(format!(
             "Redirect: {} sign-ins of one profile in one engine; the first (keys not cached yet) took {:.2} ms and is left out of the figures; the JWKS was fetched {} time(s) in all.",
@@ -105,8 +105,8 @@ pub fn run(args: &[String]) -> Res<()> {
             &field(&app, "first_screen_painted_ms"),
             &field(&empty, "first_screen_painted_ms"),
             "empty Tauri 2 window",
-            1.3,
-            "≤ 1.3×",
+            1.15,
+            "≤ 1.15×",
         ));
         let painted = |v: &Value| field(v, "first_screen_painted_ms");
         let measure = Measure {
@@ -115,6 +115,7 @@ pub fn run(args: &[String]) -> Res<()> {
             unit: "ms",
             stem: "startup",
             baseline_note: "",
+            cpu_target: "≤ 1.3×",
         };
         rows.extend(measure.drawing_rows(&read, &painted, &app, &empty));
         startup_notes(&[("app", &app), ("empty window", &empty)], &mut notes);
@@ -143,6 +144,7 @@ pub fn run(args: &[String]) -> Res<()> {
             unit: "MiB",
             stem: "memory",
             baseline_note: ", idle 10 s",
+            cpu_target: "≤ 1.3× (reported)",
         };
         rows.extend(measure.drawing_rows(&read, &pss, &app, &empty));
         for (label, v) in [("app", &app), ("empty window", &empty)] {
@@ -151,6 +153,73 @@ pub fn run(args: &[String]) -> Res<()> {
                 breakdown(v)
             ));
         }
+    }
+
+    // 4d. Memory over many sign-ins and refreshes in one window.
+    if let Some(c) = read("memory-cycles.json") {
+        let at = |cycle: u64| -> Vec<f64> {
+            samples(&c)
+                .iter()
+                .filter_map(|s| s["checkpoints"].as_array().cloned())
+                .flatten()
+                .filter(|p| p["cycle"].as_u64() == Some(cycle))
+                .filter_map(|p| p["memory"]["pss_kb"].as_f64())
+                .map(|kb| kb / 1024.0)
+                .collect()
+        };
+        let last = samples(&c)
+            .iter()
+            .filter_map(|s| s["checkpoints"].as_array()?.last()?["cycle"].as_u64())
+            .max()
+            .unwrap_or(0);
+        let (first, tenth, end) = (at(1), at(10), at(last));
+        // Anonymous memory alone (heaps): file-backed PSS moves when other processes sharing
+        // the same libraries start or end, which is no growth of the app's.
+        let anon_at = |cycle: u64| -> Vec<f64> {
+            samples(&c)
+                .iter()
+                .filter_map(|s| s["checkpoints"].as_array().cloned())
+                .flatten()
+                .filter(|p| p["cycle"].as_u64() == Some(cycle))
+                .filter_map(|p| {
+                    let procs = p["memory"]["processes"].as_array()?.clone();
+                    Some(
+                        procs
+                            .iter()
+                            .filter_map(|x| x["pss_anon_kb"].as_f64())
+                            .sum::<f64>()
+                            / 1024.0,
+                    )
+                })
+                .collect()
+        };
+        let growth = match (median(&tenth), median(&end)) {
+            (Some(a), Some(b)) if a > 0.0 => Some((b - a) / a * 100.0),
+            _ => None,
+        };
+        rows.push(Row {
+            name: format!(
+                "4d. PSS after {last} sign-ins and refreshes in one window (from the 10th), MiB"
+            ),
+            value: summary(&end),
+            baseline: format!("{} (after the 10th)", summary(&tenth)),
+            ratio: growth.map_or("—".into(), |g| format!("{g:+.1} %")),
+            target: "growth < 5 %".into(),
+            verdict: growth.map_or("no data".into(), |g| verdict(g < 5.0)),
+        });
+        notes.push(format!(
+            "Memory over {last} sign-ins and refreshes (curl as the browser, the refresh token in the keyring each time): PSS {} MiB after the first, {} after the 10th, {} after the last; anonymous PSS alone {}, {}, {} MiB; the last run: {}.",
+            fmt(median(&first)),
+            fmt(median(&tenth)),
+            fmt(median(&end)),
+            fmt(median(&anon_at(1))),
+            fmt(median(&anon_at(10))),
+            fmt(median(&anon_at(last))),
+            samples(&c)
+                .last()
+                .and_then(|s| s["checkpoints"].as_array()?.last().cloned())
+                .map_or("no data".into(), |p| breakdown(&json!({ "samples": [p] })))
+        ));
     }
 
     if let Some(k) = read("keyring.json") {
@@ -204,22 +273,43 @@ pub fn run(args: &[String]) -> Res<()> {
         // view renders at once, as it does now; apart when part of it is put off.
         let first = of("first_painted_ms");
         let first_rows = of("first_rows");
-        let under_100_ms = |name: &str, values: &[f64]| {
+        let within = |name: &str, values: &[f64], ms: f64| {
             let mut row = Row::single(name, values);
-            row.target = "< 100 ms".into();
-            row.verdict = verdict(median(values).is_some_and(|m| m < 100.0));
+            row.target = format!("< {ms} ms (median and max)");
+            row.verdict = verdict(
+                values
+                    .iter()
+                    .copied()
+                    .reduce(f64::max)
+                    .is_some_and(|m| m < ms),
+            );
             row
         };
         if !first.is_empty() {
-            rows.push(under_100_ms(
+            rows.push(within(
                 "6. Token view, 500 claims: Decode → first screen painted, ms",
                 &first,
+                100.0,
             ));
         }
-        rows.push(under_100_ms(
+        rows.push(within(
             "6. Token view, 500 claims: Decode → everything painted (500 rows, JSON, encoded token), ms",
             &painted,
+            150.0,
         ));
+        if let Some(t) = read("render-b2c.json") {
+            let typical: Vec<f64> = samples(&t)
+                .iter()
+                .filter_map(|s| s["renders"].as_array().cloned())
+                .flatten()
+                .filter_map(|x| x["painted_ms"].as_f64())
+                .collect();
+            rows.push(within(
+                "6b. Token view, typical B2C ID token: Decode → everything painted, ms",
+                &typical,
+                30.0,
+            ));
+        }
         notes.push(format!(
             "Token view: {} renders in {} windows; the first screen ({} rows) was painted after {} ms (median); all 500 rows, the decoded JSON and the whole encoded token were in the DOM after {} ms, styled and laid out {} ms later, painted after {} ms; the first render of each window is included. The `inspect` IPC call alone (engine, serialisation, transfer) took {} ms (median).",
             painted.len(),
@@ -230,6 +320,26 @@ pub fn run(args: &[String]) -> Res<()> {
             fmt(median(&layout)),
             fmt(median(&painted)),
             fmt(median(&ipc))
+        ));
+    }
+
+    // 8. An API call: `tokenscope call` vs curl, the same request.
+    if let Some(h) = read("call.json") {
+        let results = h["results"].as_array().cloned().unwrap_or_default();
+        let times = |name: &str| -> Vec<f64> {
+            results
+                .iter()
+                .find(|r| r["command"] == name)
+                .map(|r| nums(&r["times"]).iter().map(|t| t * 1000.0).collect())
+                .unwrap_or_default()
+        };
+        rows.push(Row::compare(
+            "8. `tokenscope call --token-file` (GET, 200 from the test API), ms",
+            &times("tokenscope call --token-file"),
+            &times("curl"),
+            "curl with the same header",
+            1.1,
+            "≤ 1.1×",
         ));
     }
 
@@ -309,6 +419,8 @@ struct Measure<'a> {
     stem: &'a str,
     /// After the baselines' names (", idle 10 s").
     baseline_note: &'a str,
+    /// The target of the row against the empty window drawing on the CPU (at most 1.3×).
+    cpu_target: &'a str,
 }
 
 impl Measure<'_> {
@@ -328,6 +440,7 @@ impl Measure<'_> {
             unit,
             stem,
             baseline_note: note,
+            cpu_target,
         } = self;
         let mut rows = Vec::new();
         if let Some(cpu) = read(&format!("{stem}-empty-cpu.json")) {
@@ -339,7 +452,7 @@ impl Measure<'_> {
                 &value(&cpu),
                 &format!("empty window, WEBKIT_DISABLE_COMPOSITING_MODE=1{note}"),
                 1.3,
-                "≤ 1.3× (reported)",
+                cpu_target,
             ));
         }
         if let Some(gpu) = read(&format!("{stem}-app-gpu.json")) {

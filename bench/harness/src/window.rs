@@ -9,10 +9,13 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokenscope_core::profile::{Profile, ProfileStore};
+use tokenscope_core::store::profile::{Profile, ProfileStore};
 use tokenscope_core::testkit::idp::TestIdp;
 
-/// `window --app BIN --scenario S --runs N --out FILE [--idle SECONDS]`.
+/// `window --app BIN --scenario S --runs N --out FILE [--idle SECONDS] [--cycles N]`.
+/// Scenarios: `startup`, `idle`, `signin`, `render:<TOKEN FILE>`, and `cycles`: `--cycles N`
+/// (default 100) sign-ins and refreshes in one window, the memory read after the 1st, the
+/// 10th and the last.
 pub fn run(args: &[String]) -> Res<()> {
     let app = opt(args, "--app").ok_or("--app BIN is missing")?;
     let scenario = opt(args, "--scenario").unwrap_or("startup");
@@ -23,7 +26,10 @@ pub fn run(args: &[String]) -> Res<()> {
         .and_then(|r| r.parse().ok())
         .unwrap_or(10);
     let out = Path::new(opt(args, "--out").ok_or("--out FILE is missing")?);
-    let idp = (scenario == "signin").then(TestIdp::start);
+    let cycles: u32 = opt(args, "--cycles")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(100);
+    let idp = (scenario == "signin" || scenario == "cycles").then(TestIdp::start);
 
     // --append: add to the samples already in FILE (the caller alternates app and baseline).
     let mut samples = match std::fs::read_to_string(out) {
@@ -35,7 +41,7 @@ pub fn run(args: &[String]) -> Res<()> {
     };
     let first = samples.len();
     for run in first..first + runs {
-        let sample = once(app, scenario, run, idle, idp.as_ref())?;
+        let sample = once(app, scenario, run, idle, cycles, idp.as_ref())?;
         eprintln!("[bench] {app} {scenario} #{run}: {sample}");
         samples.push(sample);
     }
@@ -53,7 +59,14 @@ fn epoch_ms(t: SystemTime) -> f64 {
 }
 
 /// One process: started, measured, ended.
-fn once(app: &str, scenario: &str, run: usize, idle: u64, idp: Option<&TestIdp>) -> Res<Value> {
+fn once(
+    app: &str,
+    scenario: &str,
+    run: usize,
+    idle: u64,
+    cycles: u32,
+    idp: Option<&TestIdp>,
+) -> Res<Value> {
     let dir = temp_dir("window")?;
     let config = dir.join("config");
     let store = ProfileStore::new(&config);
@@ -78,6 +91,13 @@ fn once(app: &str, scenario: &str, run: usize, idle: u64, idp: Option<&TestIdp>)
                 .map_err(|e| e.to_string())?;
             format!("signin:{name}")
         }
+        ("cycles", Some(idp)) => {
+            let name = format!("bench-cycles-{run}");
+            store
+                .save(&auto_profile(idp, &name))
+                .map_err(|e| e.to_string())?;
+            format!("cycles:{name}:{cycles}")
+        }
         ("idle", _) => "startup".to_owned(),
         (s, _) => s.to_owned(),
     };
@@ -93,7 +113,8 @@ fn once(app: &str, scenario: &str, run: usize, idle: u64, idp: Option<&TestIdp>)
         .stderr(stderr)
         .spawn()
         .map_err(|e| format!("{app}: {e}"))?;
-    let result = measure(&mut child, &report, t0, scenario, idle);
+    let limit = Duration::from_secs(120 + 3 * u64::from(cycles) * u64::from(scenario == "cycles"));
+    let result = measure(&mut child, &report, t0, scenario, idle, limit);
     let tree = descendants(child.id());
     let _ = child.kill();
     let _ = child.wait();
@@ -122,17 +143,19 @@ fn measure(
     t0: SystemTime,
     scenario: &str,
     idle: u64,
+    limit: Duration,
 ) -> Res<Value> {
     let t0 = epoch_ms(t0);
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + limit;
     let mut sample = json!({});
     let mut renders = Vec::new();
+    let mut checkpoints = Vec::new();
     loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
             return Err(format!("the app exited ({status})"));
         }
         if Instant::now() > deadline {
-            return Err("no report within 120 s".into());
+            return Err(format!("no report within {} s", limit.as_secs()));
         }
         let text = std::fs::read_to_string(report).unwrap_or_default();
         let events: Vec<Value> = text
@@ -144,6 +167,17 @@ fn measure(
                 "the probe failed: {}\nthe window showed: {}",
                 e["message"], e["body"]
             ));
+        }
+        // A checkpoint of the cycles: the window waits `settle_ms`; the memory is read halfway.
+        if let Some(c) = events
+            .iter()
+            .filter(|e| e["kind"] == "checkpoint")
+            .nth(checkpoints.len())
+        {
+            let settle = c["settle_ms"].as_u64().unwrap_or(2000);
+            std::thread::sleep(Duration::from_millis(settle / 2));
+            checkpoints.push(json!({ "cycle": c["cycle"], "memory": tree_memory(child.id()) }));
+            continue;
         }
         if events.iter().any(|e| e["kind"] == "done") {
             for e in &events {
@@ -187,6 +221,9 @@ fn measure(
     }
     if !renders.is_empty() {
         sample["renders"] = Value::Array(renders);
+    }
+    if !checkpoints.is_empty() {
+        sample["checkpoints"] = Value::Array(checkpoints);
     }
     if scenario == "signin" && sample["signed_in"] != json!(true) {
         return Err("the sign-in ended on the error view".into());
