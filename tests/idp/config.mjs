@@ -258,6 +258,46 @@ export const JWT_CLIENTS = [
   },
 ];
 
+/** Clients of the generic provider (/oidc) only, for the request forms B2C and Entra do not
+ * offer: pushed authorization requests (RFC 9126) and signed request objects (JAR, RFC 9101).
+ * Each refuses the plain form, so a test that signs in with it fails if Tokenscope stops using
+ * the form. The key clients are registered with the public key of the fixture `rsa2` (signing
+ * the request object and the private_key_jwt assertion); `encrypted` (not an oidc-provider
+ * attribute: server.mjs enforces it, as itsme does) refuses a request object that is not
+ * encrypted to the provider's `enc` key. */
+export const REQUEST_FORM_CLIENTS = [
+  {
+    client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e10',
+    note: 'requires PAR',
+    token_endpoint_auth_method: 'none',
+    require_pushed_authorization_requests: true,
+  },
+  {
+    client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e11',
+    note: 'requires a signed request object (private key rsa2)',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [RSA2_PUBLIC] },
+    require_signed_request_object: true,
+  },
+  {
+    client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e12',
+    note: 'requires a signed and encrypted request object, pushed (itsme-style; private key rsa2)',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [RSA2_PUBLIC] },
+    require_signed_request_object: true,
+    require_pushed_authorization_requests: true,
+    encrypted: true,
+  },
+  {
+    client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e13',
+    note: 'requires a request object signed HS256 with its client secret',
+    client_secret: 'tokenscope-demo-jar-secret-0123456789abcdef0123456789abcdef01234567',
+    token_endpoint_auth_method: 'client_secret_basic',
+    require_signed_request_object: true,
+    request_object_signing_alg: 'HS256',
+  },
+];
+
 /** The JWT bearer grant (RFC 7523 §2.1) trusts assertions from this issuer, signed with the
  * fixture key `rsa2`. */
 export const JWT_BEARER_ISSUER = 'https://assertions.tokenscope.test';

@@ -30,6 +30,7 @@ import {
   TENANT, TENANT_ID, CLIENT_ID, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, APIS, API_SCOPE,
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
   CONFIDENTIAL_CLIENTS, SERVICE_CLIENT, JWT_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS, GENERIC,
+  REQUEST_FORM_CLIENTS,
   PROTECTED_API, JWT_BEARER_ISSUER, JWT_BEARER_KEY,
 } from './config.mjs';
 import { createApi } from './api.mjs';
@@ -291,6 +292,7 @@ const ROUTES = {
   // only the generic provider (GENERIC) offers these; B2C and Entra do not
   revocation: '/oauth2/v2.0/revoke',
   introspection: '/oauth2/v2.0/introspect',
+  pushed_authorization_request: '/oauth2/v2.0/par',
 };
 const COOKIE_NAMES = (policy) => ({
   // the session cookie has path=/, so it is named per policy; the other two are path-scoped
@@ -328,6 +330,13 @@ async function generateSigningKey(policy) {
   return { ...jwk, kid: thumb, use: 'sig', alg: 'RS256' };
 }
 
+/** The generic provider's encryption key (RSA, `use: enc`): request objects are encrypted to
+ * it. New at every start. */
+async function generateEncryptionKey() {
+  const { alg: _sig, ...key } = await generateSigningKey(GENERIC);
+  return { ...key, kid: `enc-${key.kid.slice(0, 16)}`, use: 'enc' };
+}
+
 /** One signing key per policy: new at every start, unless --keys FILE names a cache (test
  * keys only!) from which they are read, and to which missing ones are written. */
 async function loadOrGenerateKeys(file) {
@@ -355,7 +364,8 @@ function makeProvider(policy, issuer, jwk) {
 
   const config = {
     adapter: adapterFactory(store),
-    jwks: { keys: [jwk] },
+    // The generic provider also decrypts request objects (JAR) with its `enc` key.
+    jwks: { keys: policy.generic && encryptionKey ? [jwk, encryptionKey] : [jwk] },
     clients: [{
       client_id: CLIENT_ID,
       client_name: 'Tokenscope',
@@ -371,7 +381,11 @@ function makeProvider(policy, issuer, jwk) {
       grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
       response_types: [],
       redirect_uris: [],
-    }))],
+    })), ...(policy.generic ? REQUEST_FORM_CLIENTS.map(({ note, encrypted: _e, ...c }) => ({
+      ...c,
+      client_name: `Tokenscope (${note})`,
+      ...nativeClient(policy),
+    })) : [])],
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
     pkce: { required: () => true }, // S256 only in oidc-provider 9
@@ -500,8 +514,11 @@ function makeProvider(policy, issuer, jwk) {
       // RFC 7009 and RFC 7662: a plain OpenID provider offers them, B2C and Entra do not
       revocation: { enabled: Boolean(policy.generic) },
       introspection: { enabled: Boolean(policy.generic) },
-      // not offered by B2C
-      pushedAuthorizationRequests: { enabled: false },
+      // PAR (RFC 9126) and request objects (JAR, RFC 9101, signed and encrypted): the generic
+      // provider only; B2C and Entra External ID offer neither
+      pushedAuthorizationRequests: { enabled: Boolean(policy.generic) },
+      requestObjects: { enabled: Boolean(policy.generic) },
+      encryption: { enabled: Boolean(policy.generic) },
       dPoP: { enabled: false },
       resourceIndicators: {
         enabled: true,
@@ -1075,6 +1092,28 @@ function resolveExternalId(url) {
   return { policy: EXTERNAL_ID, prefix, rest };
 }
 
+/** Clients that must send their request object encrypted (REQUEST_FORM_CLIENTS `encrypted`),
+ * as itsme requires; oidc-provider accepts a signed-only one. Checks the authorize URL and the
+ * PAR body (read here and handed on as `req.body`). An error object, or null. */
+async function refuseUnencryptedRequest(rest, url, req) {
+  const encrypted = new Set(REQUEST_FORM_CLIENTS.filter((c) => c.encrypted).map((c) => c.client_id));
+  let params = url.searchParams;
+  if (rest === ROUTES.pushed_authorization_request && req.method === 'POST') {
+    const form = await readForm(req);
+    req.body = form;
+    params = new URLSearchParams(form);
+  } else if (rest !== ROUTES.authorization) {
+    return null;
+  }
+  if (!encrypted.has(params.get('client_id'))) return null;
+  const request = params.get('request');
+  if (request === null || request.split('.').length === 5) return null;
+  return {
+    error: 'invalid_request_object',
+    error_description: 'this client requires the request object signed and then encrypted (a JWE) to the provider\'s enc key',
+  };
+}
+
 /** The generic provider: /oidc/... , or null. */
 function resolveGeneric(url) {
   const segs = url.pathname.split('/');
@@ -1082,6 +1121,7 @@ function resolveGeneric(url) {
   return { policy: GENERIC, prefix: `/${GENERIC.path}`, rest: `/${segs.slice(2).join('/')}` };
 }
 
+let encryptionKey; // the generic provider's `enc` key
 let providers; // Map policy name -> { provider, callback, jwk }
 let base;
 let protectedApi; // the protected API (api.mjs)
@@ -1096,6 +1136,7 @@ function indexDocument() {
     confidential_clients: CONFIDENTIAL_CLIENTS,
     service_client: SERVICE_CLIENT,
     jwt_clients: JWT_CLIENTS.map(({ jwks: _public, ...c }) => c),
+    request_form_clients: REQUEST_FORM_CLIENTS.map(({ jwks: _public, ...c }) => c),
     api_scope: API_SCOPE,
     api_app_id: APIS[0].appId,
     policies: POLICIES.map((p) => p.name),
@@ -1162,6 +1203,10 @@ async function handle(req, res) {
   if (resume && policy.interaction !== 'pages') injectResumeCookie(policy, resume[1], req);
 
   if (rest === ROUTES.authorization && req.method === 'GET') forceConsentForOffline(url);
+  if (policy.generic) {
+    const refused = await refuseUnencryptedRequest(rest, url, req);
+    if (refused) return sendJson(res, 400, refused);
+  }
 
   req.url = rest + url.search;
   return p.callback(req, res);
@@ -1171,6 +1216,7 @@ async function handle(req, res) {
 // Start
 // ---------------------------------------------------------------------------------------
 const keys = await keysPromise;
+encryptionKey = await generateEncryptionKey();
 
 const server = http.createServer((req, res) => {
   const started = performance.now();

@@ -82,6 +82,8 @@ mod endpoint_faults;
 mod happy_path;
 #[path = "hostile/loopback.rs"]
 mod loopback;
+#[path = "hostile/par.rs"]
+mod par;
 #[path = "hostile/refresh.rs"]
 mod refresh;
 #[path = "hostile/secrets.rs"]

@@ -510,6 +510,7 @@ mod tests {
             refresh_token_expires_in: None,
             response_fields: Vec::new(),
             exchanges: Default::default(),
+            request_form: None,
         }
     }
 

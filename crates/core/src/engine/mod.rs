@@ -38,6 +38,7 @@ mod logout;
 pub mod outcome;
 pub mod profiles;
 mod refresh;
+mod request_form;
 pub mod response_fields;
 mod ropc;
 mod secrets;
@@ -291,12 +292,16 @@ impl Engine {
             &params,
         )?;
         let client_auth = self.client_auth(profile, metadata).await?;
-        crate::exchange::browser(request.url.as_str());
+        // Plain, as a request object, or pushed (PAR): the profile's request form.
+        let shaped = self
+            .shape_request(profile, &provider, &request, &client_auth)
+            .await?;
+        crate::exchange::browser(shaped.url.as_str());
         if options.open_browser {
-            browser.open(&request.url)?;
+            browser.open(&shaped.url)?;
         }
         report(Progress::BrowserOpened {
-            authorize_url: request.url.to_string(),
+            authorize_url: shaped.url.to_string(),
         });
         report(Progress::WaitingForRedirect {
             redirect_uri: redirect_uri.clone(),
@@ -322,7 +327,7 @@ impl Engine {
                     if let Some(sent) = SentRequest::from_url(request.url.as_str()) {
                         crate::oidc::sent::explain_sent(&mut p, &sent);
                     }
-                    Error::Provider(p)
+                    crate::oidc::request_form::explain_refusal(Error::Provider(p), &shaped.used)
                 }
                 other => other,
             })?;
@@ -353,6 +358,7 @@ impl Engine {
             .judge(profile, &provider, &tokens, &expect, options.store)
             .await?;
         outcome.redirect_uri = Some(redirect_uri);
+        outcome.request_form = Some(shaped.used);
         report(Progress::Validated {
             passed: outcome.passed(),
         });
@@ -487,6 +493,7 @@ impl Engine {
             refresh_token_expires_in: tokens.refresh_token_expires_in,
             response_fields: response_fields::decode(&tokens.fields, now),
             exchanges: Default::default(),
+            request_form: None,
         })
     }
 

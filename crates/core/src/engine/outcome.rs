@@ -91,6 +91,9 @@ pub struct Outcome {
     pub response_fields: Vec<super::response_fields::ResponseField>,
     /// What went over the wire, masked.
     pub exchanges: ExchangeLog,
+    /// How the browser sign-in's authorization request travelled (PAR, request object); none
+    /// for other flows.
+    pub request_form: Option<crate::oidc::request_form::RequestFormUsed>,
 }
 
 impl Outcome {

@@ -317,6 +317,7 @@ impl Engine {
             refresh_token_expires_in: tokens.refresh_token_expires_in,
             response_fields: super::response_fields::decode(&tokens.fields, self.clock.now()),
             exchanges: Default::default(),
+            request_form: None,
         };
         report(Progress::Validated {
             passed: outcome.passed(),

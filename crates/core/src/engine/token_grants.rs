@@ -155,6 +155,7 @@ impl Engine {
             refresh_token_expires_in: None,
             response_fields: response_fields::decode(&tokens.fields, now),
             exchanges: Default::default(),
+            request_form: None,
         })
     }
 }

@@ -76,6 +76,12 @@ impl ClientKey {
         }
     }
 
+    /// The key as stored (PEM; with its certificate when one came with it), for signing other
+    /// JWTs with it (request objects).
+    pub fn pem(&self) -> &Secret {
+        &self.pem
+    }
+
     /// The certificate's `x5t#S256`, when one came with the key.
     pub fn x5t_s256(&self) -> Option<&str> {
         self.x5t_s256.as_deref()

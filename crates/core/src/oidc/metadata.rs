@@ -55,6 +55,9 @@ pub struct ProviderMetadata {
     /// Claims.
     #[serde(default)]
     pub claims_supported: Vec<String>,
+    /// The request forms (PAR, JAR) the provider announces (`oidc::request_form`).
+    #[serde(flatten)]
+    pub request_forms: crate::oidc::request_form::RequestFormMetadata,
 }
 
 impl ProviderMetadata {
@@ -82,6 +85,12 @@ impl ProviderMetadata {
             ("token_endpoint", Some(&self.token_endpoint)),
             ("jwks_uri", Some(&self.jwks_uri)),
             ("end_session_endpoint", self.end_session_endpoint.as_ref()),
+            (
+                "pushed_authorization_request_endpoint",
+                self.request_forms
+                    .pushed_authorization_request_endpoint
+                    .as_ref(),
+            ),
         ];
         for (name, url) in endpoints {
             if let Some(url) = url {

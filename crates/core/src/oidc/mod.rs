@@ -15,5 +15,6 @@ pub mod portal;
 pub mod provider_error;
 pub mod redirect;
 pub mod request;
+pub mod request_form;
 pub mod sent;
 pub mod token;

@@ -41,6 +41,8 @@ pub enum ErrorOrigin {
     TokenEndpoint,
     /// The provider's logout endpoint.
     Logout,
+    /// The pushed authorization request endpoint (PAR, RFC 9126) answered with an error object.
+    PushedAuthorization,
 }
 
 impl ProviderError {
@@ -158,6 +160,9 @@ impl fmt::Display for ProviderError {
             ErrorOrigin::Authorization => "the provider refused the sign-in",
             ErrorOrigin::TokenEndpoint => "the token endpoint refused the request",
             ErrorOrigin::Logout => "the provider refused the sign-out",
+            ErrorOrigin::PushedAuthorization => {
+                "the provider refused the pushed authorization request"
+            }
         };
         write!(f, "{origin}: {}", self.error)?;
         if let Some(code) = &self.code {

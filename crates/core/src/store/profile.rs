@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::oidc::authorize::AuthParams;
 use crate::oidc::redirect::RedirectConfig;
 use crate::oidc::request::ClientAuthMethod;
+use crate::oidc::request_form::RequestForm;
 use crate::store::config_file::{read_json, update_json, Change};
 use crate::validate::Identity;
 use chrono::{DateTime, Utc};
@@ -42,6 +43,11 @@ pub struct Profile {
     /// keyring under [`crate::oidc::request::client_secret_account`]; never in this file).
     #[serde(default)]
     pub client_auth: ClientAuthMethod,
+    /// How the browser sign-in's authorization request travels: pushed (PAR) and/or as a
+    /// signed (and encrypted) request object (JAR). Profiles from before it read as the
+    /// default: PAR when the provider requires it, no request object.
+    #[serde(default)]
+    pub request_form: RequestForm,
 }
 
 impl Profile {
@@ -56,6 +62,7 @@ impl Profile {
             params: AuthParams::default(),
             browser_command: None,
             client_auth: ClientAuthMethod::default(),
+            request_form: RequestForm::default(),
         }
     }
 
@@ -415,6 +422,31 @@ mod tests {
         )
         .unwrap();
         assert!(s.state("old").unwrap().recent_calls.is_empty());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_profile_file_from_before_request_forms_loads_unchanged_and_keeps_a_new_form() {
+        let (s, dir) = store();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("profiles.json"),
+            r#"{"profiles":[{"name":"old","authority":"contoso/B2C_1_susi","client_id":"cid",
+                "scopes":["offline_access"],"client_auth":"auto"}]}"#,
+        )
+        .unwrap();
+        let old = s.get("old").unwrap();
+        assert_eq!(old.request_form, RequestForm::default());
+        assert_eq!(old.scopes, vec!["offline_access"]);
+        let mut p = old.clone();
+        p.request_form = RequestForm {
+            par: crate::oidc::request_form::ParMode::Always,
+            jar: crate::oidc::request_form::JarMode::SignedEncrypted,
+        };
+        s.save(&p).unwrap();
+        let text = std::fs::read_to_string(dir.join("profiles.json")).unwrap();
+        assert!(text.contains("\"jar\": \"signed+encrypted\""), "{text}");
+        assert_eq!(s.get("old").unwrap().request_form, p.request_form);
         std::fs::remove_dir_all(dir).ok();
     }
 
