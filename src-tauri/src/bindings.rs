@@ -48,6 +48,7 @@ use tokenscope_core::oidc::portal::{PortalParam, PortalParams};
 use tokenscope_core::oidc::provider_error::{ErrorOrigin, ProviderError};
 use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode};
 use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
+use tokenscope_core::oidc::request_form::{JarMode, ParMode, RequestForm, RequestFormUsed};
 use tokenscope_core::oidc::sent::BrowserErrorHelp;
 use tokenscope_core::store::profile::{Profile, RecentCall};
 use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
@@ -80,6 +81,10 @@ pub fn render() -> String {
         RedirectHost,
         ResponseMode,
         AuthParams,
+        RequestForm,
+        ParMode,
+        JarMode,
+        RequestFormUsed,
         Progress,
         Flow,
         RefreshTokenStatus,

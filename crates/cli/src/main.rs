@@ -15,6 +15,7 @@ mod errors;
 mod flowtest;
 mod grants;
 mod output;
+mod request_form;
 mod trace;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -188,6 +189,22 @@ enum ProfilesAction {
         /// Replace the profile of the same name (its refresh token and secret stay).
         #[arg(long)]
         replace: bool,
+        /// Push the authorization request (RFC 9126): auto (when the provider requires it),
+        /// always, never.
+        #[arg(long, value_enum)]
+        par: Option<request_form::ParArg>,
+        /// Send the parameters as a request object (RFC 9101) signed with the client key or
+        /// secret: off, signed, signed+encrypted (to the provider's enc key).
+        #[arg(long, value_enum)]
+        request_object: Option<request_form::JarArg>,
+    },
+    /// A profile's settings, and whether a client secret and key are stored (never them).
+    Show {
+        /// Profile name.
+        name: String,
+        /// Print the profile as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// A profile's client secret (confidential clients), kept in the OS keyring only.
     Secret {
@@ -416,6 +433,15 @@ pub(crate) struct SigninArgs {
     /// Client authentication when a client secret is stored (`profiles secret set`).
     #[arg(long, value_enum)]
     client_auth: Option<AuthMethodArg>,
+    /// Push the authorization request (RFC 9126): auto (when the provider requires it),
+    /// always, never. Saved with the profile.
+    #[arg(long, value_enum, conflicts_with = "device")]
+    par: Option<request_form::ParArg>,
+    /// Send the parameters as a request object (RFC 9101) signed with the client key
+    /// (`profiles key set`) or HS256 with the client secret: off, signed, signed+encrypted (to
+    /// the provider's enc key). Saved with the profile.
+    #[arg(long, value_enum, conflicts_with = "device")]
+    request_object: Option<request_form::JarArg>,
     /// Device flow (RFC 8628): show a user code and where to enter it (on any device), poll
     /// until the sign-in is completed there; no browser is opened and no redirect is used.
     #[arg(long, conflicts_with_all = ["browser", "print_url", "form_post", "redirect_uri"])]
@@ -513,6 +539,9 @@ async fn run(command: Command) -> ExitCode {
         Command::Profiles {
             action: Some(ProfilesAction::Key { action }),
         } => with_engine(|engine| grants::key(engine, action)).await,
+        Command::Profiles {
+            action: Some(ProfilesAction::Show { name, json }),
+        } => with_engine(|engine| request_form::show(engine, name, json)).await,
         Command::Profiles { action: Some(add) } => {
             with_engine(|engine| add_profile(engine, add)).await
         }
@@ -628,6 +657,8 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
         redirect_uri,
         browser,
         replace,
+        par,
+        request_object,
     } = action
     else {
         return Err(Error::Config("not an add".into()).into());
@@ -642,6 +673,7 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
         p.redirect = RedirectConfig::parse(&uri)?;
     }
     p.browser_command = browser;
+    request_form::apply(&mut p.request_form, par, request_object);
     let mode = if replace {
         SaveMode::Replace
     } else {
@@ -793,6 +825,7 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
     if let Some(m) = args.client_auth {
         profile.client_auth = m.into();
     }
+    request_form::apply(&mut profile.request_form, args.par, args.request_object);
     let p = &mut profile.params;
     let set = |slot: &mut Option<String>, v: &Option<String>| {
         if v.is_some() {

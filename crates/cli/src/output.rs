@@ -422,6 +422,13 @@ pub fn outcome(o: &mut String, s: &Style, oc: &Outcome) {
     if let Some(uri) = &oc.redirect_uri {
         outln!(o, "  redirect_uri  {}", t(uri));
     }
+    if let Some(form) = oc
+        .request_form
+        .as_ref()
+        .filter(|f| **f != Default::default())
+    {
+        outln!(o, "  request       {}", t(&form.summary()));
+    }
     outln!(o, "{}", s.bold("Checks"));
     checks(o, s, &oc.report.checks);
     if !oc.report.warnings.is_empty() {

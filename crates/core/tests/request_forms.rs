@@ -38,7 +38,13 @@ fn client(note: &str) -> Value {
 }
 
 /// A saved profile on the generic provider for `client`, with this form.
-async fn profile(engine: &Engine, name: &str, client: &Value, par: ParMode, jar: JarMode) -> Profile {
+async fn profile(
+    engine: &Engine,
+    name: &str,
+    client: &Value,
+    par: ParMode,
+    jar: JarMode,
+) -> Profile {
     let mut p = Profile::new(
         name,
         &idp().generic_metadata_url(),
@@ -52,7 +58,10 @@ async fn profile(engine: &Engine, name: &str, client: &Value, par: ParMode, jar:
 
 async fn with_key(engine: &Engine, p: &Profile) {
     let pem = std::fs::read_to_string(fixture_path("keys/rsa2.pem")).unwrap();
-    engine.set_client_key(&p.name, &Secret::new(pem)).await.unwrap();
+    engine
+        .set_client_key(&p.name, &Secret::new(pem))
+        .await
+        .unwrap();
 }
 
 fn refusal(result: tokenscope_core::Result<impl std::fmt::Debug>) -> String {
@@ -69,20 +78,33 @@ async fn a_client_that_requires_par_signs_in_only_when_the_request_is_pushed() {
     let c = client("requires PAR");
     let plain = profile(&engine, "plain", &c, ParMode::Never, JarMode::Off).await;
     let e = refusal(engine.sign_in(&plain, &options()).await);
-    assert!(e.contains("Pushed Authorization Request must be used"), "{e}");
+    assert!(
+        e.contains("Pushed Authorization Request must be used"),
+        "{e}"
+    );
 
     let pushed = profile(&engine, "pushed", &c, ParMode::Always, JarMode::Off).await;
     let o = engine.sign_in(&pushed, &options()).await.unwrap();
     assert_passed(&o);
     let used = o.request_form.as_ref().unwrap();
-    assert!(used.pushed_to.as_deref().unwrap().ends_with("/oidc/oauth2/v2.0/par"), "{used:?}");
+    assert!(
+        used.pushed_to
+            .as_deref()
+            .unwrap()
+            .ends_with("/oidc/oauth2/v2.0/par"),
+        "{used:?}"
+    );
     assert!(used
         .request_uri
         .as_deref()
         .unwrap()
         .starts_with("urn:ietf:params:oauth:request_uri:"));
     assert!(used.request_uri_expires_in.unwrap() > 0, "{used:?}");
-    assert!(used.summary().contains("the request_uri expires in"), "{}", used.summary());
+    assert!(
+        used.summary().contains("the request_uri expires in"),
+        "{}",
+        used.summary()
+    );
     // The browser got the client ID and the request_uri, nothing else.
     let authorize = o
         .exchanges
@@ -112,7 +134,10 @@ async fn a_client_that_requires_a_signed_request_object_gets_one_signed_with_its
     assert_passed(&o);
     let used = o.request_form.as_ref().unwrap();
     assert_eq!(used.signed_alg.as_deref(), Some("RS256"));
-    assert!(used.pushed_to.is_none() && used.encrypted.is_none(), "{used:?}");
+    assert!(
+        used.pushed_to.is_none() && used.encrypted.is_none(),
+        "{used:?}"
+    );
 
     // Pushed and signed: the same client, the same key.
     let both = profile(&engine, "both", &c, ParMode::Always, JarMode::Signed).await;
@@ -135,13 +160,23 @@ async fn an_itsme_style_client_needs_the_request_object_signed_then_encrypted_an
         "{e}"
     );
 
-    let encrypted = profile(&engine, "enc", &c, ParMode::Always, JarMode::SignedEncrypted).await;
+    let encrypted = profile(
+        &engine,
+        "enc",
+        &c,
+        ParMode::Always,
+        JarMode::SignedEncrypted,
+    )
+    .await;
     with_key(&engine, &encrypted).await;
     let o = engine.sign_in(&encrypted, &options()).await.unwrap();
     assert_passed(&o);
     let used = o.request_form.as_ref().unwrap();
     let enc = used.encrypted.as_deref().unwrap();
-    assert!(enc.starts_with("RSA-OAEP-256/A256GCM to the provider's key enc-"), "{enc}");
+    assert!(
+        enc.starts_with("RSA-OAEP-256/A256GCM to the provider's key enc-"),
+        "{enc}"
+    );
     assert!(used.pushed_to.is_some());
 }
 
@@ -152,12 +187,18 @@ async fn a_request_object_is_signed_hs256_with_the_client_secret_when_there_is_n
     let c = client("requires a request object signed HS256");
     let secret = Secret::new(c["client_secret"].as_str().unwrap());
     let plain = profile(&engine, "plain", &c, ParMode::Never, JarMode::Off).await;
-    engine.set_client_secret(&plain.name, &secret).await.unwrap();
+    engine
+        .set_client_secret(&plain.name, &secret)
+        .await
+        .unwrap();
     let e = refusal(engine.sign_in(&plain, &options()).await);
     assert!(e.contains("Request Object must be used"), "{e}");
 
     let signed = profile(&engine, "signed", &c, ParMode::Never, JarMode::Signed).await;
-    engine.set_client_secret(&signed.name, &secret).await.unwrap();
+    engine
+        .set_client_secret(&signed.name, &secret)
+        .await
+        .unwrap();
     let o = engine.sign_in(&signed, &options()).await.unwrap();
     assert_passed(&o);
     let used = o.request_form.as_ref().unwrap();
@@ -174,6 +215,13 @@ async fn a_public_client_cannot_sign_a_request_object_and_is_told_what_to_store(
     let engine = engine();
     let c = client("requires PAR");
     let p = profile(&engine, "nokey", &c, ParMode::Always, JarMode::Signed).await;
-    let e = engine.sign_in(&p, &options()).await.unwrap_err().to_string();
-    assert!(e.contains("profiles key set") && e.contains("client secret"), "{e}");
+    let e = engine
+        .sign_in(&p, &options())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("profiles key set") && e.contains("client secret"),
+        "{e}"
+    );
 }

@@ -36,7 +36,13 @@ browser_command: string | null,
  * How a confidential client authenticates (used only when a client secret is stored in the
  * keyring under [`crate::oidc::request::client_secret_account`]; never in this file).
  */
-client_auth: ClientAuthMethod, };
+client_auth: ClientAuthMethod, 
+/**
+ * How the browser sign-in's authorization request travels: pushed (PAR) and/or as a
+ * signed (and encrypted) request object (JAR). Profiles from before it read as the
+ * default: PAR when the provider requires it, no request object.
+ */
+request_form: RequestForm, };
 
 export type RedirectConfig = { 
 /**
@@ -93,6 +99,46 @@ extra: Array<[string, string]>,
  * `claims` (OpenID Connect Core §5.5): a JSON object, checked before sending.
  */
 claims: string | null, };
+
+export type RequestForm = { 
+/**
+ * When to push.
+ */
+par: ParMode, 
+/**
+ * Whether to send a request object.
+ */
+jar: JarMode, };
+
+export type ParMode = "auto" | "always" | "never";
+
+export type JarMode = "off" | "signed" | "signed+encrypted";
+
+export type RequestFormUsed = { 
+/**
+ * Pushed: the PAR endpoint.
+ */
+pushed_to: string | null, 
+/**
+ * The `request_uri` the browser got.
+ */
+request_uri: string | null, 
+/**
+ * How long the `request_uri` was valid, seconds, as the provider said.
+ */
+request_uri_expires_in: number | null, 
+/**
+ * The request object's signature alg (none: no request object).
+ */
+signed_alg: string | null, 
+/**
+ * What signed it, in words.
+ */
+signed_with: string | null, 
+/**
+ * `alg/enc` and the provider key's `kid`, when encrypted.
+ */
+encrypted: string | null, };
 
 export type Progress = { "step": "metadata_fetched", 
 /**
@@ -301,7 +347,7 @@ timestamp: string | null,
  */
 advice: ErrorAdvice | null, };
 
-export type ErrorOrigin = "authorization" | "token_endpoint" | "logout";
+export type ErrorOrigin = "authorization" | "token_endpoint" | "logout" | "pushed_authorization";
 
 export type ErrorAdvice = { 
 /**
@@ -488,7 +534,11 @@ token_response: Array<ResponseField>,
  * What went over the wire (metadata, keys, the authorization URL, the token request),
  * masked: no code, verifier, token or client secret.
  */
-exchanges: Array<Exchange>, };
+exchanges: Array<Exchange>, 
+/**
+ * How the browser sign-in's authorization request travelled (pushed, request object).
+ */
+request_form: RequestFormUsed | null, };
 
 export type ProfileEntry = { 
 /**

@@ -1,6 +1,6 @@
 // The profile form's editable model: plain strings for the inputs, converted to and from the
 // engine's `Profile`, with the checks the form makes before asking the shell to save.
-import type { ClientAuthMethod, Profile, RedirectHost, ResponseMode } from './bindings';
+import type { ClientAuthMethod, Profile, RedirectHost, RequestForm, ResponseMode } from './bindings';
 
 export interface ExtraRow {
   /** Stable key for the keyed list of rows. */
@@ -32,6 +32,8 @@ export interface Draft {
   /** JSON text of the `claims` parameter; '' = not sent. */
   claims: string;
   clientAuth: ClientAuthMethod;
+  /** PAR and request object (advanced; kept as the profile has it). */
+  requestForm: RequestForm;
 }
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account', 'create'] as const;
@@ -61,6 +63,7 @@ export function emptyDraft(): Draft {
     browserCommand: '',
     claims: '',
     clientAuth: 'auto',
+    requestForm: { par: 'auto', jar: 'off' },
   };
 }
 
@@ -84,6 +87,7 @@ export function draftFromProfile(p: Profile, name: string = p.name): Draft {
     browserCommand: p.browser_command ?? '',
     claims: p.params.claims ?? '',
     clientAuth: p.client_auth,
+    requestForm: { ...(p.request_form ?? { par: 'auto', jar: 'off' }) },
   };
 }
 
@@ -115,6 +119,7 @@ export function profileFromDraft(d: Draft): Profile {
     },
     browser_command: orNull(d.browserCommand),
     client_auth: d.clientAuth,
+    request_form: { ...d.requestForm },
   };
 }
 

@@ -182,6 +182,7 @@ describe('new profile', () => {
         },
         browser_command: 'firefox --private-window',
         client_auth: 'auto',
+        request_form: { par: 'auto', jar: 'off' },
       } satisfies Profile,
     });
     expect(await screen.findByRole('heading', { level: 1, name: 'Contoso staging' })).toBeInTheDocument();

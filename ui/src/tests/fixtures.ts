@@ -50,6 +50,7 @@ export function profile(overrides: Partial<Profile> = {}): Profile {
     },
     browser_command: null,
     client_auth: 'auto',
+    request_form: { par: 'auto', jar: 'off' },
     ...overrides,
   };
 }
@@ -249,6 +250,7 @@ export function signInView(overrides: Partial<SignInView> = {}): SignInView {
     scope: 'openid offline_access',
     token_response: [],
     exchanges: [],
+    request_form: null,
     ...overrides,
   };
 }

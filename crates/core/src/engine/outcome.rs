@@ -184,6 +184,8 @@ pub struct SignInView {
     /// What went over the wire (metadata, keys, the authorization URL, the token request),
     /// masked: no code, verifier, token or client secret.
     pub exchanges: Vec<Exchange>,
+    /// How the browser sign-in's authorization request travelled (pushed, request object).
+    pub request_form: Option<crate::oidc::request_form::RequestFormUsed>,
 }
 
 impl From<&Outcome> for SignInView {
@@ -221,6 +223,7 @@ impl From<&Outcome> for SignInView {
             scope: o.scope.clone(),
             token_response: o.response_fields.clone(),
             exchanges: o.exchanges.entries.clone(),
+            request_form: o.request_form.clone(),
         }
     }
 }

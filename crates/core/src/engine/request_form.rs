@@ -102,7 +102,10 @@ impl Engine {
         Ok(Shaped {
             url: rf::endpoint_with(
                 endpoint,
-                &[("client_id", client_id), ("request_uri", &pushed.request_uri)],
+                &[
+                    ("client_id", client_id),
+                    ("request_uri", &pushed.request_uri),
+                ],
             ),
             used,
         })

@@ -491,7 +491,11 @@ pub fn parse_par_response(url: &Url, response: &HttpResponse) -> Result<Pushed> 
     };
     let request_uri = match obj.get("request_uri") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
-        Some(_) => return Err(invalid("has a `request_uri` that is not a non-empty string")),
+        Some(_) => {
+            return Err(invalid(
+                "has a `request_uri` that is not a non-empty string",
+            ))
+        }
         None => return Err(invalid("has no `request_uri`")),
     };
     if request_uri.len() > 2048 || request_uri.chars().any(char::is_control) {

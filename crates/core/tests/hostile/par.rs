@@ -59,7 +59,11 @@ async fn a_par_endpoint_that_answers_garbage_an_error_or_no_request_uri_stops_th
         h.provider.set_token(answer(reply));
         let started = Instant::now();
         let e = expect_err(h.sign_in().await, name);
-        assert!(started.elapsed() < PROMPT, "{name}: took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < PROMPT,
+            "{name}: took {:?}",
+            started.elapsed()
+        );
         assert!(e.to_string().contains(says), "{name}: {e}");
         if name == "an OAuth error" {
             match &e {
@@ -102,13 +106,13 @@ async fn a_pushed_request_sends_the_browser_only_the_client_id_and_request_uri()
         ))
     });
     let e = expect_err(h.sign_in().await, "refused at the authorize endpoint");
-    assert!(
-        e.to_string().contains("request_uri expires in 90 s"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("request_uri expires in 90 s"), "{e}");
     let pushed = &h.provider.token_requests()[0];
     assert_eq!(pushed.get("client_id").map(String::as_str), Some(CLIENT_ID));
-    assert_eq!(pushed.get("response_type").map(String::as_str), Some("code"));
+    assert_eq!(
+        pushed.get("response_type").map(String::as_str),
+        Some("code")
+    );
     assert!(pushed.contains_key("code_challenge") && pushed.contains_key("state"));
     let sent = h.provider.last_authorize();
     let mut names: Vec<&str> = sent.keys().map(String::as_str).collect();

@@ -112,7 +112,10 @@ fn a_request_object_carries_the_parameters_and_verifies_with_the_clients_key() {
         ("response_type".to_owned(), "code".to_owned()),
         ("scope".to_owned(), "openid".to_owned()),
         ("max_age".to_owned(), "600".to_owned()),
-        ("claims".to_owned(), r#"{"id_token":{"acr":null}}"#.to_owned()),
+        (
+            "claims".to_owned(),
+            r#"{"id_token":{"acr":null}}"#.to_owned(),
+        ),
     ];
     let jwt = request_object(
         &params,
@@ -157,8 +160,16 @@ fn encryption_goes_to_the_providers_enc_key_with_announced_algorithms() {
     let e = choose_encryption(&jwks, &m).unwrap();
     assert_eq!(e.kid.as_deref(), Some("rsa2"));
     assert_eq!((e.alg.as_str(), e.enc.as_str()), ("RSA-OAEP", "A256GCM"));
-    let jwe = request_object(&[], "cid", "https://idp/", 1, &rsa_signer(), "RS256", Some(&e))
-        .unwrap();
+    let jwe = request_object(
+        &[],
+        "cid",
+        "https://idp/",
+        1,
+        &rsa_signer(),
+        "RS256",
+        Some(&e),
+    )
+    .unwrap();
     assert_eq!(jwe.split('.').count(), 5);
     let header: Value = serde_json::from_slice(
         &base64::Engine::decode(
@@ -177,7 +188,10 @@ fn encryption_goes_to_the_providers_enc_key_with_announced_algorithms() {
     // A key the announced algorithms do not fit.
     let ec_only = metadata(json!({"request_object_encryption_alg_values_supported": ["ECDH-ES"]}));
     let err = choose_encryption(&jwks, &ec_only).unwrap_err().to_string();
-    assert!(err.contains("RSA-OAEP-256") && err.contains("ECDH-ES"), "{err}");
+    assert!(
+        err.contains("RSA-OAEP-256") && err.contains("ECDH-ES"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -216,9 +230,21 @@ fn the_par_answer_is_checked_and_its_refusals_are_provider_errors() {
     for (status, body, says) in [
         (201, "<html>hello</html>", "not a JSON object"),
         (201, r#"{"expires_in":60}"#, "no `request_uri`"),
-        (201, r#"{"request_uri":"","expires_in":60}"#, "not a non-empty string"),
-        (201, r#"{"request_uri":"urn:x"}"#, "no positive `expires_in`"),
-        (201, r#"{"request_uri":"urn:x","expires_in":0}"#, "no positive `expires_in`"),
+        (
+            201,
+            r#"{"request_uri":"","expires_in":60}"#,
+            "not a non-empty string",
+        ),
+        (
+            201,
+            r#"{"request_uri":"urn:x"}"#,
+            "no positive `expires_in`",
+        ),
+        (
+            201,
+            r#"{"request_uri":"urn:x","expires_in":0}"#,
+            "no positive `expires_in`",
+        ),
         (201, "[1,2]", "not a JSON object"),
     ] {
         let e = parse_par_response(&par_url(), &resp(status, body)).unwrap_err();
@@ -257,7 +283,10 @@ fn a_refusal_says_which_alg_and_key_were_used() {
 fn the_endpoints_own_query_stays_and_only_added_parameters_move() {
     let endpoint = Url::parse("https://idp/authorize?p=B2C_1_x").unwrap();
     let url = endpoint_with(&endpoint, &[("client_id", "c"), ("state", "s")]);
-    assert_eq!(url.as_str(), "https://idp/authorize?p=B2C_1_x&client_id=c&state=s");
+    assert_eq!(
+        url.as_str(),
+        "https://idp/authorize?p=B2C_1_x&client_id=c&state=s"
+    );
     assert_eq!(
         added_params(&endpoint, &url),
         vec![
