@@ -119,7 +119,9 @@ fn signer_of(auth: &ClientAuth) -> Result<Signer> {
             let mut reasons = Vec::new();
             for (label, der) in pem_blocks(key.pem().expose()).map_err(Error::Config)? {
                 match SigningKey::from_pem_block(&label, &der) {
-                    Ok(k) => return Ok(Signer::Key(k, key.x5t_s256().map(str::to_owned))),
+                    Ok(k) => {
+                        return Ok(Signer::Key(Box::new(k), key.x5t_s256().map(str::to_owned)))
+                    }
                     Err(e) if label.contains("PRIVATE KEY") => reasons.push(e),
                     Err(_) => {}
                 }

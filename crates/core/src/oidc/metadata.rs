@@ -55,9 +55,33 @@ pub struct ProviderMetadata {
     /// Claims.
     #[serde(default)]
     pub claims_supported: Vec<String>,
-    /// The request forms (PAR, JAR) the provider announces (`oidc::request_form`).
+    /// The request forms (PAR, JAR) the provider announces (used by `oidc::request_form`).
     #[serde(flatten)]
-    pub request_forms: crate::oidc::request_form::RequestFormMetadata,
+    pub request_forms: RequestFormMetadata,
+}
+
+/// The metadata members about request forms (RFC 9126 §5, RFC 9101 §9, OpenID Connect
+/// Discovery §3).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RequestFormMetadata {
+    /// Where requests are pushed.
+    #[serde(default)]
+    pub pushed_authorization_request_endpoint: Option<Url>,
+    /// The provider accepts only pushed requests.
+    #[serde(default)]
+    pub require_pushed_authorization_requests: bool,
+    /// The provider accepts only signed request objects.
+    #[serde(default)]
+    pub require_signed_request_object: bool,
+    /// Algorithms a request object may be signed with.
+    #[serde(default)]
+    pub request_object_signing_alg_values_supported: Vec<String>,
+    /// Key management algorithms a request object may be encrypted with.
+    #[serde(default)]
+    pub request_object_encryption_alg_values_supported: Vec<String>,
+    /// Content encryptions a request object may be encrypted with.
+    #[serde(default)]
+    pub request_object_encryption_enc_values_supported: Vec<String>,
 }
 
 impl ProviderMetadata {

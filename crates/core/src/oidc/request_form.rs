@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::http::{self, HttpClient, HttpResponse};
 use crate::jose::encrypt::{encrypt_compact, RecipientKey};
 use crate::jose::sign::{sign_compact, SigningKey};
+pub use crate::oidc::metadata::RequestFormMetadata;
 use crate::oidc::metadata::{Jwks, ProviderMetadata};
 use crate::oidc::provider_error::{ErrorOrigin, ProviderError};
 use crate::oidc::token::{authenticated_form, ClientAuth};
@@ -118,30 +119,6 @@ impl RequestForm {
     }
 }
 
-/// The metadata members about request forms (RFC 9126 §5, RFC 9101 §9, OpenID Connect
-/// Discovery §3).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct RequestFormMetadata {
-    /// Where requests are pushed.
-    #[serde(default)]
-    pub pushed_authorization_request_endpoint: Option<Url>,
-    /// The provider accepts only pushed requests.
-    #[serde(default)]
-    pub require_pushed_authorization_requests: bool,
-    /// The provider accepts only signed request objects.
-    #[serde(default)]
-    pub require_signed_request_object: bool,
-    /// Algorithms a request object may be signed with.
-    #[serde(default)]
-    pub request_object_signing_alg_values_supported: Vec<String>,
-    /// Key management algorithms a request object may be encrypted with.
-    #[serde(default)]
-    pub request_object_encryption_alg_values_supported: Vec<String>,
-    /// Content encryptions a request object may be encrypted with.
-    #[serde(default)]
-    pub request_object_encryption_enc_values_supported: Vec<String>,
-}
-
 /// Whether this sign-in pushes its request: `Always` needs the endpoint, `Auto` pushes when the
 /// provider requires it (and says where).
 pub fn use_par(form: &RequestForm, metadata: &ProviderMetadata) -> Result<Option<Url>> {
@@ -171,7 +148,7 @@ pub fn use_par(form: &RequestForm, metadata: &ProviderMetadata) -> Result<Option
 pub enum Signer {
     /// The client key (`client-key:<profile>`), with its certificate's `x5t#S256` when stored
     /// with one.
-    Key(SigningKey, Option<String>),
+    Key(Box<SigningKey>, Option<String>),
     /// The client secret.
     Secret(crate::secret::Secret),
 }
@@ -407,7 +384,7 @@ pub fn request_object(
             if let Some(t) = x5t {
                 header.insert("x5t#S256".into(), json!(t));
             }
-            k.clone()
+            (**k).clone()
         }
         Signer::Secret(s) => SigningKey::Hmac(s.expose().as_bytes().to_vec()),
     };

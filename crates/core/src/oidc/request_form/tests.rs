@@ -19,7 +19,10 @@ fn rsa_signer() -> Signer {
     let pem = std::fs::read_to_string(fixture_path("keys/rsa2.pem")).unwrap();
     let blocks = crate::inspect::keys::pem_blocks(&pem).unwrap();
     let (label, der) = &blocks[0];
-    Signer::Key(SigningKey::from_pem_block(label, der).unwrap(), None)
+    Signer::Key(
+        Box::new(SigningKey::from_pem_block(label, der).unwrap()),
+        None,
+    )
 }
 
 fn resp(status: u16, body: &str) -> HttpResponse {
