@@ -138,6 +138,21 @@ async fn a_client_that_requires_a_signed_request_object_gets_one_signed_with_its
         used.pushed_to.is_none() && used.encrypted.is_none(),
         "{used:?}"
     );
+    // The browser got the request object, with the client ID, response_type and scope beside
+    // it (OpenID Connect Core §6.1) and nothing else: state, nonce and PKCE are inside.
+    let authorize = o
+        .exchanges
+        .entries
+        .iter()
+        .find(|x| x.step == tokenscope_core::exchange::Step::Authorize)
+        .unwrap();
+    let url = url::Url::parse(&authorize.url).unwrap();
+    let names: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    assert_eq!(
+        names,
+        ["client_id", "response_type", "scope", "request"],
+        "{url}"
+    );
 
     // Pushed and signed: the same client, the same key.
     let both = profile(&engine, "both", &c, ParMode::Always, JarMode::Signed).await;

@@ -82,8 +82,18 @@ impl Engine {
                 .collect(),
         };
         let Some(par_endpoint) = par else {
+            // In the browser, OpenID Connect Core §6.1 also wants `response_type` and `scope`
+            // outside the request object (RFC 9101 needs only `client_id`): the same values.
+            let mut url_pairs = sent.clone();
+            if object.is_some() {
+                for name in ["response_type", "scope"] {
+                    if let Some((k, v)) = params.iter().find(|(k, _)| k == name) {
+                        url_pairs.insert(url_pairs.len() - 1, (k.as_str(), v.as_str()));
+                    }
+                }
+            }
             return Ok(Shaped {
-                url: rf::endpoint_with(endpoint, &sent),
+                url: rf::endpoint_with(endpoint, &url_pairs),
                 used,
             });
         };
