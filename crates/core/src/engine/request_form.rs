@@ -106,6 +106,16 @@ impl Engine {
             sent,
         )
         .await
+        .map_err(|e| match e {
+            // A refused client assertion, explained as at the token endpoint.
+            Error::Provider(mut p) if p.error == "invalid_client" && client_auth.is_jwt() => {
+                if let Some(a) = p.advice.as_mut() {
+                    a.note = Some(super::client_credentials::assertion_refused(client_auth));
+                }
+                Error::Provider(p)
+            }
+            other => other,
+        })
         .map_err(|e| rf::explain_refusal(e, &used))?;
         used.request_uri = Some(pushed.request_uri.clone());
         used.request_uri_expires_in = Some(pushed.expires_in);

@@ -448,12 +448,21 @@ pub fn parse_par_response(url: &Url, response: &HttpResponse) -> Result<Pushed> 
     if !(200..300).contains(&response.status) {
         if let Some(Value::Object(obj)) = &json {
             if let Some(error) = obj.get("error").and_then(Value::as_str) {
-                return Err(Error::from(ProviderError::new(
+                let mut e = ProviderError::new(
                     ErrorOrigin::PushedAuthorization,
                     error,
                     obj.get("error_description").and_then(Value::as_str),
                     obj.get("error_uri").and_then(Value::as_str),
-                )));
+                );
+                // Entra sends them as members too, as at the token endpoint.
+                let member = |name: &str| obj.get(name).and_then(Value::as_str).map(str::to_owned);
+                if e.correlation_id.is_none() {
+                    e.correlation_id = member("correlation_id");
+                }
+                if e.timestamp.is_none() {
+                    e.timestamp = member("timestamp");
+                }
+                return Err(Error::from(e));
             }
         }
         return Err(http::status_error(url, response));

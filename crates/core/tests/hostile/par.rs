@@ -120,3 +120,44 @@ async fn a_pushed_request_sends_the_browser_only_the_client_id_and_request_uri()
     assert_eq!(names, ["client_id", "request_uri"], "{sent:?}");
     assert_eq!(sent["request_uri"], "urn:ietf:params:oauth:request_uri:abc");
 }
+
+#[tokio::test]
+async fn a_client_assertion_the_par_endpoint_refuses_is_explained_as_at_the_token_endpoint() {
+    let (h, marker) = pushing().await;
+    h.provider.configure(|c| {
+        c.metadata["token_endpoint_auth_methods_supported"] = json!(["private_key_jwt"]);
+    });
+    h.engine.profiles().save(&h.profile).unwrap();
+    let pem = std::fs::read_to_string(testkit::fixture_path("keys/rsa2.pem")).unwrap();
+    h.engine
+        .set_client_key(&h.profile.name, &tokenscope_core::Secret::new(pem))
+        .await
+        .unwrap();
+    h.provider.set_token(answer(Reply::Json(
+        401,
+        json!({"error": "invalid_client", "error_description": "client authentication failed",
+               "correlation_id": "c0ffee", "timestamp": "2026-12-07 21:00:00Z"}),
+    )));
+    let e = expect_err(h.sign_in().await, "assertion refused at PAR");
+    let Error::Provider(p) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(p.origin, ErrorOrigin::PushedAuthorization);
+    assert_eq!(p.correlation_id.as_deref(), Some("c0ffee"));
+    let note = p
+        .advice
+        .as_ref()
+        .and_then(|a| a.note.as_deref())
+        .unwrap_or_default();
+    assert!(
+        note.contains("does not hold") && note.contains("RS256"),
+        "{note}"
+    );
+    // The push carried a private_key_jwt assertion for the PAR endpoint.
+    let pushed = &h.provider.token_requests()[0];
+    assert_eq!(
+        pushed.get("client_assertion_type").map(String::as_str),
+        Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    );
+    assert!(!marker.exists());
+}
