@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 # Secret Service; curl is the plain-redirect "browser" of the no-page test policies.
 # The desktop app builds on WebKitGTK (Tauri 2); its end-to-end tests drive the real window
 # under Xvfb through WebKitWebDriver. xmllint (libxml2-utils) validates `tokenscope test`'s JUnit
-# XML against tests/fixtures/junit/junit.xsd.
+# XML against tests/fixtures/junit/junit.xsd. python3-jwcrypto (Debian's Python, /usr/bin/python3)
+# cross-checks RSA1_5 JWE, which node `jose` lacks (crates/core/tests/jwe_python.rs).
 APT_PACKAGES=(
   ca-certificates curl git file build-essential pkg-config
   chromium
@@ -19,7 +20,7 @@ APT_PACKAGES=(
   xdg-utils
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver
-  python3 python3-venv
+  python3 python3-venv python3-jwcrypto
   libxml2-utils
 )
 

@@ -2,7 +2,8 @@
 //! oidc-provider brings into tests/idp), both directions (`tests/idp/jws-cross.mjs`):
 //!
 //! - Tokenscope makes, jose reads: every JWS algorithm, and a signed-then-encrypted token for
-//!   every key management jose has (all but `RSA1_5`, which WebCrypto lacks) × every content
+//!   every key management jose has (all but `RSA1_5`, which WebCrypto lacks: tests/jwe_python.rs
+//!   checks it against Python `jwcrypto`) × every content
 //!   encryption; jose decrypts and verifies each and finds the claims.
 //! - jose makes, Tokenscope reads: the same set made by jose; Tokenscope decrypts, verifies the
 //!   inner token with the signer's public key and finds the claims.
