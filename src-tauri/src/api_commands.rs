@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tauri::State;
 use tokenscope_core::api::userinfo::UserInfo;
 use tokenscope_core::api::{ApiCall, CallInput, Header, TokenChoice};
+use tokenscope_core::engine::WireOf;
 use tokenscope_core::store::profile::RecentCall;
 
 /// The request as the panel sends it: headers as the lines typed (`Name: value`), read by the
@@ -109,18 +110,21 @@ pub fn recent_calls(state: State<'_, AppState>, name: String) -> Res<Vec<RecentC
     Ok(state.engine().recent_calls(&name)?)
 }
 
-/// Request `index` of the profile's last sign-in or refresh ("What went over the wire") as
-/// curl with what it sent in the clear, except refresh tokens, which never reach the webview.
-/// `url`: the entry's URL as shown, so a log replaced since answers an error, not another
-/// request.
+/// Request `index` of the profile's last log of `kind` ("What went over the wire": a sign-in
+/// or refresh when not given, an API call, userinfo, revocation, introspection) as curl with
+/// what it sent in the clear, except refresh tokens, which never reach the webview. `url`: the
+/// entry's URL as shown, so a log replaced since answers an error, not another request.
 #[tauri::command]
 pub fn exchange_curl(
     state: State<'_, AppState>,
     name: String,
+    kind: Option<WireOf>,
     index: usize,
     url: String,
 ) -> Res<String> {
-    Ok(state.engine().exchange_curl(&name, index, &url)?)
+    Ok(state
+        .engine()
+        .exchange_curl(&name, kind.unwrap_or_default(), index, &url)?)
 }
 
 /// The provider's userinfo claims, explained and compared with the ID token's.

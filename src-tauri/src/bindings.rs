@@ -24,7 +24,7 @@ use tokenscope_core::engine::history::{
 };
 use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
 use tokenscope_core::engine::response_fields::ResponseField;
-use tokenscope_core::engine::EndpointSupport;
+use tokenscope_core::engine::{EndpointSupport, WireOf};
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
@@ -195,6 +195,7 @@ pub fn render() -> String {
         Exchange,
         Step,
         WireHeader,
+        WireOf,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokenscope_core::api::userinfo::UserInfo;
 use tokenscope_core::api::{self, ApiCall, CallInput, Header, TokenChoice, ID_TOKEN_WARNING};
 use tokenscope_core::engine::Engine;
-use tokenscope_core::exchange;
+use tokenscope_core::engine::{WireOf, NO_PROFILE};
 use tokenscope_core::inspect::diff::ChangeKind;
 use tokenscope_core::Error;
 
@@ -164,13 +164,14 @@ pub(crate) async fn call(engine: Arc<Engine>, args: CallArgs) -> Result<ExitCode
     if input.token == TokenChoice::Id {
         err_line(&format!("{} {ID_TOKEN_WARNING}", err.yellow("warning:")));
     }
-    let (call, log) = match &source {
-        Source::Profile(profile) => exchange::record(engine.call_api(profile, &input)).await,
-        Source::Given(text) => exchange::record(engine.call_api_with_token(text, &input)).await,
+    let (call, logged_as) = match &source {
+        Source::Profile(profile) => (
+            engine.call_api(profile, &input).await,
+            profile.name.as_str(),
+        ),
+        Source::Given(text) => (engine.call_api_with_token(text, &input).await, NO_PROFILE),
     };
-    if args.trace {
-        trace::print(&log);
-    }
+    trace::show(&engine, logged_as, WireOf::Api, args.trace);
     let call = call?;
     if let Some(path) = &args.output {
         std::fs::write(path, &call.raw_body)
@@ -180,7 +181,7 @@ pub(crate) async fn call(engine: Arc<Engine>, args: CallArgs) -> Result<ExitCode
     if args.json {
         let mut json = call.json();
         if args.trace {
-            trace::add_to(&mut json, &log);
+            trace::add_to(&mut json, &call.exchanges);
         }
         outln!(o, "{json}");
     } else {
@@ -291,17 +292,13 @@ pub struct UserinfoArgs {
 
 pub(crate) async fn userinfo(engine: Arc<Engine>, args: UserinfoArgs) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&args.profile)?;
-    let (info, log) = exchange::record(engine.userinfo(&profile)).await;
-    if args.trace {
-        trace::print(&log);
-    }
+    let info = engine.userinfo(&profile).await;
+    trace::show(&engine, &profile.name, WireOf::Userinfo, args.trace);
     let info = info?;
     let mut o = String::new();
     if args.json {
         let mut json = serde_json::to_value(&info).unwrap_or_default();
-        if args.trace {
-            trace::add_to(&mut json, &log);
-        }
+        trace::keep_if(&mut json, args.trace);
         outln!(o, "{json}");
     } else {
         userinfo_text(&mut o, &Style::stdout(), &info);

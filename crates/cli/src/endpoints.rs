@@ -3,13 +3,13 @@
 
 use crate::api::EXIT_HTTP_ERROR;
 use crate::output::{outln, t, Style};
-use crate::{emit, Failure};
+use crate::{emit, trace, Failure};
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tokenscope_core::api::introspect::{IntrospectTarget, IntrospectToken, Introspection};
 use tokenscope_core::api::revoke::{Revocation, RevokeToken};
-use tokenscope_core::engine::Engine;
+use tokenscope_core::engine::{Engine, WireOf};
 use tokenscope_core::Secret;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -43,6 +43,10 @@ pub struct RevokeArgs {
     /// Print one JSON object (see below).
     #[arg(long)]
     json: bool,
+    /// Print what went over the wire (each request and answer, secrets masked) to stderr;
+    /// with --json, also as `exchanges`.
+    #[arg(long)]
+    trace: bool,
 }
 
 pub(crate) async fn revoke(engine: Arc<Engine>, args: RevokeArgs) -> Result<ExitCode, Failure> {
@@ -51,10 +55,14 @@ pub(crate) async fn revoke(engine: Arc<Engine>, args: RevokeArgs) -> Result<Exit
         RevokeArg::Refresh => RevokeToken::Refresh,
         RevokeArg::Access => RevokeToken::Access,
     };
-    let r = engine.revoke(&profile, which).await?;
+    let r = engine.revoke(&profile, which).await;
+    trace::show(&engine, &profile.name, WireOf::Revoke, args.trace);
+    let r = r?;
     let mut o = String::new();
     if args.json {
-        outln!(o, "{}", serde_json::to_value(&r).unwrap_or_default());
+        let mut json = serde_json::to_value(&r).unwrap_or_default();
+        trace::keep_if(&mut json, args.trace);
+        outln!(o, "{json}");
     } else {
         revoke_text(&mut o, &Style::stdout(), &r);
     }
@@ -120,6 +128,10 @@ pub struct IntrospectArgs {
     /// Print one JSON object (see below).
     #[arg(long)]
     json: bool,
+    /// Print what went over the wire (each request and answer, secrets masked) to stderr;
+    /// with --json, also as `exchanges`.
+    #[arg(long)]
+    trace: bool,
 }
 
 pub(crate) async fn introspect(
@@ -136,10 +148,14 @@ pub(crate) async fn introspect(
                 .trim(),
         )),
     };
-    let i = engine.introspect(&profile, &target).await?;
+    let i = engine.introspect(&profile, &target).await;
+    trace::show(&engine, &profile.name, WireOf::Introspect, args.trace);
+    let i = i?;
     let mut o = String::new();
     if args.json {
-        outln!(o, "{}", serde_json::to_value(&i).unwrap_or_default());
+        let mut json = serde_json::to_value(&i).unwrap_or_default();
+        trace::keep_if(&mut json, args.trace);
+        outln!(o, "{json}");
     } else {
         introspect_text(&mut o, &Style::stdout(), &i);
     }

@@ -28,7 +28,10 @@ const EXIT_INVALID: u8 = 2;
     invalid (nothing ran).\n\n\
     --json prints {\"passed\", \"failed\", \"cases\": [{\"name\", \"file\", \"ok\", \
     \"duration_ms\", \"failures\": [{\"expectation\", \"expected\", \"actual\"}], \"driver\", \
-    \"warnings\"}]}. Tokens appear nowhere unless --show-tokens."
+    \"warnings\"}]}. Tokens appear nowhere unless --show-tokens.\n\n\
+    --trace prints what went over the wire in each case (each request and answer, codes, \
+    verifiers, tokens, passwords and client secrets masked) under the case, adds it to a failed \
+    case's <system-out> in the JUnit XML, and to each case as \"exchanges\" in --json."
 )]
 pub struct TestArgs {
     /// Test files (`*.tokenscope.toml`).
@@ -52,6 +55,10 @@ pub struct TestArgs {
     /// Show the ID and access tokens of each case (off: no token is printed anywhere).
     #[arg(long)]
     show_tokens: bool,
+    /// Show what went over the wire in each case (secrets masked); also in the JUnit XML of a
+    /// failed case, and as `exchanges` with --json.
+    #[arg(long)]
+    trace: bool,
 }
 
 /// Runs the files.
@@ -82,6 +89,7 @@ pub async fn test(args: TestArgs) -> ExitCode {
         jobs: usize::from(args.jobs),
         timeout: Duration::from_secs(args.timeout),
         show_tokens,
+        trace: args.trace,
         chromium: default_chromium(),
         on_case: live.then(|| {
             Arc::new(move |c: &CaseReport| print_case(&out, c, show_tokens)) as CaseCallback
@@ -153,6 +161,11 @@ fn print_case(s: &Style, c: &CaseReport, show_tokens: bool) {
     }
     for w in &c.warnings {
         let _ = writeln!(o, "        {} {}", s.yellow("note:"), t(w));
+    }
+    if let Some(trace) = report::trace(c) {
+        for line in trace.lines() {
+            let _ = writeln!(o, "        {}", t(line));
+        }
     }
     if show_tokens {
         if let Some(tokens) = &c.tokens {

@@ -3,14 +3,14 @@
 //! check by check, like a sign-in's tokens.
 
 use crate::output::t;
-use crate::{emit, err_line, finish, progress_printer, Failure, KeyAction, SigninArgs};
+use crate::{emit, err_line, finish, progress_printer, trace, Failure, KeyAction, SigninArgs};
 use clap::{Args, ValueEnum};
 use std::io::Read;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tokenscope_core::engine::device::{DeviceCode, DeviceOptions};
 use tokenscope_core::engine::token_grants::{TokenGrant, ACCESS_TOKEN_TYPE};
-use tokenscope_core::engine::{Engine, ProgressFn};
+use tokenscope_core::engine::{Engine, ProgressFn, WireOf};
 use tokenscope_core::store::profile::Profile;
 use tokenscope_core::store::vault::VaultLocation;
 use tokenscope_core::{Error, Secret};
@@ -74,6 +74,10 @@ pub struct TokenArgs {
     /// jwt-bearer: the assertion (text, @FILE or -).
     #[arg(long, value_name = "JWT")]
     assertion: Option<String>,
+    /// Print what went over the wire (each request and answer, secrets masked) to stderr;
+    /// with --json, also as `exchanges`.
+    #[arg(long)]
+    trace: bool,
 }
 
 pub(crate) async fn token(engine: Arc<Engine>, args: TokenArgs) -> Result<ExitCode, Failure> {
@@ -89,7 +93,7 @@ pub(crate) async fn token(engine: Arc<Engine>, args: TokenArgs) -> Result<ExitCo
         GrantArg::ClientCredentials => {
             engine
                 .client_credentials(&profile, args.scope.as_deref(), progress)
-                .await?
+                .await
         }
         GrantArg::TokenExchange => {
             let access = || ACCESS_TOKEN_TYPE.to_owned();
@@ -108,17 +112,18 @@ pub(crate) async fn token(engine: Arc<Engine>, args: TokenArgs) -> Result<ExitCo
                 resource: args.resource.clone(),
                 scope: args.scope.clone(),
             };
-            engine.token_grant(&profile, &grant, progress).await?
+            engine.token_grant(&profile, &grant, progress).await
         }
         GrantArg::JwtBearer => {
             let grant = TokenGrant::JwtBearer {
                 assertion: need(&args.assertion, "--assertion")?,
                 scope: args.scope.clone(),
             };
-            engine.token_grant(&profile, &grant, progress).await?
+            engine.token_grant(&profile, &grant, progress).await
         }
     };
-    finish(&outcome, args.json, false)
+    trace::show(&engine, &profile.name, WireOf::SignIn, args.trace);
+    finish(&outcome?, args.json, args.trace)
 }
 
 /// `signin --device`: the user code and where to enter it go to stderr (stdout may hold JSON),
@@ -152,8 +157,9 @@ pub(crate) async fn device_signin(
         show_code,
         on_poll: None,
     };
-    let outcome = engine.sign_in_device(profile, &options).await?;
-    finish(&outcome, args.json, false)
+    let outcome = engine.sign_in_device(profile, &options).await;
+    trace::show(&engine, &profile.name, WireOf::SignIn, args.trace);
+    finish(&outcome?, args.json, args.trace)
 }
 
 /// `profiles key set|remove`: the private key for `private_key_jwt`, from stdin into the

@@ -28,8 +28,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokenscope_core::engine::outcome::{Flow, Outcome, SignInView};
 use tokenscope_core::engine::profiles::SaveMode;
+use tokenscope_core::engine::WireOf;
 use tokenscope_core::engine::{Engine, LogoutOptions, Progress, SignInOptions};
-use tokenscope_core::exchange;
 use tokenscope_core::inspect::keys::MAX_KEY_TEXT;
 use tokenscope_core::inspect::request::{InspectRequest, KeyText, RequestError};
 use tokenscope_core::inspect::{
@@ -906,10 +906,8 @@ async fn signin(engine: Arc<Engine>, args: SigninArgs) -> Result<ExitCode, Failu
         id_token_hint: args.id_token_hint.as_deref().map(token_arg).transpose()?,
         open_browser: !args.print_url,
     };
-    let (outcome, log) = exchange::record(engine.sign_in(&profile, &options)).await;
-    if args.trace {
-        trace::print(&log);
-    }
+    let outcome = engine.sign_in(&profile, &options).await;
+    trace::show(&engine, &profile.name, WireOf::SignIn, args.trace);
     finish(&outcome?, args.json, args.trace)
 }
 
@@ -921,10 +919,8 @@ async fn refresh(
 ) -> Result<ExitCode, Failure> {
     let profile = engine.profiles().get(&name)?;
     let progress = progress_printer(json);
-    let (outcome, log) = exchange::record(engine.refresh(&profile, progress)).await;
-    if trace {
-        trace::print(&log);
-    }
+    let outcome = engine.refresh(&profile, progress).await;
+    trace::show(&engine, &profile.name, WireOf::SignIn, trace);
     finish(&outcome?, json, trace)
 }
 
@@ -969,11 +965,7 @@ fn finish(outcome: &Outcome, json: bool, trace: bool) -> Result<ExitCode, Failur
 /// desktop shows; its `exchanges` only with `--trace`.
 fn outcome_json(o: &Outcome, trace: bool) -> Value {
     let mut v = serde_json::to_value(SignInView::from(o)).unwrap_or(Value::Null);
-    if !trace {
-        if let Value::Object(map) = &mut v {
-            map.remove("exchanges");
-        }
-    }
+    trace::keep_if(&mut v, trace);
     v
 }
 

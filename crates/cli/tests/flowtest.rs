@@ -354,3 +354,126 @@ fn keyring_credentials_are_stored_by_test_secret_and_read_by_the_runner() {
     );
     let _ = std::fs::remove_dir_all(config);
 }
+
+#[test]
+fn trace_shows_each_case_s_exchanges_and_the_request_a_failing_case_failed_on_masked() {
+    let idp = idp::shared();
+    let config = demo_config(idp);
+    let wrong = "Wrong-Passw0rd-7f3c9e21";
+    let file = write(
+        &config,
+        "trace.tokenscope.toml",
+        "[defaults]\nprofile = \"Local demo (B2C-shaped)\"\ndriver = \"ropc\"\nusername = \"env:B2C_TEST_USER\"\n\
+         [[case]]\nname = \"passes\"\npolicy = \"B2C_1_ROPC_Auth\"\npassword = \"env:B2C_TEST_PASSWORD\"\n\
+         [[case]]\nname = \"wrong password\"\npolicy = \"B2C_1_ROPC_Auth\"\npassword = \"env:WRONG_PASSWORD\"\n",
+    );
+    let junit = config.join("trace.xml");
+    let run = |extra: &[&str]| {
+        tokenscope(Some(&config))
+            .arg("test")
+            .arg(&file)
+            .args(extra)
+            .env("B2C_TEST_USER", "tester")
+            .env("B2C_TEST_PASSWORD", TEST_PASSWORD)
+            .env("WRONG_PASSWORD", wrong)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--trace", "--junit", junit.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    // Under the failing case: its token request, the answer that refused it, the password
+    // masked.
+    let failing = stdout
+        .split("FAIL")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no failing case: {stdout}"));
+    assert!(
+        failing.contains("What went over the wire (secrets masked):"),
+        "{stdout}"
+    );
+    let token_line = failing
+        .lines()
+        .find(|l| l.contains("token  POST") && l.contains("/oauth2/v2.0/token"))
+        .unwrap_or_else(|| panic!("no token request under the failing case: {stdout}"));
+    assert!(token_line.contains("→ 400"), "{token_line}");
+    assert!(failing.contains("grant_type=password"), "{failing}");
+    assert!(failing.contains("AADB2C90225"), "{failing}");
+    // The passing case has its own trace too.
+    let passing = stdout.split("FAIL").next().unwrap();
+    assert!(
+        passing.contains("PASS") && passing.contains("What went over the wire"),
+        "{stdout}"
+    );
+    for (what, shown) in [("stdout", &stdout), ("stderr", &text(&out.stderr))] {
+        assert!(!shown.contains(wrong), "the password in {what}: {shown}");
+        assert!(
+            !shown.contains(TEST_PASSWORD),
+            "the password in {what}: {shown}"
+        );
+        assert_no_token(what, shown);
+    }
+    // JUnit: the failing case's system-out has the request it failed on; still valid.
+    assert_valid_junit(&junit);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let case = xml
+        .split("<testcase ")
+        .find(|c| c.contains("name=\"wrong password\""))
+        .unwrap_or_else(|| panic!("{xml}"));
+    let system_out = case
+        .split("<system-out>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no system-out: {case}"));
+    assert!(
+        system_out.contains("What went over the wire") && system_out.contains("→ 400"),
+        "{case}"
+    );
+    assert!(system_out.contains("AADB2C90225"), "{case}");
+    assert!(
+        !xml.contains(wrong) && !xml.contains(TEST_PASSWORD),
+        "{xml}"
+    );
+    assert_no_token("JUnit", &xml);
+
+    // --json --trace: each case carries `exchanges`, masked.
+    let out = run(&["--trace", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cases = json["cases"].as_array().unwrap();
+    let token_step = |case: &Value| {
+        case["exchanges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no exchanges: {case}"))
+            .iter()
+            .find(|e| e["step"] == "token")
+            .cloned()
+            .unwrap_or_else(|| panic!("no token request: {case}"))
+    };
+    assert_eq!(token_step(&cases[0])["status"], 200);
+    let refused = token_step(&cases[1]);
+    assert_eq!(refused["status"], 400, "{refused}");
+    assert!(
+        refused["request_body"].as_str().is_some_and(
+            |b| b.contains("password=%5Bredacted%5D") || b.contains("password=[redacted]")
+        ),
+        "{refused}"
+    );
+    let raw = text(&out.stdout);
+    assert!(
+        !raw.contains(wrong) && !raw.contains(TEST_PASSWORD),
+        "{raw}"
+    );
+    assert_no_token("--json --trace", &raw);
+
+    // Without --trace: no exchanges anywhere.
+    let out = run(&["--json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["cases"][1].get("exchanges").is_none(), "{json}");
+    let _ = std::fs::remove_dir_all(config);
+}

@@ -54,6 +54,18 @@ fn api_default(idp: &TestIdp) -> String {
     format!("https://{}/api/.default", idp.tenant())
 }
 
+/// The outcome's token request (`--trace --json`): what went over the wire, from the engine.
+fn token_request(v: &Value) -> Value {
+    v["exchanges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no exchanges: {v}"))
+        .iter()
+        .rev()
+        .find(|e| e["step"] == "token")
+        .cloned()
+        .unwrap_or_else(|| panic!("no token request in the exchanges: {v}"))
+}
+
 fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
     v["checks"]
         .as_array()
@@ -89,6 +101,7 @@ fn client_credentials_gives_an_app_only_token_validated_check_by_check() {
             "--scope",
             &scope,
             "--json",
+            "--trace",
         ],
         None,
         Some(&config),
@@ -96,8 +109,19 @@ fn client_credentials_gives_an_app_only_token_validated_check_by_check() {
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(!stdout.contains(&secret));
+    assert!(!text(&out.stderr).contains(&secret));
     let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["flow"], "client_credentials", "{v}");
+    // What went over the wire: the grant's token request, its answer, the secret masked.
+    let sent = token_request(&v);
+    assert_eq!(sent["status"], 200, "{sent}");
+    let body = sent["request_body"].as_str().unwrap_or_default();
+    assert!(body.contains("grant_type=client_credentials"), "{sent}");
+    assert!(
+        text(&out.stderr).contains("What went over the wire"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(v["passed"], true, "{v}");
     assert_eq!(v["id_token"], Value::Null);
     assert_eq!(v["warnings"], serde_json::json!([]), "{v}");
@@ -359,6 +383,7 @@ fn device_flow_shows_the_code_polls_and_stores_like_a_sign_in() {
             "--profile",
             "tv",
             "--json",
+            "--trace",
         ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -396,6 +421,27 @@ fn device_flow_shows_the_code_polls_and_stores_like_a_sign_in() {
     assert_eq!(v["passed"], true, "{v}");
     assert_eq!(v["flow"], "sign_in");
     assert_eq!(v["id_token"]["payload"]["iss"], idp().external_id_issuer());
+    // What went over the wire: the device authorization, then the polls; the device code
+    // masked in both.
+    let sent = token_request(&v);
+    assert_eq!(sent["status"], 200, "{sent}");
+    let body = sent["request_body"].as_str().unwrap_or_default();
+    assert!(
+        body.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code")
+            && body.contains("device_code=[redacted]"),
+        "{sent}"
+    );
+    let start = &v["exchanges"][1];
+    assert!(
+        start["url"].as_str().unwrap_or_default().contains("device"),
+        "{v}"
+    );
+    assert!(
+        start["response_body"]
+            .as_str()
+            .is_some_and(|b| b.contains("\"device_code\":\"[redacted]\"")),
+        "{start}"
+    );
     assert_eq!(
         v["id_token"]["payload"]["preferred_username"],
         "tester@example.com"
@@ -613,6 +659,7 @@ fn token_exchange_and_jwt_bearer_are_judged_like_any_token() {
                 "--audience",
                 "downstream-api",
                 "--json",
+                "--trace",
             ],
             Some(token),
             Some(&config),
@@ -629,8 +676,15 @@ fn token_exchange_and_jwt_bearer_are_judged_like_any_token() {
     let access = check(&v, "access_token")["detail"].as_str().unwrap();
     assert!(access.contains("acts for them"), "{access}");
     assert!(
-        !text(&out.stdout).contains(&subject),
+        !text(&out.stdout).contains(&subject) && !text(&out.stderr).contains(&subject),
         "the subject token is not repeated"
+    );
+    let sent = token_request(&v);
+    assert_eq!(sent["status"], 200, "{sent}");
+    let body = sent["request_body"].as_str().unwrap_or_default();
+    assert!(
+        body.contains("token-exchange") && body.contains("subject_token=[redacted]"),
+        "{sent}"
     );
     // A subject token the provider did not issue: invalid_grant, the token nowhere.
     // (A character inside the signature changes: the last one carries spare bits that a
@@ -666,6 +720,7 @@ fn token_exchange_and_jwt_bearer_are_judged_like_any_token() {
                 "--assertion",
                 &assertion,
                 "--json",
+                "--trace",
             ],
             None,
             Some(&config),
@@ -677,6 +732,13 @@ fn token_exchange_and_jwt_bearer_are_judged_like_any_token() {
     assert_eq!(v["flow"], "jwt_bearer");
     assert_eq!(v["passed"], true, "{v}");
     assert_eq!(v["access_token"]["payload"]["sub"], "user-42");
+    let sent = token_request(&v);
+    assert_eq!(sent["status"], 200, "{sent}");
+    let body = sent["request_body"].as_str().unwrap_or_default();
+    assert!(
+        body.contains("jwt-bearer") && body.contains("assertion=[redacted]"),
+        "{sent}"
+    );
     let out = bearer("rsa1");
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -36,6 +36,10 @@ pub enum Step {
     Userinfo,
     /// An API called with a token.
     Api,
+    /// The revocation endpoint (RFC 7009).
+    Revocation,
+    /// The introspection endpoint (RFC 7662).
+    Introspection,
     /// Anything else.
     Other,
 }
@@ -51,6 +55,8 @@ impl Step {
             Step::Refresh => "refresh",
             Step::Userinfo => "userinfo",
             Step::Api => "API call",
+            Step::Revocation => "revocation",
+            Step::Introspection => "introspection",
             Step::Other => "request",
         }
     }

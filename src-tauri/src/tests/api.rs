@@ -44,6 +44,37 @@ fn a_missing_scope_is_explained_and_a_valid_call_answers_2xx_without_the_token_i
         !call.to_string().contains(&access),
         "the answer carries no token"
     );
+    // What went over the wire comes with the answer: the call last, its token masked.
+    let sent = call["exchanges"].as_array().expect("exchanges");
+    let last = sent.last().expect("the call is logged");
+    assert_eq!(last["step"], "api", "{last}");
+    assert_eq!(last["status"], 403, "{last}");
+    assert_eq!(last["method"], "POST");
+    assert!(
+        last["request_headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["value"] == "Bearer [redacted]"),
+        "{last}"
+    );
+    // Copied in the clear on request, from the API call's log; the sign-in's is still held.
+    let index = sent.len() - 1;
+    let clear = invoke(
+        &w,
+        "exchange_curl",
+        json!({"name": "api", "kind": "api", "index": index, "url": last["url"]}),
+    )
+    .unwrap();
+    assert!(clear.as_str().unwrap().contains(&access), "{clear}");
+    let token_request = &view["exchanges"][2];
+    assert_eq!(token_request["step"], "token", "{view}");
+    invoke(
+        &w,
+        "exchange_curl",
+        json!({"name": "api", "index": 2, "url": token_request["url"]}),
+    )
+    .expect("the sign-in's log is not replaced by an API call's");
 
     // The read route: 200, the API saw the token's claims and the header typed.
     let hello = request("GET", "/api/hello", None);
@@ -136,6 +167,10 @@ fn userinfo_claims_are_explained_and_compared_with_the_id_token() {
     assert!(info["same"].as_array().unwrap().iter().any(|n| n == "oid"));
     let access = view["access_token"]["raw"].as_str().unwrap_or("none");
     assert!(!info.to_string().contains(access));
+    let sent = info["exchanges"].as_array().expect("exchanges");
+    let last = sent.last().expect("the request is logged");
+    assert_eq!(last["step"], "userinfo", "{info}");
+    assert_eq!(last["status"], 200, "{info}");
 }
 
 #[test]

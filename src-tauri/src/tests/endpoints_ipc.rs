@@ -4,6 +4,7 @@
 
 use super::support::{invoke, save_profile, window};
 use serde_json::{json, Value};
+use tauri::Manager;
 use tokenscope_core::testkit::idp::{shared as idp, CURL_BROWSER};
 
 fn profile(authority: String) -> Value {
@@ -17,11 +18,21 @@ fn profile(authority: String) -> Value {
 #[test]
 #[ignore = "needs tests/idp (npm): run scripts/test.sh"]
 fn introspect_then_revoke_the_refresh_token_without_it_reaching_the_webview() {
-    let (_app, w) = window();
+    let (app, w) = window();
     save_profile(&w, &profile(idp().generic_metadata_url()), None).unwrap();
     let view = invoke(&w, "sign_in", json!({"name": "gen"})).unwrap();
     assert_eq!(view["passed"], true, "{view}");
     let access = view["access_token"]["raw"].as_str().unwrap().to_owned();
+    let refresh = app
+        .state::<crate::state::AppState>()
+        .engine()
+        .vault()
+        .load(&tokenscope_core::store::profile::refresh_account("gen"))
+        .unwrap()
+        .expect("a refresh token is stored")
+        .secret
+        .expose()
+        .to_owned();
 
     let support = invoke(&w, "provider_endpoints", json!({"name": "gen"})).unwrap();
     assert!(support["revocation"].is_string(), "{support}");
@@ -45,8 +56,40 @@ fn introspect_then_revoke_the_refresh_token_without_it_reaching_the_webview() {
     assert_eq!(r["removed_from_vault"], true, "{r}");
     for v in [&i, &r] {
         assert!(!v.to_string().contains(&access));
+        assert!(!v.to_string().contains(&refresh), "{v}");
         assert!(!v.to_string().contains("refresh_token\":\""), "{v}");
     }
+    // Each answer carries what went over the wire, the token it sent masked; a clear copy of
+    // the revocation request still never carries the refresh token.
+    for (v, step) in [(&i, "introspection"), (&r, "revocation")] {
+        let last = v["exchanges"].as_array().and_then(|l| l.last()).cloned();
+        let last = last.unwrap_or_else(|| panic!("no exchanges: {v}"));
+        assert_eq!(last["step"], step, "{v}");
+        assert_eq!(last["status"], 200, "{v}");
+        assert!(
+            last["request_body"]
+                .as_str()
+                .unwrap()
+                .contains("token=[redacted]"),
+            "{last}"
+        );
+    }
+    let index = r["exchanges"].as_array().unwrap().len() - 1;
+    let clear = invoke(
+        &w,
+        "exchange_curl",
+        json!({"name": "gen", "kind": "revoke", "index": index,
+               "url": r["exchanges"][index]["url"]}),
+    )
+    .unwrap();
+    assert!(
+        clear
+            .as_str()
+            .unwrap()
+            .contains("token_type_hint=refresh_token"),
+        "{clear}"
+    );
+    assert!(!clear.to_string().contains(&refresh), "{clear}");
     // Gone from the vault: introspecting it now needs a sign-in.
     let e = invoke(
         &w,

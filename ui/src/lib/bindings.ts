@@ -1483,7 +1483,12 @@ warnings: Array<string>,
 /**
  * The raw tokens (`--show-tokens` only).
  */
-tokens?: CaseTokens, };
+tokens?: CaseTokens, 
+/**
+ * What went over the wire during the case (sign-in and refresh; the request that failed
+ * included), masked (`--trace` only).
+ */
+exchanges?: Array<Exchange>, };
 
 export type Failure = { 
 /**
@@ -1612,7 +1617,11 @@ diagnosis: Array<Finding>,
 /**
  * The request as a curl command, the token as `$TOKEN`.
  */
-curl: string, };
+curl: string, 
+/**
+ * What went over the wire (the silent refresh that fetched the token included), masked.
+ */
+exchanges: Array<Exchange>, };
 
 export type SentRequest = { 
 /**
@@ -1829,7 +1838,11 @@ diagnosis: Array<Finding>,
 /**
  * The body for display when it is not claims (an error).
  */
-body: string | null, };
+body: string | null, 
+/**
+ * What went over the wire (the silent refresh that fetched the token included), masked.
+ */
+exchanges: Array<Exchange>, };
 
 export type EndpointSupport = { 
 /**
@@ -1883,7 +1896,11 @@ removed_from_vault: boolean,
 /**
  * What happened, in a sentence.
  */
-message: string, };
+message: string, 
+/**
+ * What went over the wire (the silent refresh that fetched the token included), masked.
+ */
+exchanges: Array<Exchange>, };
 
 export type EndpointError = { 
 /**
@@ -1929,7 +1946,11 @@ error: EndpointError | null,
 /**
  * What the verdict means, in sentences.
  */
-notes: Array<string>, };
+notes: Array<string>, 
+/**
+ * What went over the wire (the silent refresh that fetched the token included), masked.
+ */
+exchanges: Array<Exchange>, };
 
 export type SavedBody = { 
 /**
@@ -1995,7 +2016,7 @@ note: string | null,
  */
 curl: string, };
 
-export type Step = "discovery" | "keys" | "authorize" | "token" | "refresh" | "userinfo" | "api" | "other";
+export type Step = "discovery" | "keys" | "authorize" | "token" | "refresh" | "userinfo" | "api" | "revocation" | "introspection" | "other";
 
 export type WireHeader = { 
 /**
@@ -2006,6 +2027,8 @@ name: string,
  * Value, masked.
  */
 value: string, };
+
+export type WireOf = "sign_in" | "api" | "userinfo" | "revoke" | "introspect";
 
 /** Every error kind (`ErrorKind::ALL`). */
 export const ERROR_KINDS: readonly ErrorKind[] = [

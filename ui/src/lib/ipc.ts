@@ -35,6 +35,7 @@ import type {
   SignOutView,
   TenantView,
   TokenDiff,
+  WireOf,
   UserInfo,
   EndpointSupport,
   RevokeToken,
@@ -217,10 +218,11 @@ export const apiCurlWithToken = (token: string, request: ApiRequest, reveal: boo
 /** The profile's recent API calls, newest first. */
 export const recentCalls = (name: string) => call<RecentCall[]>('recent_calls', { name });
 
-/** Request `index` of the profile's last sign-in or refresh as curl with what it sent in the
- *  clear, except refresh tokens (those never reach the webview). `url`: the entry's URL as shown. */
-export const exchangeCurl = (name: string, index: number, url: string) =>
-  call<string>('exchange_curl', { name, index, url });
+/** Request `index` of the profile's last log of `kind` (a sign-in or refresh, an API call,
+ *  userinfo, revocation, introspection) as curl with what it sent in the clear, except refresh
+ *  tokens (those never reach the webview). `url`: the entry's URL as shown. */
+export const exchangeCurl = (name: string, index: number, url: string, kind: WireOf = 'sign_in') =>
+  call<string>('exchange_curl', { name, kind, index, url });
 
 /** The provider's userinfo claims, explained and compared with the ID token's. */
 export const userinfo = (name: string) => call<UserInfo>('userinfo', { name });

@@ -42,6 +42,38 @@ function refused(): ApiCall {
       },
     ],
     curl: `curl -X POST ${URL_} -H "Authorization: Bearer $TOKEN"`,
+    exchanges: [
+      {
+        step: 'refresh',
+        method: 'POST',
+        url: 'https://login.contoso.com/token',
+        request_headers: [],
+        request_body: 'grant_type=refresh_token&refresh_token=[redacted]',
+        status: 200,
+        elapsed_ms: 12,
+        response_headers: [],
+        response_body: '{"access_token":"[redacted]"}',
+        response_bytes: 30,
+        error: null,
+        note: null,
+        curl: 'curl -X POST https://login.contoso.com/token --data-raw …',
+      },
+      {
+        step: 'api',
+        method: 'POST',
+        url: URL_,
+        request_headers: [{ name: 'Authorization', value: 'Bearer [redacted]' }],
+        request_body: '{"item":"book"}',
+        status: 403,
+        elapsed_ms: 42,
+        response_headers: [{ name: 'www-authenticate', value: 'Bearer error="insufficient_scope"' }],
+        response_body: null,
+        response_bytes: 0,
+        error: null,
+        note: null,
+        curl: `curl -X POST ${URL_} -H "Authorization: Bearer $TOKEN"`,
+      },
+    ],
   };
 }
 
@@ -94,6 +126,27 @@ describe('call API', () => {
     expect(result).toHaveTextContent('Bearer $TOKEN');
   }, 15_000);
 
+  test('what went over the wire shows under the answer, the silent refresh first; a clear copy names the API log', async () => {
+    const b = backend({ call_api: () => refused(), recent_calls: () => [], exchange_curl: () => 'curl -X POST …' });
+    const user = await open();
+    await paste(user, 'api-url', URL_);
+    await user.click(screen.getByTestId('api-send'));
+    const log = await screen.findByTestId('api-wire-log');
+    const entries = within(log).getAllByTestId('wire-entry');
+    expect(entries.map((e) => [e.dataset.step, e.dataset.status])).toEqual([
+      ['refresh', '200'],
+      ['api', '403'],
+    ]);
+    const call = entries[1]!;
+    expect(call).toHaveTextContent('API call');
+    expect(log).not.toHaveTextContent(signInView().access_token!.raw);
+    await user.click(within(call).getByText(URL_));
+    await user.click(within(call).getByTestId('wire-curl-clear'));
+    await waitFor(() =>
+      expect(b.argsOf('exchange_curl')).toEqual([{ name: 'Contoso SUSI', kind: 'api', index: 1, url: URL_ }]),
+    );
+  }, 15_000);
+
   test('the ID token only with a visible warning', async () => {
     backend({});
     const user = await open();
@@ -139,6 +192,23 @@ describe('userinfo', () => {
         notes: [],
         diagnosis: [],
         body: null,
+        exchanges: [
+          {
+            step: 'userinfo',
+            method: 'GET',
+            url: 'https://contoso.b2clogin.com/openid/v2.0/userinfo',
+            request_headers: [{ name: 'authorization', value: 'Bearer [redacted]' }],
+            request_body: null,
+            status: 200,
+            elapsed_ms: 12,
+            response_headers: [],
+            response_body: '{"sub":"u1"}',
+            response_bytes: 12,
+            error: null,
+            note: null,
+            curl: 'curl https://contoso.b2clogin.com/openid/v2.0/userinfo -H "Authorization: Bearer $TOKEN"',
+          },
+        ],
       }),
     });
     const user = userEvent.setup();
@@ -146,6 +216,8 @@ describe('userinfo', () => {
     await user.click(screen.getByTestId('userinfo-toggle'));
     await user.click(screen.getByTestId('userinfo-call'));
     expect(await screen.findByTestId('userinfo-same-sub')).toHaveTextContent('The same sub');
+    const wire = within(screen.getByTestId('userinfo-wire-log')).getAllByTestId('wire-entry');
+    expect(wire.map((e) => [e.dataset.step, e.dataset.status])).toEqual([['userinfo', '200']]);
     expect(screen.getByTestId('userinfo-claims')).toHaveTextContent('Subject: who the token is about');
     const diff = screen.getByTestId('userinfo-difference');
     expect(diff.dataset.change).toBe('added');

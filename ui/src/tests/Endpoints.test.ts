@@ -56,6 +56,7 @@ describe('revoke and introspect', () => {
       error: null,
       removed_from_vault: true,
       message: 'revoked: the provider took the refresh token back, and it was removed from the OS keyring',
+      exchanges: [],
     };
     const b = backend({ provider_endpoints: () => generic(), revoke_token: () => revoked });
     const user = await open();
@@ -75,6 +76,7 @@ describe('revoke and introspect', () => {
       claims: rowsOf({ active: true, scope: 'openid offline_access', client_id: 'app' }),
       error: null,
       notes: ['active: the provider says this access token is valid now'],
+      exchanges: [],
     };
     const b = backend({ provider_endpoints: () => generic(), introspect_token: () => answer });
     const user = await open();
@@ -107,6 +109,7 @@ function bigAnswer(): ApiCall {
     bearer: null,
     diagnosis: [],
     curl: 'curl https://api.example/big -H "Authorization: Bearer $TOKEN"',
+    exchanges: [],
   };
 }
 

@@ -81,7 +81,7 @@ describe('WireLog', () => {
     await user.click(within(token).getByTestId('wire-curl-clear'));
     await waitFor(() =>
       expect(b.argsOf('exchange_curl')).toEqual([
-        { name: 'Contoso SUSI', index: 2, url: `${BASE}/oauth2/v2.0/token` },
+        { name: 'Contoso SUSI', kind: 'sign_in', index: 2, url: `${BASE}/oauth2/v2.0/token` },
       ]),
     );
     await waitFor(() => expect(within(token).getByTestId('wire-curl-clear')).toHaveTextContent('Copied'));

@@ -361,6 +361,8 @@ pub struct ApiCall {
     pub diagnosis: Vec<Finding>,
     /// The request as a curl command, the token as `$TOKEN`.
     pub curl: String,
+    /// What went over the wire (the silent refresh that fetched the token included), masked.
+    pub exchanges: Vec<crate::exchange::Exchange>,
     /// The whole body (up to 1 MiB), the token masked, for saving.
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
@@ -514,6 +516,7 @@ pub async fn send(
         bearer,
         diagnosis,
         curl: curl::command(call, None),
+        exchanges: Vec::new(),
         raw_body,
     })
 }

@@ -6,6 +6,7 @@
 
 use super::revoke::{check_endpoint, client_form, oauth_error, EndpointError};
 use crate::error::{Error, Result};
+use crate::exchange::{as_step, Step};
 use crate::http::{self, HttpClient};
 use crate::inspect::explain::{self, ClaimRow};
 use crate::oidc::token::ClientAuth;
@@ -87,6 +88,8 @@ pub struct Introspection {
     pub error: Option<EndpointError>,
     /// What the verdict means, in sentences.
     pub notes: Vec<String>,
+    /// What went over the wire (the silent refresh that fetched the token included), masked.
+    pub exchanges: Vec<crate::exchange::Exchange>,
 }
 
 impl Introspection {
@@ -115,7 +118,7 @@ pub async fn introspect(
     let request = client_form(endpoint, client_id, auth, fields)?;
     let scrubber = request.scrubber();
     let started = Instant::now();
-    let mut response = http::send(client, request).await?;
+    let mut response = as_step(Step::Introspection, http::send(client, request)).await?;
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut out = Introspection {
         endpoint: endpoint.to_string(),
@@ -126,6 +129,7 @@ pub async fn introspect(
         claims: Vec::new(),
         error: None,
         notes: Vec::new(),
+        exchanges: Vec::new(),
     };
     if !(200..300).contains(&response.status) {
         return match oauth_error(&response) {

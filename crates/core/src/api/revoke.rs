@@ -4,6 +4,7 @@
 //! HTML page or anything else is an error, and the caller keeps what it has.
 
 use crate::error::{Error, Result};
+use crate::exchange::{as_step, Step};
 use crate::http::{self, HttpClient, HttpRequest, HttpResponse};
 use crate::oidc::authority::check_transport;
 use crate::oidc::token::ClientAuth;
@@ -82,6 +83,8 @@ pub struct Revocation {
     pub removed_from_vault: bool,
     /// What happened, in a sentence.
     pub message: String,
+    /// What went over the wire (the silent refresh that fetched the token included), masked.
+    pub exchanges: Vec<crate::exchange::Exchange>,
 }
 
 /// The error for a profile whose provider has no such endpoint (B2C has neither).
@@ -177,7 +180,7 @@ pub async fn revoke(
     )?;
     let scrubber = request.scrubber();
     let started = Instant::now();
-    let response = http::send(client, request).await?;
+    let response = as_step(Step::Revocation, http::send(client, request)).await?;
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut out = Revocation {
         endpoint: endpoint.to_string(),
@@ -188,6 +191,7 @@ pub async fn revoke(
         error: None,
         removed_from_vault: false,
         message: String::new(),
+        exchanges: Vec::new(),
     };
     if (200..300).contains(&response.status) {
         // RFC 7009 §2.2: the body of a 200 is empty (or ignored). A page is not a revocation

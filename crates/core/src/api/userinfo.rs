@@ -66,6 +66,8 @@ pub struct UserInfo {
     pub diagnosis: Vec<Finding>,
     /// The body for display when it is not claims (an error).
     pub body: Option<String>,
+    /// What went over the wire (the silent refresh that fetched the token included), masked.
+    pub exchanges: Vec<crate::exchange::Exchange>,
 }
 
 impl UserInfo {
@@ -117,6 +119,7 @@ pub async fn fetch(
         notes: Vec::new(),
         diagnosis: Vec::new(),
         body: None,
+        exchanges: Vec::new(),
     };
     if !info.succeeded() {
         let challenges = challenge::parse(

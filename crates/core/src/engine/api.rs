@@ -2,7 +2,7 @@
 //! while it has a minute left, else a silent refresh; a sign-in when none is stored), then the
 //! call and its diagnosis ([`crate::api`]).
 
-use super::{Engine, Outcome};
+use super::{Engine, Outcome, WireOf, NO_PROFILE};
 use crate::api::userinfo::{self, UserInfo};
 use crate::api::{self, curl, ApiCall, CallInput, Hints, TokenChoice};
 use crate::error::{Error, Result};
@@ -33,6 +33,15 @@ impl Engine {
     /// Calls an API with the profile's token and explains the answer. Bad input is refused
     /// before any token is fetched; a transport failure is an error, any HTTP answer a result.
     pub async fn call_api(&self, profile: &Profile, input: &CallInput) -> Result<ApiCall> {
+        self.logged(
+            &profile.name,
+            WireOf::Api,
+            self.call_api_logged(profile, input),
+        )
+        .await
+    }
+
+    async fn call_api_logged(&self, profile: &Profile, input: &CallInput) -> Result<ApiCall> {
         let call = api::prepare(input)?;
         let token = self.api_token(profile, call.token).await?;
         let hints = Hints {
@@ -48,6 +57,15 @@ impl Engine {
     /// The token belongs to no profile: nothing is refreshed or remembered, and the advice
     /// names the app that got the token.
     pub async fn call_api_with_token(&self, token: &str, input: &CallInput) -> Result<ApiCall> {
+        self.logged(
+            NO_PROFILE,
+            WireOf::Api,
+            self.call_api_with_token_logged(token, input),
+        )
+        .await
+    }
+
+    async fn call_api_with_token_logged(&self, token: &str, input: &CallInput) -> Result<ApiCall> {
         let call = api::prepare(input)?;
         let token = api::call::given_token(token)?;
         let hints = Hints {
@@ -90,6 +108,15 @@ impl Engine {
     /// Calls the provider's userinfo endpoint with the profile's access token and compares
     /// the claims with its ID token's.
     pub async fn userinfo(&self, profile: &Profile) -> Result<UserInfo> {
+        self.logged(
+            &profile.name,
+            WireOf::Userinfo,
+            self.userinfo_logged(profile),
+        )
+        .await
+    }
+
+    async fn userinfo_logged(&self, profile: &Profile) -> Result<UserInfo> {
         let authority = Authority::parse(&profile.authority)?;
         let provider = self.provider(&authority).await?;
         let endpoint = provider.metadata.userinfo_endpoint.clone().ok_or_else(|| {

@@ -23,6 +23,20 @@ impl Engine {
         scope: Option<&str>,
         progress: Option<ProgressFn>,
     ) -> Result<Outcome> {
+        self.logged(
+            &profile.name,
+            super::WireOf::SignIn,
+            self.client_credentials_logged(profile, scope, progress),
+        )
+        .await
+    }
+
+    async fn client_credentials_logged(
+        &self,
+        profile: &Profile,
+        scope: Option<&str>,
+        progress: Option<ProgressFn>,
+    ) -> Result<Outcome> {
         let report = |p: Progress| {
             if let Some(f) = &progress {
                 f(p)

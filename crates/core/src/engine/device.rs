@@ -57,6 +57,19 @@ impl Engine {
         profile: &Profile,
         options: &DeviceOptions,
     ) -> Result<Outcome> {
+        self.logged(
+            &profile.name,
+            super::WireOf::SignIn,
+            self.sign_in_device_logged(profile, options),
+        )
+        .await
+    }
+
+    async fn sign_in_device_logged(
+        &self,
+        profile: &Profile,
+        options: &DeviceOptions,
+    ) -> Result<Outcome> {
         let report = |p: Progress| {
             if let Some(f) = &options.progress {
                 f(p)

@@ -4,7 +4,7 @@
 //! profile's client authentication. The refresh token goes only to the provider and client it
 //! was issued for, as in a refresh.
 
-use super::{lock, Engine};
+use super::{lock, Engine, WireOf};
 use crate::api::introspect::{self, IntrospectTarget, IntrospectToken, Introspection};
 use crate::api::revoke::{self, no_endpoint, Revocation, RevokeToken};
 use crate::api::TokenChoice;
@@ -53,6 +53,15 @@ impl Engine {
     /// Revokes the profile's stored refresh token (removed from the vault once revoked) or the
     /// access token of this session. A refusal or a bad answer keeps everything as it was.
     pub async fn revoke(&self, profile: &Profile, which: RevokeToken) -> Result<Revocation> {
+        self.logged(
+            &profile.name,
+            WireOf::Revoke,
+            self.revoke_logged(profile, which),
+        )
+        .await
+    }
+
+    async fn revoke_logged(&self, profile: &Profile, which: RevokeToken) -> Result<Revocation> {
         let authority = Authority::parse(&profile.authority)?;
         let provider = self.provider(&authority).await?;
         let endpoint = provider
@@ -150,6 +159,19 @@ impl Engine {
     /// Asks the provider's introspection endpoint about a token, with the profile's client
     /// authentication.
     pub async fn introspect(
+        &self,
+        profile: &Profile,
+        target: &IntrospectTarget,
+    ) -> Result<Introspection> {
+        self.logged(
+            &profile.name,
+            WireOf::Introspect,
+            self.introspect_logged(profile, target),
+        )
+        .await
+    }
+
+    async fn introspect_logged(
         &self,
         profile: &Profile,
         target: &IntrospectTarget,

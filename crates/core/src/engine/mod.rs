@@ -49,6 +49,7 @@ pub mod token_grants;
 mod wire;
 pub use logout::{LogoutOptions, LogoutReport, RequestPreview};
 pub use ropc::ROPC_WARNING;
+pub use wire::{WireOf, NO_PROFILE};
 
 /// A step of a sign-in or refresh, as it happens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -154,8 +155,9 @@ pub struct Engine {
     /// The access and ID tokens of each profile's last sign-in or refresh, for API calls
     /// (memory only; `api.rs`).
     api_tokens: Mutex<HashMap<String, api::SessionTokens>>,
-    /// Each profile's last exchange log, for a clear curl on request (memory only; `wire.rs`).
-    exchanges: Mutex<HashMap<String, crate::exchange::ExchangeLog>>,
+    /// Each profile's last exchange log of each kind, for an error's trace and a clear curl on
+    /// request (memory only; `wire.rs`).
+    exchanges: Mutex<HashMap<(String, WireOf), crate::exchange::ExchangeLog>>,
 }
 
 impl Engine {
@@ -259,12 +261,12 @@ impl Engine {
 
     /// Signs in with a profile: the full browser round trip, with what went over the wire.
     pub async fn sign_in(&self, profile: &Profile, options: &SignInOptions) -> Result<Outcome> {
-        let (outcome, log) = crate::exchange::record(self.sign_in_logged(profile, options)).await;
-        outcome.map(|mut o| {
-            o.exchanges = log;
-            self.remember_exchanges(&o);
-            o
-        })
+        self.logged(
+            &profile.name,
+            WireOf::SignIn,
+            self.sign_in_logged(profile, options),
+        )
+        .await
     }
 
     async fn sign_in_logged(&self, profile: &Profile, options: &SignInOptions) -> Result<Outcome> {

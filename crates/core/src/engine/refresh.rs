@@ -117,13 +117,12 @@ impl Engine {
                 &profile.name,
             )
             .await?;
-            let (outcome, log) =
-                crate::exchange::record(self.refresh_once(profile, progress)).await;
-            outcome.map(|mut o| {
-                o.exchanges = log;
-                self.remember_exchanges(&o);
-                o
-            })
+            self.logged(
+                &profile.name,
+                super::WireOf::SignIn,
+                self.refresh_once(profile, progress),
+            )
+            .await
         };
         if let Ok(o) = &outcome {
             *last = Some(o.clone());

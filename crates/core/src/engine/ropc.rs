@@ -28,15 +28,12 @@ impl Engine {
         store: bool,
         progress: Option<ProgressFn>,
     ) -> Result<Outcome> {
-        let (outcome, log) = crate::exchange::record(
+        self.logged(
+            &profile.name,
+            super::WireOf::SignIn,
             self.sign_in_password_logged(profile, username, password, store, progress),
         )
-        .await;
-        outcome.map(|mut o| {
-            o.exchanges = log;
-            self.remember_exchanges(&o);
-            o
-        })
+        .await
     }
 
     async fn sign_in_password_logged(

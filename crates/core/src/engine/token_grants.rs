@@ -52,6 +52,20 @@ impl Engine {
         grant: &TokenGrant,
         progress: Option<ProgressFn>,
     ) -> Result<Outcome> {
+        self.logged(
+            &profile.name,
+            super::WireOf::SignIn,
+            self.token_grant_logged(profile, grant, progress),
+        )
+        .await
+    }
+
+    async fn token_grant_logged(
+        &self,
+        profile: &Profile,
+        grant: &TokenGrant,
+        progress: Option<ProgressFn>,
+    ) -> Result<Outcome> {
         let report = |p: Progress| {
             if let Some(f) = &progress {
                 f(p)

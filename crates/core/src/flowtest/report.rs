@@ -1,9 +1,32 @@
 //! Reports of a run: the `--json` object and JUnit XML (one `testsuite` per file, one
-//! `testcase` per case, a `failure` listing the expectations that failed), as GitLab, Jenkins
-//! and Azure DevOps read it.
+//! `testcase` per case, a `failure` listing the expectations that failed; with `--trace`, a
+//! failed case's `system-out` has what went over the wire, masked), as GitLab, Jenkins and Azure
+//! DevOps read it.
 
 use super::run::FileReport;
+use crate::exchange::ExchangeLog;
 use serde_json::{json, Value};
+
+/// Characters of a body a case's trace shows (the command line's and JUnit's).
+pub const TRACE_BODY: usize = 2000;
+
+/// What a case's trace starts with.
+pub const TRACE_HEADING: &str = "What went over the wire (secrets masked):";
+
+/// A case's exchange log as text: [`TRACE_HEADING`], then one block per exchange
+/// ([`ExchangeLog::timeline`]); `None` without `--trace`.
+pub fn trace(case: &super::CaseReport) -> Option<String> {
+    let entries = case.exchanges.as_ref()?;
+    let log = ExchangeLog {
+        entries: entries.clone(),
+    };
+    let timeline = if entries.is_empty() {
+        "  nothing\n".to_owned()
+    } else {
+        log.timeline(TRACE_BODY)
+    };
+    Some(format!("{TRACE_HEADING}\n{timeline}"))
+}
 
 /// The `--json` object: `{"passed", "failed", "cases": [{"name", "ok", "duration_ms",
 /// "failures": [{"expectation", "expected", "actual"}], …}]}`.
@@ -73,10 +96,15 @@ pub fn junit(files: &[FileReport], timestamp: chrono::DateTime<chrono::Utc>) -> 
                     text(&lines.join("\n"))
                 ));
             }
-            if !c.warnings.is_empty() {
+            // The warnings, and a failed case's trace: what a CI reader needs to see why.
+            let mut out: Vec<String> = c.warnings.clone();
+            if !c.ok {
+                out.extend(trace(c));
+            }
+            if !out.is_empty() {
                 x.push_str(&format!(
                     "      <system-out>{}</system-out>\n",
-                    text(&c.warnings.join("\n"))
+                    text(&out.join("\n"))
                 ));
             }
             x.push_str("    </testcase>\n");
@@ -167,6 +195,7 @@ mod tests {
                 driver: "browser".into(),
                 warnings: vec![],
                 tokens: None,
+                exchanges: None,
             }],
         };
         let x = junit(&[f], chrono::DateTime::UNIX_EPOCH);

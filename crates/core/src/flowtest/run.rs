@@ -12,6 +12,7 @@ use crate::clock::SystemClock;
 use crate::engine::outcome::Outcome;
 use crate::engine::{Engine, Progress, SignInOptions, ROPC_WARNING};
 use crate::error::{Error, Result};
+use crate::exchange::{self, Exchange};
 use crate::http::{HttpLimits, ReqwestClient};
 use crate::oidc::authority::Authority;
 use crate::oidc::redirect::RedirectConfig;
@@ -50,6 +51,9 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Put the raw tokens in the reports (`--show-tokens`); off, no token appears anywhere.
     pub show_tokens: bool,
+    /// Put each case's exchange log (what went over the wire, masked) in its report
+    /// (`--trace`).
+    pub trace: bool,
     /// The Chromium of the b2c-pages driver.
     pub chromium: PathBuf,
     /// Called as each case ends (in the order they end).
@@ -64,6 +68,7 @@ impl Default for RunOptions {
             jobs: 1,
             timeout: Duration::from_secs(120),
             show_tokens: false,
+            trace: false,
             chromium: default_chromium(),
             on_case: None,
             on_outcome: None,
@@ -104,6 +109,11 @@ pub struct CaseReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub tokens: Option<CaseTokens>,
+    /// What went over the wire during the case (sign-in and refresh; the request that failed
+    /// included), masked (`--trace` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub exchanges: Option<Vec<Exchange>>,
 }
 
 /// The cases of one file.
@@ -325,12 +335,14 @@ impl Runner {
             warnings.push(ROPC_WARNING.to_owned());
         }
         let mut tokens = None;
-        let failures = match tokio::time::timeout(
+        // The log is taken whatever happens, a timeout included: a failing case shows the
+        // request it failed on.
+        let (result, log) = exchange::record(tokio::time::timeout(
             options.timeout,
             self.case_failures(index, p, options, &mut tokens),
-        )
-        .await
-        {
+        ))
+        .await;
+        let failures = match result {
             Ok(f) => f,
             Err(_) => vec![Failure {
                 expectation: "sign-in".into(),
@@ -350,6 +362,7 @@ impl Runner {
             driver: driver.name().to_owned(),
             warnings,
             tokens: if options.show_tokens { tokens } else { None },
+            exchanges: options.trace.then_some(log.entries),
         }
     }
 
