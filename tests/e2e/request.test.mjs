@@ -125,6 +125,23 @@ describe('Tokenscope request builder, end to end', () => {
     });
   }, { needs: ['signing in with form_post: the browser POSTs the code to the loopback listener'] });
 
+  s.step('Call API: what went over the wire shows under the answer, the token masked', async () => {
+    await s.selectProfile(FORM_POST);
+    const log = await shown(b(), inResult(tid('api-wire-log')));
+    const entries = await log.$$(tid('wire-entry'));
+    assert.ok(entries.length > 0, 'the call should be logged');
+    const last = entries[entries.length - 1];
+    assert.equal(await last.getAttribute('data-step'), 'api');
+    assert.equal(await last.getAttribute('data-status'), '200');
+    assert.match(await last.getText(), /API call\s+GET\s+\S*\/hello/);
+    await (await last.$('summary')).click();
+    const request = await last.$(tid('wire-request'));
+    await request.waitForDisplayed({ timeout: 10_000, interval: 100, timeoutMsg: 'the request should open' });
+    const sent = await request.getText();
+    assert.match(sent, /Bearer \[redacted\]/i);
+    assert.doesNotMatch(sent, /eyJ/, 'no token in the log');
+  }, { needs: ['Call API: a write without its scope is explained, a read answers 200'] });
+
   s.step('Userinfo with the API\'s access token: the provider refuses it, and the refusal is explained', async () => {
     await s.selectProfile(FORM_POST);
     const panel = await shown(b(), inResult(tid('userinfo-panel')));
