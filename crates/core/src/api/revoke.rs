@@ -261,19 +261,22 @@ mod tests {
 
     const TOKEN: &str = "rt-5f1d0c2b9a8e7d6c";
 
+    /// Revokes [`TOKEN`] for client `app` at `endpoint`.
+    async fn revoke_at(
+        c: &impl HttpClient,
+        endpoint: &Url,
+        auth: &ClientAuth,
+        which: RevokeToken,
+    ) -> Result<Revocation> {
+        revoke(c, endpoint, "app", auth, &Secret::new(TOKEN), which).await
+    }
+
     #[tokio::test]
     async fn a_public_client_sends_its_id_and_a_confidential_one_its_secret_as_configured() {
         let (c, seen) = answer(200, "text/plain", "");
-        let r = revoke(
-            &c,
-            &url(),
-            "app",
-            &ClientAuth::None,
-            &Secret::new(TOKEN),
-            RevokeToken::Refresh,
-        )
-        .await
-        .unwrap();
+        let r = revoke_at(&c, &url(), &ClientAuth::None, RevokeToken::Refresh)
+            .await
+            .unwrap();
         assert!(r.revoked && r.error.is_none());
         let (headers, body) = seen.lock().unwrap().pop().unwrap();
         assert_eq!(
@@ -284,16 +287,9 @@ mod tests {
 
         let (c, seen) = answer(200, "text/plain", "");
         let basic = ClientAuth::SecretBasic(Secret::new("s3cret"));
-        revoke(
-            &c,
-            &url(),
-            "app",
-            &basic,
-            &Secret::new(TOKEN),
-            RevokeToken::Access,
-        )
-        .await
-        .unwrap();
+        revoke_at(&c, &url(), &basic, RevokeToken::Access)
+            .await
+            .unwrap();
         let (headers, body) = seen.lock().unwrap().pop().unwrap();
         assert_eq!(body, format!("token={TOKEN}&token_type_hint=access_token"));
         assert!(headers
@@ -302,16 +298,9 @@ mod tests {
 
         let (c, seen) = answer(200, "text/plain", "");
         let post = ClientAuth::SecretPost(Secret::new("s3cret"));
-        revoke(
-            &c,
-            &url(),
-            "app",
-            &post,
-            &Secret::new(TOKEN),
-            RevokeToken::Access,
-        )
-        .await
-        .unwrap();
+        revoke_at(&c, &url(), &post, RevokeToken::Access)
+            .await
+            .unwrap();
         let (_, body) = seen.lock().unwrap().pop().unwrap();
         assert!(
             body.ends_with("&client_id=app&client_secret=s3cret"),
@@ -326,16 +315,9 @@ mod tests {
             "application/json",
             r#"{"error":"unsupported_token_type","error_description":"no rt-5f1d0c2b9a8e7d6c here"}"#,
         );
-        let r = revoke(
-            &c,
-            &url(),
-            "app",
-            &ClientAuth::None,
-            &Secret::new(TOKEN),
-            RevokeToken::Refresh,
-        )
-        .await
-        .unwrap();
+        let r = revoke_at(&c, &url(), &ClientAuth::None, RevokeToken::Refresh)
+            .await
+            .unwrap();
         assert!(!r.revoked);
         let e = r.error.unwrap();
         assert_eq!(e.error, "unsupported_token_type");
@@ -347,16 +329,9 @@ mod tests {
             (500, "oops"),
         ] {
             let (c, _) = answer(status, "text/html", body);
-            let e = revoke(
-                &c,
-                &url(),
-                "app",
-                &ClientAuth::None,
-                &Secret::new(TOKEN),
-                RevokeToken::Refresh,
-            )
-            .await
-            .unwrap_err();
+            let e = revoke_at(&c, &url(), &ClientAuth::None, RevokeToken::Refresh)
+                .await
+                .unwrap_err();
             let shown = format!("{e} {e:?}");
             assert!(!shown.contains(TOKEN), "{shown}");
             assert!(shown.contains(&status.to_string()), "{shown}");
@@ -369,12 +344,10 @@ mod tests {
     #[tokio::test]
     async fn an_endpoint_over_plain_http_elsewhere_is_refused_before_sending() {
         let (c, seen) = answer(200, "text/plain", "");
-        let e = revoke(
+        let e = revoke_at(
             &c,
             &Url::parse("http://idp.example/revoke").unwrap(),
-            "app",
             &ClientAuth::None,
-            &Secret::new(TOKEN),
             RevokeToken::Refresh,
         )
         .await

@@ -7,11 +7,13 @@
 use super::outcome::{Flow, Outcome, RefreshTokenStatus, TokenView};
 use super::{response_fields, Engine, Progress, ProgressFn};
 use crate::error::{Error, Result};
+use crate::jose::jwt::Decoded;
 use crate::oidc::app_scope;
 use crate::oidc::authority::Authority;
-use crate::oidc::token::{self, ClientAuth};
+use crate::oidc::token::{self, ClientAuth, TokenResponse};
 use crate::store::profile::Profile;
-use crate::validate::{self, AppExpectations, CheckId};
+use crate::validate::{self, AppExpectations, CheckId, Report};
+use chrono::{DateTime, Utc};
 
 impl Engine {
     /// Gets an app-only access token for the profile's client with the client credentials grant
@@ -106,29 +108,51 @@ impl Engine {
         report(Progress::Validated {
             passed: checks.passed(),
         });
-        Ok(Outcome {
-            flow: Flow::ClientCredentials,
+        Ok(self.app_outcome(
+            Flow::ClientCredentials,
+            profile,
+            &metadata.issuer,
+            &tokens,
+            (decoded, checks),
+            if tokens.refresh_token.is_some() {
+                "received but not stored: a client credentials response should carry none \
+                 (RFC 6749 §4.4.3)"
+            } else {
+                "none: the client asks again with its own credentials (client credentials grant)"
+            },
+            now,
+        ))
+    }
+
+    /// The outcome of a grant that gives an app a token of its own (client credentials, token
+    /// exchange, JWT bearer): no ID token, no redirect, the access token as judged, and a
+    /// refresh token never stored (`refresh_note` says what became of it).
+    pub(super) fn app_outcome(
+        &self,
+        flow: Flow,
+        profile: &Profile,
+        issuer: &str,
+        tokens: &TokenResponse,
+        (decoded, report): (Option<Decoded>, Report),
+        refresh_note: &str,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        Outcome {
+            flow,
             profile: profile.name.clone(),
-            issuer: metadata.issuer.clone(),
+            issuer: issuer.to_owned(),
             redirect_uri: None,
             id_token: None,
             access_token: tokens.access_token.as_ref().map(|raw| TokenView {
                 raw: raw.clone(),
                 decoded,
             }),
-            report: checks,
+            report,
             refresh_token: RefreshTokenStatus {
                 received: tokens.refresh_token.is_some(),
                 stored: false,
                 location: self.vault.location(),
-                note: if tokens.refresh_token.is_some() {
-                    "received but not stored: a client credentials response should carry none \
-                     (RFC 6749 §4.4.3)"
-                } else {
-                    "none: the client asks again with its own credentials (client credentials \
-                     grant)"
-                }
-                .into(),
+                note: refresh_note.to_owned(),
             },
             token_type: tokens.token_type.clone(),
             expires_in: tokens.expires_in,
@@ -137,7 +161,7 @@ impl Engine {
             response_fields: response_fields::decode(&tokens.fields, now),
             exchanges: Default::default(),
             request_form: None,
-        })
+        }
     }
 }
 

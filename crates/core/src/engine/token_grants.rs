@@ -3,8 +3,8 @@
 //! grant (RFC 7523 §2.1: a signed assertion for an access token). The tokens sent are secrets
 //! (scrubbed from errors); what comes back is judged like the client credentials grant's token.
 
-use super::outcome::{Flow, Outcome, RefreshTokenStatus, TokenView};
-use super::{response_fields, Engine, Progress, ProgressFn};
+use super::outcome::{Flow, Outcome};
+use super::{Engine, Progress, ProgressFn};
 use crate::error::Result;
 use crate::oidc::authority::Authority;
 use crate::oidc::token;
@@ -141,35 +141,18 @@ impl Engine {
         report(Progress::Validated {
             passed: checks.passed(),
         });
-        Ok(Outcome {
+        Ok(self.app_outcome(
             flow,
-            profile: profile.name.clone(),
-            issuer: metadata.issuer.clone(),
-            redirect_uri: None,
-            id_token: None,
-            access_token: tokens.access_token.as_ref().map(|raw| TokenView {
-                raw: raw.clone(),
-                decoded,
-            }),
-            report: checks,
-            refresh_token: RefreshTokenStatus {
-                received: tokens.refresh_token.is_some(),
-                stored: false,
-                location: self.vault.location(),
-                note: if tokens.refresh_token.is_some() {
-                    "received, not stored: a traded token's refresh token is not the profile's"
-                } else {
-                    "none"
-                }
-                .into(),
+            profile,
+            &metadata.issuer,
+            &tokens,
+            (decoded, checks),
+            if tokens.refresh_token.is_some() {
+                "received, not stored: a traded token's refresh token is not the profile's"
+            } else {
+                "none"
             },
-            token_type: tokens.token_type.clone(),
-            expires_in: tokens.expires_in,
-            scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
-            refresh_token_expires_in: None,
-            response_fields: response_fields::decode(&tokens.fields, now),
-            exchanges: Default::default(),
-            request_form: None,
-        })
+            now,
+        ))
     }
 }

@@ -35,11 +35,6 @@ pub struct Decrypted {
 
 /// Most keys tried when the header's `kid` names none of them.
 const MAX_TRIES: usize = 16;
-const KEY_ALGS: &str = "RSA-OAEP, RSA-OAEP-256, RSA1_5, dir, ECDH-ES, ECDH-ES+A128KW, \
-                        ECDH-ES+A192KW, ECDH-ES+A256KW, A128KW, A192KW, A256KW, A128GCMKW, \
-                        A192GCMKW, A256GCMKW, PBES2-HS256+A128KW, PBES2-HS384+A192KW, \
-                        PBES2-HS512+A256KW";
-const ENCS: &str = "A128GCM, A192GCM, A256GCM, A128CBC-HS256, A192CBC-HS384, A256CBC-HS512";
 
 /// Decrypts a compact JWE (`token` already cleaned, 5 parts) whose protected header is `header`.
 pub fn decrypt(
@@ -57,14 +52,16 @@ pub fn decrypt(
     }
     let alg = text("alg").ok_or("the header has no `alg` (key management algorithm)")?;
     let enc = text("enc").ok_or("the header has no `enc` (content encryption)")?;
-    let content = Content::of(enc)
-        .ok_or_else(|| format!("content encryption `{enc}` is not supported ({ENCS})"))?;
-    if !matches!(alg, "RSA-OAEP" | "RSA-OAEP-256" | "RSA1_5" | "dir")
-        && !jwe_keys::ALGS.contains(&alg)
-    {
+    let content = Content::of(enc).ok_or_else(|| {
+        format!(
+            "content encryption `{enc}` is not supported ({})",
+            jwe_keys::ENCS.join(", ")
+        )
+    })?;
+    if !jwe_keys::KEY_ALGS.contains(&alg) {
         return Err(format!(
-            "key management `{alg}` is not supported ({KEY_ALGS}); the token cannot be \
-             decrypted here"
+            "key management `{alg}` is not supported ({}); the token cannot be decrypted here",
+            jwe_keys::KEY_ALGS.join(", ")
         ));
     }
     let b64 = |s: &str, what: &str| {

@@ -23,36 +23,9 @@ use rsa::{BigUint, Oaep, Pkcs1v15Encrypt, RsaPublicKey};
 use serde_json::{json, Map, Value};
 use std::fmt;
 
-/// Key management algorithms the encoder makes.
-pub const KEY_ALGS: [&str; 17] = [
-    "RSA-OAEP",
-    "RSA-OAEP-256",
-    "RSA1_5",
-    "dir",
-    "ECDH-ES",
-    "ECDH-ES+A128KW",
-    "ECDH-ES+A192KW",
-    "ECDH-ES+A256KW",
-    "A128KW",
-    "A192KW",
-    "A256KW",
-    "A128GCMKW",
-    "A192GCMKW",
-    "A256GCMKW",
-    "PBES2-HS256+A128KW",
-    "PBES2-HS384+A192KW",
-    "PBES2-HS512+A256KW",
-];
-
-/// Content encryption algorithms (RFC 7518 §5).
-pub const ENCS: [&str; 6] = [
-    "A128GCM",
-    "A192GCM",
-    "A256GCM",
-    "A128CBC-HS256",
-    "A192CBC-HS384",
-    "A256CBC-HS512",
-];
+/// Key management and content encryption algorithms the encoder makes: the ones the
+/// inspector decrypts, listed once in [`crate::jose::jwe_keys`].
+pub use crate::jose::jwe_keys::{ENCS, KEY_ALGS};
 
 /// PBKDF2 iterations written into `p2c` (RFC 7518 §4.8.1.2 asks for at least 1,000; node `jose`
 /// writes 2,048 and reads up to 10,000).

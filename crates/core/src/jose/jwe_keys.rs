@@ -20,6 +20,42 @@ use std::fmt;
 /// that still costs well under a second, and a token cannot make Tokenscope spin past it.
 pub const MAX_P2C: u64 = 100_000;
 
+/// Key management by RSA, or with the shared key used as the content key (`dir`): handled by the
+/// decryption and the encoder themselves.
+pub const DIRECT_ALGS: [&str; 4] = ["RSA-OAEP", "RSA-OAEP-256", "RSA1_5", "dir"];
+
+/// Every key management algorithm Tokenscope decrypts and makes: [`DIRECT_ALGS`] and [`ALGS`].
+pub const KEY_ALGS: [&str; 17] = concat(DIRECT_ALGS, ALGS);
+
+/// Content encryption algorithms (RFC 7518 §5), decrypted and made.
+pub const ENCS: [&str; 6] = [
+    "A128GCM",
+    "A192GCM",
+    "A256GCM",
+    "A128CBC-HS256",
+    "A192CBC-HS384",
+    "A256CBC-HS512",
+];
+
+/// Two lists as one (`N` must be `A + B`: anything else does not compile).
+const fn concat<const A: usize, const B: usize, const N: usize>(
+    a: [&'static str; A],
+    b: [&'static str; B],
+) -> [&'static str; N] {
+    assert!(A + B == N, "the lengths do not add up");
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < A {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - A];
+        i += 1;
+    }
+    out
+}
+
 /// The key management algorithms handled here.
 pub const ALGS: [&str; 13] = [
     "ECDH-ES",
