@@ -12,7 +12,7 @@ mod common;
 use common::{assert_passed, engine_with, options, temp_dir};
 use tokenscope_core::api::CallInput;
 use tokenscope_core::engine::outcome::SignInView;
-use tokenscope_core::exchange::{self, Exchange, ExchangeLog, Reveal, Step};
+use tokenscope_core::exchange::{Exchange, ExchangeLog, Reveal, Step};
 use tokenscope_core::oidc::request::ClientAuthMethod;
 use tokenscope_core::store::profile::{refresh_account, Profile, ProfileStore};
 use tokenscope_core::store::vault::Vault;

@@ -16,7 +16,7 @@
 #[path = "encoder/keys.rs"]
 mod keys;
 
-use keys::{signing_key_text, verify_text};
+use keys::{recipient, signing_key_text, verify_text};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
@@ -91,7 +91,6 @@ fn jwcrypto_decrypts_every_rsa1_5_token_tokenscope_makes() {
         .expect("signer's public key")
         .keys
         .remove(0);
-    let recipient_pem = std::fs::read_to_string(fixture_path("jwe/recipient.pem")).unwrap();
     let mut items = Vec::new();
     for enc in ENCS {
         let made = make(
@@ -102,7 +101,8 @@ fn jwcrypto_decrypts_every_rsa1_5_token_tokenscope_makes() {
                 encrypt: Some(EncryptRequest {
                     key_alg: "RSA1_5".into(),
                     enc: (*enc).into(),
-                    key: recipient_pem.clone(),
+                    // The recipient's public PEM; jwcrypto decrypts with its private JWK.
+                    key: recipient("RSA1_5", enc).0,
                 }),
                 ..Default::default()
             },
@@ -137,7 +137,7 @@ fn tokenscope_decrypts_every_rsa1_5_token_jwcrypto_makes() {
     let made = jwcrypto("make", None);
     let encs: Vec<&str> = made.iter().filter_map(|m| m["enc"].as_str()).collect();
     assert_eq!(encs, ENCS, "jwcrypto made one token per content encryption");
-    let decrypt = std::fs::read_to_string(recipient_jwk()).unwrap();
+    let decrypt = recipient("RSA1_5", "A128GCM").1;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

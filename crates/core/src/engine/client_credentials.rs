@@ -13,7 +13,6 @@ use crate::oidc::authority::Authority;
 use crate::oidc::token::{self, ClientAuth, TokenResponse};
 use crate::store::profile::Profile;
 use crate::validate::{self, AppExpectations, CheckId, Report};
-use chrono::{DateTime, Utc};
 
 impl Engine {
     /// Gets an app-only access token for the profile's client with the client credentials grant
@@ -120,7 +119,6 @@ impl Engine {
             } else {
                 "none: the client asks again with its own credentials (client credentials grant)"
             },
-            now,
         ))
     }
 
@@ -135,7 +133,6 @@ impl Engine {
         tokens: &TokenResponse,
         (decoded, report): (Option<Decoded>, Report),
         refresh_note: &str,
-        now: DateTime<Utc>,
     ) -> Outcome {
         Outcome {
             flow,
@@ -158,7 +155,7 @@ impl Engine {
             expires_in: tokens.expires_in,
             scope: tokens.scope.clone().filter(|s| !s.trim().is_empty()),
             refresh_token_expires_in: None,
-            response_fields: response_fields::decode(&tokens.fields, now),
+            response_fields: response_fields::decode(&tokens.fields, self.clock.now()),
             exchanges: Default::default(),
             request_form: None,
         }

@@ -152,7 +152,6 @@ impl Engine {
             } else {
                 "none"
             },
-            now,
         ))
     }
 }
