@@ -129,17 +129,15 @@ describe('TokenView', () => {
   test('renders 500 claims, one keyed row each, and filters them', async () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 500; i++) many[`claim_${i}`] = `value ${i}`;
-    const started = performance.now();
     render(TokenView, { token: jwt(ID_HEADER, many) });
-    const elapsed = performance.now() - started;
-    // Every row and the JSON at once, in the DOM for find-in-page and screen readers; the
+    // How fast is the benchmark's to say (scripts/bench.sh, measure 6, in the real window): a
+    // time limit here flaked under load and proved nothing about the window. Every row and the JSON at once, in the DOM for find-in-page and screen readers; the
     // long table lays out only the rows in view (content-visibility, checked in the real window
     // by scripts/bench.sh), and says so with its class.
     expect(screen.getAllByTestId('claim-row')).toHaveLength(500);
     expect(screen.getByTestId('claims-table')).toHaveClass('long');
     expect(screen.getByTestId('claims-table')).toHaveAttribute('role', 'table');
     expect(screen.getByTestId('decoded-payload').textContent).toContain('"claim_499": "value 499"');
-    expect(elapsed).toBeLessThan(2000);
     const { default: userEvent } = await import('@testing-library/user-event');
     const user = userEvent.setup();
     await user.type(screen.getByPlaceholderText(/Filter by name/), 'claim_49');
