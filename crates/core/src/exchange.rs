@@ -16,6 +16,13 @@ use std::time::Instant;
 
 /// Longest body kept in the log (bytes of text; the rest is counted, not kept).
 pub const LOG_BODY: usize = 16 * 1024;
+/// Most entries one log keeps: a device sign-in polls every few seconds until the user is done
+/// (or the code expires), and a provider may ask for a poll every second. Past it, the first
+/// [`LOG_HEAD`] entries stay, the oldest after them go, and the first entry kept after the gap
+/// says how many went.
+pub const MAX_ENTRIES: usize = 200;
+/// Entries kept from the start of a log that outgrows [`MAX_ENTRIES`].
+pub const LOG_HEAD: usize = 20;
 
 /// What an exchange was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,6 +127,10 @@ pub struct Exchange {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     clear: Option<Arc<Clear>>,
+    /// Entries left out just before this one ([`MAX_ENTRIES`]).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    gap: usize,
 }
 
 /// How much of a request a curl command shows.
@@ -325,9 +336,30 @@ pub async fn record<F: Future>(operation: F) -> (F::Output, ExchangeLog) {
 fn push(entry: Exchange) {
     let _ = LOG.try_with(|log| {
         if let Ok(mut l) = log.lock() {
-            l.push(entry);
+            keep(&mut l, entry);
         }
     });
+}
+
+/// Adds `entry`, keeping at most [`MAX_ENTRIES`]: the first [`LOG_HEAD`] and the latest.
+fn keep(list: &mut Vec<Exchange>, entry: Exchange) {
+    list.push(entry);
+    if list.len() <= MAX_ENTRIES {
+        return;
+    }
+    let dropped = list.remove(LOG_HEAD);
+    if let Some(next) = list.get_mut(LOG_HEAD) {
+        next.gap += dropped.gap + 1;
+        let said = format!(
+            "{} earlier request(s) left out here: a log keeps its first {LOG_HEAD} and its last {} entries",
+            next.gap,
+            MAX_ENTRIES - LOG_HEAD
+        );
+        next.note = Some(match next.note.take() {
+            Some(n) if !n.ends_with(" entries") => format!("{n}; {said}"),
+            _ => said,
+        });
+    }
 }
 
 fn recording() -> bool {
@@ -417,6 +449,7 @@ impl Pending {
                 note: None,
                 curl,
                 clear: Some(Arc::new(clear)),
+                gap: 0,
             },
             scrubber,
             started: Instant::now(),
@@ -478,6 +511,7 @@ pub fn browser(url: &str) {
         response_bytes: 0,
         error: None,
         note: Some("opened in the browser; the provider answers the browser".into()),
+        gap: 0,
         clear: Some(Arc::new(Clear {
             url: Secret::new(url),
             headers: Vec::new(),
@@ -507,6 +541,39 @@ mod tests {
             p.answered(400, &[], body);
         }))
         .1
+    }
+
+    #[test]
+    fn a_log_that_outgrows_its_cap_keeps_its_start_and_its_end_and_says_what_went() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let n = MAX_ENTRIES + 57;
+        let (_, log) = rt.block_on(record(async {
+            for i in 0..n {
+                let p = Pending::start(
+                    "POST",
+                    &format!("https://p.example/token?poll={i}"),
+                    &[],
+                    b"grant_type=urn:ietf:params:oauth:grant-type:device_code",
+                    Scrubber::default(),
+                )
+                .expect("recording");
+                p.answered(400, &[], br#"{"error":"authorization_pending"}"#);
+            }
+        }));
+        assert_eq!(log.entries.len(), MAX_ENTRIES);
+        let poll = |e: &Exchange| e.url.rsplit('=').next().unwrap().parse::<usize>().unwrap();
+        assert_eq!(poll(&log.entries[0]), 0);
+        assert_eq!(poll(&log.entries[LOG_HEAD - 1]), LOG_HEAD - 1);
+        let after_gap = &log.entries[LOG_HEAD];
+        assert_eq!(poll(after_gap), LOG_HEAD + 57);
+        assert_eq!(
+            after_gap.note.as_deref(),
+            Some("57 earlier request(s) left out here: a log keeps its first 20 and its last 180 entries")
+        );
+        assert_eq!(poll(log.entries.last().unwrap()), n - 1);
+        assert!(log.entries[LOG_HEAD + 1].note.is_none());
     }
 
     #[test]
