@@ -7,6 +7,7 @@ pub mod authority;
 pub mod authorize;
 pub mod client_assertion;
 pub mod device;
+pub mod dpop;
 pub mod issuer;
 pub mod metadata;
 pub mod netguard;
