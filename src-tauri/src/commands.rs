@@ -87,6 +87,7 @@ pub async fn delete_profile(state: State<'_, AppState>, name: String) -> Res<Vec
     let _ = engine.sign_out(&profile).await?;
     engine.delete_client_secret(&name).await?;
     engine.delete_client_key(&name).await?;
+    engine.dpop_remove(&name).await?;
     engine.profiles().delete(&name)?;
     engine.forget_history(&name);
     if engine.profiles().last_profile()?.as_deref() == Some(name.as_str()) {

@@ -17,6 +17,8 @@ use chrono::{DateTime, Duration, Utc};
 pub(super) struct Held {
     token: Secret,
     expires: Option<DateTime<Utc>>,
+    /// Bound to the profile's DPoP key (`token_type` DPoP): sent as `Authorization: DPoP`.
+    bound: bool,
 }
 
 /// The access and ID tokens of a profile's last sign-in or refresh (memory only).
@@ -48,7 +50,12 @@ impl Engine {
             scopes: &profile.scopes,
             pasted: false,
         };
-        let answer = api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await?;
+        let bound = self.is_bound(&profile.name, call.token);
+        let http = self.http_for(profile, None, bound).await?;
+        let mut answer = api::send(http.as_ref(), &call, &token, &hints, self.clock.now()).await?;
+        if profile.dpop {
+            shown_with_dpop(&mut answer.request.headers, bound);
+        }
         self.remember_call(&profile.name, input, &answer);
         Ok(answer)
     }
@@ -73,6 +80,11 @@ impl Engine {
             pasted: true,
         };
         api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await
+    }
+
+    /// Whether the profile's held token of this kind is DPoP-bound.
+    fn is_bound(&self, profile: &str, choice: TokenChoice) -> bool {
+        self.held_token(profile, choice).is_some_and(|h| h.bound)
     }
 
     /// The profile's recent calls, newest first.
@@ -127,12 +139,14 @@ impl Engine {
             ))
         })?;
         let token = self.api_token(profile, TokenChoice::Access).await?;
+        let bound = self.is_bound(&profile.name, TokenChoice::Access);
+        let http = self.http_for(profile, None, bound).await?;
         let id_claims = self
             .held_token(&profile.name, TokenChoice::Id)
             .and_then(|h| jwt::decode(h.token.expose()).ok())
             .map(|d| d.payload);
         userinfo::fetch(
-            self.http.as_ref(),
+            http.as_ref(),
             &endpoint,
             &token,
             id_claims.as_ref(),
@@ -227,8 +241,13 @@ impl Engine {
             return;
         }
         let now = self.clock.now();
-        let held = |view: &Option<super::TokenView>, lifetime: Option<u64>| {
+        let bound = outcome
+            .token_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("dpop"));
+        let held = |view: &Option<super::TokenView>, lifetime: Option<u64>, bound: bool| {
             view.as_ref().map(|v| Held {
+                bound,
                 token: v.raw.clone(),
                 expires: v
                     .decoded
@@ -244,11 +263,30 @@ impl Engine {
             })
         };
         let tokens = SessionTokens {
-            access: held(&outcome.access_token, outcome.expires_in),
-            id: held(&outcome.id_token, None),
+            access: held(&outcome.access_token, outcome.expires_in, bound),
+            id: held(&outcome.id_token, None, false),
         };
         if let Ok(mut map) = self.api_tokens.lock() {
             map.insert(outcome.profile.clone(), tokens);
         }
     }
+}
+
+/// The request as shown when the profile uses DPoP: the scheme the token went with, and the
+/// proof (a new one per request, signed with the profile's key).
+fn shown_with_dpop(headers: &mut Vec<api::Header>, bound: bool) {
+    if bound {
+        for h in headers.iter_mut() {
+            if h.name.eq_ignore_ascii_case("authorization") {
+                h.value = h.value.replacen("Bearer ", "DPoP ", 1);
+            }
+        }
+    }
+    headers.insert(
+        1.min(headers.len()),
+        api::Header {
+            name: "DPoP".into(),
+            value: "(a proof signed with the profile's DPoP key)".into(),
+        },
+    );
 }

@@ -148,6 +148,7 @@ impl Engine {
         started: &DeviceAuthorization,
         options: &DeviceOptions,
     ) -> Result<token::TokenResponse> {
+        let http = self.http_for(profile, Some(token_endpoint), false).await?;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(started.expires_in);
         let mut interval = started.interval;
         loop {
@@ -169,7 +170,7 @@ impl Engine {
                 f(wait);
             }
             let polled = token::device_code_grant(
-                self.http.as_ref(),
+                http.as_ref(),
                 token_endpoint,
                 &profile.client_id,
                 client_auth,

@@ -30,6 +30,7 @@ mod api;
 pub mod browser;
 mod client_credentials;
 pub mod device;
+pub mod dpop;
 mod endpoints;
 pub mod history;
 mod inspector;
@@ -158,6 +159,8 @@ pub struct Engine {
     /// Each profile's last exchange log of each kind, for an error's trace and a clear curl on
     /// request (memory only; `wire.rs`).
     exchanges: Mutex<HashMap<(String, WireOf), crate::exchange::ExchangeLog>>,
+    /// The DPoP nonces servers gave, per server (memory only; `dpop.rs`).
+    dpop_nonces: Arc<crate::oidc::dpop::Nonces>,
 }
 
 impl Engine {
@@ -182,6 +185,7 @@ impl Engine {
             discovery: crate::oidc::netguard::system_discovery(),
             api_tokens: Mutex::new(HashMap::new()),
             exchanges: Mutex::new(HashMap::new()),
+            dpop_nonces: Arc::default(),
         }
     }
 
@@ -334,8 +338,11 @@ impl Engine {
                 other => other,
             })?;
         report(Progress::CodeReceived);
+        let http = self
+            .http_for(profile, Some(&metadata.token_endpoint), false)
+            .await?;
         let tokens = token::exchange_code(
-            self.http.as_ref(),
+            http.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
             &client_auth,
@@ -426,6 +433,7 @@ impl Engine {
         if let Some(warning) = scope_warning(tokens.scope.as_deref()) {
             report.warn(validate::CheckId::Scope, warning);
         }
+        self.dpop_checks(profile, tokens, &mut report).await;
         let passed = report.passed();
         let location = self.vault.location();
         let refresh_token = match (&tokens.refresh_token, passed, store) {

@@ -72,6 +72,7 @@ impl Engine {
                 let _ = self.sign_out(&old_profile).await;
             }
             self.rename_client_secret(old, &profile.name).await?;
+            self.rename_dpop_key(old, &profile.name).await?;
             self.profiles().delete(old)?;
         }
         Ok(())

@@ -220,8 +220,11 @@ impl Engine {
             scope.insert(0, "openid");
         }
         let client_auth = self.client_auth(profile, &provider.metadata).await?;
+        let http = self
+            .http_for(profile, Some(&provider.metadata.token_endpoint), false)
+            .await?;
         let tokens = match token::redeem_refresh(
-            self.http.as_ref(),
+            http.as_ref(),
             &provider.metadata.token_endpoint,
             &profile.client_id,
             &client_auth,
@@ -295,6 +298,7 @@ impl Engine {
         if let Some(warning) = super::scope_warning(tokens.scope.as_deref()) {
             checks.warn(validate::CheckId::Scope, warning);
         }
+        self.dpop_checks(profile, &tokens, &mut checks).await;
         let refresh_token = self
             .settle(&account, &stored.secret, &tokens, &checks, bound)
             .await;

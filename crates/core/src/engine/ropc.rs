@@ -64,8 +64,11 @@ impl Engine {
             scope.extend(profile.scopes.iter().filter(|s| *s != "openid").cloned());
         }
         let client_auth = self.client_auth(profile, metadata).await?;
+        let http = self
+            .http_for(profile, Some(&metadata.token_endpoint), false)
+            .await?;
         let tokens = token::password_grant(
-            self.http.as_ref(),
+            http.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
             &client_auth,

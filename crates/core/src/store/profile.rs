@@ -48,6 +48,11 @@ pub struct Profile {
     /// default: PAR when the provider requires it, no request object.
     #[serde(default)]
     pub request_form: RequestForm,
+    /// DPoP (RFC 9449): proofs with the profile's key (kept in the keyring under
+    /// [`crate::oidc::dpop::key_account`], made on first use) on the token request, refresh,
+    /// API and userinfo calls, and the `cnf.jkt` of the tokens checked against it.
+    #[serde(default)]
+    pub dpop: bool,
 }
 
 impl Profile {
@@ -63,6 +68,7 @@ impl Profile {
             browser_command: None,
             client_auth: ClientAuthMethod::default(),
             request_form: RequestForm::default(),
+            dpop: false,
         }
     }
 
@@ -300,6 +306,18 @@ impl ProfileStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_profile_file_written_before_dpop_loads_with_dpop_off_and_keeps_it_on_when_set() {
+        let old = r#"{"name":"p","authority":"https://idp.example","client_id":"c"}"#;
+        let p: Profile = serde_json::from_str(old).expect("an old profile file loads");
+        assert!(!p.dpop);
+        let mut on = p.clone();
+        on.dpop = true;
+        let json = serde_json::to_string(&on).unwrap();
+        assert!(json.contains(r#""dpop":true"#), "{json}");
+        assert!(serde_json::from_str::<Profile>(&json).unwrap().dpop);
+    }
 
     fn store() -> (ProfileStore, PathBuf) {
         let dir = std::env::temp_dir().join(format!(

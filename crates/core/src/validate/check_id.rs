@@ -56,6 +56,10 @@ crate::error::named_values! {
         Response = "response",
         /// On a refresh without an ID token: the access token (not expired when it is a JWT).
         AccessToken = "access_token",
+        /// DPoP (RFC 9449): the token response's `token_type` is `DPoP`.
+        DpopTokenType = "dpop_token_type",
+        /// DPoP: a JWT access token's `cnf.jkt` is the thumbprint of the profile's key.
+        DpopBinding = "dpop_binding",
     }
 }
 
