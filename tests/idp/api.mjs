@@ -6,7 +6,8 @@
 // puts JwtBearer's IDX messages in error_description, the 'entra' style adds authorization_uri
 // and resource_id and says nothing more (IncludeErrorDetails off).
 
-import { jwtVerify, createLocalJWKSet, decodeJwt, errors } from 'jose';
+import crypto from 'node:crypto';
+import { jwtVerify, createLocalJWKSet, decodeJwt, errors, EmbeddedJWK, calculateJwkThumbprint } from 'jose';
 
 /** RFC 7230 quoted-string. */
 const quote = (s) => `"${String(s).replace(/["\\]/g, (c) => `\\${c}`)}"`;
@@ -162,4 +163,98 @@ function decodeHeaderKid(token) {
   } catch {
     return '';
   }
+}
+
+/**
+ * createDpopApi({ config, base, issuer, key, log }) -> { handles(url), handle(req, res, url) }
+ * The generic provider's DPoP-bound resource server (RFC 9449 §7): `Authorization: DPoP <at>`
+ * only, the access token signed by the generic provider (`key`, its private JWK) with `iss`
+ * `issuer`, and a proof in the `DPoP` header that is a `dpop+jwt` signed by the key in its
+ * `jwk` header, for this method and URL (`htm`, `htu`), recent (`iat`, 60 s), never seen before
+ * (`jti`), for this token (`ath`), by the key the token's `cnf.jkt` names. Under `/nonce/` the
+ * proof must also carry this server's nonce (`use_dpop_nonce` and a `DPoP-Nonce` first).
+ * Refusals are `WWW-Authenticate: DPoP` challenges.
+ */
+export function createDpopApi({ config, base, issuer, key, log = () => {} }) {
+  const jwks = createLocalJWKSet({ keys: [{ kty: key.kty, n: key.n, e: key.e, kid: key.kid, alg: 'RS256', use: 'sig' }] });
+  const seen = new Map(); // jti -> when it may be forgotten (ms)
+  const secret = crypto.randomBytes(32);
+  const step = () => Math.floor(Date.now() / 60000);
+  const nonceAt = (s) => crypto.createHmac('sha256', secret).update(String(s)).digest('base64url');
+  const validNonce = (n) => typeof n === 'string' && (n === nonceAt(step()) || n === nonceAt(step() - 1));
+  const sha256 = (s) => crypto.createHash('sha256').update(s).digest('base64url');
+
+  function send(res, status, body, headers = {}) {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+    res.end(body === undefined ? '' : `${JSON.stringify(body, null, 2)}\n`);
+  }
+
+  function refuse(res, { error, description, nonce } = {}) {
+    log(`dpop-api: 401 ${error ?? '(no token)'} ${description ?? ''}`);
+    const params = ['algs="ES256 EdDSA"'];
+    if (error) params.push(`error=${quote(error)}`);
+    if (description) params.push(`error_description=${quote(description)}`);
+    send(res, 401, undefined, {
+      'WWW-Authenticate': `DPoP ${params.join(', ')}`,
+      ...(nonce ? { 'DPoP-Nonce': nonceAt(step()) } : {}),
+    });
+  }
+
+  async function handle(req, res, url) {
+    const path = url.pathname.slice(config.prefix.length);
+    if (!config.routes.includes(path)) return send(res, 404, { error: 'not_found', path });
+    if (req.method !== 'GET') return send(res, 405, { error: 'method_not_allowed', path });
+    const auth = req.headers.authorization ?? '';
+    const m = /^DPoP +(\S+)\s*$/i.exec(auth);
+    if (!m) {
+      return refuse(res, /^Bearer /i.test(auth)
+        ? { error: 'invalid_token', description: 'this API takes DPoP-bound tokens only, sent as Authorization: DPoP' }
+        : {});
+    }
+    const token = m[1];
+    const proof = req.headers.dpop;
+    if (typeof proof !== 'string' || !proof) return refuse(res, { error: 'invalid_dpop_proof', description: 'no DPoP proof' });
+    let claims;
+    try {
+      ({ payload: claims } = await jwtVerify(token, jwks, { issuer, algorithms: ['RS256'] }));
+    } catch (e) {
+      return refuse(res, { error: 'invalid_token', description: e.message });
+    }
+    let payload;
+    let protectedHeader;
+    try {
+      ({ payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256', 'EdDSA'] }));
+    } catch (e) {
+      return refuse(res, { error: 'invalid_dpop_proof', description: `the proof does not verify: ${e.message}` });
+    }
+    const htu = URL.parse(String(payload.htu ?? ''));
+    if (htu) { htu.search = ''; htu.hash = ''; }
+    const problem = payload.htm !== req.method ? `htm is ${payload.htm}, the request is a ${req.method}`
+      : htu?.href !== `${base}${url.pathname}` ? `htu is ${payload.htu}, the request went to ${base}${url.pathname}`
+      : typeof payload.iat !== 'number' || Math.abs(Date.now() / 1000 - payload.iat) > 60 ? 'iat is not within 60 seconds of now'
+      : typeof payload.jti !== 'string' || !payload.jti ? 'no jti'
+      : seen.has(payload.jti) ? 'the proof was used before (jti)'
+      : payload.ath !== sha256(token) ? 'ath is not the hash of this access token'
+      : null;
+    if (problem) return refuse(res, { error: 'invalid_dpop_proof', description: problem });
+    const now = Date.now();
+    for (const [jti, until] of seen) if (until < now) seen.delete(jti);
+    seen.set(payload.jti, now + 120_000);
+    if (path.startsWith('/nonce/') && !validNonce(payload.nonce)) {
+      return refuse(res, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof', nonce: true });
+    }
+    const jkt = await calculateJwkThumbprint(protectedHeader.jwk);
+    if (claims.cnf?.jkt !== jkt) {
+      return refuse(res, {
+        error: 'invalid_token',
+        description: claims.cnf?.jkt ? `the token is bound to another key (cnf.jkt ${claims.cnf.jkt}, the proof's key ${jkt})` : 'the token is not DPoP-bound (no cnf.jkt)',
+      });
+    }
+    return send(res, 200, { route: `GET ${path}`, sub: claims.sub, jkt });
+  }
+
+  return {
+    handles: (url) => url.pathname === config.prefix || url.pathname.startsWith(`${config.prefix}/`),
+    handle,
+  };
 }

@@ -153,6 +153,17 @@ export const GENERIC = {
   path: 'oidc',
 };
 
+/** The generic provider's second public client, for DPoP (RFC 9449): like CLIENT_ID, but its
+ * DPoP proofs at the token endpoint must carry a nonce the provider gave (`use_dpop_nonce`
+ * first), and its access tokens must be DPoP-bound (`dpop_bound_access_tokens`). CLIENT_ID
+ * takes DPoP proofs there too, without a nonce. */
+export const DPOP_NONCE_CLIENT_ID = '9b1e4c27-5d3a-4f60-8e2b-7a9c0d1f3e55';
+
+/** The generic provider's DPoP-bound resource server (api.mjs, `createDpopApi`): `GET
+ * {base}/dpop-api/me` takes only `Authorization: DPoP` with a proof of the key the token's
+ * `cnf.jkt` names; `GET {base}/dpop-api/nonce/me` also wants a nonce of its own in the proof. */
+export const DPOP_API = { prefix: '/dpop-api', routes: ['/me', '/nonce/me'] };
+
 /** login_hint values that make the External ID tenant end the sign-in with an AADSTS error, as
  * Entra writes it: the code and message, then Trace ID, Correlation ID and Timestamp on the same
  * line. */

@@ -31,9 +31,9 @@ import {
   DEFAULT_LOGIN, POLICIES, TTL, userForLogin,
   CONFIDENTIAL_CLIENTS, SERVICE_CLIENT, JWT_CLIENTS, CLIENT_IDS, USERS, TEST_PASSWORD, EXTERNAL_ID, EXTERNAL_ID_ERRORS, GENERIC,
   REQUEST_FORM_CLIENTS,
-  PROTECTED_API, JWT_BEARER_ISSUER, JWT_BEARER_KEY,
+  PROTECTED_API, JWT_BEARER_ISSUER, JWT_BEARER_KEY, DPOP_NONCE_CLIENT_ID, DPOP_API,
 } from './config.mjs';
-import { createApi } from './api.mjs';
+import { createApi, createDpopApi } from './api.mjs';
 
 /** Every provider instance: the B2C policies, then the External ID tenant. */
 const PROVIDERS = [...POLICIES, EXTERNAL_ID, GENERIC];
@@ -371,7 +371,14 @@ function makeProvider(policy, issuer, jwk) {
       client_name: 'Tokenscope',
       token_endpoint_auth_method: 'none',
       ...nativeClient(policy),
-    }, ...CONFIDENTIAL_CLIENTS.map((c) => ({
+    }, ...(policy.generic ? [{
+      // RFC 9449: nonces required (features.dPoP.requireNonce), bound access tokens only.
+      client_id: DPOP_NONCE_CLIENT_ID,
+      client_name: 'Tokenscope (DPoP, nonce required)',
+      token_endpoint_auth_method: 'none',
+      dpop_bound_access_tokens: true,
+      ...nativeClient(policy),
+    }] : []), ...CONFIDENTIAL_CLIENTS.map((c) => ({
       ...c,
       client_name: 'Tokenscope (confidential)',
       ...nativeClient(policy),
@@ -519,7 +526,13 @@ function makeProvider(policy, issuer, jwk) {
       pushedAuthorizationRequests: { enabled: Boolean(policy.generic) },
       requestObjects: { enabled: Boolean(policy.generic) },
       encryption: { enabled: Boolean(policy.generic) },
-      dPoP: { enabled: false },
+      // RFC 9449 on the generic provider only (B2C and Entra External ID have no DPoP); a
+      // nonce is required from DPOP_NONCE_CLIENT_ID's proofs at the token endpoint.
+      dPoP: policy.generic ? {
+        enabled: true,
+        nonceSecret: crypto.randomBytes(32),
+        requireNonce: (ctx) => ctx.oidc?.client?.clientId === DPOP_NONCE_CLIENT_ID,
+      } : { enabled: false },
       resourceIndicators: {
         enabled: true,
         async defaultResource(ctx, client, oneOf) {
@@ -1125,6 +1138,7 @@ let encryptionKey; // the generic provider's `enc` key
 let providers; // Map policy name -> { provider, callback, jwk }
 let base;
 let protectedApi; // the protected API (api.mjs)
+let dpopApi; // the generic provider's DPoP-bound API (api.mjs)
 
 function indexDocument() {
   return {
@@ -1160,6 +1174,8 @@ function indexDocument() {
     generic: {
       issuer: providers.get(GENERIC.name).provider.issuer,
       metadata: `${base}/${GENERIC.path}/.well-known/openid-configuration`,
+      dpop_nonce_client_id: DPOP_NONCE_CLIENT_ID,
+      dpop_api: DPOP_API.routes.map((r) => `${base}${DPOP_API.prefix}${r}`),
     },
   };
 }
@@ -1178,6 +1194,7 @@ async function handle(req, res) {
   }
 
   if (protectedApi.handles(url)) return protectedApi.handle(req, res, url);
+  if (dpopApi.handles(url)) return dpopApi.handle(req, res, url);
 
   const r = resolveGeneric(url) ?? resolveExternalId(url) ?? resolvePolicy(url);
   if (!r) return sendJson(res, 404, { error: 'not_found', error_description: `no route for ${url.pathname}` });
@@ -1258,6 +1275,14 @@ protectedApi = createApi({
   issuer: providers.get(PROTECTED_API.issuerPolicy).provider.issuer,
   keys: PROTECTED_API.trustedPolicies.map((name) => providers.get(name).jwk),
   authorizationUri: `${base}/${TENANT}/${PROTECTED_API.issuerPolicy}/oauth2/v2.0/authorize`,
+  log: vlog,
+});
+
+dpopApi = createDpopApi({
+  config: DPOP_API,
+  base,
+  issuer: providers.get(GENERIC.name).provider.issuer,
+  key: providers.get(GENERIC.name).jwk,
   log: vlog,
 });
 

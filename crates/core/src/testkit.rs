@@ -206,6 +206,24 @@ pub mod idp {
                 .unwrap_or_default()
                 .to_owned()
         }
+        /// The generic provider's DPoP client whose proofs need a nonce (RFC 9449 §8).
+        pub fn dpop_nonce_client_id(&self) -> String {
+            self.info["generic"]["dpop_nonce_client_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+        /// The generic provider's DPoP-bound API: `[GET /dpop-api/me, GET /dpop-api/nonce/me]`.
+        pub fn dpop_api(&self) -> Vec<String> {
+            self.info["generic"]["dpop_api"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
         /// Path-form metadata URL of a policy.
         pub fn metadata_url(&self, policy: &str) -> String {
             format!(

@@ -76,6 +76,8 @@ where
 }
 
 // The sections, one file each under hostile/.
+#[path = "hostile/dpop.rs"]
+mod dpop;
 #[path = "hostile/endpoint_faults.rs"]
 mod endpoint_faults;
 #[path = "hostile/happy_path.rs"]

@@ -37,6 +37,12 @@ pub enum FindingCode {
     InvalidRequest,
     /// Another `error` code than RFC 6750's three.
     ApiError,
+    /// The API takes DPoP-bound tokens (RFC 9449) and the token went without a proof.
+    DpopRequired,
+    /// The API refused the DPoP proof (`invalid_dpop_proof`).
+    DpopProof,
+    /// The API asked for a DPoP nonce again after the retry with its nonce (`use_dpop_nonce`).
+    DpopNonce,
 }
 
 /// One finding: what is wrong, in plain words, naming the value and what to change.
@@ -66,6 +72,8 @@ pub struct Hints<'a> {
     /// The token was given by the user (pasted), not fetched for a profile: the advice names
     /// the app that got it instead of the profile's scopes.
     pub pasted: bool,
+    /// The profile sends DPoP proofs (RFC 9449) with its calls.
+    pub dpop: bool,
 }
 
 impl Hints<'_> {
@@ -108,7 +116,24 @@ pub fn diagnose(
             ),
         ));
     }
+    let dpop = challenges
+        .iter()
+        .find(|c| c.scheme.eq_ignore_ascii_case("dpop"));
     let bearer = challenges.iter().find_map(BearerChallenge::of);
+    if let Some(d) = dpop {
+        if dpop_findings(d, bearer.is_some(), hints, &mut out) {
+            return out;
+        }
+    }
+    // RFC 9449 §7.1: a DPoP challenge carries RFC 6750's parameters.
+    let bearer = bearer.or_else(|| {
+        dpop.and_then(|d| {
+            BearerChallenge::of(&Challenge {
+                scheme: "Bearer".into(),
+                ..d.clone()
+            })
+        })
+    });
     let Some(bearer) = bearer else {
         if status == 401 {
             let said = if challenges.is_empty() {
@@ -275,6 +300,54 @@ pub fn diagnose(
         None => {}
     }
     out
+}
+
+/// What a `WWW-Authenticate: DPoP` challenge says (RFC 9449 §7.1); true when it said all there
+/// is (a proof or nonce refusal), false when its RFC 6750 parameters are to be read as well.
+fn dpop_findings(d: &Challenge, bearer: bool, hints: &Hints<'_>, out: &mut Vec<Finding>) -> bool {
+    let description = d.param("error_description").unwrap_or("").trim();
+    let said = if description.is_empty() {
+        String::new()
+    } else {
+        format!(": \"{description}\"")
+    };
+    if !hints.dpop && !bearer {
+        out.push(finding(
+            FindingCode::DpopRequired,
+            "The API takes DPoP-bound tokens (its challenge is `WWW-Authenticate: DPoP`, not \
+             Bearer), and the token went without a DPoP proof. Turn DPoP on for the profile \
+             (`--dpop`, or DPoP in the profile's settings) and sign in again: the token is then \
+             bound to the profile's key and every call carries a proof signed with it."
+                .to_owned(),
+        ));
+    }
+    match d.param("error").map(str::trim) {
+        Some("use_dpop_nonce") => {
+            out.push(finding(
+                FindingCode::DpopNonce,
+                format!(
+                    "The API wants a nonce of its own in the DPoP proof (use_dpop_nonce){said}. \
+                     Tokenscope sends the request once more with the nonce of the API's \
+                     DPoP-Nonce header, and the API asked again: it does not accept the \
+                     nonces it hands out, or something between drops the DPoP-Nonce header."
+                ),
+            ));
+            true
+        }
+        Some("invalid_dpop_proof") => {
+            out.push(finding(
+                FindingCode::DpopProof,
+                format!(
+                    "The API refused the DPoP proof (invalid_dpop_proof){said}. A proof names the \
+                     method and the URL without its query (htm, htu), the time (iat, so this \
+                     computer's clock matters), and the token's hash (ath); a proxy that \
+                     rewrites the URL breaks htu."
+                ),
+            ));
+            true
+        }
+        _ => false,
+    }
 }
 
 fn finding(code: FindingCode, message: String) -> Finding {

@@ -49,6 +49,7 @@ impl Engine {
         let hints = Hints {
             scopes: &profile.scopes,
             pasted: false,
+            dpop: profile.dpop,
         };
         let bound = self.is_bound(&profile.name, call.token);
         let http = self.http_for(profile, None, bound).await?;
@@ -78,6 +79,7 @@ impl Engine {
         let hints = Hints {
             scopes: &[],
             pasted: true,
+            dpop: false,
         };
         api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await
     }

@@ -70,6 +70,8 @@ pub enum Reply {
     Reset,
     /// Waits, then answers.
     Delay(Duration, Box<Reply>),
+    /// The reply with these headers added (a `DPoP-Nonce`, ...).
+    Headed(Vec<(&'static str, String)>, Box<Reply>),
 }
 
 impl Reply {
@@ -142,6 +144,8 @@ pub struct Exchange {
     pub call: usize,
     /// The `Authorization` header, if any (`client_secret_basic`).
     pub authorization: Option<String>,
+    /// The `DPoP` header (a proof, RFC 9449), if any.
+    pub dpop: Option<String>,
     salt: String,
     /// When the user signed in at this provider (the ID tokens' `auth_time`, refreshes too:
     /// OpenID Connect Core §12.2).
@@ -487,6 +491,7 @@ struct Request {
     query: String,
     body: Vec<u8>,
     authorization: Option<String>,
+    dpop: Option<String>,
 }
 
 /// The ordinary end-session answer: 302 to `post_logout_redirect_uri` with the `state` sent.
@@ -556,6 +561,7 @@ fn route(request: &Request, shared: &Shared) -> Reply {
                 issuer: shared.issuer(),
                 call,
                 authorization: request.authorization.clone(),
+                dpop: request.dpop.clone(),
                 salt: shared.salt.clone(),
                 signed_in_at: shared.signed_in_at,
             })
@@ -599,6 +605,11 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case("authorization"))
         .map(|h| String::from_utf8_lossy(h.value).into_owned());
+    let dpop = req
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("dpop"))
+        .map(|h| String::from_utf8_lossy(h.value).into_owned());
     let mut body = buf[head_end..].to_vec();
     while body.len() < length {
         let n = stream.read(&mut chunk).await.ok()?;
@@ -613,6 +624,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         query,
         body,
         authorization,
+        dpop,
     })
 }
 
@@ -636,9 +648,19 @@ async fn hold(stream: &mut TcpStream) {
 }
 
 async fn write_reply(stream: &mut TcpStream, mut reply: Reply) {
-    while let Reply::Delay(wait, inner) = reply {
-        tokio::time::sleep(wait).await;
-        reply = *inner;
+    let mut added = Vec::new();
+    loop {
+        match reply {
+            Reply::Delay(wait, inner) => {
+                tokio::time::sleep(wait).await;
+                reply = *inner;
+            }
+            Reply::Headed(headers, inner) => {
+                added.extend(headers);
+                reply = *inner;
+            }
+            _ => break,
+        }
     }
     type Simple = (u16, Vec<(&'static str, String)>, Vec<u8>);
     fn simple(
@@ -654,7 +676,7 @@ async fn write_reply(stream: &mut TcpStream, mut reply: Reply) {
         headers.extend(extra);
         (status, headers, body)
     }
-    let (status, headers, body) = match reply {
+    let (status, mut headers, body) = match reply {
         Reply::Json(status, value) => simple(
             status,
             "application/json",
@@ -702,8 +724,9 @@ async fn write_reply(stream: &mut TcpStream, mut reply: Reply) {
             let _ = stream.set_zero_linger();
             return;
         }
-        Reply::Delay(..) => unreachable!("delays were waited for above"),
+        Reply::Delay(..) | Reply::Headed(..) => unreachable!("unwrapped above"),
     };
+    headers.extend(added);
     if write_head(stream, status, &headers).await {
         let _ = stream.write_all(&body).await;
         let _ = stream.flush().await;

@@ -368,6 +368,7 @@ async fn the_advice_for_a_pasted_token_names_the_app_not_a_profile() {
         &Hints {
             scopes: &[],
             pasted: true,
+            dpop: false,
         },
         now(),
     )

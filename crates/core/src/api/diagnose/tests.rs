@@ -45,6 +45,7 @@ fn run(status: u16, header: Option<&str>, claims: Value, choice: TokenChoice) ->
         &Hints {
             scopes: &scopes,
             pasted: false,
+            dpop: false,
         },
         now(),
     )
