@@ -83,6 +83,7 @@ pub async fn fetch(
     endpoint: &Url,
     access_token: &Secret,
     id_token: Option<&Map<String, Value>>,
+    hints: &Hints<'_>,
     now: DateTime<Utc>,
 ) -> Result<UserInfo> {
     check_transport(endpoint).map_err(|_| {
@@ -137,7 +138,7 @@ pub async fn fetch(
                 choice: TokenChoice::Access,
                 decoded: decoded.as_ref(),
             },
-            &Hints::default(),
+            hints,
             now,
         );
         if info.diagnosis.is_empty() {

@@ -152,6 +152,10 @@ impl Engine {
             &endpoint,
             &token,
             id_claims.as_ref(),
+            &Hints {
+                scopes: &[],
+                dpop: profile.dpop,
+            },
             self.clock.now(),
         )
         .await

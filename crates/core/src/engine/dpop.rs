@@ -177,9 +177,10 @@ pub(crate) fn binding_checks(tokens: &TokenResponse, thumbprint: &str) -> Vec<Ch
     let Some(access) = &tokens.access_token else {
         return out;
     };
-    let Ok(decoded) = jwt::decode(access.expose()) else {
-        // Opaque: only the API (or introspection) can say what it is bound to.
-        return out;
+    let decoded = match jwt::decode(access.expose()) {
+        Ok(d) if matches!(d.kind, jwt::TokenKind::Jws | jwt::TokenKind::Unsigned) => d,
+        // Opaque or encrypted: only the API (or introspection) can say what it is bound to.
+        _ => return out,
     };
     let jkt = decoded
         .payload
