@@ -34,7 +34,10 @@ pub enum TokenArg {
     On 401 or 403 the WWW-Authenticate challenge is compared with the token sent; each finding \
     has a code: insufficient_scope, audience_mismatch, expired, not_yet_valid, issuer_mismatch, \
     id_token_sent, no_token_accepted, token_not_seen, invalid_token (the API's own words), \
-    invalid_request, api_error.\n\n\
+    invalid_request, api_error, dpop_required, dpop_proof, dpop_nonce.\n\n\
+    With DPoP (--dpop, or `profiles dpop on`) each call carries a DPoP proof signed with the \
+    profile's key (RFC 9449) and a DPoP-bound token goes in `Authorization: DPoP`; a \
+    `use_dpop_nonce` answer is retried once with the API's nonce.\n\n\
     --json prints one object: request {method, url, headers (the token masked), body}, \
     response {status, reason, headers, body (the JSON value when the body is JSON, else its \
     text), body_bytes, body_truncated}, elapsed_ms, token, challenges, diagnosis [{code, \
@@ -85,6 +88,10 @@ pub struct CallArgs {
     /// With --curl: write the token in the clear.
     #[arg(long, requires = "curl")]
     show_token: bool,
+    /// DPoP (RFC 9449) for this call: a proof signed with the profile's key (made on first
+    /// use, kept in the OS keyring); on by default when the profile has DPoP on.
+    #[arg(long, conflicts_with = "token_file")]
+    dpop: bool,
 }
 
 /// Reads `--data`: the text itself or `@FILE` (at most 1 MiB).
@@ -132,7 +139,11 @@ fn given_token(path: &std::path::Path) -> Result<String, Error> {
 pub(crate) async fn call(engine: Arc<Engine>, args: CallArgs) -> Result<ExitCode, Failure> {
     let source = match (&args.token_file, &args.profile) {
         (Some(path), _) => Source::Given(given_token(path)?),
-        (None, Some(name)) => Source::Profile(Box::new(engine.profiles().get(name)?)),
+        (None, Some(name)) => {
+            let mut profile = engine.profiles().get(name)?;
+            profile.dpop |= args.dpop;
+            Source::Profile(Box::new(profile))
+        }
         (None, None) => {
             return Err(Error::Config("name a --profile or a --token-file".into()).into())
         }

@@ -9,6 +9,7 @@
 
 mod api;
 mod authority;
+mod dpop;
 mod encode;
 mod endpoints;
 mod errors;
@@ -79,6 +80,10 @@ enum Command {
         /// with --json, also as `exchanges`.
         #[arg(long)]
         trace: bool,
+        /// DPoP (RFC 9449) for this refresh, with the profile's key (on by default when the
+        /// profile has DPoP on).
+        #[arg(long)]
+        dpop: bool,
     },
     /// Delete the profile's refresh token from the keyring.
     Signout {
@@ -216,6 +221,12 @@ enum ProfilesAction {
     Key {
         #[command(subcommand)]
         action: KeyAction,
+    },
+    /// A profile's DPoP key (RFC 9449), kept in the OS keyring only: show its public JWK
+    /// thumbprint, make a new one, delete it, or turn DPoP on or off for the profile.
+    Dpop {
+        #[command(subcommand)]
+        action: dpop::DpopAction,
     },
 }
 
@@ -446,6 +457,11 @@ pub(crate) struct SigninArgs {
     /// until the sign-in is completed there; no browser is opened and no redirect is used.
     #[arg(long, conflicts_with_all = ["browser", "print_url", "form_post", "redirect_uri"])]
     device: bool,
+    /// DPoP (RFC 9449): sender-constrained tokens. Proofs signed with the profile's key (made on
+    /// first use, kept in the OS keyring) on the token request, refreshes and calls; the report
+    /// checks that the tokens are bound to it. Saved in the profile (`profiles dpop off`).
+    #[arg(long)]
+    dpop: bool,
 }
 
 fn main() -> ExitCode {
@@ -507,7 +523,8 @@ async fn run(command: Command) -> ExitCode {
             profile,
             json,
             trace,
-        } => with_engine(|engine| refresh(engine, profile, json, trace)).await,
+            dpop,
+        } => with_engine(|engine| refresh(engine, profile, json, trace, dpop)).await,
         Command::Signout { profile } => with_engine(|engine| signout(engine, profile)).await,
         Command::Token(args) => with_engine(|engine| grants::token(engine, args)).await,
         Command::Profiles { action: None } => {
@@ -542,6 +559,9 @@ async fn run(command: Command) -> ExitCode {
         Command::Profiles {
             action: Some(ProfilesAction::Show { name, json }),
         } => with_engine(|engine| request_form::show(engine, name, json)).await,
+        Command::Profiles {
+            action: Some(ProfilesAction::Dpop { action }),
+        } => with_engine(|engine| dpop::dpop(engine, action)).await,
         Command::Profiles { action: Some(add) } => {
             with_engine(|engine| add_profile(engine, add)).await
         }
@@ -826,6 +846,7 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
         profile.client_auth = m.into();
     }
     request_form::apply(&mut profile.request_form, args.par, args.request_object);
+    profile.dpop |= args.dpop;
     let p = &mut profile.params;
     let set = |slot: &mut Option<String>, v: &Option<String>| {
         if v.is_some() {
@@ -916,8 +937,10 @@ async fn refresh(
     name: String,
     json: bool,
     trace: bool,
+    dpop: bool,
 ) -> Result<ExitCode, Failure> {
-    let profile = engine.profiles().get(&name)?;
+    let mut profile = engine.profiles().get(&name)?;
+    profile.dpop |= dpop;
     let progress = progress_printer(json);
     let outcome = engine.refresh(&profile, progress).await;
     trace::show(&engine, &profile.name, WireOf::SignIn, trace);

@@ -67,6 +67,15 @@ impl Engine {
         Ok(())
     }
 
+    /// DPoP is off for the profile, yet it has a DPoP key (its tokens may be bound to it).
+    pub(super) async fn dpop_off_with_key(&self, profile: &Profile) -> bool {
+        !profile.dpop
+            && matches!(
+                self.load_token(&key_account(&profile.name)).await,
+                Ok(Some(_))
+            )
+    }
+
     fn key_info(&self, key: &DpopKey, location: VaultLocation) -> DpopKeyInfo {
         DpopKeyInfo {
             thumbprint: key.thumbprint().to_owned(),

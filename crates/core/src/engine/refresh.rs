@@ -234,6 +234,17 @@ impl Engine {
         .await
         {
             Ok(t) => t,
+            Err(Error::Provider(p)) if p.is_invalid_grant() && self.dpop_off_with_key(profile).await => {
+                // Likely bound to the DPoP key (RFC 9449 §5): kept, for a refresh with DPoP.
+                return Err(Error::SignInRequired(format!(
+                    "the provider refused the stored refresh token ({}); DPoP is off for \
+                     profile {:?} but it has a DPoP key, and a refresh token issued with DPoP \
+                     is bound to that key: refresh with DPoP (`--dpop`, or `tokenscope profiles \
+                     dpop on`), or sign in again. The refresh token was kept",
+                    p.message.as_deref().unwrap_or(&p.error),
+                    profile.name
+                )));
+            }
             Err(Error::Provider(p)) if p.is_invalid_grant() => {
                 let deleted = self.delete_if_still(&account, &stored.secret).await;
                 return Err(Error::SignInRequired(format!(
