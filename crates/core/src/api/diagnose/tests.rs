@@ -401,3 +401,51 @@ fn an_opaque_token_gets_only_what_the_challenge_says() {
     );
     assert_eq!(codes(&f), [FindingCode::InvalidToken]);
 }
+
+fn run_dpop(header: &str, dpop: bool) -> Vec<Finding> {
+    let d = token(access());
+    diagnose(
+        401,
+        &parse(Some(header)),
+        &SentToken {
+            choice: TokenChoice::Access,
+            decoded: Some(&d),
+        },
+        &Hints { scopes: &[], dpop },
+        now(),
+    )
+}
+
+#[test]
+fn dpop_challenges_are_read_rfc_9449() {
+    // A DPoP-only API, the token sent without a proof: DPoP is required, not "no token".
+    let f = run_dpop(
+        r#"DPoP algs="ES256", error="invalid_token", error_description="DPoP-bound tokens only""#,
+        false,
+    );
+    assert_eq!(
+        codes(&f),
+        [FindingCode::DpopRequired, FindingCode::InvalidToken],
+        "{f:#?}"
+    );
+    assert!(f[1].message.contains("DPoP-bound tokens only"));
+    // With DPoP in use: the API's own words about the token, nothing about turning DPoP on.
+    let f = run_dpop(
+        r#"DPoP error="invalid_token", error_description="the token is bound to another key""#,
+        true,
+    );
+    assert_eq!(codes(&f), [FindingCode::InvalidToken], "{f:#?}");
+    // A refused proof, and a nonce demand after the retry: one finding each, in plain words.
+    let f = run_dpop(
+        r#"DPoP error="invalid_dpop_proof", error_description="htu mismatch""#,
+        true,
+    );
+    assert_eq!(codes(&f), [FindingCode::DpopProof], "{f:#?}");
+    assert!(f[0].message.contains("\"htu mismatch\"") && f[0].message.contains("htu"));
+    let f = run_dpop(r#"DPoP error="use_dpop_nonce""#, true);
+    assert_eq!(codes(&f), [FindingCode::DpopNonce], "{f:#?}");
+    assert!(f[0].message.contains("asked again"), "{}", f[0].message);
+    // Bearer and DPoP both offered: a Bearer token is not told it needs DPoP.
+    let f = run_dpop(r#"Bearer error="invalid_token", DPoP algs="ES256""#, false);
+    assert!(!codes(&f).contains(&FindingCode::DpopRequired), "{f:#?}");
+}
