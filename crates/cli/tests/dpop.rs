@@ -17,8 +17,7 @@ fn ts(config: &Path, args: &[&str]) -> Output {
 }
 
 fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)))
 }
 
 fn check(v: &Value, name: &str) -> Value {
@@ -80,10 +79,15 @@ fn signin_with_dpop_binds_the_tokens_and_call_sends_proofs() {
     let stored = keyring_value(&format!("dpop-key:{profile}")).expect("the key in the keyring");
     let envelope: Value = serde_json::from_str(stored.trim()).expect("an envelope");
     let private: Value = serde_json::from_str(envelope["value"].as_str().unwrap()).unwrap();
-    let d = private["d"].as_str().expect("the private key in the keyring");
+    let d = private["d"]
+        .as_str()
+        .expect("the private key in the keyring");
     let out = ts(&config, &["profiles", "dpop", "show", &profile]);
     let shown_text = text(&out.stdout);
-    assert!(shown_text.contains(thumb) && !shown_text.contains(d), "{shown_text}");
+    assert!(
+        shown_text.contains(thumb) && !shown_text.contains(d),
+        "{shown_text}"
+    );
 
     // The bound API answers a call with a proof.
     let api = &idp().dpop_api()[0];
@@ -100,7 +104,10 @@ fn signin_with_dpop_binds_the_tokens_and_call_sends_proofs() {
     let out = ts(&config, &["call", "--profile", &profile, api]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let said = text(&out.stderr);
-    assert!(said.contains("DPoP is off") && said.contains("kept"), "{said}");
+    assert!(
+        said.contains("DPoP is off") && said.contains("kept"),
+        "{said}"
+    );
     let out = ts(&config, &["call", "--profile", &profile, api, "--dpop"]);
     assert!(out.status.success(), "call --dpop: {}", text(&out.stdout));
 
@@ -110,10 +117,18 @@ fn signin_with_dpop_binds_the_tokens_and_call_sends_proofs() {
     assert!(!text(&out.stdout).contains(thumb));
     let out = ts(&config, &["call", "--profile", &profile, api, "--dpop"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).contains("sign in again"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("sign in again"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = ts(&config, &["profiles", "dpop", "remove", &profile]);
-    assert!(text(&out.stdout).contains("Deleted"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("Deleted"),
+        "{}",
+        text(&out.stdout)
+    );
     assert_eq!(keyring_value(&format!("dpop-key:{profile}")), None);
     let _ = ts(&config, &["signout", "--profile", &profile]);
 }

@@ -153,7 +153,9 @@ impl Engine {
                 return;
             }
         };
-        report.checks.extend(binding_checks(tokens, key.thumbprint()));
+        report
+            .checks
+            .extend(binding_checks(tokens, key.thumbprint()));
     }
 }
 

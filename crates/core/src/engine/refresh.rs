@@ -234,7 +234,9 @@ impl Engine {
         .await
         {
             Ok(t) => t,
-            Err(Error::Provider(p)) if p.is_invalid_grant() && self.dpop_off_with_key(profile).await => {
+            Err(Error::Provider(p))
+                if p.is_invalid_grant() && self.dpop_off_with_key(profile).await =>
+            {
                 // Likely bound to the DPoP key (RFC 9449 §5): kept, for a refresh with DPoP.
                 return Err(Error::SignInRequired(format!(
                     "the provider refused the stored refresh token ({}); DPoP is off for \

@@ -6,7 +6,10 @@ use tokenscope_core::oidc::dpop;
 
 /// The header and claims of the DPoP proof a token request carried.
 fn proof(ex: &Exchange) -> (serde_json::Value, serde_json::Value) {
-    let jwt = ex.dpop.as_deref().expect("a DPoP proof on the token request");
+    let jwt = ex
+        .dpop
+        .as_deref()
+        .expect("a DPoP proof on the token request");
     let d = tokenscope_core::jose::jwt::decode(jwt).expect("the proof is a JWT");
     (
         serde_json::to_value(&d.header).unwrap(),
@@ -61,7 +64,13 @@ async fn a_token_bound_to_the_proofs_key_passes_and_one_bound_to_another_key_fai
         dpop::thumbprint(&header["jwk"]).unwrap()
     }));
     let o = h.sign_in_ok().await;
-    let thumb = h.engine.dpop_key("hostile").await.unwrap().unwrap().thumbprint;
+    let thumb = h
+        .engine
+        .dpop_key("hostile")
+        .await
+        .unwrap()
+        .unwrap()
+        .thumbprint;
     assert!(check(&o, CheckId::DpopBinding).detail.contains(&thumb));
 
     // Another key's thumbprint in cnf.jkt: a failed check that names both, nothing stored.
@@ -74,7 +83,13 @@ async fn a_token_bound_to_the_proofs_key_passes_and_one_bound_to_another_key_fai
     assert!(!o.passed());
     let c = check(&o, CheckId::DpopBinding);
     assert!(!c.ok);
-    let thumb = h.engine.dpop_key("hostile").await.unwrap().unwrap().thumbprint;
+    let thumb = h
+        .engine
+        .dpop_key("hostile")
+        .await
+        .unwrap()
+        .unwrap()
+        .thumbprint;
     assert!(
         c.detail.contains("bound to another key")
             && c.detail.contains(&other)
@@ -148,13 +163,19 @@ async fn a_nonce_demand_is_answered_once_and_a_second_one_ends_with_a_clear_erro
         )
     }));
     let started = Instant::now();
-    let e = expect_err(h.sign_in().await, "a provider that always wants a new nonce");
+    let e = expect_err(
+        h.sign_in().await,
+        "a provider that always wants a new nonce",
+    );
     assert!(started.elapsed() < PROMPT);
     assert_eq!(h.provider.token_requests().len(), 2, "one retry, no loop");
     let Error::Provider(p) = &e else {
         panic!("a provider error: {e:?}")
     };
     assert_eq!(p.error, "use_dpop_nonce");
-    let advice = p.advice.as_ref().expect("the catalogue explains use_dpop_nonce");
+    let advice = p
+        .advice
+        .as_ref()
+        .expect("the catalogue explains use_dpop_nonce");
     assert!(advice.meaning.contains("retry"), "{}", advice.meaning);
 }

@@ -57,7 +57,10 @@ fn the_thumbprint_is_rfc_7638_as_in_rfc_9449s_example() {
         thumbprint(&rsa).as_deref(),
         Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
     );
-    assert_eq!(thumbprint(&serde_json::json!({"kty": "oct", "k": "AA"})), None);
+    assert_eq!(
+        thumbprint(&serde_json::json!({"kty": "oct", "k": "AA"})),
+        None
+    );
 }
 
 #[test]
@@ -86,7 +89,10 @@ fn a_proof_names_method_url_time_token_and_nonce_and_is_signed_by_its_jwk() {
     let (_, other) = verify(&again, key.public_jwk());
     assert_ne!(claims["jti"], other["jti"], "jti is unique");
     assert!(other.get("ath").is_none() && other.get("nonce").is_none());
-    assert_eq!(thumbprint(key.public_jwk()).as_deref(), Some(key.thumbprint()));
+    assert_eq!(
+        thumbprint(key.public_jwk()).as_deref(),
+        Some(key.thumbprint())
+    );
 }
 
 #[test]
@@ -105,13 +111,7 @@ fn the_stored_key_reads_back_and_debug_hides_it() {
 }
 
 /// A server that asks for a nonce `demands` times, then answers 200; it records every request.
-fn server(
-    demands: usize,
-    resource: bool,
-) -> (
-    Arc<dyn HttpClient>,
-    Arc<Mutex<Vec<HttpRequest>>>,
-) {
+fn server(demands: usize, resource: bool) -> (Arc<dyn HttpClient>, Arc<Mutex<Vec<HttpRequest>>>) {
     let seen: Arc<Mutex<Vec<HttpRequest>>> = Arc::default();
     let count = Arc::new(AtomicUsize::new(0));
     let log = seen.clone();
@@ -212,7 +212,11 @@ async fn a_server_that_asks_for_a_nonce_again_gets_no_third_request() {
         }
         let r = c.send(request).await.unwrap();
         assert!(asks_for_nonce(&r), "the second demand comes back as it is");
-        assert_eq!(seen.lock().unwrap().len(), 2, "resource {resource}: two requests, no loop");
+        assert_eq!(
+            seen.lock().unwrap().len(),
+            2,
+            "resource {resource}: two requests, no loop"
+        );
     }
 }
 
@@ -228,7 +232,11 @@ async fn a_resource_request_carries_ath_and_the_dpop_scheme_when_bound() {
     assert_eq!(c.send(request).await.unwrap().status, 200);
     let seen = seen.lock().unwrap();
     for r in seen.iter() {
-        let auth = r.headers.iter().find(|(n, _)| n == "authorization").unwrap();
+        let auth = r
+            .headers
+            .iter()
+            .find(|(n, _)| n == "authorization")
+            .unwrap();
         assert_eq!(auth.1, "DPoP tok");
         let (_, claims) = verify(&proof_of(r).unwrap(), key.public_jwk());
         assert_eq!(claims["ath"], ath("tok"));
@@ -246,7 +254,9 @@ async fn a_resource_request_carries_ath_and_the_dpop_scheme_when_bound() {
         .push(("authorization".into(), "Bearer tok".into()));
     c.send(request).await.unwrap();
     let r = &seen.lock().unwrap()[0];
-    assert!(r.headers.contains(&("authorization".into(), "Bearer tok".into())));
+    assert!(r
+        .headers
+        .contains(&("authorization".into(), "Bearer tok".into())));
     assert!(proof_of(r).is_some());
 }
 
