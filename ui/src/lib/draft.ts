@@ -34,6 +34,8 @@ export interface Draft {
   clientAuth: ClientAuthMethod;
   /** PAR and request object (advanced; kept as the profile has it). */
   requestForm: RequestForm;
+  /** DPoP (RFC 9449): proofs with the profile's key, tokens bound to it. */
+  dpop: boolean;
 }
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account', 'create'] as const;
@@ -64,6 +66,7 @@ export function emptyDraft(): Draft {
     claims: '',
     clientAuth: 'auto',
     requestForm: { par: 'auto', jar: 'off' },
+    dpop: false,
   };
 }
 
@@ -88,6 +91,7 @@ export function draftFromProfile(p: Profile, name: string = p.name): Draft {
     claims: p.params.claims ?? '',
     clientAuth: p.client_auth,
     requestForm: { ...(p.request_form ?? { par: 'auto', jar: 'off' }) },
+    dpop: p.dpop,
   };
 }
 
@@ -120,6 +124,7 @@ export function profileFromDraft(d: Draft): Profile {
     browser_command: orNull(d.browserCommand),
     client_auth: d.clientAuth,
     request_form: { ...d.requestForm },
+    dpop: d.dpop,
   };
 }
 

@@ -183,6 +183,7 @@ describe('new profile', () => {
         browser_command: 'firefox --private-window',
         client_auth: 'auto',
         request_form: { par: 'auto', jar: 'off' },
+        dpop: false,
       } satisfies Profile,
     });
     expect(await screen.findByRole('heading', { level: 1, name: 'Contoso staging' })).toBeInTheDocument();
@@ -268,6 +269,31 @@ describe('existing profiles', () => {
       previousName: 'Contoso SUSI',
       profile: { ...original, name: 'Contoso prod' },
     });
+  });
+
+  test('DPoP is a switch under More parameters, kept on edit and saved with the profile', async () => {
+    const original = profile({ dpop: true });
+    const b = backend({
+      list_profiles: () => [entry(original)],
+      preview_authority: () => metadataPreview,
+      save_profile: (args) => [entry(args.profile as Profile)],
+    });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('edit-profile'));
+    const box = screen.getByTestId('dpop-checkbox');
+    expect(box).toBeChecked();
+    expect(screen.getByTestId('dpop-field')).toHaveTextContent('OS keyring');
+    await user.click(screen.getByTestId('save-profile'));
+    await waitFor(() => expect(b.argsOf('save_profile')).toHaveLength(1));
+    expect((b.argsOf('save_profile')[0] as { profile: Profile }).profile.dpop).toBe(true);
+    // Turned off, it is saved off.
+    await user.click(await screen.findByTestId('edit-profile'));
+    await user.click(screen.getByText('More parameters'));
+    await user.click(screen.getByTestId('dpop-checkbox'));
+    await user.click(screen.getByTestId('save-profile'));
+    await waitFor(() => expect(b.argsOf('save_profile')).toHaveLength(2));
+    expect((b.argsOf('save_profile')[1] as { profile: Profile }).profile.dpop).toBe(false);
   });
 
   test('duplicate saves “<name> (copy)” and selects it', async () => {
