@@ -41,7 +41,7 @@ fn dpop_harness(h: &mut Harness) {
     h.profile.dpop = true;
 }
 
-fn check<'a>(o: &'a Outcome, id: CheckId) -> &'a tokenscope_core::validate::Check {
+fn check(o: &Outcome, id: CheckId) -> &tokenscope_core::validate::Check {
     o.report
         .checks
         .iter()

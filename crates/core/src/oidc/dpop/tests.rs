@@ -230,7 +230,7 @@ async fn a_resource_request_carries_ath_and_the_dpop_scheme_when_bound() {
         .headers
         .push(("authorization".into(), "Bearer tok".into()));
     assert_eq!(c.send(request).await.unwrap().status, 200);
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock().unwrap().clone();
     for r in seen.iter() {
         let auth = r
             .headers
