@@ -154,6 +154,7 @@ impl Engine {
             id_claims.as_ref(),
             &Hints {
                 scopes: &[],
+                pasted: false,
                 dpop: profile.dpop,
             },
             self.clock.now(),

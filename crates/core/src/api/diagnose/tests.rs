@@ -411,7 +411,11 @@ fn run_dpop(header: &str, dpop: bool) -> Vec<Finding> {
             choice: TokenChoice::Access,
             decoded: Some(&d),
         },
-        &Hints { scopes: &[], dpop },
+        &Hints {
+            scopes: &[],
+            pasted: false,
+            dpop,
+        },
         now(),
     )
 }
