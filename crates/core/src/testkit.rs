@@ -243,7 +243,7 @@ pub mod idp {
 }
 
 /// The checks a good sign-in does not make: made only when the ID token is missing or does not
-/// decode, only when `crit` refuses it, only as a warning (scope), only by the inspector, or only on refresh. A new
+/// decode, only when `crit` refuses it, only as a warning (scope), only by the inspector, only on refresh, or only with DPoP. A new
 /// [`CheckId`](crate::validate::CheckId) made on every sign-in needs no line here: the tests
 /// that iterate `CheckId::ALL` expect it in a good sign-in and a hostile case that fails it.
 pub const NOT_IN_A_GOOD_SIGN_IN: &[crate::validate::CheckId] = {
@@ -261,6 +261,9 @@ pub const NOT_IN_A_GOOD_SIGN_IN: &[crate::validate::CheckId] = {
         NewIat,
         Response,
         AccessToken,
+        // Only for a profile with DPoP on.
+        DpopTokenType,
+        DpopBinding,
     ]
 };
 
