@@ -42,7 +42,13 @@ client_auth: ClientAuthMethod,
  * signed (and encrypted) request object (JAR). Profiles from before it read as the
  * default: PAR when the provider requires it, no request object.
  */
-request_form: RequestForm, };
+request_form: RequestForm, 
+/**
+ * DPoP (RFC 9449): proofs with the profile's key (kept in the keyring under
+ * [`crate::oidc::dpop::key_account`], made on first use) on the token request, refresh,
+ * API and userinfo calls, and the `cnf.jkt` of the tokens checked against it.
+ */
+dpop: boolean, };
 
 export type RedirectConfig = { 
 /**
@@ -237,7 +243,7 @@ name: CheckId,
  */
 detail: string, };
 
-export type CheckId = "format" | "id_token" | "keys" | "alg" | "kid" | "signature" | "iss" | "issuer" | "sub" | "aud" | "azp" | "exp" | "nbf" | "iat" | "nonce" | "at_hash" | "auth_time" | "scope" | "crit" | "same_subject" | "same_aud" | "same_auth_time" | "new_iat" | "response" | "access_token";
+export type CheckId = "format" | "id_token" | "keys" | "alg" | "kid" | "signature" | "iss" | "issuer" | "sub" | "aud" | "azp" | "exp" | "nbf" | "iat" | "nonce" | "at_hash" | "auth_time" | "scope" | "crit" | "same_subject" | "same_aud" | "same_auth_time" | "new_iat" | "response" | "access_token" | "dpop_token_type" | "dpop_binding";
 
 export type ClaimRow = { 
 /**
@@ -1757,7 +1763,7 @@ code: FindingCode,
  */
 message: string, };
 
-export type FindingCode = "insufficient_scope" | "audience_mismatch" | "expired" | "not_yet_valid" | "issuer_mismatch" | "id_token_sent" | "no_token_accepted" | "token_not_seen" | "invalid_token" | "invalid_request" | "api_error";
+export type FindingCode = "insufficient_scope" | "audience_mismatch" | "expired" | "not_yet_valid" | "issuer_mismatch" | "id_token_sent" | "no_token_accepted" | "token_not_seen" | "invalid_token" | "invalid_request" | "api_error" | "dpop_required" | "dpop_proof" | "dpop_nonce";
 
 export type RecentCall = { 
 /**
@@ -2081,6 +2087,8 @@ export const CHECK_IDS: readonly CheckId[] = [
   "new_iat",
   "response",
   "access_token",
+  "dpop_token_type",
+  "dpop_binding",
 ];
 
 /** Every IPC command the shell registers (`src-tauri/src/command_list.rs`). */
