@@ -4,6 +4,7 @@
 
 use crate::api_commands::ApiRequest;
 use crate::b2c::HistoryView;
+use crate::device_commands::DevicePoll;
 use crate::flow_commands::{CaseSummary, TestFileView};
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
@@ -24,7 +25,11 @@ use tokenscope_core::engine::history::{
 };
 use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
 use tokenscope_core::engine::response_fields::ResponseField;
+use tokenscope_core::engine::client_key::ClientKeyInfo;
+use tokenscope_core::engine::device::{DeviceCode, DeviceSupport};
 use tokenscope_core::engine::{EndpointSupport, WireOf};
+use tokenscope_core::inspect::migration::{Migration, MigrationNote};
+use tokenscope_core::qr::QrCode;
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
@@ -196,6 +201,14 @@ pub fn render() -> String {
         Step,
         WireHeader,
         WireOf,
+        // The device flow; the client's private key; the B2C → External ID migration view.
+        DeviceCode,
+        QrCode,
+        DevicePoll,
+        DeviceSupport,
+        ClientKeyInfo,
+        Migration,
+        MigrationNote,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

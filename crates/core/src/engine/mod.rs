@@ -28,6 +28,7 @@ use url::Url;
 
 mod api;
 pub mod browser;
+pub mod client_key;
 mod client_credentials;
 pub mod device;
 mod endpoints;
