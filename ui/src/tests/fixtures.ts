@@ -60,6 +60,7 @@ export function entry(p: Profile = profile(), stored = false): ProfileEntry {
     profile: p,
     refresh: stored ? { stored_at: '2026-03-02T09:15:00Z', location: { kind: 'keyring' } } : null,
     client_secret: false,
+    client_key: null,
     kind: 'b2c',
     policy_note: null,
   };
