@@ -9,10 +9,11 @@ import * as ipc from '../ipc';
 import { markStep } from '../perf';
 import { newRun } from '../steps';
 import { InspectorState } from './inspector.svelte';
+import { MigrationState } from './migration.svelte';
 import { ProfileSession } from './session.svelte';
 import { TestsState } from './tests.svelte';
 
-export type View = 'profile' | 'form' | 'inspector' | 'tests';
+export type View = 'profile' | 'form' | 'inspector' | 'tests' | 'migration';
 export type FormMode = { kind: 'new' } | { kind: 'edit'; name: string };
 export type Busy = { name: string; what: 'sign_in' | 'device' | 'refresh' | 'sign_out' | 'delete' | 'logout_test' };
 
@@ -45,6 +46,8 @@ export class AppState {
   inspector = new InspectorState();
   /** The Tests view keeps the open test file and its results. */
   tests = new TestsState();
+  /** The migration view keeps the two profiles chosen and their comparison. */
+  migration = new MigrationState();
 
   selectedEntry = $derived(this.profiles.find((e) => e.profile.name === this.selected) ?? null);
   names = $derived(this.profiles.map((e) => e.profile.name));
@@ -159,6 +162,11 @@ export class AppState {
 
   openTests(): void {
     this.view = 'tests';
+  }
+
+  /** The B2C → External ID migration view. */
+  openMigration(): void {
+    this.view = 'migration';
   }
 
   showProfiles(): void {
