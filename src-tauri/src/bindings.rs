@@ -20,6 +20,8 @@ use tokenscope_core::api::{
     TokenChoice,
 };
 use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea, SentValue};
+use tokenscope_core::engine::client_key::ClientKeyInfo;
+use tokenscope_core::engine::device::{DeviceCode, DeviceSupport};
 use tokenscope_core::engine::history::{
     HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts,
 };
@@ -40,6 +42,7 @@ use tokenscope_core::flowtest::{CaseReport, Failure};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
 use tokenscope_core::inspect::explain::ClaimRow;
 use tokenscope_core::inspect::make::{EncryptRequest, Made, MakeRequest, TimeChange};
+use tokenscope_core::inspect::migration::{Migration, MigrationNote};
 use tokenscope_core::inspect::role::{RoleGuess, TokenRole};
 use tokenscope_core::inspect::{
     AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection, Verification,
@@ -55,6 +58,7 @@ use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode
 use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
 use tokenscope_core::oidc::request_form::{JarMode, ParMode, RequestForm, RequestFormUsed};
 use tokenscope_core::oidc::sent::BrowserErrorHelp;
+use tokenscope_core::qr::QrCode;
 use tokenscope_core::store::profile::{Profile, RecentCall};
 use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
 use tokenscope_core::store::vault::VaultLocation;

@@ -57,10 +57,7 @@ pub(crate) async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
             .has_client_secret(&profile.name)
             .await
             .unwrap_or(false);
-        let client_key = engine
-            .client_key_info(&profile.name)
-            .await
-            .unwrap_or(None);
+        let client_key = engine.client_key_info(&profile.name).await.unwrap_or(None);
         let mut entry = ProfileEntry::new(profile, refresh, client_secret);
         entry.client_key = client_key;
         out.push(entry);

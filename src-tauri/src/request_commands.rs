@@ -88,10 +88,7 @@ pub async fn set_client_key(
 
 /// Deletes the profile's private key.
 #[tauri::command]
-pub async fn delete_client_key(
-    state: State<'_, AppState>,
-    name: String,
-) -> Res<Vec<ProfileEntry>> {
+pub async fn delete_client_key(state: State<'_, AppState>, name: String) -> Res<Vec<ProfileEntry>> {
     let engine = state.engine();
     engine.delete_client_key(&name).await?;
     entries(&state).await

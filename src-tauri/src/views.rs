@@ -1,8 +1,8 @@
 //! What crosses the IPC boundary, shaped for the UI. Built from the engine's results; the
 //! refresh token is never part of any of these types.
 
-use tokenscope_core::engine::client_key::ClientKeyInfo;
 use serde::{Deserialize, Serialize};
+use tokenscope_core::engine::client_key::ClientKeyInfo;
 use tokenscope_core::engine::{SignInOptions, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
 use tokenscope_core::inspect::Inspection;

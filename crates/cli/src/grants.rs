@@ -146,7 +146,10 @@ pub(crate) async fn device_signin(
         }
         // The engine's QR code of that URI, for a phone: half blocks, two rows per line.
         if let Some(qr) = &c.qr {
-            lines.push(format!("  or scan (a phone's camera):\n{}", qr.terminal().trim_end()));
+            lines.push(format!(
+                "  or scan (a phone's camera):\n{}",
+                qr.terminal().trim_end()
+            ));
         }
         lines.push(format!(
             "The code expires in {} s; checking every {} s (Ctrl+C cancels).",

@@ -418,7 +418,9 @@ fn device_flow_shows_the_code_polls_and_stores_like_a_sign_in() {
     assert!(out.status.success(), "stderr: {shown}{rest}");
     assert!(rest.contains("checking every 1 s"), "{rest}");
     // The QR code of the URI with the code in it, as half blocks, between the two.
-    let qr = tokenscope_core::qr::QrCode::new(&complete).unwrap().terminal();
+    let qr = tokenscope_core::qr::QrCode::new(&complete)
+        .unwrap()
+        .terminal();
     assert!(
         rest.contains("or scan (a phone's camera):") && rest.contains(qr.trim_end()),
         "{rest}"

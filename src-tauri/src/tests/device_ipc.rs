@@ -94,12 +94,21 @@ fn a_device_sign_in_sends_the_code_its_qr_code_and_each_poll_then_the_refusal() 
     assert_eq!(code["verification_uri"], format!("{BASE}/device"));
     assert_eq!(code["expires_in"], 600);
     // The QR code the window draws: the URI with the code in it, as SVG path data.
-    assert_eq!(code["qr"]["text"], format!("{BASE}/device?user_code=WDJB-MJHT"));
+    assert_eq!(
+        code["qr"]["text"],
+        format!("{BASE}/device?user_code=WDJB-MJHT")
+    );
     assert!(code["qr"]["size"].as_u64().unwrap() >= 29);
-    assert!(code["qr"]["svg_path"].as_str().unwrap().starts_with("M4 4h7"));
+    assert!(code["qr"]["svg_path"]
+        .as_str()
+        .unwrap()
+        .starts_with("M4 4h7"));
     // The device code itself never crosses to the window.
     assert!(!code.to_string().contains("device-code-secret"));
-    assert_eq!(*polls.lock().unwrap(), vec![json!({"interval": 1}), json!({"interval": 1})]);
+    assert_eq!(
+        *polls.lock().unwrap(),
+        vec![json!({"interval": 1}), json!({"interval": 1})]
+    );
     assert_eq!(steps.lock().unwrap()[0]["step"], "metadata_fetched");
 }
 
@@ -138,7 +147,12 @@ fn a_provider_without_the_device_flow_says_why() {
         seen,
     );
     let (_app, w) = window_on(AppState::new(super::support::engine_with(http)));
-    save_profile(&w, &profile_json("plain", "https://plain.example/", &[]), None).unwrap();
+    save_profile(
+        &w,
+        &profile_json("plain", "https://plain.example/", &[]),
+        None,
+    )
+    .unwrap();
     let support = invoke(&w, "device_support", json!({"name": "plain"})).unwrap();
     assert_eq!(support["endpoint"], Value::Null);
     assert!(support["missing"]
@@ -151,9 +165,8 @@ fn a_provider_without_the_device_flow_says_why() {
 fn a_private_key_goes_in_once_and_comes_back_only_described() {
     let (_app, w) = window_with(device_provider(0));
     save_profile(&w, &profile_json("app", BASE, &[]), None).unwrap();
-    let read = |name: &str| {
-        std::fs::read_to_string(tokenscope_core::testkit::fixture_path(name)).unwrap()
-    };
+    let read =
+        |name: &str| std::fs::read_to_string(tokenscope_core::testkit::fixture_path(name)).unwrap();
     let pem = format!("{}\n{}", read("keys/rsa2.pem"), read("verify/rsa2.crt.pem"));
     let list = invoke(&w, "set_client_key", json!({"name": "app", "key": pem})).unwrap();
     let key = &list[0]["client_key"];
@@ -161,7 +174,10 @@ fn a_private_key_goes_in_once_and_comes_back_only_described() {
     assert_eq!(key["thumbprint"].as_str().unwrap().len(), 43);
     assert_eq!(key["x5t_s256"].as_str().unwrap().len(), 43);
     let all = invoke(&w, "list_profiles", json!({})).unwrap().to_string();
-    assert!(!all.contains("PRIVATE KEY") && !all.contains("CERTIFICATE"), "{all}");
+    assert!(
+        !all.contains("PRIVATE KEY") && !all.contains("CERTIFICATE"),
+        "{all}"
+    );
     // Something that is no key is refused, and the stored one stays.
     let e = invoke(
         &w,
@@ -188,8 +204,10 @@ fn the_migration_comparison_explains_the_known_differences() {
             b64_encode(payload.to_string().as_bytes())
         )
     };
-    let b2c = jwt(json!({"iss": "https://c.b2clogin.com/t/v2.0/", "sub": "1", "tfp": "B2C_1_susi",
-                         "emails": ["a@example.com"]}));
+    let b2c = jwt(
+        json!({"iss": "https://c.b2clogin.com/t/v2.0/", "sub": "1", "tfp": "B2C_1_susi",
+                         "emails": ["a@example.com"]}),
+    );
     let ciam = jwt(json!({"iss": "https://t.ciamlogin.com/t/v2.0", "sub": "2",
                           "email": "a@example.com"}));
     let m = invoke(&w, "migration_compare", json!({"a": b2c, "b": ciam})).unwrap();

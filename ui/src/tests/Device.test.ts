@@ -181,7 +181,7 @@ describe('B2C → External ID migration', () => {
     },
     notes: [
       { id: 'policy_claim', b2c: ['tfp', 'acr'], external_id: [], title: 'The user flow’s name is not in the token', explanation: 'One user flow per app.', found: ['tfp'] },
-      { id: 'emails', b2c: ['emails'], external_id: ['email'], title: '`emails` becomes `email`', explanation: 'Read email.', found: ['email'] },
+      { id: 'emails', b2c: ['emails'], external_id: ['email'], title: 'emails becomes email', explanation: 'Read email.', found: ['email'] },
     ],
     unexplained: [],
   };

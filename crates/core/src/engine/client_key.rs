@@ -134,8 +134,8 @@ mod tests {
         let want = crate::validate::thumbprint(&k.public_jwk().unwrap()).unwrap();
         assert_eq!(alone.thumbprint, want);
         assert_eq!(alone.thumbprint.len(), 43);
-        let with_cert = describe_client_key(&format!("{pem}\n{}", read("verify/rsa2.crt.pem")))
-            .unwrap();
+        let with_cert =
+            describe_client_key(&format!("{pem}\n{}", read("verify/rsa2.crt.pem"))).unwrap();
         assert_eq!(with_cert.thumbprint, alone.thumbprint);
         assert_eq!(with_cert.x5t_s256.as_deref().map(str::len), Some(43));
         assert!(!format!("{with_cert:?}").contains("PRIVATE"));
@@ -167,8 +167,12 @@ mod tests {
         assert!(client_key_text(&public.to_string())
             .unwrap_err()
             .contains("public JWK cannot sign"));
-        assert!(client_key_text(r#"{"keys":[]}"#).unwrap_err().contains("JWKS"));
+        assert!(client_key_text(r#"{"keys":[]}"#)
+            .unwrap_err()
+            .contains("JWKS"));
         assert!(client_key_text("  ").unwrap_err().contains("empty"));
-        assert!(client_key_text("{not json").unwrap_err().contains("not a JWK"));
+        assert!(client_key_text("{not json")
+            .unwrap_err()
+            .contains("not a JWK"));
     }
 }

@@ -28,8 +28,8 @@ use url::Url;
 
 mod api;
 pub mod browser;
-pub mod client_key;
 mod client_credentials;
+pub mod client_key;
 pub mod device;
 mod endpoints;
 pub mod history;

@@ -2,7 +2,8 @@
 //! claim diff, and each difference a migration is known to bring explained (the policy claim
 //! that goes, `emails` that becomes `email`, new object IDs and a pairwise `sub`, the issuer's
 //! form, `ver` 1.0 → 2.0, custom attributes under another extensions app). The table is here,
-//! once; the desktop's migration view and any other front end show it.
+//! once, in plain text (no markup); the desktop's migration view and any other front end show
+//! it.
 
 use super::diff::{diff, ChangeKind, TokenDiff};
 use super::TokenInspection;
@@ -55,7 +56,7 @@ const RULES: &[Rule] = &[
         b2c: &["tfp", "acr"],
         external_id: &[],
         title: "The user flow's name is not in the token",
-        explanation: "B2C names the policy that issued the token in `tfp` (or `acr` in older \
+        explanation: "B2C names the policy that issued the token in tfp (or acr in older \
                       set-ups and some custom policies). External ID links one user flow to the \
                       application and sends no such claim: an app that branches on the policy \
                       (sign-up vs profile edit vs password reset) must tell them apart another \
@@ -65,21 +66,21 @@ const RULES: &[Rule] = &[
         id: "emails",
         b2c: &["emails"],
         external_id: &["email", "preferred_username"],
-        title: "`emails` (an array) becomes `email` (a string)",
-        explanation: "B2C sends the local account's addresses as the array `emails`. External \
-                      ID sends one address as `email` (an optional claim to add to the app \
-                      registration) and the sign-in name as `preferred_username`: read \
-                      `email`, not `emails[0]`.",
+        title: "emails (an array) becomes email (a string)",
+        explanation: "B2C sends the local account's addresses as the array emails. External \
+                      ID sends one address as email (an optional claim to add to the app \
+                      registration) and the sign-in name as preferred_username: read \
+                      email, not emails[0].",
     },
     Rule {
         id: "object_id",
         b2c: &["oid", "sub"],
         external_id: &["oid", "sub"],
-        title: "New object IDs, and `sub` is no longer the object ID",
-        explanation: "A user moved to External ID is a new directory object with a new `oid`. \
-                      B2C's `sub` is the object ID by default; External ID's `sub` is a \
+        title: "New object IDs, and sub is no longer the object ID",
+        explanation: "A user moved to External ID is a new directory object with a new oid. \
+                      B2C's sub is the object ID by default; External ID's sub is a \
                       pairwise identifier, different for every application. An app that keys \
-                      its users on `sub` or `oid` needs a mapping (e.g. keep the B2C object ID \
+                      its users on sub or oid needs a mapping (e.g. keep the B2C object ID \
                       in a custom attribute during the migration and match on it).",
     },
     Rule {
@@ -87,10 +88,10 @@ const RULES: &[Rule] = &[
         b2c: &["iss"],
         external_id: &["iss", "tid"],
         title: "The issuer's form: the tenant ID becomes the host",
-        explanation: "B2C issues `https://<domain>/<tenant ID>/v2.0/` (or the `tfp` form with \
+        explanation: "B2C issues https://<domain>/<tenant ID>/v2.0/ (or the tfp form with \
                       the policy). External ID issues \
-                      `https://<tenant ID>.ciamlogin.com/<tenant ID>/v2.0` and adds the tenant \
-                      ID as `tid`. APIs that pin the issuer must accept the new one during the \
+                      https://<tenant ID>.ciamlogin.com/<tenant ID>/v2.0 and adds the tenant \
+                      ID as tid. APIs that pin the issuer must accept the new one during the \
                       migration.",
     },
     Rule {
@@ -98,7 +99,7 @@ const RULES: &[Rule] = &[
         b2c: &["ver"],
         external_id: &["ver"],
         title: "Token version 1.0 becomes 2.0",
-        explanation: "B2C's tokens say `ver` 1.0; External ID's are Entra v2.0 tokens. Libraries \
+        explanation: "B2C's tokens say ver 1.0; External ID's are Entra v2.0 tokens. Libraries \
                       that choose the validation by version (Microsoft.Identity.Web) follow it.",
     },
     Rule {
@@ -106,18 +107,18 @@ const RULES: &[Rule] = &[
         b2c: &["idp", "idp_access_token", "newUser"],
         external_id: &["idp"],
         title: "Federation and sign-up facts are sent differently",
-        explanation: "B2C names the upstream identity provider in `idp` (and can pass its token \
-                      as `idp_access_token`) and marks a first sign-in with `newUser` (user \
-                      flows' sample claim). External ID has no `newUser` and no \
-                      `idp_access_token`; `idp` is sent for federated sign-ins only.",
+        explanation: "B2C names the upstream identity provider in idp (and can pass its token \
+                      as idp_access_token) and marks a first sign-in with newUser (user \
+                      flows' sample claim). External ID has no newUser and no \
+                      idp_access_token; idp is sent for federated sign-ins only.",
     },
     Rule {
         id: "entra_claims",
         b2c: &[],
         external_id: &["aio", "rh", "uti", "xms_", "login_hint", "sid", "azpacr"],
         title: "Entra's own claims appear",
-        explanation: "External ID's v2.0 tokens carry Entra's internal claims (`aio`, `rh`, \
-                      `uti`, `xms_…`) and optional ones (`login_hint`, `sid`): opaque to apps, \
+        explanation: "External ID's v2.0 tokens carry Entra's internal claims (aio, rh, \
+                      uti, xms_…) and optional ones (login_hint, sid): opaque to apps, \
                       nothing to map.",
     },
     Rule {
@@ -125,9 +126,9 @@ const RULES: &[Rule] = &[
         b2c: &[EXTENSION],
         external_id: &[EXTENSION],
         title: "Custom attributes under another extensions app",
-        explanation: "Both send custom attributes as `extension_<app ID>_<name>`, but the app \
-                      ID is each tenant's own `b2c-extensions-app`: the same attribute has \
-                      another claim name after the migration. Match them on the `<name>` part.",
+        explanation: "Both send custom attributes as extension_<app ID>_<name>, but the app \
+                      ID is each tenant's own b2c-extensions-app: the same attribute has \
+                      another claim name after the migration. Match them on the <name> part.",
     },
 ];
 
@@ -289,6 +290,8 @@ mod tests {
         // The table lists every rule, each with both sides named where they exist.
         let table = migration_table();
         assert_eq!(table.len(), 8);
-        assert!(table.iter().all(|n| !n.title.is_empty() && n.found.is_empty()));
+        assert!(table
+            .iter()
+            .all(|n| !n.title.is_empty() && n.found.is_empty()));
     }
 }
