@@ -27,11 +27,7 @@ use tokenscope_core::engine::history::{
 };
 use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
 use tokenscope_core::engine::response_fields::ResponseField;
-use tokenscope_core::engine::client_key::ClientKeyInfo;
-use tokenscope_core::engine::device::{DeviceCode, DeviceSupport};
 use tokenscope_core::engine::{EndpointSupport, WireOf};
-use tokenscope_core::inspect::migration::{Migration, MigrationNote};
-use tokenscope_core::qr::QrCode;
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
 use tokenscope_core::engine::{Progress, StoredRefresh};
 use tokenscope_core::error::ErrorKind;

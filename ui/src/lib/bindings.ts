@@ -554,6 +554,10 @@ refresh: StoredRefresh | null,
  */
 client_secret: boolean, 
 /**
+ * The private key stored for `private_key_jwt`, described (never the key).
+ */
+client_key: ClientKeyInfo | null, 
+/**
  * B2C, External ID or any OpenID provider, as the engine reads the authority: B2C
  * profiles get the policy picker.
  */
@@ -2030,6 +2034,118 @@ value: string, };
 
 export type WireOf = "sign_in" | "api" | "userinfo" | "revoke" | "introspect";
 
+export type DeviceCode = { 
+/**
+ * The code to type.
+ */
+user_code: string, 
+/**
+ * Where to type it.
+ */
+verification_uri: string, 
+/**
+ * The URI with the code in it, when the provider gives one (a link, a QR code).
+ */
+verification_uri_complete: string | null, 
+/**
+ * Seconds until the code expires.
+ */
+expires_in: number, 
+/**
+ * Seconds between polls, as the provider asked.
+ */
+interval: number, 
+/**
+ * The QR code of `verification_uri_complete` (else of `verification_uri`), for a phone to
+ * scan; `None` when the URI is too long for one.
+ */
+qr: QrCode | null, };
+
+export type QrCode = { 
+/**
+ * The side of the drawing in modules, quiet zone included (the SVG `viewBox` is
+ * `0 0 size size`).
+ */
+size: number, 
+/**
+ * SVG path data of the dark modules, in module units, quiet zone included.
+ */
+svg_path: string, 
+/**
+ * The text encoded.
+ */
+text: string, };
+
+export type DevicePoll = { 
+/**
+ * Seconds waited before this poll (the provider's interval, plus 5 s per `slow_down`).
+ */
+interval: number, };
+
+export type DeviceSupport = { 
+/**
+ * The endpoint, when the metadata names one.
+ */
+endpoint: string | null, 
+/**
+ * Why the device flow is not offered.
+ */
+missing: string | null, };
+
+export type ClientKeyInfo = { 
+/**
+ * `RS256` or `ES256`: what the assertions are signed with.
+ */
+alg: string, 
+/**
+ * RFC 7638 thumbprint (SHA-256, base64url) of the public key.
+ */
+thumbprint: string, 
+/**
+ * The certificate's `x5t#S256`, sent in each assertion's header, when one came with it.
+ */
+x5t_s256: string | null, };
+
+export type Migration = { 
+/**
+ * Claim by claim, the first token against the second.
+ */
+diff: TokenDiff, 
+/**
+ * The known differences seen in this diff, in the table's order.
+ */
+notes: Array<MigrationNote>, 
+/**
+ * Differing claims no note explains (worth a look: a mapping the migration lost?).
+ */
+unexplained: Array<string>, };
+
+export type MigrationNote = { 
+/**
+ * The rule's name, stable (`policy_claim`, `emails`, …).
+ */
+id: string, 
+/**
+ * The B2C claims it is about.
+ */
+b2c: Array<string>, 
+/**
+ * The External ID claims it is about.
+ */
+external_id: Array<string>, 
+/**
+ * What changes, in a few words.
+ */
+title: string, 
+/**
+ * Why, and what an app reading the claim must do.
+ */
+explanation: string, 
+/**
+ * The claims of this rule that differ in the two tokens compared (those it explains).
+ */
+found: Array<string>, };
+
 /** Every error kind (`ErrorKind::ALL`). */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   "authority",
@@ -2127,6 +2243,11 @@ export const COMMANDS = [
   "save_api_body",
   "exchange_curl",
   "browser_error_help",
+  "set_client_key",
+  "delete_client_key",
+  "device_support",
+  "sign_in_device",
+  "migration_compare",
 ] as const;
 
 /** The name of an IPC command. */
