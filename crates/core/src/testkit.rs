@@ -243,6 +243,7 @@ pub const NOT_IN_A_GOOD_SIGN_IN: &[crate::validate::CheckId] = {
         NewIat,
         Response,
         AccessToken,
+        CnfX5t,
     ]
 };
 

@@ -48,7 +48,14 @@ impl Engine {
             scopes: &profile.scopes,
             pasted: false,
         };
-        let answer = api::send(self.http.as_ref(), &call, &token, &hints, self.clock.now()).await?;
+        let answer = api::send(
+            self.http_for(profile)?.as_ref(),
+            &call,
+            &token,
+            &hints,
+            self.clock.now(),
+        )
+        .await?;
         self.remember_call(&profile.name, input, &answer);
         Ok(answer)
     }
@@ -118,7 +125,7 @@ impl Engine {
 
     async fn userinfo_logged(&self, profile: &Profile) -> Result<UserInfo> {
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let endpoint = provider.metadata.userinfo_endpoint.clone().ok_or_else(|| {
             Error::Config(format!(
                 "the provider's metadata ({}) has no userinfo_endpoint: B2C user flows have \
@@ -132,7 +139,7 @@ impl Engine {
             .and_then(|h| jwt::decode(h.token.expose()).ok())
             .map(|d| d.payload);
         userinfo::fetch(
-            self.http.as_ref(),
+            self.http_for(profile)?.as_ref(),
             &endpoint,
             &token,
             id_claims.as_ref(),

@@ -141,7 +141,7 @@ impl Engine {
             }
         };
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let metadata = &provider.metadata;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),
@@ -154,7 +154,7 @@ impl Engine {
         scope.extend(profile.scopes.iter().filter(|s| *s != "openid").cloned());
         let client_auth = self.client_auth(profile, metadata).await?;
         let started = device::start(
-            self.http.as_ref(),
+            self.http_for(profile)?.as_ref(),
             &endpoint,
             &profile.client_id,
             &client_auth,
@@ -211,6 +211,7 @@ impl Engine {
     ) -> Result<token::TokenResponse> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(started.expires_in);
         let mut interval = started.interval;
+        let http = self.http_for(profile)?;
         loop {
             let wait = Duration::from_secs(interval);
             if tokio::time::Instant::now() + wait > deadline {
@@ -230,7 +231,7 @@ impl Engine {
                 f(wait);
             }
             let polled = token::device_code_grant(
-                self.http.as_ref(),
+                http.as_ref(),
                 token_endpoint,
                 &profile.client_id,
                 client_auth,

@@ -118,6 +118,7 @@ impl Engine {
             crate::oidc::token::ClientAuth::SecretPost(_) => "client_secret_post",
             crate::oidc::token::ClientAuth::SecretJwt(_) => "client_secret_jwt",
             crate::oidc::token::ClientAuth::PrivateKeyJwt(_) => "private_key_jwt",
+            crate::oidc::token::ClientAuth::Tls(m) => m.name(),
         };
         Ok(RequestPreview {
             authorize_url: request.url.to_string(),

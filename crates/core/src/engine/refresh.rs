@@ -206,7 +206,7 @@ impl Engine {
         if let Some(why) = mismatch(stored.bound.as_ref(), &named) {
             return Err(self.unbound(profile, &account, &stored.secret, why).await);
         }
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),
             issuer: provider.metadata.issuer.clone(),
@@ -221,7 +221,7 @@ impl Engine {
         }
         let client_auth = self.client_auth(profile, &provider.metadata).await?;
         let tokens = match token::redeem_refresh(
-            self.http.as_ref(),
+            self.http_for(profile)?.as_ref(),
             &provider.metadata.token_endpoint,
             &profile.client_id,
             &client_auth,
@@ -295,6 +295,7 @@ impl Engine {
         if let Some(warning) = super::scope_warning(tokens.scope.as_deref()) {
             checks.warn(validate::CheckId::Scope, warning);
         }
+        self.check_binding(profile, tokens.access_token.as_ref(), &mut checks);
         let refresh_token = self
             .settle(&account, &stored.secret, &tokens, &checks, bound)
             .await;

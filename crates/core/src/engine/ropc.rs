@@ -50,7 +50,7 @@ impl Engine {
             }
         };
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let metadata = &provider.metadata;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),
@@ -65,7 +65,7 @@ impl Engine {
         }
         let client_auth = self.client_auth(profile, metadata).await?;
         let tokens = token::password_grant(
-            self.http.as_ref(),
+            self.http_for(profile)?.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
             &client_auth,

@@ -55,6 +55,10 @@ pub struct ProviderMetadata {
     /// Claims.
     #[serde(default)]
     pub claims_supported: Vec<String>,
+    /// RFC 8705 §5: the endpoints a client presenting a certificate uses instead (kept as sent;
+    /// read by [`ProviderMetadata::with_mtls_aliases`]).
+    #[serde(default)]
+    pub mtls_endpoint_aliases: serde_json::Value,
     /// The request forms (PAR, JAR) the provider announces (used by `oidc::request_form`).
     #[serde(flatten)]
     pub request_forms: RequestFormMetadata,
@@ -97,6 +101,56 @@ impl ProviderMetadata {
             })?;
         metadata.check()?;
         Ok(metadata)
+    }
+
+    /// Whether the metadata names any mTLS endpoint alias.
+    pub fn has_mtls_aliases(&self) -> bool {
+        self.mtls_endpoint_aliases
+            .as_object()
+            .is_some_and(|m| !m.is_empty())
+    }
+
+    /// The metadata as a client presenting a certificate uses it (RFC 8705 §5): each endpoint
+    /// named in `mtls_endpoint_aliases` replaced by its alias; the others as they are. An alias
+    /// that is not an https URL (http only on loopback) is an error naming it.
+    pub fn with_mtls_aliases(&self) -> Result<ProviderMetadata> {
+        let mut out = self.clone();
+        let Some(aliases) = self.mtls_endpoint_aliases.as_object() else {
+            return Ok(out);
+        };
+        for (name, value) in aliases {
+            let slot = match name.as_str() {
+                "token_endpoint" => &mut out.token_endpoint,
+                "userinfo_endpoint" => out
+                    .userinfo_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                "revocation_endpoint" => out
+                    .revocation_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                "introspection_endpoint" => out
+                    .introspection_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                "device_authorization_endpoint" => out
+                    .device_authorization_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                // Endpoints Tokenscope does not call with the certificate.
+                _ => continue,
+            };
+            let bad = |why: &str| {
+                Error::Metadata(format!("`mtls_endpoint_aliases.{name}` is {value}: {why}"))
+            };
+            let url = value
+                .as_str()
+                .ok_or_else(|| bad("not a URL string"))
+                .and_then(|s| Url::parse(s).map_err(|_| bad("not a URL")))?;
+            check_transport(&url)
+                .map_err(|_| bad("only https is allowed (http only on loopback)"))?;
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err(bad("it carries credentials"));
+            }
+            *slot = url;
+        }
+        Ok(out)
     }
 
     /// Rejects metadata whose endpoints Tokenscope must not use.

@@ -9,6 +9,7 @@ pub mod client_assertion;
 pub mod device;
 pub mod issuer;
 pub mod metadata;
+pub mod mtls;
 pub mod netguard;
 pub mod pkce;
 pub mod portal;

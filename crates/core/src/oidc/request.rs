@@ -205,6 +205,12 @@ pub enum ClientAuthMethod {
     ClientSecretJwt,
     /// `private_key_jwt`: an assertion signed with the client's private key (RFC 7523).
     PrivateKeyJwt,
+    /// `tls_client_auth`: the client certificate in the TLS handshake, issued by a CA the
+    /// provider trusts (RFC 8705 §2.1).
+    TlsClientAuth,
+    /// `self_signed_tls_client_auth`: a self-signed client certificate registered with the
+    /// client (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
 }
 
 impl ClientAuthMethod {
@@ -216,6 +222,8 @@ impl ClientAuthMethod {
             ClientAuthMethod::ClientSecretPost => "client_secret_post",
             ClientAuthMethod::ClientSecretJwt => "client_secret_jwt",
             ClientAuthMethod::PrivateKeyJwt => "private_key_jwt",
+            ClientAuthMethod::TlsClientAuth => "tls_client_auth",
+            ClientAuthMethod::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
         }
     }
 }
@@ -241,8 +249,61 @@ pub fn client_auth_with_key(
     secret: Option<Secret>,
     key: Option<crate::oidc::client_assertion::ClientKey>,
 ) -> Result<ClientAuth> {
+    client_auth_with_certificate(metadata, method, secret, key, None)
+}
+
+/// [`client_auth_with_key`] with the profile's client certificate too (RFC 8705), given as
+/// whether it is self-signed: `tls_client_auth` or `self_signed_tls_client_auth` when the
+/// profile names one, or for `Auto` when no secret or key is stored and the provider announces
+/// one (the self-signed method for a self-signed certificate when both are announced). A
+/// certificate with a secret or key stored is still presented in the handshake (it binds the
+/// tokens); the secret or key authenticates the client.
+pub fn client_auth_with_certificate(
+    metadata: &ProviderMetadata,
+    method: ClientAuthMethod,
+    secret: Option<Secret>,
+    key: Option<crate::oidc::client_assertion::ClientKey>,
+    certificate_self_signed: Option<bool>,
+) -> Result<ClientAuth> {
     let announced = &metadata.token_endpoint_auth_methods_supported;
     let has = |m: &str| announced.iter().any(|a| a == m);
+    use ClientAuthMethod::{SelfSignedTlsClientAuth, TlsClientAuth};
+    match (method, certificate_self_signed) {
+        (TlsClientAuth | SelfSignedTlsClientAuth, None) => {
+            return Err(Error::Config(format!(
+                "the profile uses {} but names no client certificate: `tokenscope profiles \
+                 edit <profile> --tls-cert cert.pem --tls-key key.pem`",
+                method.name()
+            )))
+        }
+        (TlsClientAuth | SelfSignedTlsClientAuth, Some(_)) => {
+            if !announced.is_empty() && !has(method.name()) {
+                return Err(Error::Metadata(format!(
+                    "the profile uses {} but the provider announces only {}",
+                    method.name(),
+                    announced.join(", ")
+                )));
+            }
+            return Ok(ClientAuth::Tls(method));
+        }
+        (ClientAuthMethod::Auto, Some(self_signed)) if secret.is_none() && key.is_none() => {
+            let tls = has(TlsClientAuth.name());
+            let own = has(SelfSignedTlsClientAuth.name());
+            return Ok(match (tls, own) {
+                (_, true) if self_signed || !tls => ClientAuth::Tls(SelfSignedTlsClientAuth),
+                (true, _) => ClientAuth::Tls(TlsClientAuth),
+                // Announced neither: a public client whose certificate only binds its tokens;
+                // nothing announced: RFC 8705's method for a CA-issued certificate.
+                _ if announced.is_empty() => ClientAuth::Tls(if self_signed {
+                    SelfSignedTlsClientAuth
+                } else {
+                    TlsClientAuth
+                }),
+                _ => ClientAuth::None,
+            });
+        }
+        _ => {}
+    }
     let refused = |m: ClientAuthMethod| {
         Error::Metadata(format!(
             "the profile uses {} but the provider announces only {}",

@@ -23,6 +23,9 @@ pub enum ClientAuth {
     SecretJwt(Secret),
     /// `private_key_jwt`: an assertion signed with the client's private key (RFC 7523).
     PrivateKeyJwt(std::sync::Arc<crate::oidc::client_assertion::ClientKey>),
+    /// `tls_client_auth` or `self_signed_tls_client_auth` (RFC 8705): the client certificate
+    /// in the TLS handshake proves the client; the form names the client ID.
+    Tls(crate::oidc::request::ClientAuthMethod),
 }
 
 impl ClientAuth {
@@ -198,7 +201,7 @@ pub(crate) fn authenticated_form<'a>(
     .transpose()?;
     let mut fields: Vec<(&str, &str)> = given;
     match auth {
-        ClientAuth::None => fields.push(("client_id", client_id)),
+        ClientAuth::None | ClientAuth::Tls(_) => fields.push(("client_id", client_id)),
         ClientAuth::SecretPost(secret) => {
             fields.push(("client_id", client_id));
             fields.push(("client_secret", secret.expose()));

@@ -56,6 +56,9 @@ crate::error::named_values! {
         Response = "response",
         /// On a refresh without an ID token: the access token (not expired when it is a JWT).
         AccessToken = "access_token",
+        /// The access token's `cnf` `x5t#S256` is the thumbprint of the client certificate
+        /// presented (RFC 8705; made only when the token is bound to a certificate).
+        CnfX5t = "cnf_x5t",
     }
 }
 
