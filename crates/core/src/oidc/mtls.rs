@@ -453,20 +453,21 @@ impl MtlsClient {
         request: HttpRequest,
     ) -> std::result::Result<crate::http::HttpResponse, HttpError> {
         self.inner.send(request).await.map_err(|e| match e {
-            HttpError::Connect(m) | HttpError::Other(m) if handshake_refused(&m) => {
-                HttpError::Connect(format!(
-                "the provider refused the TLS handshake with the client certificate in {}: {m}. \
-                 Is the certificate one the provider trusts (its CA registered, or for \
-                 self_signed_tls_client_auth the certificate itself in the client's keys)?",
-                self.cert_file
-            ))
-            }
             HttpError::Connect(m)
                 if m.contains("UnknownIssuer") || m.contains("invalid peer certificate") =>
             {
                 HttpError::Connect(format!(
                     "{m}. The provider's own certificate is not trusted: if it comes from your \
                      company's CA, name that CA's certificate file (--tls-ca)"
+                ))
+            }
+            HttpError::Connect(m) | HttpError::Other(m) if handshake_refused(&m) => {
+                HttpError::Connect(format!(
+                    "the provider refused the TLS handshake with the client certificate in {} \
+                     ({m}). Is the certificate one the provider trusts (issued by a CA it trusts \
+                     for this client, or for self_signed_tls_client_auth the certificate itself \
+                     registered with the client)?",
+                    self.cert_file
                 ))
             }
             other => other,
@@ -479,6 +480,9 @@ impl MtlsClient {
 fn handshake_refused(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     [
+        // TLS 1.3 servers (Node's among them) often close the connection after the handshake
+        // instead of sending an alert: rustls says the peer closed without close_notify.
+        "close_notify",
         "alert",
         "certificaterequired",
         "certificate required",
