@@ -112,6 +112,23 @@ async fn a_ca_issued_certificate_signs_in_refreshes_and_is_accepted_by_userinfo(
 
 #[tokio::test]
 #[ignore = "needs tests/idp (npm) and openssl"]
+async fn a_sign_in_and_its_refresh_check_that_the_access_token_is_bound_to_the_certificate() {
+    let engine = engine();
+    let mut p = profile("mtls-api", &mtls("client_id"), files("client"));
+    // An API scope: the access token is a JWT, its cnf readable.
+    p.scopes.push(idp().api_scope());
+    for o in [
+        engine.sign_in(&p, &options()).await.unwrap(),
+        engine.refresh(&p, None).await.unwrap(),
+    ] {
+        assert!(o.passed(), "{:?}", o.report.failures().collect::<Vec<_>>());
+        let check = o.report.get(CheckId::CnfX5t).expect("the cnf check");
+        assert!(check.ok, "{}", check.detail);
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm) and openssl"]
 async fn client_credentials_with_tls_client_auth_gets_a_token_bound_to_the_certificate() {
     let engine = engine();
     let p = profile("mtls-app", &mtls("client_id"), files("client"));
