@@ -158,6 +158,45 @@ impl ClientCertificate {
     }
 }
 
+/// What the front ends show about a profile's client certificate: the files, and what reading
+/// them found (the certificate's thumbprint and dates, or the problem), with the key file's
+/// warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CertificateView {
+    /// The files as the profile names them.
+    pub files: ClientCertificate,
+    /// `x5t#S256` of the certificate (none when it could not be read).
+    pub thumbprint: Option<String>,
+    /// End of its validity period (RFC 3339).
+    pub not_after: Option<String>,
+    /// Self-signed (`self_signed_tls_client_auth`) rather than issued by a CA.
+    pub self_signed: Option<bool>,
+    /// Why the files cannot be used now (unreadable, key of another certificate, expired...).
+    pub problem: Option<String>,
+    /// Usable, but worth knowing (a key file other users can read).
+    pub warnings: Vec<String>,
+}
+
+impl ClientCertificate {
+    /// Reads the files at `now` and says what was found, without failing.
+    pub fn describe(&self, now: DateTime<Utc>) -> CertificateView {
+        let (loaded, problem) = match self.load(now) {
+            Ok(l) => (Some(l), None),
+            Err(Error::Config(m)) => (None, Some(m)),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        CertificateView {
+            files: self.clone(),
+            thumbprint: loaded.as_ref().map(|l| l.thumbprint.clone()),
+            not_after: loaded.as_ref().map(|l| l.not_after.to_rfc3339()),
+            self_signed: loaded.as_ref().map(|l| l.self_signed),
+            problem,
+            warnings: key_file_warning(&self.key_file).into_iter().collect(),
+        }
+    }
+}
+
 /// "3 days ago", "in 5 h": how far a time is from now, in the words of a certificate's dates.
 fn how_long(delta: chrono::Duration) -> String {
     let s = delta.num_seconds();
