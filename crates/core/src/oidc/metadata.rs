@@ -238,3 +238,74 @@ impl Jwks {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metadata(aliases: serde_json::Value) -> ProviderMetadata {
+        serde_json::from_value(serde_json::json!({
+            "issuer": "https://p.example/",
+            "authorization_endpoint": "https://p.example/authorize",
+            "token_endpoint": "https://p.example/token",
+            "jwks_uri": "https://p.example/keys",
+            "userinfo_endpoint": "https://p.example/userinfo",
+            "mtls_endpoint_aliases": aliases,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn mtls_aliases_replace_the_endpoints_they_name() {
+        let m = metadata(serde_json::json!({
+            "token_endpoint": "https://mtls.p.example/token",
+            "revocation_endpoint": "https://mtls.p.example/revoke",
+            "pushed_authorization_request_endpoint": "https://mtls.p.example/par",
+        }));
+        assert!(m.has_mtls_aliases());
+        let a = m.with_mtls_aliases().unwrap();
+        assert_eq!(a.token_endpoint.as_str(), "https://mtls.p.example/token");
+        assert_eq!(
+            a.revocation_endpoint.unwrap().as_str(),
+            "https://mtls.p.example/revoke"
+        );
+        // Not aliased: as it was; the authorization endpoint never is.
+        assert_eq!(
+            a.userinfo_endpoint.unwrap().as_str(),
+            "https://p.example/userinfo"
+        );
+        assert_eq!(
+            a.authorization_endpoint.as_str(),
+            "https://p.example/authorize"
+        );
+        // No aliases at all: the metadata unchanged.
+        let none = metadata(serde_json::Value::Null);
+        assert!(!none.has_mtls_aliases());
+        assert_eq!(
+            none.with_mtls_aliases().unwrap().token_endpoint,
+            none.token_endpoint
+        );
+    }
+
+    #[test]
+    fn a_bad_alias_is_an_error_naming_it() {
+        for (alias, says) in [
+            (serde_json::json!("http://evil.example/token"), "only https"),
+            (serde_json::json!(7), "not a URL string"),
+            (serde_json::json!("not a url"), "not a URL"),
+            (
+                serde_json::json!("https://u:p@mtls.p.example/token"),
+                "credentials",
+            ),
+        ] {
+            let e = metadata(serde_json::json!({ "token_endpoint": alias }))
+                .with_mtls_aliases()
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("mtls_endpoint_aliases.token_endpoint") && e.contains(says),
+                "{e}"
+            );
+        }
+    }
+}

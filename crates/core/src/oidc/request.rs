@@ -566,4 +566,70 @@ mod tests {
         let e = client_auth_with_key(&post_only, PrivateKeyJwt, None, key()).unwrap_err();
         assert!(e.to_string().contains("announces only"), "{e}");
     }
+
+    #[test]
+    fn a_client_certificate_picks_the_tls_method_the_provider_announces() {
+        use ClientAuthMethod::*;
+        let tls = |m: ClientAuthMethod| Ok::<_, ()>(m);
+        let pick = |methods: &[&str], method, secret: Option<Secret>, cert| {
+            match client_auth_with_certificate(&metadata(methods), method, secret, None, cert) {
+                Ok(ClientAuth::Tls(m)) => tls(m).map(Some),
+                Ok(ClientAuth::None) => Ok(None),
+                Ok(_) => Err(()),
+                Err(_) => Err(()),
+            }
+        };
+        let both = ["tls_client_auth", "self_signed_tls_client_auth"];
+        // Auto: CA-issued -> tls_client_auth, self-signed -> the self-signed method.
+        assert_eq!(
+            pick(&both, Auto, None, Some(false)),
+            Ok(Some(TlsClientAuth))
+        );
+        assert_eq!(
+            pick(&both, Auto, None, Some(true)),
+            Ok(Some(SelfSignedTlsClientAuth))
+        );
+        assert_eq!(
+            pick(&["self_signed_tls_client_auth"], Auto, None, Some(false)),
+            Ok(Some(SelfSignedTlsClientAuth))
+        );
+        assert_eq!(pick(&[], Auto, None, Some(false)), Ok(Some(TlsClientAuth)));
+        // Neither announced: a public client whose certificate only binds its tokens.
+        assert_eq!(pick(&["none"], Auto, None, Some(false)), Ok(None));
+        // No certificate: nothing changes.
+        assert_eq!(pick(&both, Auto, None, None), Ok(None));
+        // A stored secret still authenticates the client (the certificate binds the tokens).
+        assert!(matches!(
+            client_auth_with_certificate(
+                &metadata(&["client_secret_basic", "tls_client_auth"]),
+                Auto,
+                Some(Secret::new("s")),
+                None,
+                Some(false)
+            ),
+            Ok(ClientAuth::SecretBasic(_))
+        ));
+        // Named: used as named; refused in words when not announced or without a certificate.
+        assert_eq!(
+            pick(&both, SelfSignedTlsClientAuth, None, Some(false)),
+            Ok(Some(SelfSignedTlsClientAuth))
+        );
+        let e = client_auth_with_certificate(
+            &metadata(&["tls_client_auth"]),
+            SelfSignedTlsClientAuth,
+            None,
+            None,
+            Some(true),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("announces only tls_client_auth"), "{e}");
+        let e = client_auth_with_certificate(&metadata(&both), TlsClientAuth, None, None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("names no client certificate") && e.contains("--tls-cert"),
+            "{e}"
+        );
+    }
 }
