@@ -43,6 +43,25 @@ client_auth: ClientAuthMethod,
  * default: PAR when the provider requires it, no request object.
  */
 request_form: RequestForm, };
+ * Mutual TLS (RFC 8705): the certificate and key files presented to the provider (paths
+ * only; the key stays in its file). `None`: no client certificate.
+ */
+client_certificate: ClientCertificate | null, };
+
+export type ClientCertificate = { 
+/**
+ * The certificate file: PEM, the client certificate first, then any intermediates.
+ */
+cert_file: string, 
+/**
+ * The private key file: PEM (PKCS#8, PKCS#1 RSA or SEC1 EC), not encrypted.
+ */
+key_file: string, 
+/**
+ * A CA certificate file (PEM) trusted besides the system's roots for the requests made
+ * with the certificate: a company's or a test provider's own CA.
+ */
+ca_file: string | null, };
 
 export type RedirectConfig = { 
 /**
@@ -237,7 +256,7 @@ name: CheckId,
  */
 detail: string, };
 
-export type CheckId = "format" | "id_token" | "keys" | "alg" | "kid" | "signature" | "iss" | "issuer" | "sub" | "aud" | "azp" | "exp" | "nbf" | "iat" | "nonce" | "at_hash" | "auth_time" | "scope" | "crit" | "same_subject" | "same_aud" | "same_auth_time" | "new_iat" | "response" | "access_token";
+export type CheckId = "format" | "id_token" | "keys" | "alg" | "kid" | "signature" | "iss" | "issuer" | "sub" | "aud" | "azp" | "exp" | "nbf" | "iat" | "nonce" | "at_hash" | "auth_time" | "scope" | "crit" | "same_subject" | "same_aud" | "same_auth_time" | "new_iat" | "response" | "access_token" | "cnf_x5t";
 
 export type ClaimRow = { 
 /**
@@ -1309,7 +1328,7 @@ summary: string,
  */
 age: RelativeTime, };
 
-export type ClientAuthMethod = "auto" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
+export type ClientAuthMethod = "auto" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt" | "tls_client_auth" | "self_signed_tls_client_auth";
 
 export type SignInExtras = { 
 /**
@@ -2197,6 +2216,7 @@ export const CHECK_IDS: readonly CheckId[] = [
   "new_iat",
   "response",
   "access_token",
+  "cnf_x5t",
 ];
 
 /** Every IPC command the shell registers (`src-tauri/src/command_list.rs`). */

@@ -1,6 +1,6 @@
 // The profile form's editable model: plain strings for the inputs, converted to and from the
 // engine's `Profile`, with the checks the form makes before asking the shell to save.
-import type { ClientAuthMethod, Profile, RedirectHost, RequestForm, ResponseMode } from './bindings';
+import type { ClientAuthMethod, ClientCertificate, Profile, RedirectHost, RequestForm, ResponseMode } from './bindings';
 
 export interface ExtraRow {
   /** Stable key for the keyed list of rows. */
@@ -34,6 +34,8 @@ export interface Draft {
   clientAuth: ClientAuthMethod;
   /** PAR and request object (advanced; kept as the profile has it). */
   requestForm: RequestForm;
+  /** Mutual TLS: the certificate and key files (set on the command line); kept as they are. */
+  clientCertificate: ClientCertificate | null;
 }
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account', 'create'] as const;
@@ -64,6 +66,7 @@ export function emptyDraft(): Draft {
     claims: '',
     clientAuth: 'auto',
     requestForm: { par: 'auto', jar: 'off' },
+    clientCertificate: null,
   };
 }
 
@@ -88,6 +91,7 @@ export function draftFromProfile(p: Profile, name: string = p.name): Draft {
     claims: p.params.claims ?? '',
     clientAuth: p.client_auth,
     requestForm: { ...(p.request_form ?? { par: 'auto', jar: 'off' }) },
+    clientCertificate: p.client_certificate,
   };
 }
 
@@ -120,6 +124,7 @@ export function profileFromDraft(d: Draft): Profile {
     browser_command: orNull(d.browserCommand),
     client_auth: d.clientAuth,
     request_form: { ...d.requestForm },
+    client_certificate: d.clientCertificate,
   };
 }
 

@@ -183,6 +183,7 @@ describe('new profile', () => {
         browser_command: 'firefox --private-window',
         client_auth: 'auto',
         request_form: { par: 'auto', jar: 'off' },
+        client_certificate: null,
       } satisfies Profile,
     });
     expect(await screen.findByRole('heading', { level: 1, name: 'Contoso staging' })).toBeInTheDocument();

@@ -51,6 +51,7 @@ export function profile(overrides: Partial<Profile> = {}): Profile {
     browser_command: null,
     client_auth: 'auto',
     request_form: { par: 'auto', jar: 'off' },
+    client_certificate: null,
     ...overrides,
   };
 }
