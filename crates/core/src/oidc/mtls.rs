@@ -311,7 +311,10 @@ struct Certificate {
 }
 
 /// One DER element: (tag, content, the whole element, the rest after it).
-fn tlv(input: &[u8]) -> std::result::Result<(u8, &[u8], &[u8], &[u8]), String> {
+/// (tag, content, whole element, rest).
+type Element<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+fn tlv(input: &[u8]) -> std::result::Result<Element<'_>, String> {
     let short = || "it ends early".to_owned();
     let (&tag, rest) = input.split_first().ok_or_else(short)?;
     let (&first, mut rest) = rest.split_first().ok_or_else(short)?;
