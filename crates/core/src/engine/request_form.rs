@@ -154,7 +154,7 @@ fn signer_of(auth: &ClientAuth) -> Result<Signer> {
         ClientAuth::SecretBasic(s) | ClientAuth::SecretPost(s) | ClientAuth::SecretJwt(s) => {
             Ok(Signer::Secret(s.clone()))
         }
-        ClientAuth::Tls(_) => Err(Error::Config(
+        ClientAuth::Tls { .. } => Err(Error::Config(
             "a signed request object needs the client's key (`tokenscope profiles key set \
              <profile> < key.pem`) or its client secret; a client that authenticates with its \
              certificate (mutual TLS) has neither"

@@ -284,21 +284,19 @@ pub fn client_auth_with_certificate(
                     announced.join(", ")
                 )));
             }
-            return Ok(ClientAuth::Tls(method));
+            return Ok(ClientAuth::Tls {
+                self_signed: method == SelfSignedTlsClientAuth,
+            });
         }
         (ClientAuthMethod::Auto, Some(self_signed)) if secret.is_none() && key.is_none() => {
             let tls = has(TlsClientAuth.name());
             let own = has(SelfSignedTlsClientAuth.name());
             return Ok(match (tls, own) {
-                (_, true) if self_signed || !tls => ClientAuth::Tls(SelfSignedTlsClientAuth),
-                (true, _) => ClientAuth::Tls(TlsClientAuth),
+                (_, true) if self_signed || !tls => ClientAuth::Tls { self_signed: true },
+                (true, _) => ClientAuth::Tls { self_signed: false },
                 // Announced neither: a public client whose certificate only binds its tokens;
                 // nothing announced: RFC 8705's method for a CA-issued certificate.
-                _ if announced.is_empty() => ClientAuth::Tls(if self_signed {
-                    SelfSignedTlsClientAuth
-                } else {
-                    TlsClientAuth
-                }),
+                _ if announced.is_empty() => ClientAuth::Tls { self_signed },
                 _ => ClientAuth::None,
             });
         }
@@ -573,7 +571,12 @@ mod tests {
         let tls = |m: ClientAuthMethod| Ok::<_, ()>(m);
         let pick = |methods: &[&str], method, secret: Option<Secret>, cert| {
             match client_auth_with_certificate(&metadata(methods), method, secret, None, cert) {
-                Ok(ClientAuth::Tls(m)) => tls(m).map(Some),
+                Ok(ClientAuth::Tls { self_signed }) => tls(if self_signed {
+                    SelfSignedTlsClientAuth
+                } else {
+                    TlsClientAuth
+                })
+                .map(Some),
                 Ok(ClientAuth::None) => Ok(None),
                 Ok(_) => Err(()),
                 Err(_) => Err(()),
