@@ -170,9 +170,22 @@ async fn a_self_signed_certificate_registered_with_the_client_authenticates_it()
     let e = engine
         .client_credentials(&p, Some(""), None)
         .await
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("invalid_client"), "{e}");
+        .unwrap_err();
+    let tokenscope_core::Error::Provider(refusal) = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(refusal.error, "invalid_client");
+    let note = refusal
+        .advice
+        .as_ref()
+        .and_then(|a| a.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("did not accept the client certificate")
+            && note.contains("self_signed_tls_client_auth")
+            && note.contains(&files("client").load(chrono::Utc::now()).unwrap().thumbprint),
+        "{note}"
+    );
 }
 
 #[tokio::test]

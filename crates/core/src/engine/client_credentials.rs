@@ -84,6 +84,19 @@ impl Engine {
                 }
                 Error::Provider(p)
             }
+            (Error::Provider(mut p), _)
+                if p.error == "invalid_client" && matches!(client_auth, ClientAuth::Tls { .. }) =>
+            {
+                if let Some(a) = p.advice.as_mut() {
+                    let thumbprint = self
+                        .certificate(profile)
+                        .ok()
+                        .flatten()
+                        .map(|c| c.thumbprint);
+                    a.note = Some(super::mtls::certificate_refused(&client_auth, thumbprint));
+                }
+                Error::Provider(p)
+            }
             (Error::Provider(mut p), Some(w)) => {
                 if let Some(a) = p.advice.as_mut() {
                     a.note = Some(w.clone());

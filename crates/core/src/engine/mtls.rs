@@ -78,3 +78,26 @@ impl Engine {
         }
     }
 }
+
+/// What a refused client certificate (`invalid_client` with `tls_client_auth` or
+/// `self_signed_tls_client_auth`) most likely means.
+pub(super) fn certificate_refused(
+    auth: &crate::oidc::token::ClientAuth,
+    thumbprint: Option<String>,
+) -> String {
+    let which = thumbprint
+        .map(|t| format!(" (x5t#S256 {t})"))
+        .unwrap_or_default();
+    match auth {
+        crate::oidc::token::ClientAuth::Tls { self_signed: true } => format!(
+            "The provider did not accept the client certificate{which} for \
+             self_signed_tls_client_auth: the app registration must hold this very certificate \
+             (in its jwks, x5c)."
+        ),
+        _ => format!(
+            "The provider did not accept the client certificate{which} for tls_client_auth: it \
+             must come from a CA the provider trusts and carry the subject registered for the \
+             client (tls_client_auth_subject_dn or a SAN)."
+        ),
+    }
+}
