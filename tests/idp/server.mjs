@@ -624,6 +624,7 @@ function makeProvider(policy, issuer, jwk) {
           userinfo_endpoint: at(ROUTES.userinfo),
           revocation_endpoint: at(ROUTES.revocation),
           introspection_endpoint: at(ROUTES.introspection),
+          pushed_authorization_request_endpoint: at(ROUTES.pushed_authorization_request),
         },
       };
     });

@@ -99,7 +99,7 @@ impl Engine {
         };
         used.pushed_to = Some(par_endpoint.to_string());
         let pushed = rf::push(
-            self.http.as_ref(),
+            self.http_for(profile)?.as_ref(),
             &par_endpoint,
             client_id,
             client_auth,

@@ -133,6 +133,10 @@ impl ProviderMetadata {
                 "device_authorization_endpoint" => out
                     .device_authorization_endpoint
                     .get_or_insert_with(|| self.token_endpoint.clone()),
+                "pushed_authorization_request_endpoint" => out
+                    .request_forms
+                    .pushed_authorization_request_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
                 // Endpoints Tokenscope does not call with the certificate.
                 _ => continue,
             };
@@ -268,6 +272,13 @@ mod tests {
         assert_eq!(
             a.revocation_endpoint.unwrap().as_str(),
             "https://mtls.p.example/revoke"
+        );
+        assert_eq!(
+            a.request_forms
+                .pushed_authorization_request_endpoint
+                .unwrap()
+                .as_str(),
+            "https://mtls.p.example/par"
         );
         // Not aliased: as it was; the authorization endpoint never is.
         assert_eq!(
