@@ -42,7 +42,8 @@ client_auth: ClientAuthMethod,
  * signed (and encrypted) request object (JAR). Profiles from before it read as the
  * default: PAR when the provider requires it, no request object.
  */
-request_form: RequestForm, };
+request_form: RequestForm, 
+/**
  * Mutual TLS (RFC 8705): the certificate and key files presented to the provider (paths
  * only; the key stays in its file). `None`: no client certificate.
  */
