@@ -4,6 +4,7 @@
 
 use crate::api_commands::ApiRequest;
 use crate::b2c::HistoryView;
+use crate::device_commands::DevicePoll;
 use crate::flow_commands::{CaseSummary, TestFileView};
 use crate::views::{
     AppInfo, AuthorityPreview, ExportFormat, InspectionView, InspectorOptions, IpcError,
@@ -19,6 +20,8 @@ use tokenscope_core::api::{
     TokenChoice,
 };
 use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea, SentValue};
+use tokenscope_core::engine::client_key::ClientKeyInfo;
+use tokenscope_core::engine::device::{DeviceCode, DeviceSupport};
 use tokenscope_core::engine::history::{
     HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts,
 };
@@ -35,6 +38,7 @@ use tokenscope_core::flowtest::{CaseReport, Failure};
 use tokenscope_core::inspect::diff::{ChangeKind, ClaimChange, TokenDiff};
 use tokenscope_core::inspect::explain::ClaimRow;
 use tokenscope_core::inspect::make::{EncryptRequest, Made, MakeRequest, TimeChange};
+use tokenscope_core::inspect::migration::{Migration, MigrationNote};
 use tokenscope_core::inspect::role::{RoleGuess, TokenRole};
 use tokenscope_core::inspect::{
     AuthorizationCode, InputForm, Inspection, JweInfo, Parameter, TokenInspection, Verification,
@@ -44,12 +48,14 @@ use tokenscope_core::jose::jwt::{DecodeError, Part, TokenKind};
 use tokenscope_core::loopback::LogoutReturn;
 use tokenscope_core::oidc::authority::{AuthorityForm, AuthorityKind, B2cPolicy, ExternalIdTenant};
 use tokenscope_core::oidc::authorize::AuthParams;
+use tokenscope_core::oidc::mtls::ClientCertificate;
 use tokenscope_core::oidc::portal::{PortalParam, PortalParams};
 use tokenscope_core::oidc::provider_error::{ErrorOrigin, ProviderError};
 use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode};
 use tokenscope_core::oidc::request::{ClientAuthMethod, ScopeAdvice, ScopeInfo, ScopeKind};
 use tokenscope_core::oidc::request_form::{JarMode, ParMode, RequestForm, RequestFormUsed};
 use tokenscope_core::oidc::sent::BrowserErrorHelp;
+use tokenscope_core::qr::QrCode;
 use tokenscope_core::store::profile::{Profile, RecentCall};
 use tokenscope_core::store::tenant::{PolicyEntry, PolicyKind, TenantView};
 use tokenscope_core::store::vault::VaultLocation;
@@ -77,6 +83,7 @@ pub fn render() -> String {
     }
     declare!(
         Profile,
+        ClientCertificate,
         RedirectConfig,
         RedirectHost,
         ResponseMode,
@@ -196,6 +203,14 @@ pub fn render() -> String {
         Step,
         WireHeader,
         WireOf,
+        // The device flow; the client's private key; the B2C → External ID migration view.
+        DeviceCode,
+        QrCode,
+        DevicePoll,
+        DeviceSupport,
+        ClientKeyInfo,
+        Migration,
+        MigrationNote,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

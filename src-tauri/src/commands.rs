@@ -57,7 +57,10 @@ pub(crate) async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
             .has_client_secret(&profile.name)
             .await
             .unwrap_or(false);
-        out.push(ProfileEntry::new(profile, refresh, client_secret));
+        let client_key = engine.client_key_info(&profile.name).await.unwrap_or(None);
+        let mut entry = ProfileEntry::new(profile, refresh, client_secret);
+        entry.client_key = client_key;
+        out.push(entry);
     }
     Ok(out)
 }
@@ -279,6 +282,16 @@ pub async fn export_inspection(
 /// parameters) added, removed and changed.
 #[tauri::command]
 pub fn diff_tokens(state: State<'_, AppState>, a: String, b: String) -> Res<TokenDiff> {
+    let (a, b) = first_tokens(&state, &a, &b)?;
+    Ok(inspect::diff::diff(&a, &b))
+}
+
+/// The first token that decodes in `a` and in `b`, or an error naming which text has none.
+pub(crate) fn first_tokens(
+    state: &AppState,
+    a: &str,
+    b: &str,
+) -> Res<(TokenInspection, TokenInspection)> {
     let options = InspectOptions::at(state.engine().now());
     let failed = |name: &str, message: String| {
         IpcError::new(ErrorKind::Decode, format!("{name}: {message}"))
@@ -301,7 +314,7 @@ pub fn diff_tokens(state: State<'_, AppState>, a: String, b: String) -> Res<Toke
             ),
         })
     };
-    Ok(inspect::diff::diff(&first("A", &a)?, &first("B", &b)?))
+    Ok((first("A", a)?, first("B", b)?))
 }
 
 /// "Make a token": a signed test token (optionally encrypted for a recipient), or, with

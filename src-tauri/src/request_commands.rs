@@ -71,6 +71,29 @@ pub async fn delete_client_secret(
     entries(&state).await
 }
 
+/// Stores (or replaces) the profile's private key for `private_key_jwt` in the keyring: a PEM
+/// private key (with its certificate for `x5t#S256`) or a private JWK. It never comes back: the
+/// profile list describes it (algorithm, thumbprint, `x5t#S256`).
+#[tauri::command]
+pub async fn set_client_key(
+    state: State<'_, AppState>,
+    name: String,
+    key: String,
+) -> Res<Vec<ProfileEntry>> {
+    let engine = state.engine();
+    engine.profiles().get(&name)?;
+    engine.set_client_key_text(&name, &Secret::new(key)).await?;
+    entries(&state).await
+}
+
+/// Deletes the profile's private key.
+#[tauri::command]
+pub async fn delete_client_key(state: State<'_, AppState>, name: String) -> Res<Vec<ProfileEntry>> {
+    let engine = state.engine();
+    engine.delete_client_key(&name).await?;
+    entries(&state).await
+}
+
 /// RP-initiated logout with `id_token_hint` (given, or the last ID token of this session) and a
 /// loopback `post_logout_redirect_uri`; reports whether the provider came back, and with which
 /// `state`. Cancelled by `cancel_sign_in`.

@@ -66,6 +66,7 @@ fn the_csp_allows_no_remote_origin() {
 
 mod api;
 mod b2c_ipc;
+mod device_ipc;
 mod discovery;
 mod endpoints_ipc;
 mod flowtest_ipc;

@@ -2,6 +2,7 @@
 //! refresh token is never part of any of these types.
 
 use serde::{Deserialize, Serialize};
+use tokenscope_core::engine::client_key::ClientKeyInfo;
 use tokenscope_core::engine::{SignInOptions, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
 use tokenscope_core::inspect::Inspection;
@@ -25,6 +26,8 @@ pub struct ProfileEntry {
     pub refresh: Option<StoredRefresh>,
     /// A client secret is stored in the keyring (its value never crosses IPC).
     pub client_secret: bool,
+    /// The private key stored for `private_key_jwt`, described (never the key).
+    pub client_key: Option<ClientKeyInfo>,
     /// B2C, External ID or any OpenID provider, as the engine reads the authority: B2C
     /// profiles get the policy picker.
     pub kind: AuthorityKind,
@@ -47,6 +50,7 @@ impl ProfileEntry {
             profile,
             refresh,
             client_secret,
+            client_key: None,
         }
     }
 }

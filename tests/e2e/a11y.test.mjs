@@ -5,12 +5,10 @@
 
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { axeCheck } from './axe.mjs';
 import { paste, shown, tid } from './harness.mjs';
 import { Session, browserCommand } from './session.mjs';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DEMO = 'A11y demo';
 const WAITING = 'A11y waiting';
 const CANCELLED = 'A11y cancelled';
@@ -18,32 +16,7 @@ const CANCELLED = 'A11y cancelled';
 const s = new Session('a11y');
 const b = () => s.b();
 
-/** Runs axe-core on the whole window; fails listing every serious or critical violation. */
-async function axeClean(view) {
-  const injected = await b().execute(`${AXE};return typeof window.axe === 'object';`);
-  assert.ok(injected, 'axe-core did not load in the window');
-  const violations = await b().executeAsync((done) => {
-    window.axe
-      .run(document, { resultTypes: ['violations'] })
-      .then((r) =>
-        done(
-          r.violations.map((v) => ({
-            id: v.id,
-            impact: v.impact,
-            help: v.help,
-            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-          })),
-        ),
-      )
-      .catch((e) => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));
-  });
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.join(', ')})`),
-    [],
-    `axe on the ${view}`,
-  );
-}
+const axeClean = (view) => axeCheck(b(), view);
 
 describe('Tokenscope desktop, accessibility', () => {
   before(() => s.start());

@@ -348,6 +348,8 @@ describe('Tokenscope desktop, end to end', () => {
 
   s.step('the client secret field is as wide as the other fields', async () => {
     await (await shown(b(), tid('new-profile'))).click();
+    await (await shown(b(), tid('client-auth-toggle'))).click();
+    await shown(b(), tid('client-secret-input'));
     const id = await rectOf(tid('client-id-input'));
     const secret = await rectOf(tid('client-secret-input'));
     assert.ok(id && secret, 'no client ID or secret field');

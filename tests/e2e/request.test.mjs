@@ -291,6 +291,7 @@ describe('Tokenscope request builder, end to end', () => {
       scopes: 'offline_access',
       extra: async () => {
         await fill(b(), tid('client-id-input'), post.client_id);
+        await (await shown(b(), tid('client-auth-toggle'))).click();
         await fill(b(), tid('client-secret-input'), post.client_secret);
         await choose('client-auth-select', 'client_secret_post');
       },

@@ -34,6 +34,7 @@ import {
   PROTECTED_API, JWT_BEARER_ISSUER, JWT_BEARER_KEY, DPOP_NONCE_CLIENT_ID, DPOP_API,
 } from './config.mjs';
 import { createApi, createDpopApi } from './api.mjs';
+import * as mtls from './mtls.mjs';
 
 /** Every provider instance: the B2C policies, then the External ID tenant. */
 const PROVIDERS = [...POLICIES, EXTERNAL_ID, GENERIC];
@@ -156,6 +157,8 @@ const vlog = args.verbose ? log : () => {};
 // so start it before loading oidc-provider and let the two overlap.
 const t0 = performance.now();
 const keysPromise = loadOrGenerateKeys(args.keys);
+// The generic provider's mTLS certificates (mtls.mjs), made meanwhile with `openssl`.
+const certsPromise = mtls.makeCertificates(log);
 const { default: Provider, errors } = await import('oidc-provider');
 
 // ---------------------------------------------------------------------------------------
@@ -382,7 +385,8 @@ function makeProvider(policy, issuer, jwk) {
       ...c,
       client_name: 'Tokenscope (confidential)',
       ...nativeClient(policy),
-    })), ...[SERVICE_CLIENT, ...JWT_CLIENTS].map((c) => ({
+    })), ...(policy.generic && certs ? mtls.mtlsClients(certs, nativeClient(policy)) : []),
+    ...[SERVICE_CLIENT, ...JWT_CLIENTS].map((c) => ({
       ...c,
       client_name: `Tokenscope (daemon, ${c.token_endpoint_auth_method})`,
       grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
@@ -396,6 +400,11 @@ function makeProvider(policy, issuer, jwk) {
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
     pkce: { required: () => true }, // S256 only in oidc-provider 9
+    // oidc-provider's default list plus RFC 8705's two methods where mTLS is on
+    ...(policy.generic && certs ? {
+      clientAuthMethods: ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none',
+        'tls_client_auth', 'self_signed_tls_client_auth'],
+    } : {}),
     routes: ROUTES,
     ttl: policy.tokenTtl ? { ...TTL, AccessToken: policy.tokenTtl, IdToken: policy.tokenTtl } : TTL,
     cookies: {
@@ -533,6 +542,8 @@ function makeProvider(policy, issuer, jwk) {
         nonceSecret: crypto.randomBytes(32),
         requireNonce: (ctx) => ctx.oidc?.client?.clientId === DPOP_NONCE_CLIENT_ID,
       } : { enabled: false },
+      // RFC 8705 on the generic provider, through its HTTPS listener (mtls.mjs)
+      ...(policy.generic && certs ? { mTLS: mtls.mtlsFeature() } : {}),
       resourceIndicators: {
         enabled: true,
         async defaultResource(ctx, client, oneOf) {
@@ -612,6 +623,25 @@ function makeProvider(policy, issuer, jwk) {
     if (ctx.body.refresh_token) extras.refresh_token_expires_in = TTL.RefreshToken;
     ctx.body = { ...ctx.body, ...extras };
   });
+
+  // RFC 8705 §5: the endpoints a client presenting a certificate uses, on the HTTPS listener.
+  if (policy.generic && certs) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.method !== 'GET' || !ctx.path.endsWith('/.well-known/openid-configuration') || ctx.status !== 200) return;
+      const at = (route) => `${mtlsBase}/${GENERIC.path}${route}`;
+      ctx.body = {
+        ...ctx.body,
+        mtls_endpoint_aliases: {
+          token_endpoint: at(ROUTES.token),
+          userinfo_endpoint: at(ROUTES.userinfo),
+          revocation_endpoint: at(ROUTES.revocation),
+          introspection_endpoint: at(ROUTES.introspection),
+          pushed_authorization_request_endpoint: at(ROUTES.pushed_authorization_request),
+        },
+      };
+    });
+  }
 
   // External ID's token endpoint answers errors with an AADSTS code and Entra's extra members.
   if (policy.externalId) {
@@ -1137,6 +1167,9 @@ function resolveGeneric(url) {
 let encryptionKey; // the generic provider's `enc` key
 let providers; // Map policy name -> { provider, callback, jwk }
 let base;
+let certs; // the mTLS certificates (mtls.mjs), or null without openssl
+let mtlsBase; // https://127.0.0.1:PORT: the generic provider's mTLS listener
+let strictBase; // the same, refusing certificates the test CA did not issue in the handshake
 let protectedApi; // the protected API (api.mjs)
 let dpopApi; // the generic provider's DPoP-bound API (api.mjs)
 
@@ -1177,6 +1210,16 @@ function indexDocument() {
       dpop_nonce_client_id: DPOP_NONCE_CLIENT_ID,
       dpop_api: DPOP_API.routes.map((r) => `${base}${DPOP_API.prefix}${r}`),
     },
+    mtls: certs ? {
+      base: mtlsBase,
+      strict_base: strictBase,
+      ca: certs.files('ca.pem'),
+      client: { cert: certs.files('client.pem'), key: certs.files('client.key') },
+      self_signed: { cert: certs.files('self.pem'), key: certs.files('self.key') },
+      expired: { cert: certs.files('expired.pem'), key: certs.files('client.key') },
+      client_id: mtls.MTLS_CLIENT.client_id,
+      self_signed_client_id: mtls.MTLS_SELF_SIGNED_CLIENT.client_id,
+    } : null,
   };
 }
 
@@ -1234,14 +1277,16 @@ async function handle(req, res) {
 // ---------------------------------------------------------------------------------------
 const keys = await keysPromise;
 encryptionKey = await generateEncryptionKey();
+certs = await certsPromise;
 
-const server = http.createServer((req, res) => {
+function onRequest(req, res) {
   const started = performance.now();
   const original = req.url;
   res.on('finish', () => vlog(`${req.method} ${original} -> ${res.statusCode} (${(performance.now() - started).toFixed(1)} ms)`));
   if (latency > 0) setTimeout(() => answer(req, res), latency);
   else answer(req, res);
-});
+}
+const server = http.createServer(onRequest);
 server.keepAliveTimeout = 5000;
 
 function answer(req, res) {
@@ -1269,6 +1314,19 @@ try {
 const { port } = server.address();
 const hostForUrl = args.host.includes(':') ? `[${args.host}]` : args.host;
 base = `http://${hostForUrl}:${port}`;
+const tlsServers = [];
+if (certs) {
+  try {
+    const loose = await mtls.listen(certs, args.host, false, onRequest);
+    const strict = await mtls.listen(certs, args.host, true, onRequest);
+    tlsServers.push(loose, strict);
+    mtlsBase = `https://${hostForUrl}:${loose.address().port}`;
+    strictBase = `https://${hostForUrl}:${strict.address().port}`;
+  } catch (e) {
+    log(`mTLS is off: cannot listen with TLS on ${args.host}: ${e.code ?? e.message}`);
+    certs = null;
+  }
+}
 providers = new Map(PROVIDERS.map((policy, i) => [policy.name, makeProvider(policy, issuerFor(policy, base, port), keys[i])]));
 protectedApi = createApi({
   config: PROTECTED_API,
@@ -1301,6 +1359,11 @@ function shutdown(why) {
   log(`shutting down (${why})`);
   server.close();
   server.closeAllConnections();
+  for (const s of tlsServers) {
+    s.close();
+    s.closeAllConnections();
+  }
+  if (certs) fs.rmSync(certs.dir, { recursive: true, force: true });
   setTimeout(() => process.exit(0), 50).unref();
   process.exitCode = 0;
 }

@@ -144,6 +144,13 @@ pub(crate) async fn device_signin(
         if let Some(complete) = &c.verification_uri_complete {
             lines.push(format!("  or open: {}", t(complete)));
         }
+        // The engine's QR code of that URI, for a phone: half blocks, two rows per line.
+        if let Some(qr) = &c.qr {
+            lines.push(format!(
+                "  or scan (a phone's camera):\n{}",
+                qr.terminal().trim_end()
+            ));
+        }
         lines.push(format!(
             "The code expires in {} s; checking every {} s (Ctrl+C cancels).",
             c.expires_in, c.interval
@@ -173,7 +180,9 @@ pub(crate) async fn key(engine: Arc<Engine>, action: KeyAction) -> Result<ExitCo
                 .take(64 * 1024)
                 .read_to_string(&mut text)
                 .map_err(|e| Error::Config(format!("cannot read the key from stdin: {e}")))?;
-            let location = engine.set_client_key(&name, &Secret::new(text)).await?;
+            let (location, info) = engine
+                .set_client_key_text(&name, &Secret::new(text))
+                .await?;
             if let Some(m) = method {
                 profile.client_auth = m.into();
                 engine.profiles().save(&profile)?;
@@ -184,10 +193,17 @@ pub(crate) async fn key(engine: Arc<Engine>, action: KeyAction) -> Result<ExitCo
                     format!("memory only, for this run ({reason}): it is NOT kept")
                 }
             };
+            let cert = info
+                .x5t_s256
+                .map(|x| format!("; certificate x5t#S256 {x}"))
+                .unwrap_or_default();
             emit(&format!(
-                "Stored the private key of \"{}\" in {}.\n",
+                "Stored the private key of \"{}\" in {}.\n{} key, thumbprint {}{}.\n",
                 t(&name),
-                t(&place)
+                t(&place),
+                info.alg,
+                info.thumbprint,
+                t(&cert)
             ))?;
         }
         KeyAction::Remove { name } => {

@@ -17,6 +17,7 @@ mod flowtest;
 mod grants;
 mod output;
 mod request_form;
+mod tls;
 mod trace;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -202,6 +203,8 @@ enum ProfilesAction {
         /// secret: off, signed, signed+encrypted (to the provider's enc key).
         #[arg(long, value_enum)]
         request_object: Option<request_form::JarArg>,
+        #[command(flatten)]
+        tls: tls::TlsArgs,
     },
     /// A profile's settings, and whether a client secret and key are stored (never them).
     Show {
@@ -211,6 +214,8 @@ enum ProfilesAction {
         #[arg(long)]
         json: bool,
     },
+    /// Change a saved profile's client certificate (mutual TLS) or client authentication.
+    Edit(tls::EditArgs),
     /// A profile's client secret (confidential clients), kept in the OS keyring only.
     Secret {
         #[command(subcommand)]
@@ -276,6 +281,8 @@ pub(crate) enum AuthMethodArg {
     ClientSecretPost,
     ClientSecretJwt,
     PrivateKeyJwt,
+    TlsClientAuth,
+    SelfSignedTlsClientAuth,
 }
 
 impl From<AuthMethodArg> for ClientAuthMethod {
@@ -286,6 +293,8 @@ impl From<AuthMethodArg> for ClientAuthMethod {
             AuthMethodArg::ClientSecretPost => ClientAuthMethod::ClientSecretPost,
             AuthMethodArg::ClientSecretJwt => ClientAuthMethod::ClientSecretJwt,
             AuthMethodArg::PrivateKeyJwt => ClientAuthMethod::PrivateKeyJwt,
+            AuthMethodArg::TlsClientAuth => ClientAuthMethod::TlsClientAuth,
+            AuthMethodArg::SelfSignedTlsClientAuth => ClientAuthMethod::SelfSignedTlsClientAuth,
         }
     }
 }
@@ -453,6 +462,8 @@ pub(crate) struct SigninArgs {
     /// the provider's enc key). Saved with the profile.
     #[arg(long, value_enum, conflicts_with = "device")]
     request_object: Option<request_form::JarArg>,
+    #[command(flatten)]
+    tls: tls::TlsArgs,
     /// Device flow (RFC 8628): show a user code and where to enter it (on any device), poll
     /// until the sign-in is completed there; no browser is opened and no redirect is used.
     #[arg(long, conflicts_with_all = ["browser", "print_url", "form_post", "redirect_uri"])]
@@ -562,6 +573,9 @@ async fn run(command: Command) -> ExitCode {
         Command::Profiles {
             action: Some(ProfilesAction::Dpop { action }),
         } => with_engine(|engine| dpop::dpop(engine, action)).await,
+        Command::Profiles {
+            action: Some(ProfilesAction::Edit(args)),
+        } => with_engine(|engine| tls::edit(engine, args)).await,
         Command::Profiles { action: Some(add) } => {
             with_engine(|engine| add_profile(engine, add)).await
         }
@@ -679,6 +693,7 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
         replace,
         par,
         request_object,
+        tls,
     } = action
     else {
         return Err(Error::Config("not an add".into()).into());
@@ -694,6 +709,7 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
     }
     p.browser_command = browser;
     request_form::apply(&mut p.request_form, par, request_object);
+    let warnings = tls::apply(&tls, &mut p, engine.now())?;
     let mode = if replace {
         SaveMode::Replace
     } else {
@@ -703,6 +719,7 @@ async fn add_profile(engine: Arc<Engine>, action: ProfilesAction) -> Result<Exit
         Error::Profile(m) if !replace => Error::Profile(format!("{m} (--replace replaces it)")),
         e => e,
     })?;
+    tls::warn(&warnings);
     emit(&format!(
         "Saved profile \"{}\" in {}.\n",
         t(&name),
@@ -847,6 +864,7 @@ fn build_profile(engine: &Engine, args: &SigninArgs) -> Result<Profile, Error> {
     }
     request_form::apply(&mut profile.request_form, args.par, args.request_object);
     profile.dpop |= args.dpop;
+    tls::warn(&tls::apply(&args.tls, &mut profile, engine.now())?);
     let p = &mut profile.params;
     let set = |slot: &mut Option<String>, v: &Option<String>| {
         if v.is_some() {

@@ -65,6 +65,10 @@ pub(crate) async fn show(
         if let serde_json::Value::Object(m) = &mut v {
             m.insert("client_secret_stored".into(), secret.into());
             m.insert("client_key_stored".into(), key.into());
+            m.insert(
+                "client_certificate_status".into(),
+                crate::tls::status_json(&p, engine.now()),
+            );
         }
         emit(&format!("{v}\n"))?;
         return Ok(ExitCode::SUCCESS);
@@ -85,6 +89,7 @@ pub(crate) async fn show(
     line("client key", yes(key));
     line("PAR", p.request_form.par.name());
     line("request object", p.request_form.jar.name());
+    o.push_str(&crate::tls::show_lines(&p, engine.now()));
     emit(&o)?;
     Ok(ExitCode::SUCCESS)
 }

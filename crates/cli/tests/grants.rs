@@ -417,6 +417,14 @@ fn device_flow_shows_the_code_polls_and_stores_like_a_sign_in() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "stderr: {shown}{rest}");
     assert!(rest.contains("checking every 1 s"), "{rest}");
+    // The QR code of the URI with the code in it, as half blocks, between the two.
+    let qr = tokenscope_core::qr::QrCode::new(&complete)
+        .unwrap()
+        .terminal();
+    assert!(
+        rest.contains("or scan (a phone's camera):") && rest.contains(qr.trim_end()),
+        "{rest}"
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["passed"], true, "{v}");
     assert_eq!(v["flow"], "sign_in");
@@ -535,6 +543,19 @@ fn client_assertions_private_key_jwt_and_client_secret_jwt() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("OS keyring"));
+    // What was stored is described, never shown: the key's thumbprint and the certificate's
+    // x5t#S256, as the desktop's key field shows them.
+    let info = tokenscope_core::engine::client_key::describe_client_key(&pem).unwrap();
+    let x5t = info.x5t_s256.clone().unwrap();
+    assert!(
+        text(&out.stdout).contains(&format!(
+            "RS256 key, thumbprint {}; certificate x5t#S256 {x5t}.",
+            info.thumbprint
+        )),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!text(&out.stdout).contains("PRIVATE"));
     // In the keyring (a PEM with its certificate is stored in chunks, as a long token is).
     assert!(keyring_value("client-key:pkjwt").is_some());
     let files = std::fs::read_to_string(config.join("profiles.json")).unwrap();

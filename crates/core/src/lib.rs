@@ -23,6 +23,7 @@ pub mod jose;
 pub mod loopback;
 pub mod mask;
 pub mod oidc;
+pub mod qr;
 pub mod secret;
 pub mod store;
 pub mod terminal;

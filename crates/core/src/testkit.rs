@@ -264,6 +264,7 @@ pub const NOT_IN_A_GOOD_SIGN_IN: &[crate::validate::CheckId] = {
         // Only for a profile with DPoP on.
         DpopTokenType,
         DpopBinding,
+        CnfX5t,
     ]
 };
 

@@ -184,6 +184,11 @@ async fn slow_down_adds_five_seconds_each_time_and_expired_token_ends_it() {
         r.shown[0].verification_uri_complete.as_deref(),
         Some("https://device.example/device?user_code=WDJB-MJHT")
     );
+    // The QR code (drawn by the desktop, printed by the command line) takes the phone to the
+    // URI with the code in it.
+    let qr = r.shown[0].qr.as_ref().expect("a QR code");
+    assert_eq!(qr.text, "https://device.example/device?user_code=WDJB-MJHT");
+    assert!(qr.svg_path.starts_with("M4 4h7v1h-7z"), "{}", qr.svg_path);
     assert!(!format!("{:?} {}", r.error, r.error).contains(DEVICE_CODE));
     assert!(r.forms.iter().all(|f| f
         .contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code")

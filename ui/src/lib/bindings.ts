@@ -48,7 +48,27 @@ request_form: RequestForm,
  * [`crate::oidc::dpop::key_account`], made on first use) on the token request, refresh,
  * API and userinfo calls, and the `cnf.jkt` of the tokens checked against it.
  */
-dpop: boolean, };
+dpop: boolean, 
+/**
+ * Mutual TLS (RFC 8705): the certificate and key files presented to the provider (paths
+ * only; the key stays in its file). `None`: no client certificate.
+ */
+client_certificate: ClientCertificate | null, };
+
+export type ClientCertificate = { 
+/**
+ * The certificate file: PEM, the client certificate first, then any intermediates.
+ */
+cert_file: string, 
+/**
+ * The private key file: PEM (PKCS#8, PKCS#1 RSA or SEC1 EC), not encrypted.
+ */
+key_file: string, 
+/**
+ * A CA certificate file (PEM) trusted besides the system's roots for the requests made
+ * with the certificate: a company's or a test provider's own CA.
+ */
+ca_file: string | null, };
 
 export type RedirectConfig = { 
 /**
@@ -243,7 +263,7 @@ name: CheckId,
  */
 detail: string, };
 
-export type CheckId = "format" | "id_token" | "keys" | "alg" | "kid" | "signature" | "iss" | "issuer" | "sub" | "aud" | "azp" | "exp" | "nbf" | "iat" | "nonce" | "at_hash" | "auth_time" | "scope" | "crit" | "same_subject" | "same_aud" | "same_auth_time" | "new_iat" | "response" | "access_token" | "dpop_token_type" | "dpop_binding";
+export type CheckId = "format" | "id_token" | "keys" | "alg" | "kid" | "signature" | "iss" | "issuer" | "sub" | "aud" | "azp" | "exp" | "nbf" | "iat" | "nonce" | "at_hash" | "auth_time" | "scope" | "crit" | "same_subject" | "same_aud" | "same_auth_time" | "new_iat" | "response" | "access_token" | "dpop_token_type" | "dpop_binding" | "cnf_x5t";
 
 export type ClaimRow = { 
 /**
@@ -559,6 +579,10 @@ refresh: StoredRefresh | null,
  * A client secret is stored in the keyring (its value never crosses IPC).
  */
 client_secret: boolean, 
+/**
+ * The private key stored for `private_key_jwt`, described (never the key).
+ */
+client_key: ClientKeyInfo | null, 
 /**
  * B2C, External ID or any OpenID provider, as the engine reads the authority: B2C
  * profiles get the policy picker.
@@ -1311,7 +1335,7 @@ summary: string,
  */
 age: RelativeTime, };
 
-export type ClientAuthMethod = "auto" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
+export type ClientAuthMethod = "auto" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt" | "tls_client_auth" | "self_signed_tls_client_auth";
 
 export type SignInExtras = { 
 /**
@@ -2036,6 +2060,118 @@ value: string, };
 
 export type WireOf = "sign_in" | "api" | "userinfo" | "revoke" | "introspect";
 
+export type DeviceCode = { 
+/**
+ * The code to type.
+ */
+user_code: string, 
+/**
+ * Where to type it.
+ */
+verification_uri: string, 
+/**
+ * The URI with the code in it, when the provider gives one (a link, a QR code).
+ */
+verification_uri_complete: string | null, 
+/**
+ * Seconds until the code expires.
+ */
+expires_in: number, 
+/**
+ * Seconds between polls, as the provider asked.
+ */
+interval: number, 
+/**
+ * The QR code of `verification_uri_complete` (else of `verification_uri`), for a phone to
+ * scan; `None` when the URI is too long for one.
+ */
+qr: QrCode | null, };
+
+export type QrCode = { 
+/**
+ * The side of the drawing in modules, quiet zone included (the SVG `viewBox` is
+ * `0 0 size size`).
+ */
+size: number, 
+/**
+ * SVG path data of the dark modules, in module units, quiet zone included.
+ */
+svg_path: string, 
+/**
+ * The text encoded.
+ */
+text: string, };
+
+export type DevicePoll = { 
+/**
+ * Seconds waited before this poll (the provider's interval, plus 5 s per `slow_down`).
+ */
+interval: number, };
+
+export type DeviceSupport = { 
+/**
+ * The endpoint, when the metadata names one.
+ */
+endpoint: string | null, 
+/**
+ * Why the device flow is not offered.
+ */
+missing: string | null, };
+
+export type ClientKeyInfo = { 
+/**
+ * `RS256` or `ES256`: what the assertions are signed with.
+ */
+alg: string, 
+/**
+ * RFC 7638 thumbprint (SHA-256, base64url) of the public key.
+ */
+thumbprint: string, 
+/**
+ * The certificate's `x5t#S256`, sent in each assertion's header, when one came with it.
+ */
+x5t_s256: string | null, };
+
+export type Migration = { 
+/**
+ * Claim by claim, the first token against the second.
+ */
+diff: TokenDiff, 
+/**
+ * The known differences seen in this diff, in the table's order.
+ */
+notes: Array<MigrationNote>, 
+/**
+ * Differing claims no note explains (worth a look: a mapping the migration lost?).
+ */
+unexplained: Array<string>, };
+
+export type MigrationNote = { 
+/**
+ * The rule's name, stable (`policy_claim`, `emails`, …).
+ */
+id: string, 
+/**
+ * The B2C claims it is about.
+ */
+b2c: Array<string>, 
+/**
+ * The External ID claims it is about.
+ */
+external_id: Array<string>, 
+/**
+ * What changes, in a few words.
+ */
+title: string, 
+/**
+ * Why, and what an app reading the claim must do.
+ */
+explanation: string, 
+/**
+ * The claims of this rule that differ in the two tokens compared (those it explains).
+ */
+found: Array<string>, };
+
 /** Every error kind (`ErrorKind::ALL`). */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   "authority",
@@ -2089,6 +2225,7 @@ export const CHECK_IDS: readonly CheckId[] = [
   "access_token",
   "dpop_token_type",
   "dpop_binding",
+  "cnf_x5t",
 ];
 
 /** Every IPC command the shell registers (`src-tauri/src/command_list.rs`). */
@@ -2135,6 +2272,11 @@ export const COMMANDS = [
   "save_api_body",
   "exchange_curl",
   "browser_error_help",
+  "set_client_key",
+  "delete_client_key",
+  "device_support",
+  "sign_in_device",
+  "migration_compare",
 ] as const;
 
 /** The name of an IPC command. */

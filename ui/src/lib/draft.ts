@@ -1,6 +1,6 @@
 // The profile form's editable model: plain strings for the inputs, converted to and from the
 // engine's `Profile`, with the checks the form makes before asking the shell to save.
-import type { ClientAuthMethod, Profile, RedirectHost, RequestForm, ResponseMode } from './bindings';
+import type { ClientAuthMethod, ClientCertificate, Profile, RedirectHost, RequestForm, ResponseMode } from './bindings';
 
 export interface ExtraRow {
   /** Stable key for the keyed list of rows. */
@@ -36,6 +36,8 @@ export interface Draft {
   requestForm: RequestForm;
   /** DPoP (RFC 9449): proofs with the profile's key, tokens bound to it. */
   dpop: boolean;
+  /** Mutual TLS: the certificate and key files (set on the command line); kept as they are. */
+  clientCertificate: ClientCertificate | null;
 }
 
 export const PROMPTS = ['none', 'login', 'consent', 'select_account', 'create'] as const;
@@ -67,6 +69,7 @@ export function emptyDraft(): Draft {
     clientAuth: 'auto',
     requestForm: { par: 'auto', jar: 'off' },
     dpop: false,
+    clientCertificate: null,
   };
 }
 
@@ -92,6 +95,7 @@ export function draftFromProfile(p: Profile, name: string = p.name): Draft {
     clientAuth: p.client_auth,
     requestForm: { ...(p.request_form ?? { par: 'auto', jar: 'off' }) },
     dpop: p.dpop,
+    clientCertificate: p.client_certificate,
   };
 }
 
@@ -125,6 +129,7 @@ export function profileFromDraft(d: Draft): Profile {
     client_auth: d.clientAuth,
     request_form: { ...d.requestForm },
     dpop: d.dpop,
+    client_certificate: d.clientCertificate,
   };
 }
 

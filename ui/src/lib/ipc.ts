@@ -43,6 +43,10 @@ import type {
   IntrospectToken,
   Introspection,
   SavedBody,
+  DeviceCode,
+  DevicePoll,
+  DeviceSupport,
+  Migration,
 } from './bindings';
 
 /** The event the shell emits as each user-flow test case ends (`flow_commands::CASE_EVENT`). */
@@ -50,6 +54,12 @@ export const CASE_EVENT = 'flowtest-case';
 
 /** The event the shell emits while a sign-in or refresh runs (`commands::PROGRESS_EVENT`). */
 export const PROGRESS_EVENT = 'signin-progress';
+
+/** The user code of a device sign-in, with its QR code (`device_commands::DEVICE_CODE_EVENT`). */
+export const DEVICE_CODE_EVENT = 'device-code';
+
+/** Each poll of a device sign-in (`device_commands::DEVICE_POLL_EVENT`). */
+export const DEVICE_POLL_EVENT = 'device-poll';
 
 /** The command names, generated from the shell's one list (`src-tauri/src/command_list.rs`): a
  *  name that is not one of them does not type-check. */
@@ -129,6 +139,24 @@ export const setClientSecret = (name: string, secret: string) =>
 
 export const deleteClientSecret = (name: string) =>
   call<ProfileEntry[]>('delete_client_secret', { name });
+
+/** Stores the profile's private key for private_key_jwt (PEM, with its certificate, or a private
+ *  JWK) in the keyring; it never comes back, only `client_key` (thumbprint, x5t#S256). */
+export const setClientKey = (name: string, key: string) =>
+  call<ProfileEntry[]>('set_client_key', { name, key });
+
+export const deleteClientKey = (name: string) => call<ProfileEntry[]>('delete_client_key', { name });
+
+/** Whether the profile's provider offers the device flow (its metadata is fetched or cached). */
+export const deviceSupport = (name: string) => call<DeviceSupport>('device_support', { name });
+
+/** Signs in on another device (RFC 8628): the code arrives through `onDeviceCode`, each poll
+ *  through `onDevicePoll`, the steps through `onProgress`; `cancelSignIn` stops it. */
+export const signInDevice = (name: string) => call<SignInView>('sign_in_device', { name });
+
+/** The B2C → External ID comparison of the first token of `a` and of `b`: the claim diff with
+ *  the known differences explained (core's table). */
+export const migrationCompare = (a: string, b: string) => call<Migration>('migration_compare', { a, b });
 
 /** Each scope explained and B2C's one-resource rule checked (nothing is fetched). */
 export const scopeAdvice = (clientId: string, scopes: string[]) =>
@@ -245,6 +273,24 @@ export const saveApiBody = (name: string | null, path: string) => call<SavedBody
 export async function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {
   try {
     return await listen<Progress>(PROGRESS_EVENT, (event) => handler(event.payload));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/** Calls `handler` with the user code of a device sign-in, until the returned function is called. */
+export async function onDeviceCode(handler: (c: DeviceCode) => void): Promise<UnlistenFn> {
+  try {
+    return await listen<DeviceCode>(DEVICE_CODE_EVENT, (event) => handler(event.payload));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/** Calls `handler` before each poll of a device sign-in, until the returned function is called. */
+export async function onDevicePoll(handler: (p: DevicePoll) => void): Promise<UnlistenFn> {
+  try {
+    return await listen<DevicePoll>(DEVICE_POLL_EVENT, (event) => handler(event.payload));
   } catch (e) {
     throw toIpcError(e);
   }

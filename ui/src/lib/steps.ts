@@ -16,6 +16,8 @@ export interface Run {
   passed: boolean | null;
   /** No browser is opened: the person copies the authorize URL into one. */
   manual?: boolean;
+  /** A device sign-in (RFC 8628): the person signs in on another device with a code. */
+  device?: boolean;
   /** When the run started (ms since the epoch). */
   startedAt?: number;
 }
@@ -39,13 +41,20 @@ export const SIGN_IN_STEPS: StepId[] = [
 
 export const REFRESH_STEPS: StepId[] = ['metadata_fetched', 'tokens_exchanged', 'validated'];
 
-export function newRun(flow: Flow, manual = false): Run {
-  return { flow, events: [], status: 'running', passed: null, manual, startedAt: Date.now() };
+/** A device sign-in has no browser and no redirect: the tokens come from polling. */
+export const DEVICE_STEPS: StepId[] = ['metadata_fetched', 'tokens_exchanged', 'validated'];
+
+export function newRun(flow: Flow, manual = false, device = false): Run {
+  return { flow, events: [], status: 'running', passed: null, manual, device, startedAt: Date.now() };
 }
 
-function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean, manual: boolean): string {
+function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean, manual: boolean, device: boolean): string {
   const active = state === 'active';
   const failed = state === 'failed';
+  if (device && id === 'tokens_exchanged') {
+    if (failed) return cancelled ? 'Cancelled while waiting for the other device' : 'No tokens came (see below)';
+    return active ? 'Waiting for the sign-in on the other device…' : 'Signed in on the other device: tokens received';
+  }
   switch (id) {
     case 'metadata_fetched':
       if (failed) return 'Could not get the provider’s metadata';
@@ -90,7 +99,7 @@ function detail(event: Progress | undefined): string | null {
 
 /** The steps to show: those that happened, then the one in progress (or the one that failed). */
 export function stepsOf(run: Run): StepView[] {
-  const order = run.flow === 'refresh' ? REFRESH_STEPS : SIGN_IN_STEPS;
+  const order = run.flow === 'refresh' ? REFRESH_STEPS : run.device ? DEVICE_STEPS : SIGN_IN_STEPS;
   const seen = new Map<StepId, Progress>();
   for (const e of run.events) seen.set(e.step, e);
   let last = -1;
@@ -121,7 +130,7 @@ export function stepsOf(run: Run): StepView[] {
       out.push({ id: order[last + 1] as StepId, state: 'failed', label: '', detail: null });
     }
   }
-  for (const s of out) s.label = label(s.id, s.state, run.flow, cancelled, run.manual ?? false);
+  for (const s of out) s.label = label(s.id, s.state, run.flow, cancelled, run.manual ?? false, run.device ?? false);
   return out;
 }
 

@@ -184,6 +184,7 @@ describe('new profile', () => {
         client_auth: 'auto',
         request_form: { par: 'auto', jar: 'off' },
         dpop: false,
+        client_certificate: null,
       } satisfies Profile,
     });
     expect(await screen.findByRole('heading', { level: 1, name: 'Contoso staging' })).toBeInTheDocument();

@@ -52,6 +52,7 @@ export function profile(overrides: Partial<Profile> = {}): Profile {
     client_auth: 'auto',
     request_form: { par: 'auto', jar: 'off' },
     dpop: false,
+    client_certificate: null,
     ...overrides,
   };
 }
@@ -61,6 +62,7 @@ export function entry(p: Profile = profile(), stored = false): ProfileEntry {
     profile: p,
     refresh: stored ? { stored_at: '2026-03-02T09:15:00Z', location: { kind: 'keyring' } } : null,
     client_secret: false,
+    client_key: null,
     kind: 'b2c',
     policy_note: null,
   };

@@ -98,6 +98,17 @@ describe('profile draft', () => {
     expect(profileFromDraft(draftFromProfile(p))).toEqual(p);
   });
 
+  test('keeps the client certificate files set on the command line', () => {
+    const p = profile({
+      client_auth: 'tls_client_auth',
+      client_certificate: { cert_file: '/etc/app/client.pem', key_file: '/etc/app/client.key', ca_file: null },
+    });
+    expect(profileFromDraft({ ...draftFromProfile(p), scopes: 'openid email' })).toEqual({
+      ...p,
+      scopes: ['openid', 'email'],
+    });
+  });
+
   test('empty optional fields are not sent', () => {
     const d = { ...emptyDraft(), name: ' x ', authority: 'contoso/B2C_1_susi', clientId: 'id', loginHint: '  ' };
     const p = profileFromDraft(d);

@@ -132,7 +132,7 @@ impl Engine {
 
     async fn userinfo_logged(&self, profile: &Profile) -> Result<UserInfo> {
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let endpoint = provider.metadata.userinfo_endpoint.clone().ok_or_else(|| {
             Error::Config(format!(
                 "the provider's metadata ({}) has no userinfo_endpoint: B2C user flows have \

@@ -54,7 +54,7 @@ impl Engine {
                 .collect(),
         };
         let warning = app_scope::default_scope_warning(&authority, &scopes);
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let metadata = &provider.metadata;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),
@@ -70,7 +70,7 @@ impl Engine {
             )));
         }
         let tokens = token::client_credentials_grant(
-            self.http.as_ref(),
+            self.tls_http_for(profile)?.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
             &client_auth,
@@ -81,6 +81,19 @@ impl Engine {
             (Error::Provider(mut p), _) if p.error == "invalid_client" && client_auth.is_jwt() => {
                 if let Some(a) = p.advice.as_mut() {
                     a.note = Some(assertion_refused(&client_auth));
+                }
+                Error::Provider(p)
+            }
+            (Error::Provider(mut p), _)
+                if p.error == "invalid_client" && matches!(client_auth, ClientAuth::Tls { .. }) =>
+            {
+                if let Some(a) = p.advice.as_mut() {
+                    let thumbprint = self
+                        .certificate(profile)
+                        .ok()
+                        .flatten()
+                        .map(|c| c.thumbprint);
+                    a.note = Some(super::mtls::certificate_refused(&client_auth, thumbprint));
                 }
                 Error::Provider(p)
             }
@@ -104,6 +117,7 @@ impl Engine {
         if let Some(w) = warning {
             checks.warn(CheckId::Scope, w);
         }
+        self.check_binding(profile, tokens.access_token.as_ref(), &mut checks);
         report(Progress::Validated {
             passed: checks.passed(),
         });

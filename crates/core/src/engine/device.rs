@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::oidc::authority::Authority;
 use crate::oidc::device::{self, DeviceAuthorization, SLOW_DOWN_STEP};
 use crate::oidc::token;
+use crate::qr::QrCode;
 use crate::store::profile::Profile;
 use crate::validate::Expectations;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 /// What the caller shows the user: the user code and where to enter it (never the device code).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceCode {
     /// The code to type.
     pub user_code: String,
@@ -30,6 +32,45 @@ pub struct DeviceCode {
     pub expires_in: u64,
     /// Seconds between polls, as the provider asked.
     pub interval: u64,
+    /// The QR code of `verification_uri_complete` (else of `verification_uri`), for a phone to
+    /// scan; `None` when the URI is too long for one.
+    pub qr: Option<QrCode>,
+}
+
+impl DeviceCode {
+    /// What the user is shown, with the QR code of the URI that takes them furthest (the one
+    /// with the code in it, when the provider gives it).
+    pub fn new(
+        user_code: String,
+        verification_uri: String,
+        verification_uri_complete: Option<String>,
+        expires_in: u64,
+        interval: u64,
+    ) -> Self {
+        let target = verification_uri_complete
+            .as_deref()
+            .unwrap_or(&verification_uri);
+        let qr = QrCode::new(target).ok();
+        Self {
+            user_code,
+            verification_uri,
+            verification_uri_complete,
+            expires_in,
+            interval,
+            qr,
+        }
+    }
+}
+
+/// Whether a profile's provider offers the device flow: its `device_authorization_endpoint`,
+/// or why not (the words `sign_in_device` fails with).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeviceSupport {
+    /// The endpoint, when the metadata names one.
+    pub endpoint: Option<String>,
+    /// Why the device flow is not offered.
+    pub missing: Option<String>,
 }
 
 /// Shows the user code.
@@ -50,7 +91,31 @@ pub struct DeviceOptions {
     pub on_poll: Option<Arc<dyn Fn(Duration) + Send + Sync>>,
 }
 
+/// Why a provider without `device_authorization_endpoint` cannot do the device flow.
+fn no_device_flow(authority: &Authority) -> String {
+    format!(
+        "the provider's metadata ({}) names no device_authorization_endpoint: it does not offer \
+         the device flow (RFC 8628); sign in with the browser instead",
+        authority.metadata_url
+    )
+}
+
 impl Engine {
+    /// Whether the profile's provider offers the device flow (its metadata, fetched or cached).
+    pub async fn device_support(&self, profile: &Profile) -> Result<DeviceSupport> {
+        let authority = Authority::parse(&profile.authority)?;
+        let provider = self.provider(&authority).await?;
+        let endpoint = provider
+            .metadata
+            .device_authorization_endpoint
+            .as_ref()
+            .map(ToString::to_string);
+        Ok(DeviceSupport {
+            missing: endpoint.is_none().then(|| no_device_flow(&authority)),
+            endpoint,
+        })
+    }
+
     /// Signs in with the device flow. The scopes are `openid` and the profile's.
     pub async fn sign_in_device(
         &self,
@@ -76,37 +141,33 @@ impl Engine {
             }
         };
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let metadata = &provider.metadata;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),
             issuer: metadata.issuer.clone(),
         });
         let Some(endpoint) = metadata.device_authorization_endpoint.clone() else {
-            return Err(Error::Metadata(format!(
-                "the provider's metadata ({}) names no device_authorization_endpoint: it does not \
-                 offer the device flow (RFC 8628); sign in with the browser instead",
-                authority.metadata_url
-            )));
+            return Err(Error::Metadata(no_device_flow(&authority)));
         };
         let mut scope = vec!["openid".to_owned()];
         scope.extend(profile.scopes.iter().filter(|s| *s != "openid").cloned());
         let client_auth = self.client_auth(profile, metadata).await?;
         let started = device::start(
-            self.http.as_ref(),
+            self.tls_http_for(profile)?.as_ref(),
             &endpoint,
             &profile.client_id,
             &client_auth,
             &scope.join(" "),
         )
         .await?;
-        (options.show_code)(&DeviceCode {
-            user_code: started.user_code.clone(),
-            verification_uri: started.verification_uri.clone(),
-            verification_uri_complete: started.verification_uri_complete.clone(),
-            expires_in: started.expires_in,
-            interval: started.interval,
-        });
+        (options.show_code)(&DeviceCode::new(
+            started.user_code.clone(),
+            started.verification_uri.clone(),
+            started.verification_uri_complete.clone(),
+            started.expires_in,
+            started.interval,
+        ));
         let tokens = self
             .poll_device(
                 profile,

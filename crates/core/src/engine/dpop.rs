@@ -107,22 +107,24 @@ impl Engine {
         Ok(Arc::new(key))
     }
 
-    /// The HTTP client for the profile's requests: with DPoP proofs when the profile uses DPoP
+    /// The HTTP client for the profile's requests: the one presenting its client certificate
+    /// when it has one ([`Engine::tls_http_for`]), with DPoP proofs when the profile uses DPoP
     /// (on POSTs to `token_endpoint` and on requests carrying a token; `bound`: the token is
-    /// sent as `Authorization: DPoP`), else the engine's own.
+    /// sent as `Authorization: DPoP`).
     pub(super) async fn http_for(
         &self,
         profile: &Profile,
         token_endpoint: Option<&Url>,
         bound: bool,
     ) -> Result<Arc<dyn HttpClient>> {
+        let base = self.tls_http_for(profile)?;
         if !profile.dpop {
-            return Ok(self.http.clone());
+            return Ok(base);
         }
         let key = self.dpop_key_for(profile).await?;
         let clock = self.clock.clone();
         Ok(Arc::new(DpopClient::new(
-            self.http.clone(),
+            base,
             key,
             self.dpop_nonces.clone(),
             token_endpoint.cloned(),

@@ -33,7 +33,7 @@ impl Engine {
     /// Which of revocation and introspection the profile's provider advertises.
     pub async fn provider_endpoints(&self, profile: &Profile) -> Result<EndpointSupport> {
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let m = &provider.metadata;
         let url = authority.metadata_url.as_str();
         Ok(EndpointSupport {
@@ -63,7 +63,7 @@ impl Engine {
 
     async fn revoke_logged(&self, profile: &Profile, which: RevokeToken) -> Result<Revocation> {
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let endpoint = provider
             .metadata
             .revocation_endpoint
@@ -80,7 +80,7 @@ impl Engine {
             RevokeToken::Access => {
                 let token = self.api_token(profile, TokenChoice::Access).await?;
                 let mut out = revoke::revoke(
-                    self.http.as_ref(),
+                    self.tls_http_for(profile)?.as_ref(),
                     &endpoint,
                     &profile.client_id,
                     &client_auth,
@@ -112,7 +112,7 @@ impl Engine {
                     .stored_for_provider(profile, &provider.metadata)
                     .await?;
                 let mut out = revoke::revoke(
-                    self.http.as_ref(),
+                    self.tls_http_for(profile)?.as_ref(),
                     &endpoint,
                     &profile.client_id,
                     &client_auth,
@@ -177,7 +177,7 @@ impl Engine {
         target: &IntrospectTarget,
     ) -> Result<Introspection> {
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let endpoint = provider
             .metadata
             .introspection_endpoint
@@ -204,7 +204,7 @@ impl Engine {
             }
         };
         introspect::introspect(
-            self.http.as_ref(),
+            self.tls_http_for(profile)?.as_ref(),
             &endpoint,
             &profile.client_id,
             &client_auth,

@@ -114,10 +114,7 @@ impl Engine {
         )?;
         let client_auth = match self.client_auth(profile, &provider.metadata).await? {
             crate::oidc::token::ClientAuth::None => "none (public client, PKCE)",
-            crate::oidc::token::ClientAuth::SecretBasic(_) => "client_secret_basic",
-            crate::oidc::token::ClientAuth::SecretPost(_) => "client_secret_post",
-            crate::oidc::token::ClientAuth::SecretJwt(_) => "client_secret_jwt",
-            crate::oidc::token::ClientAuth::PrivateKeyJwt(_) => "private_key_jwt",
+            other => other.name(),
         };
         Ok(RequestPreview {
             authorize_url: request.url.to_string(),

@@ -29,6 +29,7 @@ use url::Url;
 mod api;
 pub mod browser;
 mod client_credentials;
+pub mod client_key;
 pub mod device;
 pub mod dpop;
 mod endpoints;
@@ -36,6 +37,7 @@ pub mod history;
 mod inspector;
 mod lock;
 mod logout;
+mod mtls;
 pub mod outcome;
 pub mod profiles;
 mod refresh;
@@ -125,7 +127,8 @@ impl Default for SignInOptions {
 /// A provider's metadata and its keys, cached per metadata URL.
 struct Provider {
     metadata: ProviderMetadata,
-    keys: JwksCache,
+    /// Shared by the metadata's mTLS-aliased copy (`mtls.rs`).
+    keys: Arc<JwksCache>,
 }
 
 #[derive(Default)]
@@ -257,7 +260,7 @@ impl Engine {
             return Ok(p.clone());
         }
         let metadata = ProviderMetadata::fetch(self.http.as_ref(), authority).await?;
-        let keys = JwksCache::new(self.http.clone(), metadata.jwks_uri.clone());
+        let keys = Arc::new(JwksCache::new(self.http.clone(), metadata.jwks_uri.clone()));
         let provider = Arc::new(Provider { metadata, keys });
         providers.insert(authority.metadata_url.to_string(), provider.clone());
         Ok(provider)
@@ -281,7 +284,7 @@ impl Engine {
         };
         let authority = Authority::parse(&profile.authority)?;
         let browser = Browser::from_command(profile.browser_command.as_deref())?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let metadata = &provider.metadata;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),
@@ -434,6 +437,7 @@ impl Engine {
             report.warn(validate::CheckId::Scope, warning);
         }
         self.dpop_checks(profile, tokens, &mut report).await;
+        self.check_binding(profile, tokens.access_token.as_ref(), &mut report);
         let passed = report.passed();
         let location = self.vault.location();
         let refresh_token = match (&tokens.refresh_token, passed, store) {

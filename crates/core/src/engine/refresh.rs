@@ -206,7 +206,7 @@ impl Engine {
         if let Some(why) = mismatch(stored.bound.as_ref(), &named) {
             return Err(self.unbound(profile, &account, &stored.secret, why).await);
         }
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),
             issuer: provider.metadata.issuer.clone(),
@@ -312,6 +312,7 @@ impl Engine {
             checks.warn(validate::CheckId::Scope, warning);
         }
         self.dpop_checks(profile, &tokens, &mut checks).await;
+        self.check_binding(profile, tokens.access_token.as_ref(), &mut checks);
         let refresh_token = self
             .settle(&account, &stored.secret, &tokens, &checks, bound)
             .await;

@@ -99,7 +99,7 @@ impl Engine {
         };
         used.pushed_to = Some(par_endpoint.to_string());
         let pushed = rf::push(
-            self.http.as_ref(),
+            self.tls_http_for(profile)?.as_ref(),
             &par_endpoint,
             client_id,
             client_auth,
@@ -154,6 +154,12 @@ fn signer_of(auth: &ClientAuth) -> Result<Signer> {
         ClientAuth::SecretBasic(s) | ClientAuth::SecretPost(s) | ClientAuth::SecretJwt(s) => {
             Ok(Signer::Secret(s.clone()))
         }
+        ClientAuth::Tls { .. } => Err(Error::Config(
+            "a signed request object needs the client's key (`tokenscope profiles key set \
+             <profile> < key.pem`) or its client secret; a client that authenticates with its \
+             certificate (mutual TLS) has neither"
+                .into(),
+        )),
         ClientAuth::None => Err(Error::Config(
             "a signed request object needs the client's key (`tokenscope profiles key set \
              <profile> < key.pem`) or its client secret (`tokenscope profiles secret set`); \

@@ -50,7 +50,7 @@ impl Engine {
             }
         };
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let metadata = &provider.metadata;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),

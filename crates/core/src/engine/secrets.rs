@@ -146,6 +146,13 @@ impl Engine {
                 })?)
             }
         };
-        request::client_auth_with_key(metadata, profile.client_auth, secret, key)
+        let certificate = self.certificate(profile)?.map(|c| c.self_signed);
+        request::client_auth_with_certificate(
+            metadata,
+            profile.client_auth,
+            secret,
+            key,
+            certificate,
+        )
     }
 }

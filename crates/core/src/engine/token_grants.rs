@@ -72,7 +72,7 @@ impl Engine {
             }
         };
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let metadata = &provider.metadata;
         report(Progress::MetadataFetched {
             metadata_url: authority.metadata_url.to_string(),
@@ -122,7 +122,7 @@ impl Engine {
             }
         };
         let tokens = token::grant(
-            self.http.as_ref(),
+            self.tls_http_for(profile)?.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
             &client_auth,
@@ -136,8 +136,9 @@ impl Engine {
             skew: self.skew,
         };
         let now = self.clock.now();
-        let (decoded, checks) =
+        let (decoded, mut checks) =
             validate::validate_issued_token(&tokens, &expect, now, &provider.keys, by).await;
+        self.check_binding(profile, tokens.access_token.as_ref(), &mut checks);
         report(Progress::Validated {
             passed: checks.passed(),
         });

@@ -14,6 +14,7 @@ mod input;
 pub mod jwe;
 pub mod keys;
 pub mod make;
+pub mod migration;
 pub mod redact;
 pub mod request;
 pub mod role;

@@ -55,6 +55,10 @@ pub struct ProviderMetadata {
     /// Claims.
     #[serde(default)]
     pub claims_supported: Vec<String>,
+    /// RFC 8705 §5: the endpoints a client presenting a certificate uses instead (kept as sent;
+    /// read by [`ProviderMetadata::with_mtls_aliases`]).
+    #[serde(default)]
+    pub mtls_endpoint_aliases: serde_json::Value,
     /// The request forms (PAR, JAR) the provider announces (used by `oidc::request_form`).
     #[serde(flatten)]
     pub request_forms: RequestFormMetadata,
@@ -97,6 +101,60 @@ impl ProviderMetadata {
             })?;
         metadata.check()?;
         Ok(metadata)
+    }
+
+    /// Whether the metadata names any mTLS endpoint alias.
+    pub fn has_mtls_aliases(&self) -> bool {
+        self.mtls_endpoint_aliases
+            .as_object()
+            .is_some_and(|m| !m.is_empty())
+    }
+
+    /// The metadata as a client presenting a certificate uses it (RFC 8705 §5): each endpoint
+    /// named in `mtls_endpoint_aliases` replaced by its alias; the others as they are. An alias
+    /// that is not an https URL (http only on loopback) is an error naming it.
+    pub fn with_mtls_aliases(&self) -> Result<ProviderMetadata> {
+        let mut out = self.clone();
+        let Some(aliases) = self.mtls_endpoint_aliases.as_object() else {
+            return Ok(out);
+        };
+        for (name, value) in aliases {
+            let slot = match name.as_str() {
+                "token_endpoint" => &mut out.token_endpoint,
+                "userinfo_endpoint" => out
+                    .userinfo_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                "revocation_endpoint" => out
+                    .revocation_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                "introspection_endpoint" => out
+                    .introspection_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                "device_authorization_endpoint" => out
+                    .device_authorization_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                "pushed_authorization_request_endpoint" => out
+                    .request_forms
+                    .pushed_authorization_request_endpoint
+                    .get_or_insert_with(|| self.token_endpoint.clone()),
+                // Endpoints Tokenscope does not call with the certificate.
+                _ => continue,
+            };
+            let bad = |why: &str| {
+                Error::Metadata(format!("`mtls_endpoint_aliases.{name}` is {value}: {why}"))
+            };
+            let url = value
+                .as_str()
+                .ok_or_else(|| bad("not a URL string"))
+                .and_then(|s| Url::parse(s).map_err(|_| bad("not a URL")))?;
+            check_transport(&url)
+                .map_err(|_| bad("only https is allowed (http only on loopback)"))?;
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err(bad("it carries credentials"));
+            }
+            *slot = url;
+        }
+        Ok(out)
     }
 
     /// Rejects metadata whose endpoints Tokenscope must not use.
@@ -182,5 +240,83 @@ impl Jwks {
             .iter()
             .filter_map(|k| k.get("kid").and_then(|v| v.as_str()).map(str::to_owned))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metadata(aliases: serde_json::Value) -> ProviderMetadata {
+        serde_json::from_value(serde_json::json!({
+            "issuer": "https://p.example/",
+            "authorization_endpoint": "https://p.example/authorize",
+            "token_endpoint": "https://p.example/token",
+            "jwks_uri": "https://p.example/keys",
+            "userinfo_endpoint": "https://p.example/userinfo",
+            "mtls_endpoint_aliases": aliases,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn mtls_aliases_replace_the_endpoints_they_name() {
+        let m = metadata(serde_json::json!({
+            "token_endpoint": "https://mtls.p.example/token",
+            "revocation_endpoint": "https://mtls.p.example/revoke",
+            "pushed_authorization_request_endpoint": "https://mtls.p.example/par",
+        }));
+        assert!(m.has_mtls_aliases());
+        let a = m.with_mtls_aliases().unwrap();
+        assert_eq!(a.token_endpoint.as_str(), "https://mtls.p.example/token");
+        assert_eq!(
+            a.revocation_endpoint.unwrap().as_str(),
+            "https://mtls.p.example/revoke"
+        );
+        assert_eq!(
+            a.request_forms
+                .pushed_authorization_request_endpoint
+                .unwrap()
+                .as_str(),
+            "https://mtls.p.example/par"
+        );
+        // Not aliased: as it was; the authorization endpoint never is.
+        assert_eq!(
+            a.userinfo_endpoint.unwrap().as_str(),
+            "https://p.example/userinfo"
+        );
+        assert_eq!(
+            a.authorization_endpoint.as_str(),
+            "https://p.example/authorize"
+        );
+        // No aliases at all: the metadata unchanged.
+        let none = metadata(serde_json::Value::Null);
+        assert!(!none.has_mtls_aliases());
+        assert_eq!(
+            none.with_mtls_aliases().unwrap().token_endpoint,
+            none.token_endpoint
+        );
+    }
+
+    #[test]
+    fn a_bad_alias_is_an_error_naming_it() {
+        for (alias, says) in [
+            (serde_json::json!("http://evil.example/token"), "only https"),
+            (serde_json::json!(7), "not a URL string"),
+            (serde_json::json!("not a url"), "not a URL"),
+            (
+                serde_json::json!("https://u:p@mtls.p.example/token"),
+                "credentials",
+            ),
+        ] {
+            let e = metadata(serde_json::json!({ "token_endpoint": alias }))
+                .with_mtls_aliases()
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("mtls_endpoint_aliases.token_endpoint") && e.contains(says),
+                "{e}"
+            );
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod device;
 pub mod dpop;
 pub mod issuer;
 pub mod metadata;
+pub mod mtls;
 pub mod netguard;
 pub mod pkce;
 pub mod portal;

@@ -205,6 +205,12 @@ pub enum ClientAuthMethod {
     ClientSecretJwt,
     /// `private_key_jwt`: an assertion signed with the client's private key (RFC 7523).
     PrivateKeyJwt,
+    /// `tls_client_auth`: the client certificate in the TLS handshake, issued by a CA the
+    /// provider trusts (RFC 8705 §2.1).
+    TlsClientAuth,
+    /// `self_signed_tls_client_auth`: a self-signed client certificate registered with the
+    /// client (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
 }
 
 impl ClientAuthMethod {
@@ -216,6 +222,8 @@ impl ClientAuthMethod {
             ClientAuthMethod::ClientSecretPost => "client_secret_post",
             ClientAuthMethod::ClientSecretJwt => "client_secret_jwt",
             ClientAuthMethod::PrivateKeyJwt => "private_key_jwt",
+            ClientAuthMethod::TlsClientAuth => "tls_client_auth",
+            ClientAuthMethod::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
         }
     }
 }
@@ -241,8 +249,59 @@ pub fn client_auth_with_key(
     secret: Option<Secret>,
     key: Option<crate::oidc::client_assertion::ClientKey>,
 ) -> Result<ClientAuth> {
+    client_auth_with_certificate(metadata, method, secret, key, None)
+}
+
+/// [`client_auth_with_key`] with the profile's client certificate too (RFC 8705), given as
+/// whether it is self-signed: `tls_client_auth` or `self_signed_tls_client_auth` when the
+/// profile names one, or for `Auto` when no secret or key is stored and the provider announces
+/// one (the self-signed method for a self-signed certificate when both are announced). A
+/// certificate with a secret or key stored is still presented in the handshake (it binds the
+/// tokens); the secret or key authenticates the client.
+pub fn client_auth_with_certificate(
+    metadata: &ProviderMetadata,
+    method: ClientAuthMethod,
+    secret: Option<Secret>,
+    key: Option<crate::oidc::client_assertion::ClientKey>,
+    certificate_self_signed: Option<bool>,
+) -> Result<ClientAuth> {
     let announced = &metadata.token_endpoint_auth_methods_supported;
     let has = |m: &str| announced.iter().any(|a| a == m);
+    use ClientAuthMethod::{SelfSignedTlsClientAuth, TlsClientAuth};
+    match (method, certificate_self_signed) {
+        (TlsClientAuth | SelfSignedTlsClientAuth, None) => {
+            return Err(Error::Config(format!(
+                "the profile uses {} but names no client certificate: `tokenscope profiles \
+                 edit <profile> --tls-cert cert.pem --tls-key key.pem`",
+                method.name()
+            )))
+        }
+        (TlsClientAuth | SelfSignedTlsClientAuth, Some(_)) => {
+            if !announced.is_empty() && !has(method.name()) {
+                return Err(Error::Metadata(format!(
+                    "the profile uses {} but the provider announces only {}",
+                    method.name(),
+                    announced.join(", ")
+                )));
+            }
+            return Ok(ClientAuth::Tls {
+                self_signed: method == SelfSignedTlsClientAuth,
+            });
+        }
+        (ClientAuthMethod::Auto, Some(self_signed)) if secret.is_none() && key.is_none() => {
+            let tls = has(TlsClientAuth.name());
+            let own = has(SelfSignedTlsClientAuth.name());
+            return Ok(match (tls, own) {
+                (_, true) if self_signed || !tls => ClientAuth::Tls { self_signed: true },
+                (true, _) => ClientAuth::Tls { self_signed: false },
+                // Announced neither: a public client whose certificate only binds its tokens;
+                // nothing announced: RFC 8705's method for a CA-issued certificate.
+                _ if announced.is_empty() => ClientAuth::Tls { self_signed },
+                _ => ClientAuth::None,
+            });
+        }
+        _ => {}
+    }
     let refused = |m: ClientAuthMethod| {
         Error::Metadata(format!(
             "the profile uses {} but the provider announces only {}",
@@ -504,5 +563,76 @@ mod tests {
         assert!(e.to_string().contains("profiles key set"), "{e}");
         let e = client_auth_with_key(&post_only, PrivateKeyJwt, None, key()).unwrap_err();
         assert!(e.to_string().contains("announces only"), "{e}");
+    }
+
+    #[test]
+    fn a_client_certificate_picks_the_tls_method_the_provider_announces() {
+        use ClientAuthMethod::*;
+        let tls = |m: ClientAuthMethod| Ok::<_, ()>(m);
+        let pick = |methods: &[&str], method, secret: Option<Secret>, cert| {
+            match client_auth_with_certificate(&metadata(methods), method, secret, None, cert) {
+                Ok(ClientAuth::Tls { self_signed }) => tls(if self_signed {
+                    SelfSignedTlsClientAuth
+                } else {
+                    TlsClientAuth
+                })
+                .map(Some),
+                Ok(ClientAuth::None) => Ok(None),
+                Ok(_) => Err(()),
+                Err(_) => Err(()),
+            }
+        };
+        let both = ["tls_client_auth", "self_signed_tls_client_auth"];
+        // Auto: CA-issued -> tls_client_auth, self-signed -> the self-signed method.
+        assert_eq!(
+            pick(&both, Auto, None, Some(false)),
+            Ok(Some(TlsClientAuth))
+        );
+        assert_eq!(
+            pick(&both, Auto, None, Some(true)),
+            Ok(Some(SelfSignedTlsClientAuth))
+        );
+        assert_eq!(
+            pick(&["self_signed_tls_client_auth"], Auto, None, Some(false)),
+            Ok(Some(SelfSignedTlsClientAuth))
+        );
+        assert_eq!(pick(&[], Auto, None, Some(false)), Ok(Some(TlsClientAuth)));
+        // Neither announced: a public client whose certificate only binds its tokens.
+        assert_eq!(pick(&["none"], Auto, None, Some(false)), Ok(None));
+        // No certificate: nothing changes.
+        assert_eq!(pick(&both, Auto, None, None), Ok(None));
+        // A stored secret still authenticates the client (the certificate binds the tokens).
+        assert!(matches!(
+            client_auth_with_certificate(
+                &metadata(&["client_secret_basic", "tls_client_auth"]),
+                Auto,
+                Some(Secret::new("s")),
+                None,
+                Some(false)
+            ),
+            Ok(ClientAuth::SecretBasic(_))
+        ));
+        // Named: used as named; refused in words when not announced or without a certificate.
+        assert_eq!(
+            pick(&both, SelfSignedTlsClientAuth, None, Some(false)),
+            Ok(Some(SelfSignedTlsClientAuth))
+        );
+        let e = client_auth_with_certificate(
+            &metadata(&["tls_client_auth"]),
+            SelfSignedTlsClientAuth,
+            None,
+            None,
+            Some(true),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("announces only tls_client_auth"), "{e}");
+        let e = client_auth_with_certificate(&metadata(&both), TlsClientAuth, None, None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("names no client certificate") && e.contains("--tls-cert"),
+            "{e}"
+        );
     }
 }

@@ -23,9 +23,28 @@ pub enum ClientAuth {
     SecretJwt(Secret),
     /// `private_key_jwt`: an assertion signed with the client's private key (RFC 7523).
     PrivateKeyJwt(std::sync::Arc<crate::oidc::client_assertion::ClientKey>),
+    /// `tls_client_auth`, or with `self_signed` `self_signed_tls_client_auth` (RFC 8705): the
+    /// client certificate in the TLS handshake proves the client; the form names the client ID.
+    Tls {
+        /// `self_signed_tls_client_auth`.
+        self_signed: bool,
+    },
 }
 
 impl ClientAuth {
+    /// The metadata name of the method (`none` for a public client).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ClientAuth::None => "none",
+            ClientAuth::SecretPost(_) => "client_secret_post",
+            ClientAuth::SecretBasic(_) => "client_secret_basic",
+            ClientAuth::SecretJwt(_) => "client_secret_jwt",
+            ClientAuth::PrivateKeyJwt(_) => "private_key_jwt",
+            ClientAuth::Tls { self_signed: false } => "tls_client_auth",
+            ClientAuth::Tls { self_signed: true } => "self_signed_tls_client_auth",
+        }
+    }
+
     /// Whether the client proves itself with a signed assertion.
     pub fn is_jwt(&self) -> bool {
         matches!(
@@ -198,7 +217,7 @@ pub(crate) fn authenticated_form<'a>(
     .transpose()?;
     let mut fields: Vec<(&str, &str)> = given;
     match auth {
-        ClientAuth::None => fields.push(("client_id", client_id)),
+        ClientAuth::None | ClientAuth::Tls { .. } => fields.push(("client_id", client_id)),
         ClientAuth::SecretPost(secret) => {
             fields.push(("client_id", client_id));
             fields.push(("client_secret", secret.expose()));

@@ -53,6 +53,10 @@ pub struct Profile {
     /// API and userinfo calls, and the `cnf.jkt` of the tokens checked against it.
     #[serde(default)]
     pub dpop: bool,
+    /// Mutual TLS (RFC 8705): the certificate and key files presented to the provider (paths
+    /// only; the key stays in its file). `None`: no client certificate.
+    #[serde(default)]
+    pub client_certificate: Option<crate::oidc::mtls::ClientCertificate>,
 }
 
 impl Profile {
@@ -69,6 +73,7 @@ impl Profile {
             client_auth: ClientAuthMethod::default(),
             request_form: RequestForm::default(),
             dpop: false,
+            client_certificate: None,
         }
     }
 
@@ -473,5 +478,31 @@ mod tests {
         assert!(Profile::check_name("").is_err());
         assert!(Profile::check_name("a\nb").is_err());
         assert!(Profile::check_name("Local demo (B2C-shaped)").is_ok());
+    }
+
+    #[test]
+    fn a_profile_file_from_before_client_certificates_loads_and_keeps_paths_only() {
+        let (s, dir) = store();
+        std::fs::create_dir_all(&dir).unwrap();
+        // A profile as written before the field existed.
+        std::fs::write(
+            dir.join("profiles.json"),
+            r#"{"profiles":[{"name":"old","authority":"https://x/","client_id":"c",
+                "scopes":[],"client_auth":"auto"}]}"#,
+        )
+        .unwrap();
+        let old = s.get("old").unwrap();
+        assert_eq!(old.client_certificate, None);
+        let mut p = old.clone();
+        p.client_certificate = Some(crate::oidc::mtls::ClientCertificate {
+            cert_file: "/etc/client.crt".into(),
+            key_file: "/etc/client.key".into(),
+            ca_file: None,
+        });
+        s.save(&p).unwrap();
+        assert_eq!(s.get("old").unwrap(), p);
+        let text = std::fs::read_to_string(dir.join("profiles.json")).unwrap();
+        assert!(text.contains("\"key_file\": \"/etc/client.key\""), "{text}");
+        std::fs::remove_dir_all(dir).ok();
     }
 }

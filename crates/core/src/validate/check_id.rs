@@ -60,6 +60,9 @@ crate::error::named_values! {
         DpopTokenType = "dpop_token_type",
         /// DPoP: a JWT access token's `cnf.jkt` is the thumbprint of the profile's key.
         DpopBinding = "dpop_binding",
+        /// The access token's `cnf` `x5t#S256` is the thumbprint of the client certificate
+        /// presented (RFC 8705; made only when the token is bound to a certificate).
+        CnfX5t = "cnf_x5t",
     }
 }
 

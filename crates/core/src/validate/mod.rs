@@ -18,8 +18,10 @@ use url::Url;
 
 mod app_token;
 mod check_id;
+mod cnf;
 pub use app_token::{validate_app_token, validate_issued_token, AppExpectations, IssuedBy};
 pub use check_id::CheckId;
+pub use cnf::certificate_binding;
 
 /// One named check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,18 +9,22 @@ import * as ipc from '../ipc';
 import { markStep } from '../perf';
 import { newRun } from '../steps';
 import { InspectorState } from './inspector.svelte';
+import { MigrationState } from './migration.svelte';
 import { ProfileSession } from './session.svelte';
 import { TestsState } from './tests.svelte';
 
-export type View = 'profile' | 'form' | 'inspector' | 'tests';
+export type View = 'profile' | 'form' | 'inspector' | 'tests' | 'migration';
 export type FormMode = { kind: 'new' } | { kind: 'edit'; name: string };
-export type Busy = { name: string; what: 'sign_in' | 'refresh' | 'sign_out' | 'delete' | 'logout_test' };
+export type Busy = { name: string; what: 'sign_in' | 'device' | 'refresh' | 'sign_out' | 'delete' | 'logout_test' };
 
 /** What the profile form asks for the client secret: type a new one, or remove the stored one. */
 export interface SecretEdit {
   /** A new secret ('' = keep what is stored). */
   secret?: string;
   remove?: boolean;
+  /** A new private key for private_key_jwt, PEM or JWK ('' = keep what is stored). */
+  key?: string;
+  removeKey?: boolean;
 }
 
 export class AppState {
@@ -42,6 +46,8 @@ export class AppState {
   inspector = new InspectorState();
   /** The Tests view keeps the open test file and its results. */
   tests = new TestsState();
+  /** The migration view keeps the two profiles chosen and their comparison. */
+  migration = new MigrationState();
 
   selectedEntry = $derived(this.profiles.find((e) => e.profile.name === this.selected) ?? null);
   names = $derived(this.profiles.map((e) => e.profile.name));
@@ -158,6 +164,11 @@ export class AppState {
     this.view = 'tests';
   }
 
+  /** The B2C → External ID migration view. */
+  openMigration(): void {
+    this.view = 'migration';
+  }
+
   showProfiles(): void {
     this.view = 'profile';
   }
@@ -184,6 +195,16 @@ export class AppState {
     } catch (e) {
       const err = ipc.toIpcError(e);
       this.actionError = { ...err, message: `The profile was saved, but not its client secret: ${err.message}` };
+    }
+    try {
+      if (secret.key && secret.key.trim() !== '') {
+        this.profiles = await ipc.setClientKey(profile.name, secret.key);
+      } else if (secret.removeKey) {
+        this.profiles = await ipc.deleteClientKey(profile.name);
+      }
+    } catch (e) {
+      const err = ipc.toIpcError(e);
+      this.actionError = { ...err, message: `The profile was saved, but not its private key: ${err.message}` };
     }
   }
 
@@ -229,28 +250,49 @@ export class AppState {
     }
   }
 
-  /** Runs a sign-in (browser) or a refresh (no browser), following its progress events. */
+  /** Runs a sign-in (browser or, with `device`, on another device) or a refresh (no browser),
+   *  following its progress events. */
   private async run(
     name: string,
     flow: 'sign_in' | 'refresh',
     startup: boolean,
     call: () => Promise<SignInView> = () =>
       flow === 'sign_in' ? ipc.signIn(name, this.session(name).extras()) : ipc.refresh(name),
+    device = false,
   ): Promise<void> {
     if (this.busy) return;
     const s = this.session(name);
-    s.run = newRun(flow, flow === 'sign_in' && (s.extras()?.no_browser ?? false));
+    s.run = newRun(flow, flow === 'sign_in' && !device && (s.extras()?.no_browser ?? false), device);
     s.result = null;
     s.error = null;
     s.signOut = null;
     s.startup = false;
+    s.device = null;
     const run = s.run;
-    this.busy = { name, what: flow };
-    let unlisten: (() => void) | null = null;
+    this.busy = { name, what: device ? 'device' : flow };
+    const unlisteners: (() => void)[] = [];
     try {
-      unlisten = await ipc.onProgress((p) => {
-        if (run.status === 'running') run.events.push(p);
-      });
+      unlisteners.push(
+        await ipc.onProgress((p) => {
+          if (run.status === 'running') run.events.push(p);
+        }),
+      );
+      if (device) {
+        unlisteners.push(
+          await ipc.onDeviceCode((code) => {
+            if (run.status === 'running') {
+              s.device = { code, receivedAt: Date.now(), polls: 0, interval: code.interval, lastPollAt: null };
+            }
+          }),
+          await ipc.onDevicePoll((p) => {
+            if (run.status === 'running' && s.device) {
+              s.device.polls += 1;
+              s.device.interval = p.interval;
+              s.device.lastPollAt = Date.now();
+            }
+          }),
+        );
+      }
     } catch {
       // Without events the steps still end right: the result marks them all.
     }
@@ -270,11 +312,19 @@ export class AppState {
         s.error = err;
       }
     } finally {
-      unlisten?.();
+      for (const u of unlisteners) u();
       this.busy = null;
     }
     await this.reloadProfiles();
     await s.loadHistory();
+  }
+
+  /** Signs in on another device (RFC 8628): the code and its QR code are shown until the person
+   *  completes the sign-in there, the code expires, or Cancel. */
+  signInDevice(name: string | null = this.selected): Promise<void> {
+    if (name === null) return Promise.resolve();
+    if (!this.busy) this.session(name).notice = null;
+    return this.run(name, 'sign_in', false, () => ipc.signInDevice(name), true);
   }
 
   signIn(name: string | null = this.selected): Promise<void> {
@@ -322,7 +372,7 @@ export class AppState {
 
   /** Cancels the running sign-in (the browser stays open; its redirect is no longer awaited). */
   async cancel(): Promise<void> {
-    if (this.busy?.what !== 'sign_in' && this.busy?.what !== 'logout_test') return;
+    if (this.busy?.what !== 'sign_in' && this.busy?.what !== 'device' && this.busy?.what !== 'logout_test') return;
     try {
       await ipc.cancelSignIn();
     } catch (e) {

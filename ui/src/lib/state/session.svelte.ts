@@ -4,6 +4,8 @@
 // whole when the profile is renamed or deleted. Every call goes through `ipc.ts`; failures are
 // kept here for the components to show, never thrown at them.
 import type {
+  DeviceCode,
+  DeviceSupport,
   HistoryView,
   IpcError,
   LogoutReport,
@@ -21,8 +23,27 @@ export interface Outcome<T> {
   error: IpcError | null;
 }
 
+/** A device sign-in as it runs: the code shown, and the polling. */
+export interface DeviceRun {
+  code: DeviceCode;
+  /** When the code arrived (ms since the epoch): its countdown starts there. */
+  receivedAt: number;
+  /** Polls made so far. */
+  polls: number;
+  /** Seconds between polls now (grows by 5 s with each `slow_down`). */
+  interval: number;
+  /** When the last poll was made (ms), or null before the first. */
+  lastPollAt: number | null;
+}
+
 export class ProfileSession {
   readonly name: string;
+
+  /** Whether the provider offers the device flow; `undefined` until asked, null when the
+   *  metadata could not be read. */
+  deviceSupport = $state<DeviceSupport | null | undefined>(undefined);
+  /** The device sign-in running or last run. */
+  device = $state<DeviceRun | null>(null);
 
   // The last run.
   run = $state<Run | null>(null);
@@ -67,6 +88,17 @@ export class ProfileSession {
     if (!o) return null;
     const hint = o.id_token_hint?.trim() || null;
     return o.clean || hint || o.no_browser ? { clean: o.clean, id_token_hint: hint, no_browser: o.no_browser } : null;
+  }
+
+  /** Asks (once) whether the provider offers the device flow. */
+  async loadDeviceSupport(): Promise<void> {
+    if (this.deviceSupport !== undefined) return;
+    try {
+      this.deviceSupport = await ipc.deviceSupport(this.name);
+    } catch {
+      // Metadata out of reach: no "another device" button; the browser sign-in says why.
+      this.deviceSupport = null;
+    }
   }
 
   async loadTenant(): Promise<void> {
