@@ -77,14 +77,11 @@ pub(crate) fn apply(
             "a client certificate needs both files: --tls-cert FILE --tls-key FILE".into(),
         ));
     }
-    let view = files.describe(now);
-    if let Some(problem) = view.problem {
-        return Err(Error::Config(format!(
-            "{problem} (the profile was not saved)"
-        )));
-    }
+    // Whether the files can be used is the engine's to judge when the profile is saved
+    // (Engine::save_profile); here only the warnings, said after the save.
+    let warnings = files.describe(now).warnings;
     profile.client_certificate = Some(files);
-    Ok(view.warnings)
+    Ok(warnings)
 }
 
 /// `profiles edit`: the client certificate and the client authentication of a saved profile.

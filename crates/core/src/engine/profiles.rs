@@ -51,6 +51,7 @@ impl Engine {
     /// name is taken.
     pub async fn save_profile(&self, profile: &Profile, mode: SaveMode) -> Result<()> {
         check_profile(profile)?;
+        self.check_certificate(profile, &mode)?;
         let renamed = match &mode {
             SaveMode::Edit { from } if *from != profile.name => Some(from.as_str()),
             _ => None,
@@ -76,6 +77,42 @@ impl Engine {
             self.profiles().delete(old)?;
         }
         Ok(())
+    }
+}
+
+impl Engine {
+    /// A client certificate new to the profile (or on a new profile) must be usable now: both
+    /// files named and readable, the key its certificate's, the certificate in date. One the
+    /// saved profile already has is not judged again on an edit that keeps it (it may have
+    /// expired since: the sign-in says so, and other fields can still be changed).
+    fn check_certificate(&self, profile: &Profile, mode: &SaveMode) -> Result<()> {
+        let Some(files) = &profile.client_certificate else {
+            return Ok(());
+        };
+        let before = match mode {
+            SaveMode::Edit { from } => self
+                .profiles()
+                .get(from)
+                .ok()
+                .and_then(|p| p.client_certificate),
+            _ => None,
+        };
+        if before.as_ref() == Some(files) {
+            return Ok(());
+        }
+        if files.cert_file.trim().is_empty() || files.key_file.trim().is_empty() {
+            return Err(Error::Config(
+                "a client certificate needs both files: the certificate (PEM) and its private \
+                 key (PEM); the profile was not saved"
+                    .into(),
+            ));
+        }
+        match files.describe(self.clock.now()).problem {
+            Some(problem) => Err(Error::Config(format!(
+                "{problem} (the profile was not saved)"
+            ))),
+            None => Ok(()),
+        }
     }
 }
 
@@ -106,6 +143,49 @@ mod tests {
     fn names(engine: &Engine) -> Vec<(String, String)> {
         let list = engine.profiles().list().expect("list");
         list.into_iter().map(|p| (p.name, p.client_id)).collect()
+    }
+
+    #[tokio::test]
+    async fn a_client_certificate_that_cannot_be_used_is_refused_and_one_kept_unchanged_is_not_judged_again(
+    ) {
+        let (engine, dir) = engine();
+        let mut p = Profile::new("tls", "https://login.example.org/realms/test", "client");
+        p.client_certificate = Some(crate::oidc::mtls::ClientCertificate {
+            cert_file: dir.join("missing-cert.pem").to_string_lossy().into_owned(),
+            key_file: dir.join("missing-key.pem").to_string_lossy().into_owned(),
+            ca_file: None,
+        });
+        let e = engine
+            .save_profile(&p, SaveMode::New)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("missing-cert.pem") && e.contains("not saved"),
+            "{e}"
+        );
+        assert!(names(&engine).is_empty(), "nothing saved");
+
+        let mut half = p.clone();
+        half.client_certificate.as_mut().unwrap().key_file = " ".into();
+        let e = engine
+            .save_profile(&half, SaveMode::New)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("needs both files"), "{e}");
+
+        // Saved once (as the files were then), an edit that keeps the certificate as it is
+        // and changes another field is not refused for it.
+        engine.profiles().save(&p).unwrap();
+        let mut edited = p.clone();
+        edited.client_id = "other".into();
+        engine
+            .save_profile(&edited, SaveMode::Edit { from: "tls".into() })
+            .await
+            .expect("an unchanged certificate is not judged again");
+        assert_eq!(names(&engine), [("tls".to_owned(), "other".to_owned())]);
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[tokio::test]
