@@ -48,7 +48,7 @@ use tokenscope_core::jose::jwt::{DecodeError, Part, TokenKind};
 use tokenscope_core::loopback::LogoutReturn;
 use tokenscope_core::oidc::authority::{AuthorityForm, AuthorityKind, B2cPolicy, ExternalIdTenant};
 use tokenscope_core::oidc::authorize::AuthParams;
-use tokenscope_core::oidc::mtls::ClientCertificate;
+use tokenscope_core::oidc::mtls::{CertificateView, ClientCertificate};
 use tokenscope_core::oidc::portal::{PortalParam, PortalParams};
 use tokenscope_core::oidc::provider_error::{ErrorOrigin, ProviderError};
 use tokenscope_core::oidc::redirect::{RedirectConfig, RedirectHost, ResponseMode};
@@ -84,6 +84,7 @@ pub fn render() -> String {
     declare!(
         Profile,
         ClientCertificate,
+        CertificateView,
         RedirectConfig,
         RedirectHost,
         ResponseMode,

@@ -47,6 +47,7 @@ macro_rules! app_commands {
             endpoint_commands::save_api_body,
             api_commands::exchange_curl,
             request_commands::browser_error_help,
+            request_commands::describe_client_certificate,
             request_commands::set_client_key,
             request_commands::delete_client_key,
             device_commands::device_support,

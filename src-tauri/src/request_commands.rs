@@ -119,3 +119,14 @@ pub async fn logout_test(
     state.set_cancel(None);
     Ok(result?)
 }
+
+/// The client certificate files as the engine reads them now (thumbprint, expiry, self-signed,
+/// what is wrong, warnings): for the profile form's "Check the files". Paths only come and go;
+/// the key's contents never leave its file.
+#[tauri::command]
+pub fn describe_client_certificate(
+    state: State<'_, AppState>,
+    files: tokenscope_core::oidc::mtls::ClientCertificate,
+) -> tokenscope_core::oidc::mtls::CertificateView {
+    files.describe(state.engine().now())
+}

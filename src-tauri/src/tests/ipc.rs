@@ -509,3 +509,23 @@ fn export_inspection_writes_markdown_and_json() {
     assert_eq!(doc["redacted"], true);
     assert_eq!(doc["payload"]["emails"], json!(["[redacted]"]));
 }
+
+#[test]
+fn a_client_certificate_is_described_and_one_that_cannot_be_used_is_not_saved() {
+    let (_app, w) = window();
+    let files = json!({"cert_file": "/nonexistent/client.pem", "key_file": "/nonexistent/client.key", "ca_file": null});
+    let view = invoke(&w, "describe_client_certificate", json!({ "files": files })).unwrap();
+    assert_eq!(view["thumbprint"], Value::Null, "{view}");
+    let problem = view["problem"].as_str().unwrap_or_default();
+    assert!(problem.contains("/nonexistent/client.pem"), "{view}");
+    // Saved from the window, the engine refuses it with the same words.
+    let mut profile = profile_json("tls", "contoso/B2C_1_susi", &[]);
+    profile["client_certificate"] = files;
+    let e = save_profile(&w, &profile, None).unwrap_err();
+    let said = e["message"].as_str().unwrap_or_default();
+    assert!(
+        said.contains("/nonexistent/client.pem") && said.contains("not saved"),
+        "{e}"
+    );
+    assert_eq!(invoke(&w, "list_profiles", json!({})).unwrap(), json!([]));
+}

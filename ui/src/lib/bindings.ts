@@ -70,6 +70,32 @@ key_file: string,
  */
 ca_file: string | null, };
 
+export type CertificateView = { 
+/**
+ * The files as the profile names them.
+ */
+files: ClientCertificate, 
+/**
+ * `x5t#S256` of the certificate (none when it could not be read).
+ */
+thumbprint: string | null, 
+/**
+ * End of its validity period (RFC 3339).
+ */
+not_after: string | null, 
+/**
+ * Self-signed (`self_signed_tls_client_auth`) rather than issued by a CA.
+ */
+self_signed: boolean | null, 
+/**
+ * Why the files cannot be used now (unreadable, key of another certificate, expired...).
+ */
+problem: string | null, 
+/**
+ * Usable, but worth knowing (a key file other users can read).
+ */
+warnings: Array<string>, };
+
 export type RedirectConfig = { 
 /**
  * Host form.
@@ -2272,6 +2298,7 @@ export const COMMANDS = [
   "save_api_body",
   "exchange_curl",
   "browser_error_help",
+  "describe_client_certificate",
   "set_client_key",
   "delete_client_key",
   "device_support",

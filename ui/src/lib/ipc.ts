@@ -10,6 +10,8 @@ import type {
   ErrorKind,
   ApiCall,
   ApiRequest,
+  CertificateView,
+  ClientCertificate,
   AppInfo,
   CaseDraft,
   CaseReport,
@@ -166,6 +168,10 @@ export const scopeAdvice = (clientId: string, scopes: string[]) =>
  *  sent (`authorizeUrl`), and what `read` (a code read off the page) means; from core's catalogue. */
 export const browserErrorHelp = (authorizeUrl: string, read: string | null) =>
   call<BrowserErrorHelp>('browser_error_help', { authorizeUrl, read });
+
+/** Mutual TLS: the client certificate files as the engine reads them now (never the key). */
+export const describeClientCertificate = (files: ClientCertificate) =>
+  call<CertificateView>('describe_client_certificate', { files });
 
 /** RP-initiated logout with a loopback post_logout_redirect_uri; did the provider come back? */
 export const logoutTest = (name: string, idTokenHint: string | null = null) =>

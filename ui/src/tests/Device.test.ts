@@ -116,7 +116,15 @@ describe('advanced: client authentication', () => {
     await user.click(screen.getByTestId('client-auth-toggle'));
     expect(section.open).toBe(true);
     const methods = [...(screen.getByTestId('client-auth-select') as HTMLSelectElement).options].map((o) => o.value);
-    expect(methods).toEqual(['auto', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt']);
+    expect(methods).toEqual([
+      'auto',
+      'client_secret_basic',
+      'client_secret_post',
+      'client_secret_jwt',
+      'private_key_jwt',
+      'tls_client_auth',
+      'self_signed_tls_client_auth',
+    ]);
   });
 
   test('a private key is saved once to the keyring and afterwards only described', async () => {
