@@ -37,9 +37,11 @@ pub fn run(args: &[String]) -> Res<()> {
     }
 
     // 2. Decode, whole processes (hyperfine), and in-process (criterion).
-    for (file, what) in [
-        ("decode-b2c.json", "typical B2C ID token"),
-        ("decode-big.json", "60 KiB token"),
+    // The house issue's targets: a typical token at most 1.2× jwt-cli as a whole process, a
+    // 60 KiB one at most 1.5× (the CLI starts at Rust's own `main`, no unsafe start-up).
+    for (file, what, max) in [
+        ("decode-b2c.json", "typical B2C ID token", 1.2),
+        ("decode-big.json", "60 KiB token", 1.5),
     ] {
         let Some(h) = read(file) else { continue };
         let results = h["results"].as_array().cloned().unwrap_or_default();
@@ -55,8 +57,8 @@ pub fn run(args: &[String]) -> Res<()> {
             &times("tokenscope"),
             &times("jwt"),
             "`jwt decode --json` (jwt-cli)",
-            1.0,
-            "≤ 1.0× (not slower)",
+            max,
+            &format!("≤ {max:.1}×"),
         ));
     }
     if let Some(c) = opt(args, "--criterion") {
