@@ -11,7 +11,7 @@ use crate::jose::encrypt::{encrypt_compact, RecipientKey};
 use crate::jose::sign::{sign_compact, SigningKey};
 pub use crate::oidc::metadata::RequestFormMetadata;
 use crate::oidc::metadata::{Jwks, ProviderMetadata};
-use crate::oidc::provider_error::{ErrorOrigin, ProviderError};
+use crate::oidc::provider_error::ErrorOrigin;
 use crate::oidc::token::{authenticated_form, ClientAuth};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -446,24 +446,9 @@ pub async fn push(
 pub fn parse_par_response(url: &Url, response: &HttpResponse) -> Result<Pushed> {
     let json: Option<Value> = serde_json::from_slice(&response.body).ok();
     if !(200..300).contains(&response.status) {
-        if let Some(Value::Object(obj)) = &json {
-            if let Some(error) = obj.get("error").and_then(Value::as_str) {
-                let mut e = ProviderError::new(
-                    ErrorOrigin::PushedAuthorization,
-                    error,
-                    obj.get("error_description").and_then(Value::as_str),
-                    obj.get("error_uri").and_then(Value::as_str),
-                );
-                // Entra sends them as members too, as at the token endpoint.
-                let member = |name: &str| obj.get(name).and_then(Value::as_str).map(str::to_owned);
-                if e.correlation_id.is_none() {
-                    e.correlation_id = member("correlation_id");
-                }
-                if e.timestamp.is_none() {
-                    e.timestamp = member("timestamp");
-                }
-                return Err(Error::from(e));
-            }
+        if let Some(e) = super::token::error_object(ErrorOrigin::PushedAuthorization, json.as_ref())
+        {
+            return Err(e);
         }
         return Err(http::status_error(url, response));
     }

@@ -250,24 +250,8 @@ pub fn parse_token_response(url: &Url, response: &HttpResponse) -> Result<TokenR
     let json: Option<Value> = serde_json::from_slice(&response.body).ok();
     let ok = (200..300).contains(&response.status);
     if !ok {
-        if let Some(Value::Object(obj)) = &json {
-            if let Some(error) = obj.get("error").and_then(Value::as_str) {
-                let mut e = ProviderError::new(
-                    ErrorOrigin::TokenEndpoint,
-                    error,
-                    obj.get("error_description").and_then(Value::as_str),
-                    obj.get("error_uri").and_then(Value::as_str),
-                );
-                // Entra ID and External ID also send them as members of the error object.
-                let member = |name: &str| obj.get(name).and_then(Value::as_str).map(str::to_owned);
-                if e.correlation_id.is_none() {
-                    e.correlation_id = member("correlation_id");
-                }
-                if e.timestamp.is_none() {
-                    e.timestamp = member("timestamp");
-                }
-                return Err(Error::from(e));
-            }
+        if let Some(e) = error_object(ErrorOrigin::TokenEndpoint, json.as_ref()) {
+            return Err(e);
         }
         return Err(http::status_error(url, response));
     }
@@ -381,6 +365,30 @@ fn mask_token_fields(mut text: String) -> String {
         }
     }
     text
+}
+
+/// An OAuth error object (`error`, `error_description`, `error_uri`) in a refused answer of
+/// `origin`, as the provider's error; Entra ID and External ID also send `correlation_id` and
+/// `timestamp` as members of it. `None` when the body is no such object.
+pub(crate) fn error_object(origin: ErrorOrigin, json: Option<&Value>) -> Option<Error> {
+    let Some(Value::Object(obj)) = json else {
+        return None;
+    };
+    let error = obj.get("error").and_then(Value::as_str)?;
+    let mut e = ProviderError::new(
+        origin,
+        error,
+        obj.get("error_description").and_then(Value::as_str),
+        obj.get("error_uri").and_then(Value::as_str),
+    );
+    let member = |name: &str| obj.get(name).and_then(Value::as_str).map(str::to_owned);
+    if e.correlation_id.is_none() {
+        e.correlation_id = member("correlation_id");
+    }
+    if e.timestamp.is_none() {
+        e.timestamp = member("timestamp");
+    }
+    Some(Error::from(e))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::oidc::provider_error::ProviderError;
 use crate::secret::Secret;
 use crate::testkit::fixture_path;
 
