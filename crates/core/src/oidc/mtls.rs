@@ -503,28 +503,45 @@ impl MtlsClient {
                      company's CA, name that CA's certificate file (--tls-ca)"
                 ))
             }
-            HttpError::Connect(m) | HttpError::Other(m) if handshake_refused(&m) => {
-                HttpError::Connect(format!(
-                    "the provider refused the TLS handshake with the client certificate in {} \
-                     ({m}). Is the certificate one the provider trusts (issued by a CA it trusts \
-                     for this client, or for self_signed_tls_client_auth the certificate itself \
-                     registered with the client)?",
-                    self.cert_file
-                ))
+            HttpError::Connect(m) | HttpError::Other(m) if refusal(&m).is_some() => {
+                let trusted = "Is the certificate one the provider trusts (issued by a CA it \
+                               trusts for this client, or for self_signed_tls_client_auth the \
+                               certificate itself registered with the client)?";
+                HttpError::Connect(match refusal(&m) {
+                    Some(Refusal::Said) => format!(
+                        "the provider refused the TLS handshake with the client certificate in \
+                         {} ({m}). {trusted}",
+                        self.cert_file
+                    ),
+                    _ => format!(
+                        "the provider closed the connection right after the TLS handshake with \
+                         the client certificate in {} ({m}): most likely it refused that \
+                         certificate. {trusted}",
+                        self.cert_file
+                    ),
+                })
             }
             other => other,
         })
     }
 }
 
-/// The words a TLS stack uses when the other side refused the client's certificate (an alert,
-/// or a connection closed right after the handshake).
-fn handshake_refused(message: &str) -> bool {
+/// How the other side refused the client's certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// The TLS stack names it: an alert or a handshake failure.
+    Said,
+    /// The connection was closed or reset right after the handshake. TLS 1.3 servers (Node's
+    /// among them) check the client's certificate after the client has finished its side of the
+    /// handshake, and then often close (rustls: no close_notify) or reset the connection instead
+    /// of sending an alert the client reads in time. Which one the client sees is a race.
+    Closed,
+}
+
+/// The words a TLS stack uses when the other side refused the client's certificate.
+fn refusal(message: &str) -> Option<Refusal> {
     let m = message.to_ascii_lowercase();
-    [
-        // TLS 1.3 servers (Node's among them) often close the connection after the handshake
-        // instead of sending an alert: rustls says the peer closed without close_notify.
-        "close_notify",
+    let said = [
         "alert",
         "certificaterequired",
         "certificate required",
@@ -533,9 +550,15 @@ fn handshake_refused(message: &str) -> bool {
         "unknownca",
         "unknown ca",
         "handshake",
-    ]
-    .iter()
-    .any(|w| m.contains(w))
+    ];
+    let closed = ["close_notify", "connection reset", "broken pipe"];
+    if said.iter().any(|w| m.contains(w)) {
+        Some(Refusal::Said)
+    } else if closed.iter().any(|w| m.contains(w)) {
+        Some(Refusal::Closed)
+    } else {
+        None
+    }
 }
 
 impl HttpClient for MtlsClient {
@@ -547,6 +570,29 @@ impl HttpClient for MtlsClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_certificate_is_told_from_other_connection_errors() {
+        // What rustls and hyper say when the server refuses, seen against Node's TLS 1.3.
+        assert_eq!(
+            refusal("received fatal alert: CertificateRequired"),
+            Some(Refusal::Said)
+        );
+        assert_eq!(
+            refusal("peer closed connection without sending TLS close_notify"),
+            Some(Refusal::Closed)
+        );
+        // The race CI hit: the reset arrives before the alert is read.
+        assert_eq!(
+            refusal("client error (SendRequest): connection error: Connection reset by peer (os error 104)"),
+            Some(Refusal::Closed)
+        );
+        assert_eq!(
+            refusal("tcp connect error: Connection refused (os error 111)"),
+            None
+        );
+        assert_eq!(refusal("dns error: failed to lookup address"), None);
+    }
 
     #[test]
     fn asn1_times_read_both_forms() {
