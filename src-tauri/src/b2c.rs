@@ -20,8 +20,10 @@ type Res<T> = Result<T, IpcError>;
 /// A profile's history in this session and its refresh token's age.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct HistoryView {
-    /// Sign-ins and refreshes, oldest first.
+    /// Sign-ins and refreshes (the latest the engine keeps), oldest first.
     pub entries: Vec<HistoryEntry>,
+    /// Earlier sign-ins and refreshes of this session no longer kept.
+    pub left_out: u32,
     /// The stored refresh token against B2C's default lifetimes (none stored: `None`).
     pub refresh_age: Option<RefreshAge>,
     /// How desktop apps register redirect URIs, for the redirect check after a sign-in that
@@ -104,6 +106,7 @@ pub async fn session_history(state: State<'_, AppState>, name: String) -> Res<Hi
     let engine = state.engine();
     Ok(HistoryView {
         entries: engine.history(&name),
+        left_out: engine.history_left_out(&name),
         refresh_age: engine.refresh_age(&name).await.unwrap_or(None),
         redirect_rules: DESKTOP_REDIRECT_RULES
             .iter()

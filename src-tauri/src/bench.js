@@ -13,7 +13,7 @@
 //       DOM (nothing in the view marked aria-busy) -> its style and layout, forced -> that frame
 //       painted; and the inspect call alone
 //   {kind:"signed-in", ok}  Sign in clicked -> the result (or error) view shown
-//   {kind:"checkpoint", cycle, settle_ms}  after that many sign-in + refresh cycles in this
+//   {kind:"checkpoint", cycle, settle_ms, dom_nodes}  after that many sign-in + refresh cycles in this
 //       window; the probe then waits settle_ms (the benchmark reads the memory meanwhile)
 //   {kind:"error", message}
 window.__tokenscopeBench = (scenario) => {
@@ -160,9 +160,11 @@ window.__tokenscopeBench = (scenario) => {
     for (let cycle = 1; cycle <= n; cycle++) {
       await runButton('sign-in');
       await runButton('refresh-now');
-      if (cycle === 1 || cycle === 10 || cycle === n) {
+      if (cycle === 1 || cycle % 10 === 0 || cycle === n) {
         await afterPaint();
-        await emit({ kind: 'checkpoint', cycle, settle_ms: settle });
+        // The elements in the document: growth here is the page holding more, not a leak.
+        const domNodes = document.getElementsByTagName('*').length;
+        await emit({ kind: 'checkpoint', cycle, settle_ms: settle, dom_nodes: domNodes });
         await new Promise((r) => setTimeout(r, settle));
       }
     }

@@ -9,8 +9,8 @@
 //! - `render:<file>`: paste the token in `<file>` into the inspector and time its token view;
 //! - `signin:<profile>`: sign in with the profile and report when the result is shown;
 //! - `cycles:<profile>:<n>`: sign in and refresh `n` times in this one window, reporting a
-//!   checkpoint (and waiting for the benchmark to read the memory) after the first, the tenth
-//!   and the last cycle.
+//!   checkpoint (and waiting for the benchmark to read the memory) after the first, every tenth
+//!   and the last cycle, with the number of elements in the document.
 //!
 //! The baseline window of the benchmark (bench/empty-window) includes this same file.
 

@@ -113,7 +113,7 @@ fn once(
         .stderr(stderr)
         .spawn()
         .map_err(|e| format!("{app}: {e}"))?;
-    let limit = Duration::from_secs(120 + 3 * u64::from(cycles) * u64::from(scenario == "cycles"));
+    let limit = Duration::from_secs(120 + 4 * u64::from(cycles) * u64::from(scenario == "cycles"));
     let result = measure(&mut child, &report, t0, scenario, idle, limit);
     let tree = descendants(child.id());
     let _ = child.kill();
@@ -176,7 +176,11 @@ fn measure(
         {
             let settle = c["settle_ms"].as_u64().unwrap_or(2000);
             std::thread::sleep(Duration::from_millis(settle / 2));
-            checkpoints.push(json!({ "cycle": c["cycle"], "memory": tree_memory(child.id()) }));
+            checkpoints.push(json!({
+                "cycle": c["cycle"],
+                "dom_nodes": c["dom_nodes"],
+                "memory": tree_memory(child.id()),
+            }));
             continue;
         }
         if events.iter().any(|e| e["kind"] == "done") {

@@ -1217,9 +1217,13 @@ export type PolicyKind = "sign_in" | "profile_edit" | "password_reset" | "custom
 
 export type HistoryView = { 
 /**
- * Sign-ins and refreshes, oldest first.
+ * Sign-ins and refreshes (the latest the engine keeps), oldest first.
  */
 entries: Array<HistoryEntry>, 
+/**
+ * Earlier sign-ins and refreshes of this session no longer kept.
+ */
+left_out: number, 
 /**
  * The stored refresh token against B2C's default lifetimes (none stored: `None`).
  */

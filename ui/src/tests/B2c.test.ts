@@ -108,6 +108,7 @@ function history(): HistoryView {
       age: { at: '2026-11-25T15:01:00Z', phrase: '1 min' },
     },
     redirect_rules: ['`http://localhost` registered without a port accepts any port.'],
+    left_out: 0,
   };
 }
 
@@ -337,5 +338,37 @@ describe('B2C', () => {
     // The age the engine wrote ("1 min old") is re-said on the window's clock, which is later.
     expect(within(section).getByTestId('refresh-age-summary')).not.toHaveTextContent('1 min old');
     expect(within(section).getByTestId('refresh-age-summary')).toHaveTextContent(/\d+ (days|h) old of 14 days/);
+  });
+
+  test('a long session shows its newest runs, the rest on request, and says how many are no longer kept', async () => {
+    const many: HistoryEntry[] = Array.from({ length: 50 }, (_, i) =>
+      passedSignIn(new Date(Date.UTC(2026, 10, 25, 15, i)).toISOString(), i === 49 ? 'B2C_1_edit' : 'B2C_1_susi', {
+        changes: i > 0 ? tokenDiff() : null,
+      }),
+    );
+    backend({
+      app_info: () => appInfo(NAME),
+      list_profiles: () => [entry(profile(), true)],
+      refresh: () => signInView({ flow: 'refresh' }),
+      session_history: () => ({ ...history(), entries: many, left_out: 150 }),
+    });
+    const user = userEvent.setup();
+    render(App);
+    const section = await screen.findByTestId('session-history');
+    let rows = within(section).getAllByTestId('history-entry');
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toHaveAttribute('data-policy', 'B2C_1_edit');
+    expect(within(section).queryByTestId('history-left-out')).toBeNull();
+    // A diff is drawn when its entry is opened.
+    expect(within(rows[0] as HTMLElement).queryAllByTestId('diff-row')).toHaveLength(0);
+    await user.click(within(rows[0] as HTMLElement).getByTestId('history-changes'));
+    await waitFor(() => expect(within(rows[0] as HTMLElement).queryAllByTestId('diff-row').length).toBeGreaterThan(0));
+
+    await user.click(within(section).getByTestId('history-show-all'));
+    rows = within(section).getAllByTestId('history-entry');
+    expect(rows).toHaveLength(50);
+    expect(within(section).getByTestId('history-left-out')).toHaveTextContent(
+      '150 earlier runs of this session are no longer kept: the window keeps the latest 50.',
+    );
   });
 });

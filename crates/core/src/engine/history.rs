@@ -275,9 +275,16 @@ impl Attempt {
     }
 }
 
+/// How many sign-ins and refreshes of a profile the session keeps: the latest ones. Older ones
+/// are counted (`Journal::left_out`), so a window left open through hundreds of refreshes holds
+/// a bounded history.
+pub const HISTORY_KEPT: usize = 50;
+
 #[derive(Default)]
 struct ProfileJournal {
     entries: Vec<HistoryEntry>,
+    /// Entries dropped from the front to keep `HISTORY_KEPT`.
+    left_out: u32,
     last_id_token: Option<Secret>,
     last_attempt: Option<Attempt>,
 }
@@ -323,11 +330,28 @@ impl Journal {
         }
         let entry = entry_of(&attempt, result, changes, now);
         journal.entries.push(entry.clone());
+        if journal.entries.len() > HISTORY_KEPT {
+            let over = journal.entries.len() - HISTORY_KEPT;
+            journal.entries.drain(..over);
+            journal.left_out = journal
+                .left_out
+                .saturating_add(u32::try_from(over).unwrap_or(u32::MAX));
+        }
         journal.last_attempt = Some(attempt);
         entry
     }
 
-    /// The profile's history, oldest first.
+    /// The profile's sign-ins and refreshes left out of `entries` (the earliest; only the latest
+    /// `HISTORY_KEPT` are kept).
+    pub fn left_out(&self, profile: &str) -> u32 {
+        self.profiles
+            .lock()
+            .ok()
+            .and_then(|all| all.get(profile).map(|j| j.left_out))
+            .unwrap_or(0)
+    }
+
+    /// The profile's history (the latest `HISTORY_KEPT`), oldest first.
     pub fn entries(&self, profile: &str) -> Vec<HistoryEntry> {
         self.profiles
             .lock()
@@ -512,6 +536,26 @@ mod tests {
             exchanges: Default::default(),
             request_form: None,
         }
+    }
+
+    #[test]
+    fn the_journal_keeps_the_latest_runs_and_counts_the_earlier() {
+        let journal = Journal::default();
+        let now = at(25, 10);
+        let runs = HISTORY_KEPT + 7;
+        for i in 0..runs {
+            let attempt = Attempt::new(Flow::SignIn, Purpose::SignIn, "contoso/B2C_1_susi", now);
+            let iat = i64::try_from(i).unwrap() + 1;
+            journal.record("p", attempt, &Ok(outcome("B2C_1_susi", iat)), now);
+        }
+        let kept = journal.entries("p");
+        assert_eq!(kept.len(), HISTORY_KEPT);
+        assert_eq!(journal.left_out("p"), 7);
+        // The latest are kept, and the first kept still says what changed since the one before.
+        assert!(kept[0].changes.is_some());
+        assert_eq!(journal.left_out("other"), 0);
+        journal.forget("p");
+        assert_eq!((journal.entries("p").len(), journal.left_out("p")), (0, 0));
     }
 
     #[test]

@@ -109,9 +109,15 @@ impl Engine {
         result
     }
 
-    /// This session's sign-ins and refreshes of a profile, oldest first.
+    /// This session's sign-ins and refreshes of a profile (the latest
+    /// [`HISTORY_KEPT`](crate::engine::history::HISTORY_KEPT)), oldest first.
     pub fn history(&self, profile: &str) -> Vec<HistoryEntry> {
         self.journal.entries(profile)
+    }
+
+    /// How many earlier sign-ins and refreshes of the profile `history` no longer holds.
+    pub fn history_left_out(&self, profile: &str) -> u32 {
+        self.journal.left_out(profile)
     }
 
     /// Forgets a profile's history (it was deleted or renamed).
