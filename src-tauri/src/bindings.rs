@@ -22,10 +22,13 @@ use tokenscope_core::api::{
 use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea, SentValue};
 use tokenscope_core::engine::client_key::ClientKeyInfo;
 use tokenscope_core::engine::device::{DeviceCode, DeviceSupport};
+use tokenscope_core::engine::dpop::DpopKeyInfo;
 use tokenscope_core::engine::history::{
     HistoryEntry, IssuerForm, Purpose, RefreshAge, TenantFacts,
 };
-use tokenscope_core::engine::outcome::{Flow, RefreshTokenStatus, SignInView, TokenPanel};
+use tokenscope_core::engine::outcome::{
+    Flow, RefreshTokenStatus, SenderConstraint, SignInView, TokenPanel,
+};
 use tokenscope_core::engine::response_fields::ResponseField;
 use tokenscope_core::engine::{EndpointSupport, WireOf};
 use tokenscope_core::engine::{LogoutReport, RequestPreview};
@@ -93,6 +96,7 @@ pub fn render() -> String {
         ParMode,
         JarMode,
         RequestFormUsed,
+        SenderConstraint,
         Progress,
         Flow,
         RefreshTokenStatus,
@@ -204,7 +208,8 @@ pub fn render() -> String {
         Step,
         WireHeader,
         WireOf,
-        // The device flow; the client's private key; the B2C → External ID migration view.
+        // The device flow; the client's private key; the B2C → External ID migration view; the
+        // profile's DPoP key.
         DeviceCode,
         QrCode,
         DevicePoll,
@@ -212,6 +217,7 @@ pub fn render() -> String {
         ClientKeyInfo,
         Migration,
         MigrationNote,
+        DpopKeyInfo,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

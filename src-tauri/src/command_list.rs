@@ -53,6 +53,9 @@ macro_rules! app_commands {
             device_commands::device_support,
             device_commands::sign_in_device,
             migration_commands::migration_compare,
+            dpop_commands::dpop_key,
+            dpop_commands::rotate_dpop_key,
+            dpop_commands::remove_dpop_key,
         }
     };
 }

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod bindings;
 pub mod commands;
 pub mod device_commands;
+pub mod dpop_commands;
 pub mod endpoint_commands;
 pub mod flow_commands;
 pub mod migration_commands;

@@ -68,6 +68,7 @@ mod api;
 mod b2c_ipc;
 mod device_ipc;
 mod discovery;
+mod dpop_ipc;
 mod endpoints_ipc;
 mod flowtest_ipc;
 mod ipc;

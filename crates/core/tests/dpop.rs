@@ -92,6 +92,10 @@ async fn a_dpop_profile_gets_bound_tokens_calls_the_bound_api_and_refreshes() {
     let thumb = thumbprint(&engine, "dpop").await;
     assert_eq!(jkt_of(&o), thumb);
     assert!(detail.contains(&thumb), "{detail}");
+    // The outcome says what the token request was bound to: this key, no certificate.
+    let sender = o.sender.clone().expect("the sender constraint");
+    assert_eq!(sender.dpop_jkt.as_deref(), Some(thumb.as_str()));
+    assert_eq!(sender.mtls_thumbprint, None);
 
     // The bound API: Authorization: DPoP, a proof of the key cnf.jkt names, with ath.
     let [me, nonce_me] = &idp().dpop_api()[..] else {
@@ -114,6 +118,10 @@ async fn a_dpop_profile_gets_bound_tokens_calls_the_bound_api_and_refreshes() {
     assert_passed(&r);
     assert_eq!(r.token_type.as_deref(), Some("DPoP"));
     assert_eq!(jkt_of(&r), thumb);
+    assert_eq!(
+        r.sender.as_ref().and_then(|s| s.dpop_jkt.as_deref()),
+        Some(thumb.as_str())
+    );
 
     // The same token without DPoP: the bound API refuses it, and the diagnosis says why.
     let mut plain = p.clone();
@@ -129,8 +137,16 @@ async fn a_dpop_profile_gets_bound_tokens_calls_the_bound_api_and_refreshes() {
     );
 
     // A new key: the tokens bound to the old one are refused by the API, in plain words.
+    let made = engine.dpop_key("dpop").await.unwrap().unwrap().created;
     let rotated = engine.dpop_rotate("dpop").await.unwrap();
     assert_ne!(rotated.thumbprint, thumb);
+    // Said when it was made: now, as the keyring keeps it.
+    assert!(rotated.created >= made, "{} < {made}", rotated.created);
+    let shown = engine.dpop_key("dpop").await.unwrap().unwrap();
+    assert_eq!(
+        (shown.thumbprint.as_str(), shown.created),
+        (rotated.thumbprint.as_str(), rotated.created)
+    );
     let call = engine.call_api(&p, &get(me)).await.unwrap();
     assert_eq!(call.response.status, 401);
     assert!(

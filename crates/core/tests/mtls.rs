@@ -124,6 +124,13 @@ async fn a_sign_in_and_its_refresh_check_that_the_access_token_is_bound_to_the_c
         assert!(o.passed(), "{:?}", o.report.failures().collect::<Vec<_>>());
         let check = o.report.get(CheckId::CnfX5t).expect("the cnf check");
         assert!(check.ok, "{}", check.detail);
+        // The outcome names the certificate the request was bound to, and no DPoP key.
+        let sender = o.sender.clone().expect("the sender constraint");
+        let thumb = sender
+            .mtls_thumbprint
+            .expect("the certificate's thumbprint");
+        assert!(check.detail.contains(&thumb), "{thumb}: {}", check.detail);
+        assert_eq!(sender.dpop_jkt, None);
     }
 }
 

@@ -192,6 +192,16 @@ signed_with: string | null,
  */
 encrypted: string | null, };
 
+export type SenderConstraint = { 
+/**
+ * DPoP (RFC 9449): the RFC 7638 thumbprint of the profile's key (`cnf.jkt`).
+ */
+dpop_jkt: string | null, 
+/**
+ * Mutual TLS (RFC 8705): the client certificate's SHA-256 thumbprint (`cnf.x5t#S256`).
+ */
+mtls_thumbprint: string | null, };
+
 export type Progress = { "step": "metadata_fetched", 
 /**
  * Where it came from.
@@ -590,7 +600,11 @@ exchanges: Array<Exchange>,
 /**
  * How the browser sign-in's authorization request travelled (pushed, request object).
  */
-request_form: RequestFormUsed | null, };
+request_form: RequestFormUsed | null, 
+/**
+ * What the token request was bound to: the DPoP key, the client certificate.
+ */
+sender: SenderConstraint | null, };
 
 export type ProfileEntry = { 
 /**
@@ -2202,6 +2216,24 @@ explanation: string,
  */
 found: Array<string>, };
 
+export type DpopKeyInfo = { 
+/**
+ * The RFC 7638 thumbprint: what a bound token's `cnf.jkt` names.
+ */
+thumbprint: string, 
+/**
+ * The public JWK (`kty`, `crv`, `x`, `y`).
+ */
+jwk: Record<string, string>, 
+/**
+ * Where the private key is kept.
+ */
+location: VaultLocation, 
+/**
+ * When the key was made (stored), whole seconds.
+ */
+created: string, };
+
 /** Every error kind (`ErrorKind::ALL`). */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   "authority",
@@ -2308,6 +2340,9 @@ export const COMMANDS = [
   "device_support",
   "sign_in_device",
   "migration_compare",
+  "dpop_key",
+  "rotate_dpop_key",
+  "remove_dpop_key",
 ] as const;
 
 /** The name of an IPC command. */

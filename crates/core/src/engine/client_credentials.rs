@@ -172,6 +172,8 @@ impl Engine {
             response_fields: response_fields::decode(&tokens.fields, self.clock.now()),
             exchanges: Default::default(),
             request_form: None,
+            // Only a client certificate: these grants send no DPoP proof.
+            sender: self.certificate_sender(profile),
         }
     }
 }

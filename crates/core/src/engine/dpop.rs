@@ -12,6 +12,7 @@ use crate::oidc::token::TokenResponse;
 use crate::store::profile::Profile;
 use crate::store::vault::VaultLocation;
 use crate::validate::{Check, CheckId, Report};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::Arc;
 use url::Url;
@@ -27,6 +28,8 @@ pub struct DpopKeyInfo {
     pub jwk: serde_json::Value,
     /// Where the private key is kept.
     pub location: VaultLocation,
+    /// When the key was made (stored), whole seconds.
+    pub created: DateTime<Utc>,
 }
 
 impl Engine {
@@ -36,7 +39,11 @@ impl Engine {
             return Ok(None);
         };
         let key = DpopKey::from_stored(&stored.secret).map_err(Error::Config)?;
-        Ok(Some(self.key_info(&key, self.vault.location())))
+        Ok(Some(self.key_info(
+            &key,
+            self.vault.location(),
+            stored.stored_at,
+        )))
     }
 
     /// A new DPoP key for the profile, replacing the old one (tokens bound to the old key stop
@@ -45,7 +52,11 @@ impl Engine {
         self.profiles.get(profile)?;
         let key = DpopKey::generate();
         let location = self.store_dpop_key(profile, &key).await?;
-        Ok(self.key_info(&key, location))
+        let created = match self.load_token(&key_account(profile)).await {
+            Ok(Some(stored)) => stored.stored_at,
+            _ => self.clock.now(),
+        };
+        Ok(self.key_info(&key, location, created))
     }
 
     /// Deletes the profile's DPoP key; true when there was one.
@@ -76,11 +87,17 @@ impl Engine {
             )
     }
 
-    fn key_info(&self, key: &DpopKey, location: VaultLocation) -> DpopKeyInfo {
+    fn key_info(
+        &self,
+        key: &DpopKey,
+        location: VaultLocation,
+        created: DateTime<Utc>,
+    ) -> DpopKeyInfo {
         DpopKeyInfo {
             thumbprint: key.thumbprint().to_owned(),
             jwk: key.public_jwk().clone(),
             location,
+            created,
         }
     }
 

@@ -535,6 +535,7 @@ mod tests {
             response_fields: Vec::new(),
             exchanges: Default::default(),
             request_form: None,
+            sender: None,
         }
     }
 

@@ -45,6 +45,7 @@ mod request_form;
 pub mod response_fields;
 mod ropc;
 mod secrets;
+mod sender;
 mod session;
 pub mod support;
 pub use endpoints::EndpointSupport;
@@ -508,6 +509,7 @@ impl Engine {
             response_fields: response_fields::decode(&tokens.fields, now),
             exchanges: Default::default(),
             request_form: None,
+            sender: self.sender_used(profile).await,
         })
     }
 

@@ -94,6 +94,19 @@ pub struct Outcome {
     /// How the browser sign-in's authorization request travelled (PAR, request object); none
     /// for other flows.
     pub request_form: Option<crate::oidc::request_form::RequestFormUsed>,
+    /// What the token request was bound to (DPoP key, client certificate); none when neither.
+    pub sender: Option<SenderConstraint>,
+}
+
+/// The sender constraint of a token request: the key its DPoP proofs were signed with and the
+/// client certificate its TLS connection presented. What a bound access token's `cnf` names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SenderConstraint {
+    /// DPoP (RFC 9449): the RFC 7638 thumbprint of the profile's key (`cnf.jkt`).
+    pub dpop_jkt: Option<String>,
+    /// Mutual TLS (RFC 8705): the client certificate's SHA-256 thumbprint (`cnf.x5t#S256`).
+    pub mtls_thumbprint: Option<String>,
 }
 
 impl Outcome {
@@ -186,6 +199,8 @@ pub struct SignInView {
     pub exchanges: Vec<Exchange>,
     /// How the browser sign-in's authorization request travelled (pushed, request object).
     pub request_form: Option<crate::oidc::request_form::RequestFormUsed>,
+    /// What the token request was bound to: the DPoP key, the client certificate.
+    pub sender: Option<SenderConstraint>,
 }
 
 impl From<&Outcome> for SignInView {
@@ -224,6 +239,7 @@ impl From<&Outcome> for SignInView {
             token_response: o.response_fields.clone(),
             exchanges: o.exchanges.entries.clone(),
             request_form: o.request_form.clone(),
+            sender: o.sender.clone(),
         }
     }
 }

@@ -335,6 +335,7 @@ impl Engine {
             response_fields: super::response_fields::decode(&tokens.fields, self.clock.now()),
             exchanges: Default::default(),
             request_form: None,
+            sender: self.sender_used(profile).await,
         };
         report(Progress::Validated {
             passed: outcome.passed(),
