@@ -11,6 +11,7 @@ import type {
   ApiCall,
   ApiRequest,
   CertificateView,
+  DpopKeyInfo,
   ClientCertificate,
   AppInfo,
   CaseDraft,
@@ -172,6 +173,17 @@ export const browserErrorHelp = (authorizeUrl: string, read: string | null) =>
 /** Mutual TLS: the client certificate files as the engine reads them now (never the key). */
 export const describeClientCertificate = (files: ClientCertificate) =>
   call<CertificateView>('describe_client_certificate', { files });
+
+/** DPoP: the profile's key as the engine shows it (thumbprint, public JWK, when it was made;
+ *  never the private key), or null when none is made yet. */
+export const dpopKey = (name: string) => call<DpopKeyInfo | null>('dpop_key', { name });
+
+/** DPoP: a new key for the profile (the engine's rotate, as `profiles dpop rotate`): tokens
+ *  bound to the old key stop working. */
+export const rotateDpopKey = (name: string) => call<DpopKeyInfo>('rotate_dpop_key', { name });
+
+/** DPoP: deletes the profile's key; false when there was none. */
+export const removeDpopKey = (name: string) => call<boolean>('remove_dpop_key', { name });
 
 /** RP-initiated logout with a loopback post_logout_redirect_uri; did the provider come back? */
 export const logoutTest = (name: string, idTokenHint: string | null = null) =>

@@ -19,6 +19,7 @@ export function backend(handlers: Record<string, Handler>, options = { events: f
     list_profiles: () => [],
     set_last_profile: () => null,
     recent_calls: () => [],
+    dpop_key: () => null,
     device_support: () => ({ endpoint: null, missing: 'the provider offers no device flow' }),
     session_history: () => ({ entries: [], refresh_age: null, redirect_rules: [] }),
     tenant_policies: () => {

@@ -254,6 +254,7 @@ export function signInView(overrides: Partial<SignInView> = {}): SignInView {
     token_response: [],
     exchanges: [],
     request_form: null,
+    sender: null,
     ...overrides,
   };
 }
