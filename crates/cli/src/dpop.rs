@@ -19,7 +19,7 @@ pub(crate) enum DpopAction {
     Show {
         /// Profile name.
         name: String,
-        /// Print one JSON object: {profile, dpop, key: {thumbprint, jwk, location} | null}.
+        /// Print one JSON object: {profile, dpop, key: {thumbprint, jwk, location, created} | null}.
         #[arg(long)]
         json: bool,
     },
@@ -56,10 +56,12 @@ fn place(location: &VaultLocation) -> String {
 
 fn key_lines(key: &DpopKeyInfo) -> String {
     format!(
-        "Thumbprint (cnf.jkt): {}\nPublic JWK:           {}\nKept in:              {}\n",
+        "Thumbprint (cnf.jkt): {}\nPublic JWK:           {}\nKept in:              {}\n\
+         Made:                 {}\n",
         t(&key.thumbprint),
         t(&key.jwk.to_string()),
-        t(&place(&key.location))
+        t(&place(&key.location)),
+        key.created.format("%Y-%m-%d %H:%M:%S UTC")
     )
 }
 

@@ -72,6 +72,9 @@ fn signin_with_dpop_binds_the_tokens_and_call_sends_proofs() {
     let shown = json(&out);
     assert_eq!(shown["dpop"], true);
     let thumb = shown["key"]["thumbprint"].as_str().expect("a thumbprint");
+    assert!(shown["key"]["created"].is_string(), "{shown}");
+    // The sign-in's JSON names the key its token request was bound to.
+    assert_eq!(v["sender"]["dpop_jkt"], thumb, "{}", v["sender"]);
     assert!(check(&v, "dpop_binding")["detail"]
         .as_str()
         .unwrap()
@@ -85,7 +88,7 @@ fn signin_with_dpop_binds_the_tokens_and_call_sends_proofs() {
     let out = ts(&config, &["profiles", "dpop", "show", &profile]);
     let shown_text = text(&out.stdout);
     assert!(
-        shown_text.contains(thumb) && !shown_text.contains(d),
+        shown_text.contains(thumb) && shown_text.contains("Made: ") && !shown_text.contains(d),
         "{shown_text}"
     );
 
