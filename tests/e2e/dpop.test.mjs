@@ -8,6 +8,7 @@
 
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { axeCheck } from './axe.mjs';
 import { gone, run, shown, tid } from './harness.mjs';
 import { Session, browserCommand, inResult } from './session.mjs';
 
@@ -76,6 +77,7 @@ describe('Tokenscope desktop, DPoP', () => {
     assert.match(await text(tid('dpop-created')), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
     await (await shown(b(), tid('dpop-rotate'))).click();
     assert.match(await text(tid('dpop-confirm')), /Tokens bound to the old key stop working/);
+    await axeCheck(b(), 'profile form with the DPoP key and its rotation asked');
     await (await shown(b(), tid('dpop-confirm-button'))).click();
     await b().waitUntil(async () => (await text(tid('dpop-jkt'))) !== jkt, {
       timeout: 10_000, interval: 100, timeoutMsg: 'the thumbprint shown did not change after the rotation',
