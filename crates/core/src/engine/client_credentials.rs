@@ -69,8 +69,12 @@ impl Engine {
                 profile.name, profile.name
             )));
         }
+        // With DPoP, a proof on the token request (RFC 9449 §5): the app's token is bound too.
+        let http = self
+            .http_for(profile, Some(&metadata.token_endpoint), false)
+            .await?;
         let tokens = token::client_credentials_grant(
-            self.tls_http_for(profile)?.as_ref(),
+            http.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
             &client_auth,
@@ -118,6 +122,7 @@ impl Engine {
             checks.warn(CheckId::Scope, w);
         }
         self.check_binding(profile, tokens.access_token.as_ref(), &mut checks);
+        self.dpop_checks(profile, &tokens, &mut checks).await;
         report(Progress::Validated {
             passed: checks.passed(),
         });

@@ -91,7 +91,7 @@ impl Engine {
     }
 
     /// The profile's DPoP key, made and stored on first use.
-    async fn dpop_key_for(&self, profile: &Profile) -> Result<Arc<DpopKey>> {
+    pub(super) async fn dpop_key_for(&self, profile: &Profile) -> Result<Arc<DpopKey>> {
         if let Some(stored) = self.load_token(&key_account(&profile.name)).await? {
             return DpopKey::from_stored(&stored.secret)
                 .map(Arc::new)
