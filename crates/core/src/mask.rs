@@ -159,7 +159,7 @@ pub fn header(name: &str, value: &str, scrubber: &Scrubber) -> String {
         return SCRUBBED.to_owned();
     }
     if n == "dpop" {
-        return dpop_proof(value, scrubber);
+        return dpop_proof(value);
     }
     scrubber.text(value)
 }
@@ -169,12 +169,17 @@ pub fn header(name: &str, value: &str, scrubber: &Scrubber) -> String {
 /// it) and its signature replaced by [`SCRUBBED`]. The signature is what would let someone
 /// who reads a log replay the proof with a stolen token within its `iat` window, and it says
 /// nothing to a reader: so it goes, like the credentials of `Authorization`. Anything that is
-/// not a three-part JWT is [`SCRUBBED`] whole.
-pub fn dpop_proof(value: &str, scrubber: &Scrubber) -> String {
+/// not a three-part JWT with JSON header and claims is [`SCRUBBED`] whole.
+///
+/// The request's [`Scrubber`] is not run over it: a proof carries no secret (a public key, the
+/// URL without its query, times, a random `jti`, the token's hash, the server's nonce), and its
+/// base64url shares runs of [`SCRUB_RUN`] characters with the access token's own base64url
+/// header and claims (the same JSON members, the same host), which would cut it to pieces.
+pub fn dpop_proof(value: &str) -> String {
     let parts: Vec<&str> = value.trim().split('.').collect();
     match parts[..] {
         [h, p, _] if decode_part(h).is_some() && decode_part(p).is_some() => {
-            format!("{}.{SCRUBBED}", scrubber.text(&format!("{h}.{p}")))
+            format!("{h}.{p}.{SCRUBBED}")
         }
         _ => SCRUBBED.to_owned(),
     }
@@ -361,7 +366,10 @@ mod tests {
         let h = URL_SAFE_NO_PAD.encode(r#"{"typ":"dpop+jwt","alg":"ES256"}"#);
         let p = URL_SAFE_NO_PAD.encode(r#"{"htm":"POST","nonce":"n-1"}"#);
         let proof = format!("{h}.{p}.c2lnbmF0dXJlLW9mLXRoZS1wcm9vZg");
-        let shown = header("DPoP", &proof, &Scrubber::default());
+        // A token sent with it whose base64url shares runs with the proof's (the same JSON
+        // members, the same host) does not cut the proof to pieces.
+        let token = format!("{h}.eyJzdWIiOiIxIn0.c2ln");
+        let shown = header("DPoP", &proof, &Scrubber::new(&[&token]));
         assert_eq!(shown, format!("{h}.{p}.{SCRUBBED}"));
         assert_eq!(
             dpop_decoded(&shown).as_deref(),
