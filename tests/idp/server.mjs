@@ -1248,6 +1248,7 @@ function indexDocument() {
       expired: { cert: certs.files('expired.pem'), key: certs.files('client.key') },
       client_id: mtls.MTLS_CLIENT.client_id,
       self_signed_client_id: mtls.MTLS_SELF_SIGNED_CLIENT.client_id,
+      dpop_client_id: mtls.MTLS_DPOP_CLIENT.client_id,
     } : null,
   };
 }
