@@ -260,42 +260,10 @@ pub fn thumbprint(der: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(der))
 }
 
-/// The PEM blocks of a text: (label, DER). Header lines (`Proc-Type: ...`) are skipped.
+/// The PEM blocks of a file's text ([`crate::jose::pem::blocks`]), said of the file ("its …");
+/// a file with none is an error.
 fn pem_blocks(text: &str) -> std::result::Result<Vec<(String, Vec<u8>)>, String> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    for line in text.lines().map(str::trim) {
-        match &mut current {
-            None => {
-                if let Some(label) = line
-                    .strip_prefix("-----BEGIN ")
-                    .and_then(|l| l.strip_suffix("-----"))
-                {
-                    current = Some((label.to_owned(), String::new()));
-                }
-            }
-            Some((label, body)) => {
-                if let Some(end) = line
-                    .strip_prefix("-----END ")
-                    .and_then(|l| l.strip_suffix("-----"))
-                {
-                    if end != label {
-                        return Err(format!("its PEM block BEGIN {label} ends with END {end}"));
-                    }
-                    let der = base64::engine::general_purpose::STANDARD
-                        .decode(body.as_bytes())
-                        .map_err(|e| format!("its PEM block {label} is not base64 ({e})"))?;
-                    out.push((std::mem::take(label), der));
-                    current = None;
-                } else if !line.contains(':') {
-                    body.push_str(line);
-                }
-            }
-        }
-    }
-    if let Some((label, _)) = current {
-        return Err(format!("its PEM block {label} has no END line"));
-    }
+    let out = crate::jose::pem::blocks(text).map_err(|e| format!("its {e}"))?;
     if out.is_empty() {
         return Err("it holds no PEM block (-----BEGIN ...-----)".into());
     }
