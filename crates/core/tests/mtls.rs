@@ -405,6 +405,27 @@ async fn dpop_and_a_client_certificate_together_present_the_certificate_and_sign
         matches!(&e, tokenscope_core::Error::Provider(r) if r.error == "invalid_grant"),
         "{e}"
     );
+    // A client registered for certificate-bound tokens cannot have DPoP-bound ones too: the
+    // provider's refusal is explained, with what to change.
+    let mut both = profile("mtls-both", &mtls("client_id"), files("client"));
+    both.dpop = true;
+    let e = engine
+        .client_credentials(&both, Some(&idp().api_scope()), None)
+        .await
+        .unwrap_err();
+    let tokenscope_core::Error::Provider(refusal) = &e else {
+        panic!("{e}")
+    };
+    let note = refusal
+        .advice
+        .as_ref()
+        .and_then(|a| a.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("binds a token to one key only")
+            && note.contains("profiles dpop off mtls-both"),
+        "{e}: {note}"
+    );
     let mut no_certificate = p.clone();
     no_certificate.client_certificate = None;
     let e = engine

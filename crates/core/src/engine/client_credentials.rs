@@ -107,7 +107,7 @@ impl Engine {
                 }
                 Error::Provider(p)
             }
-            (e, _) => e,
+            (e, _) => super::dpop::two_keys_refused(profile, e),
         })?;
         report(Progress::TokensExchanged);
         let expect = AppExpectations {

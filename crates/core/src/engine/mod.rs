@@ -368,7 +368,8 @@ impl Engine {
             &redirect_uri,
             &request.pkce.verifier,
         )
-        .await?;
+        .await
+        .map_err(|e| dpop::two_keys_refused(profile, e))?;
         report(Progress::TokensExchanged);
         let expect = Expectations {
             issuer: metadata.issuer.clone(),

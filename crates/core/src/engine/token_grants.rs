@@ -132,7 +132,8 @@ impl Engine {
             &client_auth,
             fields,
         )
-        .await?;
+        .await
+        .map_err(|e| super::dpop::two_keys_refused(profile, e))?;
         report(Progress::TokensExchanged);
         let expect = AppExpectations {
             issuer: metadata.issuer.clone(),
