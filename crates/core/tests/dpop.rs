@@ -108,6 +108,20 @@ async fn a_dpop_profile_gets_bound_tokens_calls_the_bound_api_and_refreshes() {
     // A route that wants its own nonce: one use_dpop_nonce, then the retry with it.
     let call = engine.call_api(&p, &get(nonce_me)).await.unwrap();
     assert_eq!(call.response.status, 200, "{}", call.response.body);
+    // The wire log shows both: the 401 with the API's nonce, then the retry, each with its proof.
+    let api: Vec<_> = call
+        .exchanges
+        .iter()
+        .filter(|e| e.step == tokenscope_core::exchange::Step::Api)
+        .collect();
+    assert_eq!(api.len(), 2, "{:#?}", call.exchanges);
+    assert_eq!(api[0].status, Some(401));
+    assert!(api[0]
+        .response_headers
+        .iter()
+        .any(|h| h.name == "dpop-nonce"));
+    assert_eq!(api[1].status, Some(200));
+    assert!(api.iter().all(|e| logged_proof(e).is_some()));
 
     // The refresh token is bound too: the refresh sends a proof and gets bound tokens again.
     let r = engine.refresh(&p, None).await.unwrap();
