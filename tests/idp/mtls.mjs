@@ -27,6 +27,16 @@ export const MTLS_CLIENT = {
   tls_client_auth_subject_dn: 'CN=tokenscope-mtls-client',
 };
 
+/** A client that authenticates with tls_client_auth (the same certificate) and sends DPoP
+ * proofs: its tokens are bound to the DPoP key (cnf.jkt), not to the certificate, since
+ * oidc-provider binds a token to one proof-of-possession key only ("multiple
+ * proof-of-possession mechanisms are not allowed" for MTLS_CLIENT with DPoP). */
+export const MTLS_DPOP_CLIENT = {
+  client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e08',
+  token_endpoint_auth_method: 'tls_client_auth',
+  tls_client_auth_subject_dn: 'CN=tokenscope-mtls-client',
+};
+
 /** The client registered with self_signed_tls_client_auth (the self-signed certificate). */
 export const MTLS_SELF_SIGNED_CLIENT = {
   client_id: 'c1d2e3f4-0a1b-4c2d-8e3f-5a6b7c8d9e07',
@@ -122,6 +132,13 @@ export function mtlsClients(certs, native) {
       client_name: 'Tokenscope (mTLS, tls_client_auth)',
       grant_types: [...native.grant_types, 'client_credentials'],
       tls_client_certificate_bound_access_tokens: true,
+    },
+    {
+      ...MTLS_DPOP_CLIENT,
+      ...native,
+      client_name: 'Tokenscope (mTLS client authentication, DPoP-bound tokens)',
+      grant_types: [...native.grant_types, 'client_credentials'],
+      dpop_bound_access_tokens: true,
     },
     {
       ...MTLS_SELF_SIGNED_CLIENT,

@@ -33,6 +33,7 @@ import {
   REQUEST_FORM_CLIENTS,
   PROTECTED_API, JWT_BEARER_ISSUER, JWT_BEARER_KEY, DPOP_NONCE_CLIENT_ID, DPOP_API,
 } from './config.mjs';
+import { jwtVerify, EmbeddedJWK, calculateJwkThumbprint } from 'jose';
 import { createApi, createDpopApi } from './api.mjs';
 import * as mtls from './mtls.mjs';
 
@@ -68,14 +69,41 @@ function verifiedJwt(token, key) {
  * that exchanged it. JWT bearer: an assertion signed by the trusted fixture key `rsa2`
  * (JWT_BEARER_ISSUER), aud = the token endpoint, becomes an access token for its `sub`. */
 function registerTokenGrants(provider, policy, jwk) {
-  const issue = (ctx, claims) => {
+  // DPoP (RFC 9449) on these grants where the provider has it: oidc-provider checks proofs in its
+  // own grants only, so these check theirs (signature by the embedded key, typ, htm, htu, iat
+  // within 60 s, a jti never seen) and bind the token to the key (cnf.jkt, token_type DPoP).
+  const seen = new Map(); // jti -> when it may be forgotten (ms)
+  const dpopKey = async (ctx) => {
+    const proof = ctx.get('DPoP');
+    if (!policy.generic || !proof) return { jkt: null };
+    try {
+      const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256', 'EdDSA', 'PS256', 'RS256'] });
+      const htu = URL.parse(String(payload.htu ?? ''));
+      if (htu) { htu.search = ''; htu.hash = ''; }
+      const problem = payload.htm !== 'POST' ? `htm is ${payload.htm}`
+        : htu?.href !== ctx.oidc.urlFor('token') ? `htu is ${payload.htu}, not ${ctx.oidc.urlFor('token')}`
+        : typeof payload.iat !== 'number' || Math.abs(epoch() - payload.iat) > 60 ? 'iat is not within 60 seconds of now'
+        : typeof payload.jti !== 'string' || !payload.jti || seen.has(payload.jti) ? 'no jti, or one used before'
+        : null;
+      if (problem) return { problem };
+      const now = Date.now();
+      for (const [jti, until] of seen) if (until < now) seen.delete(jti);
+      seen.set(payload.jti, now + 120_000);
+      return { jkt: await calculateJwkThumbprint(protectedHeader.jwk) };
+    } catch (e) {
+      return { problem: `the proof does not verify: ${e.message}` };
+    }
+  };
+  const issue = async (ctx, claims) => {
+    const { jkt, problem } = await dpopKey(ctx);
+    if (problem) return refuse(ctx, 'invalid_dpop_proof', problem);
     const now = epoch();
     const ttl = policy.tokenTtl ?? TTL.AccessToken;
     const accessToken = signJwt(jwk, {
       iss: provider.issuer, aud: APIS[0].appId, azp: ctx.oidc.client.clientId, ver: policy.externalId ? '2.0' : '1.0',
-      ...claims, iat: now, nbf: now, exp: now + ttl,
+      ...claims, ...(jkt ? { cnf: { jkt } } : {}), iat: now, nbf: now, exp: now + ttl,
     });
-    ctx.body = { access_token: accessToken, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: ttl };
+    ctx.body = { access_token: accessToken, issued_token_type: ACCESS_TOKEN_TYPE, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: ttl };
   };
   const refuse = (ctx, error, description) => {
     ctx.status = 400;
@@ -87,7 +115,7 @@ function registerTokenGrants(provider, policy, jwk) {
     if (p.subject_token_type !== ACCESS_TOKEN_TYPE) return refuse(ctx, 'invalid_request', `subject_token_type ${p.subject_token_type} is not accepted (access tokens only)`);
     const subject = verifiedJwt(p.subject_token, jwk);
     if (!subject || subject.iss !== provider.issuer) return refuse(ctx, 'invalid_grant', 'the subject_token is not a valid, unexpired access token of this tenant');
-    issue(ctx, { sub: subject.sub, ...(subject.oid ? { oid: subject.oid } : {}), ...(p.audience ? { aud: p.audience } : {}), act: { sub: ctx.oidc.client.clientId }, ...(p.scope ? { scp: p.scope } : {}) });
+    await issue(ctx, { sub: subject.sub, ...(subject.oid ? { oid: subject.oid } : {}), ...(p.audience ? { aud: p.audience } : {}), act: { sub: ctx.oidc.client.clientId }, ...(p.scope ? { scp: p.scope } : {}) });
   }, ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope']);
   provider.registerGrantType(JWT_BEARER_GRANT, async (ctx) => {
     const p = ctx.oidc.params;
@@ -98,7 +126,7 @@ function registerTokenGrants(provider, policy, jwk) {
     if (claims.iss !== JWT_BEARER_ISSUER || !claims.sub || ![].concat(claims.aud).includes(tokenEndpoint)) {
       return refuse(ctx, 'invalid_grant', `the assertion must say iss ${JWT_BEARER_ISSUER}, a sub, and aud ${tokenEndpoint}`);
     }
-    issue(ctx, { sub: claims.sub, ...(p.scope ? { scp: p.scope } : {}) });
+    await issue(ctx, { sub: claims.sub, ...(p.scope ? { scp: p.scope } : {}) });
   }, ['assertion', 'scope']);
 }
 
@@ -536,11 +564,12 @@ function makeProvider(policy, issuer, jwk) {
       requestObjects: { enabled: Boolean(policy.generic) },
       encryption: { enabled: Boolean(policy.generic) },
       // RFC 9449 on the generic provider only (B2C and Entra External ID have no DPoP); a
-      // nonce is required from DPOP_NONCE_CLIENT_ID's proofs at the token endpoint.
+      // nonce is required from DPOP_NONCE_CLIENT_ID's proofs at the token endpoint
       dPoP: policy.generic ? {
         enabled: true,
         nonceSecret: crypto.randomBytes(32),
-        requireNonce: (ctx) => ctx.oidc?.client?.clientId === DPOP_NONCE_CLIENT_ID,
+        // (and from SERVICE_CLIENT's, whose client credentials grant then binds the app's token)
+        requireNonce: (ctx) => [DPOP_NONCE_CLIENT_ID, SERVICE_CLIENT.client_id].includes(ctx.oidc?.client?.clientId),
       } : { enabled: false },
       // RFC 8705 on the generic provider, through its HTTPS listener (mtls.mjs)
       ...(policy.generic && certs ? { mTLS: mtls.mtlsFeature() } : {}),
@@ -1219,6 +1248,7 @@ function indexDocument() {
       expired: { cert: certs.files('expired.pem'), key: certs.files('client.key') },
       client_id: mtls.MTLS_CLIENT.client_id,
       self_signed_client_id: mtls.MTLS_SELF_SIGNED_CLIENT.client_id,
+      dpop_client_id: mtls.MTLS_DPOP_CLIENT.client_id,
     } : null,
   };
 }

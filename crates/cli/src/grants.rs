@@ -78,10 +78,15 @@ pub struct TokenArgs {
     /// with --json, also as `exchanges`.
     #[arg(long)]
     trace: bool,
+    /// Send DPoP proofs (RFC 9449) with the profile's key for this run, as `profiles dpop on`
+    /// does every time: the token comes back bound to the key, and the report checks that.
+    #[arg(long)]
+    dpop: bool,
 }
 
 pub(crate) async fn token(engine: Arc<Engine>, args: TokenArgs) -> Result<ExitCode, Failure> {
-    let profile = engine.profiles().get(&args.profile)?;
+    let mut profile = engine.profiles().get(&args.profile)?;
+    profile.dpop |= args.dpop;
     let progress = progress_printer(args.json);
     let need = |v: &Option<String>, flag: &str| {
         v.as_deref()

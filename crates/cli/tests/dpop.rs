@@ -135,3 +135,108 @@ fn signin_with_dpop_binds_the_tokens_and_call_sends_proofs() {
     assert_eq!(keyring_value(&format!("dpop-key:{profile}")), None);
     let _ = ts(&config, &["signout", "--profile", &profile]);
 }
+
+#[test]
+#[ignore = "needs tests/idp (npm) and a keyring: run scripts/test.sh"]
+fn token_dpop_binds_an_app_token_and_the_trace_shows_the_proofs_and_the_nonce_retry() {
+    assert!(
+        std::env::var_os("TOKENSCOPE_KEYRING").is_some(),
+        "run through scripts/with-keyring.sh"
+    );
+    let config = temp_config();
+    let profile = format!("dpop-app-{}", tokenscope_core::oidc::pkce::random_token());
+    let client = &idp().info["service_client"];
+    let out = ts(
+        &config,
+        &[
+            "profiles",
+            "add",
+            &profile,
+            "--authority",
+            &idp().generic_metadata_url(),
+            "--client-id",
+            client["client_id"].as_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(
+        &["profiles", "secret", "set", &profile],
+        Some(&format!("{}\n", client["client_secret"].as_str().unwrap())),
+        Some(&config),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let scope = idp().api_scope();
+    let out = ts(
+        &config,
+        &[
+            "token",
+            "--profile",
+            &profile,
+            "--grant",
+            "client-credentials",
+            "--scope",
+            &scope,
+            "--dpop",
+            "--trace",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "token: {}", text(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["token_type"], "DPoP", "{v}");
+    assert_eq!(check(&v, "dpop_token_type")["ok"], true);
+    assert_eq!(check(&v, "dpop_binding")["ok"], true);
+
+    // The trace: the first token request answered use_dpop_nonce with a nonce, then the retry,
+    // each with its proof (header and claims readable, the signature masked).
+    let trace = text(&out.stderr);
+    let blocks: Vec<&str> = trace
+        .split("\n#")
+        .filter(|b| b.contains(" token  POST "))
+        .collect();
+    assert_eq!(blocks.len(), 2, "{trace}");
+    assert!(
+        blocks[0].contains("→ 400") && blocks[0].contains("use_dpop_nonce"),
+        "{trace}"
+    );
+    assert!(blocks[0].contains("< dpop-nonce: "), "{trace}");
+    assert!(blocks[1].contains("→ 200"), "{trace}");
+    for b in &blocks {
+        assert!(b.contains("> DPoP: ey") && b.contains(".[redacted]"), "{b}");
+        assert!(b.contains(r#"(the proof: header {"typ":"dpop+jwt""#), "{b}");
+    }
+    assert!(blocks[1].contains(r#""nonce":"#), "{}", blocks[1]);
+    // The same in --json's exchanges.
+    let tokens: Vec<&Value> = v["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["step"] == "token")
+        .collect();
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(tokens[0]["status"], 400);
+    assert!(tokens.iter().all(|e| e["request_headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["name"] == "DPoP")));
+
+    // Without --dpop (and DPoP off in the profile) the same grant sends no proof.
+    let out = ts(
+        &config,
+        &[
+            "token",
+            "--profile",
+            &profile,
+            "--grant",
+            "client-credentials",
+            "--scope",
+            &scope,
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(json(&out)["token_type"], "Bearer");
+    let _ = ts(&config, &["profiles", "dpop", "remove", &profile]);
+    let _ = ts(&config, &["profiles", "secret", "remove", &profile]);
+}

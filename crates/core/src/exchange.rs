@@ -202,8 +202,14 @@ pub fn curl_line(method: &str, url: &str, headers: &[(String, String)], body: &s
     parts.push(quote(url));
     for (name, value) in headers {
         parts.push("-H".into());
-        if name.eq_ignore_ascii_case("authorization") && value == &format!("Bearer {SCRUBBED}") {
-            parts.push(format!("\"{name}: Bearer $TOKEN\""));
+        if name.eq_ignore_ascii_case("authorization")
+            && (value == &format!("Bearer {SCRUBBED}") || value == &format!("DPoP {SCRUBBED}"))
+        {
+            let scheme = value.split(' ').next().unwrap_or("Bearer");
+            parts.push(format!("\"{name}: {scheme} $TOKEN\""));
+        } else if name.eq_ignore_ascii_case("dpop") && value.ends_with(SCRUBBED) {
+            // A logged proof lacks its signature: a new one is needed for each request anyway.
+            parts.push(format!("\"{name}: $DPOP_PROOF\""));
         } else {
             parts.push(quote(&format!("{name}: {value}")));
         }
@@ -254,6 +260,11 @@ impl ExchangeLog {
             ));
             for h in &e.request_headers {
                 out.push_str(&format!("  > {}: {}\n", h.name, h.value));
+                if h.name.eq_ignore_ascii_case("dpop") {
+                    if let Some(decoded) = mask::dpop_decoded(&h.value) {
+                        out.push_str(&format!("  >   (the proof: {decoded})\n"));
+                    }
+                }
             }
             if let Some(b) = &e.request_body {
                 for line in cut(b).lines() {

@@ -218,6 +218,14 @@ pub type HttpFuture<'a> =
 pub trait HttpClient: Send + Sync {
     /// Sends one request. Must not follow redirects.
     fn send(&self, request: HttpRequest) -> HttpFuture<'_>;
+
+    /// True for a client that changes what it sends or sends more than once (DPoP proofs, a
+    /// retry with the server's nonce): it logs each request it really sends itself, through
+    /// [`send_logged`], so the exchange log shows what went over the wire. Others are logged by
+    /// [`send`].
+    fn logs_its_requests(&self) -> bool {
+        false
+    }
 }
 
 impl<F, Fut> HttpClient for F
@@ -383,21 +391,11 @@ pub async fn exchange<T>(
 pub async fn send(client: &dyn HttpClient, request: HttpRequest) -> Result<HttpResponse> {
     let url = request.url.to_string();
     let scrubber = request.scrubber();
-    // The exchange log of the operation this request belongs to, if one is kept.
-    let pending = crate::exchange::Pending::start(
-        request.method.as_str(),
-        request.url.as_str(),
-        &request.headers,
-        &request.body,
-        scrubber.clone(),
-    );
-    let result = client.send(request).await;
-    if let Some(p) = pending {
-        match &result {
-            Ok(r) => p.answered(r.status, &r.headers, &r.body),
-            Err(e) => p.failed(&e.to_string()),
-        }
-    }
+    let result = if client.logs_its_requests() {
+        client.send(request).await
+    } else {
+        send_logged(client, request).await
+    };
     let result = result.map_err(|e| match e {
         HttpError::Timeout(d) => Error::Timeout(format!("{url} gave no answer within {d:?}")),
         HttpError::TooLarge(limit) => Error::InvalidResponse {
@@ -411,6 +409,30 @@ pub async fn send(client: &dyn HttpClient, request: HttpRequest) -> Result<HttpR
         },
     });
     result.map_err(|e| scrubber.error(e))
+}
+
+/// Sends one request as it is and records it, with its answer, in the exchange log of the
+/// operation it belongs to (if one is kept): what [`send`] does for a client that does not log
+/// its own requests, and what such a client does for each request it really sends.
+pub async fn send_logged(
+    client: &dyn HttpClient,
+    request: HttpRequest,
+) -> std::result::Result<HttpResponse, HttpError> {
+    let pending = crate::exchange::Pending::start(
+        request.method.as_str(),
+        request.url.as_str(),
+        &request.headers,
+        &request.body,
+        request.scrubber(),
+    );
+    let result = client.send(request).await;
+    if let Some(p) = pending {
+        match &result {
+            Ok(r) => p.answered(r.status, &r.headers, &r.body),
+            Err(e) => p.failed(&e.to_string()),
+        }
+    }
+    result
 }
 
 /// GETs a JSON document: 2xx and a body that parses as `T`, else a clear error with the body.

@@ -158,7 +158,48 @@ pub fn header(name: &str, value: &str, scrubber: &Scrubber) -> String {
     if n == "cookie" || n == "set-cookie" || is_secret_name(&n) {
         return SCRUBBED.to_owned();
     }
+    if n == "dpop" {
+        return dpop_proof(value);
+    }
     scrubber.text(value)
+}
+
+/// A DPoP proof (RFC 9449) for display: its header and claims as sent (base64url: the public
+/// key, `htm`, `htu`, `iat`, `jti`, `ath`, `nonce`, what one needs to see why a server refused
+/// it) and its signature replaced by [`SCRUBBED`]. The signature is what would let someone
+/// who reads a log replay the proof with a stolen token within its `iat` window, and it says
+/// nothing to a reader: so it goes, like the credentials of `Authorization`. Anything that is
+/// not a three-part JWT with JSON header and claims is [`SCRUBBED`] whole.
+///
+/// The request's [`Scrubber`] is not run over it: a proof carries no secret (a public key, the
+/// URL without its query, times, a random `jti`, the token's hash, the server's nonce), and its
+/// base64url shares runs of [`SCRUB_RUN`] characters with the access token's own base64url
+/// header and claims (the same JSON members, the same host), which would cut it to pieces.
+pub fn dpop_proof(value: &str) -> String {
+    let parts: Vec<&str> = value.trim().split('.').collect();
+    match parts[..] {
+        [h, p, _] if decode_part(h).is_some() && decode_part(p).is_some() => {
+            format!("{h}.{p}.{SCRUBBED}")
+        }
+        _ => SCRUBBED.to_owned(),
+    }
+}
+
+/// A logged DPoP proof ([`dpop_proof`]) decoded for a reader: `header {…} claims {…}`.
+pub fn dpop_decoded(shown: &str) -> Option<String> {
+    let mut parts = shown.split('.');
+    let header = decode_part(parts.next()?)?;
+    let claims = decode_part(parts.next()?)?;
+    Some(format!("header {header} claims {claims}"))
+}
+
+fn decode_part(part: &str) -> Option<serde_json::Value> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .filter(serde_json::Value::is_object)
 }
 
 /// `name=value&…` with the value of every secret name replaced by [`SCRUBBED`] (the names and
@@ -317,5 +358,26 @@ mod tests {
             SCRUBBED,
             "a run of the token"
         );
+    }
+
+    #[test]
+    fn a_dpop_proof_shows_its_header_and_claims_never_its_signature() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let h = URL_SAFE_NO_PAD.encode(r#"{"typ":"dpop+jwt","alg":"ES256"}"#);
+        let p = URL_SAFE_NO_PAD.encode(r#"{"htm":"POST","nonce":"n-1"}"#);
+        let proof = format!("{h}.{p}.c2lnbmF0dXJlLW9mLXRoZS1wcm9vZg");
+        // A token sent with it whose base64url shares runs with the proof's (the same JSON
+        // members, the same host) does not cut the proof to pieces.
+        let token = format!("{h}.eyJzdWIiOiIxIn0.c2ln");
+        let shown = header("DPoP", &proof, &Scrubber::new(&[&token]));
+        assert_eq!(shown, format!("{h}.{p}.{SCRUBBED}"));
+        assert_eq!(
+            dpop_decoded(&shown).as_deref(),
+            Some(r#"header {"typ":"dpop+jwt","alg":"ES256"} claims {"htm":"POST","nonce":"n-1"}"#)
+        );
+        // Not a JWT: nothing of it is shown.
+        for odd in ["opaque-value-1234", "a.b", "x.y.z", ""] {
+            assert_eq!(header("dpop", odd, &Scrubber::default()), SCRUBBED, "{odd}");
+        }
     }
 }

@@ -112,6 +112,20 @@ async fn a_dpop_profile_gets_bound_tokens_calls_the_bound_api_and_refreshes() {
     // A route that wants its own nonce: one use_dpop_nonce, then the retry with it.
     let call = engine.call_api(&p, &get(nonce_me)).await.unwrap();
     assert_eq!(call.response.status, 200, "{}", call.response.body);
+    // The wire log shows both: the 401 with the API's nonce, then the retry, each with its proof.
+    let api: Vec<_> = call
+        .exchanges
+        .iter()
+        .filter(|e| e.step == tokenscope_core::exchange::Step::Api)
+        .collect();
+    assert_eq!(api.len(), 2, "{:#?}", call.exchanges);
+    assert_eq!(api[0].status, Some(401));
+    assert!(api[0]
+        .response_headers
+        .iter()
+        .any(|h| h.name == "dpop-nonce"));
+    assert_eq!(api[1].status, Some(200));
+    assert!(api.iter().all(|e| logged_proof(e).is_some()));
 
     // The refresh token is bound too: the refresh sends a proof and gets bound tokens again.
     let r = engine.refresh(&p, None).await.unwrap();
@@ -219,5 +233,163 @@ async fn userinfo_takes_the_bound_token_with_a_proof() {
     assert_eq!(info.status, 401, "{:?}", info.body);
     let _ = engine.sign_out(&p).await;
     let _ = engine.dpop_remove("userinfo").await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The generic provider's daemon client (client_secret_basic) with DPoP on, its secret stored.
+async fn app_profile(engine: &Engine, name: &str) -> Profile {
+    let client = &idp().info["service_client"];
+    let mut p = Profile::new(
+        name,
+        &idp().generic_metadata_url(),
+        client["client_id"].as_str().unwrap(),
+    );
+    p.scopes = vec![idp().api_scope()];
+    p.dpop = true;
+    engine.profiles().save(&p).unwrap();
+    engine
+        .set_client_secret(
+            name,
+            &tokenscope_core::Secret::new(client["client_secret"].as_str().unwrap()),
+        )
+        .await
+        .unwrap();
+    p
+}
+
+/// The proof a logged request carried (its `DPoP` header as the log shows it), if any.
+fn logged_proof(e: &tokenscope_core::exchange::Exchange) -> Option<&str> {
+    e.request_headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("dpop"))
+        .map(|h| h.value.as_str())
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm): run scripts/test.sh"]
+async fn client_credentials_token_exchange_and_jwt_bearer_send_proofs_and_get_bound_tokens() {
+    let dir = temp_dir("tokenscope-dpop-grants");
+    let engine = common::engine_with(
+        tokenscope_core::store::vault::Vault::session_only("dpop grants"),
+        tokenscope_core::store::profile::ProfileStore::new(dir.clone()),
+    );
+    let p = app_profile(&engine, "app").await;
+
+    // Client credentials: this client's proofs must carry the provider's nonce, so the first
+    // token request is answered use_dpop_nonce and retried once with it.
+    let o = engine
+        .client_credentials(&p, Some(&idp().api_scope()), None)
+        .await
+        .unwrap();
+    assert_passed(&o);
+    assert_eq!(o.token_type.as_deref(), Some("DPoP"));
+    check_ok(&o, CheckId::DpopTokenType);
+    let thumb = thumbprint(&engine, "app").await;
+    assert!(check_ok(&o, CheckId::DpopBinding).contains(&thumb));
+    assert_eq!(jkt_of(&o), thumb);
+    // The result names the key its request was bound to, as a sign-in's does.
+    assert_eq!(
+        o.sender.as_ref().and_then(|s| s.dpop_jkt.as_deref()),
+        Some(thumb.as_str())
+    );
+    let tokens: Vec<_> = o
+        .exchanges
+        .entries
+        .iter()
+        .filter(|e| e.step == tokenscope_core::exchange::Step::Token)
+        .collect();
+    assert_eq!(tokens.len(), 2, "{}", o.exchanges.timeline(300));
+    assert_eq!(tokens[0].status, Some(400));
+    assert!(tokens[0]
+        .response_body
+        .as_deref()
+        .unwrap_or_default()
+        .contains("use_dpop_nonce"));
+    assert_eq!(tokens[1].status, Some(200));
+    for t in &tokens {
+        assert!(logged_proof(t).is_some(), "{}", o.exchanges.timeline(300));
+    }
+    let subject = o.access_token.as_ref().unwrap().raw.clone();
+
+    // Token exchange (RFC 8693): the traded token is bound to the same key.
+    let grant = tokenscope_core::engine::token_grants::TokenGrant::Exchange {
+        subject_token: subject,
+        subject_token_type: tokenscope_core::engine::token_grants::ACCESS_TOKEN_TYPE.into(),
+        actor_token: None,
+        requested_token_type: None,
+        audience: Some("downstream-api".into()),
+        resource: None,
+        scope: None,
+    };
+    let x = engine.token_grant(&p, &grant, None).await.unwrap();
+    assert_passed(&x);
+    assert_eq!(x.token_type.as_deref(), Some("DPoP"));
+    check_ok(&x, CheckId::DpopTokenType);
+    check_ok(&x, CheckId::DpopBinding);
+    assert_eq!(jkt_of(&x), thumb);
+
+    // JWT bearer (RFC 7523): an assertion of the trusted issuer (the fixture key rsa2).
+    let now = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({
+        "iss": "https://assertions.tokenscope.test", "sub": "user-42",
+        "aud": format!("{}/oidc/oauth2/v2.0/token", idp().base()),
+        "iat": now, "exp": now + 300, "jti": "dpop-j1",
+    });
+    let header = serde_json::json!({"alg": "RS256", "typ": "JWT"});
+    let grant = tokenscope_core::engine::token_grants::TokenGrant::JwtBearer {
+        assertion: tokenscope_core::Secret::new(tokenscope_core::testkit::sign_raw(
+            &header, &claims, "rsa2",
+        )),
+        scope: None,
+    };
+    let b = engine.token_grant(&p, &grant, None).await.unwrap();
+    assert_passed(&b);
+    assert_eq!(b.token_type.as_deref(), Some("DPoP"));
+    check_ok(&b, CheckId::DpopBinding);
+    assert_eq!(jkt_of(&b), thumb);
+
+    // DPoP off: no proof, a plain Bearer token, and no DPoP checks.
+    let mut plain = p.clone();
+    plain.dpop = false;
+    let o = engine
+        .client_credentials(&plain, Some(&idp().api_scope()), None)
+        .await
+        .unwrap();
+    assert_eq!(o.token_type.as_deref(), Some("Bearer"));
+    assert!(o.report.get(CheckId::DpopTokenType).is_none());
+    assert!(o
+        .exchanges
+        .entries
+        .iter()
+        .all(|e| logged_proof(e).is_none()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm): run scripts/test.sh"]
+async fn a_pushed_request_names_the_dpop_key_and_the_code_is_bound_to_it() {
+    let dir = temp_dir("tokenscope-dpop-par");
+    let engine = common::engine_with(
+        tokenscope_core::store::vault::Vault::session_only("dpop par"),
+        tokenscope_core::store::profile::ProfileStore::new(dir.clone()),
+    );
+    let mut p = profile("par", &idp().client_id());
+    p.request_form.par = tokenscope_core::oidc::request_form::ParMode::Always;
+    engine.profiles().save(&p).unwrap();
+    let o = engine.sign_in(&p, &options()).await.unwrap();
+    assert_passed(&o);
+    let thumb = thumbprint(&engine, "par").await;
+    // RFC 9449 §10: dpop_jkt in the pushed request, the thumbprint of the profile's key.
+    let pushed = o
+        .exchanges
+        .entries
+        .iter()
+        .find(|e| e.url.ends_with("/par"))
+        .unwrap_or_else(|| panic!("no PAR request: {}", o.exchanges.timeline(300)));
+    let body = pushed.request_body.as_deref().unwrap_or_default();
+    assert!(body.contains(&format!("dpop_jkt={thumb}")), "{body}");
+    assert_eq!(pushed.status, Some(201));
+    assert_eq!(jkt_of(&o), thumb);
+    check_ok(&o, CheckId::DpopBinding);
     let _ = std::fs::remove_dir_all(&dir);
 }

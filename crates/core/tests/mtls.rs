@@ -290,3 +290,157 @@ async fn a_token_bound_to_another_certificate_fails_the_cnf_check() {
         check.detail
     );
 }
+
+/// The generic provider's metadata as its HTTPS listener serves it: that listener's TLS
+/// certificate comes from the test CA, which the system does not trust; so do its endpoints
+/// and `jwks_uri` in that document.
+fn metadata_over_tls() -> String {
+    format!("{}/oidc/.well-known/openid-configuration", mtls("base"))
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm) and openssl"]
+async fn a_provider_whose_certificate_comes_from_the_profiles_ca_works_end_to_end() {
+    let signed_in = engine();
+    let mut p = profile("company-ca", &mtls("client_id"), files("client"));
+    p.authority = metadata_over_tls();
+    p.scopes.push(idp().api_scope());
+    // The test browser trusts the CA too: the authorization endpoint is on that listener.
+    p.browser_command = Some(format!("{CURL_BROWSER} --cacert {}", mtls("ca")));
+    let o = signed_in.sign_in(&p, &options()).await.unwrap();
+    assert!(o.passed(), "{:?}", o.report.failures().collect::<Vec<_>>());
+    // The metadata and the keys came over TLS from the listener the CA vouches for, and the
+    // ID token's signature was checked with those keys.
+    let base = mtls("base");
+    let step = |s: tokenscope_core::exchange::Step| {
+        o.exchanges
+            .entries
+            .iter()
+            .find(|e| e.step == s)
+            .unwrap_or_else(|| panic!("no {s:?} request: {:?}", urls(&o)))
+            .clone()
+    };
+    for s in [
+        tokenscope_core::exchange::Step::Discovery,
+        tokenscope_core::exchange::Step::Keys,
+    ] {
+        let e = step(s);
+        assert!(e.url.starts_with(&base), "{s:?}: {}", e.url);
+        assert_eq!(e.status, Some(200), "{s:?}");
+    }
+    assert!(o.report.get(CheckId::Signature).is_some_and(|c| c.ok));
+    let r = signed_in.refresh(&p, None).await.unwrap();
+    assert!(r.passed(), "{:?}", r.report.failures().collect::<Vec<_>>());
+
+    // Without the CA file, the same provider is not trusted: nothing is fetched.
+    let fresh = engine();
+    let mut untrusted = p.clone();
+    untrusted.client_certificate = Some(ClientCertificate {
+        ca_file: None,
+        ..files("client")
+    });
+    let e = fresh.sign_in(&untrusted, &options()).await.unwrap_err();
+    let said = e.to_string();
+    assert!(
+        said.contains(&metadata_over_tls()) && said.contains("UnknownIssuer"),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs tests/idp (npm) and openssl"]
+async fn dpop_and_a_client_certificate_together_present_the_certificate_and_sign_proofs() {
+    let engine = engine();
+    // The client authenticates with the certificate (tls_client_auth) and its tokens are
+    // DPoP-bound: oidc-provider binds a token to one key only.
+    let mut p = profile("mtls-dpop", &mtls("dpop_client_id"), files("client"));
+    p.scopes.push(idp().api_scope());
+    p.dpop = true;
+    for o in [
+        engine.sign_in(&p, &options()).await.unwrap(),
+        engine.refresh(&p, None).await.unwrap(),
+        engine
+            .client_credentials(&p, Some(&idp().api_scope()), None)
+            .await
+            .unwrap(),
+    ] {
+        assert!(o.passed(), "{:?}", o.report.failures().collect::<Vec<_>>());
+        // The certificate authenticated the client at its alias (tls_client_auth: without
+        // it the provider refuses the client), with a DPoP proof on the request.
+        let token = o
+            .exchanges
+            .entries
+            .iter()
+            .rev()
+            .find(|e| e.url.ends_with("/token") && e.status == Some(200))
+            .unwrap_or_else(|| panic!("no token request: {:?}", urls(&o)));
+        assert!(token.url.starts_with(&mtls("base")), "{}", token.url);
+        assert!(
+            token.request_headers.iter().any(|h| h.name == "DPoP"),
+            "{:?}",
+            token.request_headers
+        );
+        // Bound by cnf.jkt to the DPoP key (not by x5t#S256 to the certificate).
+        let at = o.access_token.as_ref().expect("an access token");
+        let cnf = tokenscope_core::jose::jwt::decode(at.raw.expose())
+            .unwrap()
+            .payload["cnf"]
+            .clone();
+        let jkt = engine
+            .dpop_key("mtls-dpop")
+            .await
+            .unwrap()
+            .unwrap()
+            .thumbprint;
+        assert_eq!(cnf, serde_json::json!({ "jkt": jkt }));
+        assert_eq!(o.token_type.as_deref(), Some("DPoP"));
+        for id in [CheckId::DpopTokenType, CheckId::DpopBinding] {
+            let c = o.report.get(id).unwrap_or_else(|| panic!("no {id} check"));
+            assert!(c.ok, "{id}: {}", c.detail);
+        }
+        assert!(o.report.get(CheckId::CnfX5t).is_none());
+    }
+    // Without the proofs this client gets no token; without the certificate it is not
+    // authenticated.
+    let mut no_dpop = p.clone();
+    no_dpop.dpop = false;
+    let e = engine
+        .client_credentials(&no_dpop, Some(&idp().api_scope()), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, tokenscope_core::Error::Provider(r) if r.error == "invalid_grant"),
+        "{e}"
+    );
+    // A client registered for certificate-bound tokens cannot have DPoP-bound ones too: the
+    // provider's refusal is explained, with what to change.
+    let mut both = profile("mtls-both", &mtls("client_id"), files("client"));
+    both.dpop = true;
+    let e = engine
+        .client_credentials(&both, Some(&idp().api_scope()), None)
+        .await
+        .unwrap_err();
+    let tokenscope_core::Error::Provider(refusal) = &e else {
+        panic!("{e}")
+    };
+    let note = refusal
+        .advice
+        .as_ref()
+        .and_then(|a| a.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("binds a token to one key only")
+            && note.contains("profiles dpop off mtls-both"),
+        "{e}: {note}"
+    );
+    let mut no_certificate = p.clone();
+    no_certificate.client_certificate = None;
+    let e = engine
+        .client_credentials(&no_certificate, Some(&idp().api_scope()), None)
+        .await
+        .unwrap_err();
+    assert!(
+        !matches!(&e, tokenscope_core::Error::Provider(r) if r.error != "invalid_client"),
+        "{e}"
+    );
+}

@@ -69,8 +69,12 @@ impl Engine {
                 profile.name, profile.name
             )));
         }
+        // With DPoP, a proof on the token request (RFC 9449 §5): the app's token is bound too.
+        let http = self
+            .http_for(profile, Some(&metadata.token_endpoint), false)
+            .await?;
         let tokens = token::client_credentials_grant(
-            self.tls_http_for(profile)?.as_ref(),
+            http.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
             &client_auth,
@@ -103,7 +107,7 @@ impl Engine {
                 }
                 Error::Provider(p)
             }
-            (e, _) => e,
+            (e, _) => super::dpop::two_keys_refused(profile, e),
         })?;
         report(Progress::TokensExchanged);
         let expect = AppExpectations {
@@ -118,6 +122,7 @@ impl Engine {
             checks.warn(CheckId::Scope, w);
         }
         self.check_binding(profile, tokens.access_token.as_ref(), &mut checks);
+        self.dpop_checks(profile, &tokens, &mut checks).await;
         report(Progress::Validated {
             passed: checks.passed(),
         });
@@ -133,13 +138,14 @@ impl Engine {
             } else {
                 "none: the client asks again with its own credentials (client credentials grant)"
             },
-        ))
+        )
+        .await)
     }
 
     /// The outcome of a grant that gives an app a token of its own (client credentials, token
     /// exchange, JWT bearer): no ID token, no redirect, the access token as judged, and a
     /// refresh token never stored (`refresh_note` says what became of it).
-    pub(super) fn app_outcome(
+    pub(super) async fn app_outcome(
         &self,
         flow: Flow,
         profile: &Profile,
@@ -172,8 +178,7 @@ impl Engine {
             response_fields: response_fields::decode(&tokens.fields, self.clock.now()),
             exchanges: Default::default(),
             request_form: None,
-            // Only a client certificate: these grants send no DPoP proof.
-            sender: self.certificate_sender(profile),
+            sender: self.sender_used(profile).await,
         }
     }
 }

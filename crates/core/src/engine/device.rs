@@ -104,7 +104,7 @@ impl Engine {
     /// Whether the profile's provider offers the device flow (its metadata, fetched or cached).
     pub async fn device_support(&self, profile: &Profile) -> Result<DeviceSupport> {
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let endpoint = provider
             .metadata
             .device_authorization_endpoint

@@ -108,7 +108,7 @@ impl Engine {
     }
 
     /// The profile's DPoP key, made and stored on first use.
-    async fn dpop_key_for(&self, profile: &Profile) -> Result<Arc<DpopKey>> {
+    pub(super) async fn dpop_key_for(&self, profile: &Profile) -> Result<Arc<DpopKey>> {
         if let Some(stored) = self.load_token(&key_account(&profile.name)).await? {
             return DpopKey::from_stored(&stored.secret)
                 .map(Arc::new)
@@ -175,6 +175,32 @@ impl Engine {
         report
             .checks
             .extend(binding_checks(tokens, key.thumbprint()));
+    }
+}
+
+/// A token endpoint's refusal to bind a token to two keys (the DPoP key and the client
+/// certificate), explained: a provider binds a token to one proof-of-possession key, and a
+/// client registered for certificate-bound tokens cannot also have DPoP-bound ones. Other
+/// errors pass as they are.
+pub(super) fn two_keys_refused(profile: &Profile, error: Error) -> Error {
+    match error {
+        Error::Provider(mut p)
+            if profile.dpop
+                && profile.client_certificate.is_some()
+                && [&p.description, &p.message]
+                    .into_iter()
+                    .flatten()
+                    .any(|d| d.contains("proof-of-possession")) =>
+        {
+            if let Some(a) = p.advice.as_mut() {
+                a.note = Some(format!(
+                    "Profile {:?} sends DPoP proofs and presents a client certificate: the                      provider binds a token to one key only, and this client is registered                      for tokens bound to its certificate (tls_client_certificate_bound_access_                     tokens). Turn DPoP off for it (`tokenscope profiles dpop off {}`), or                      register the client for DPoP-bound tokens; the certificate can still                      authenticate it (tls_client_auth).",
+                    profile.name, profile.name
+                ));
+            }
+            Error::Provider(p)
+        }
+        other => other,
     }
 }
 

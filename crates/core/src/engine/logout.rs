@@ -95,7 +95,7 @@ impl Engine {
         options: &SignInOptions,
     ) -> Result<RequestPreview> {
         let authority = Authority::parse(&profile.authority)?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let port = profile.redirect.port;
         // PORT stands in for the port picked when the sign-in starts (a real-looking number
         // such as 1 read as the port that would be used).
@@ -133,7 +133,7 @@ impl Engine {
     ) -> Result<LogoutReport> {
         let authority = Authority::parse(&profile.authority)?;
         let browser = Browser::from_command(profile.browser_command.as_deref())?;
-        let provider = self.provider(&authority).await?;
+        let provider = self.provider_for(profile, &authority).await?;
         let Some(endpoint) = provider.metadata.end_session_endpoint.clone() else {
             return Err(Error::Metadata(
                 "the provider's metadata has no end_session_endpoint: it does not offer \

@@ -256,14 +256,29 @@ impl Engine {
     }
 
     async fn provider(&self, authority: &Authority) -> Result<Arc<Provider>> {
+        self.provider_via(
+            authority,
+            self.http.clone(),
+            authority.metadata_url.to_string(),
+        )
+        .await
+    }
+
+    /// The provider's metadata and keys fetched with `http`, kept under `key`.
+    async fn provider_via(
+        &self,
+        authority: &Authority,
+        http: Arc<dyn HttpClient>,
+        key: String,
+    ) -> Result<Arc<Provider>> {
         let mut providers = self.providers.lock().await;
-        if let Some(p) = providers.get(authority.metadata_url.as_str()) {
+        if let Some(p) = providers.get(&key) {
             return Ok(p.clone());
         }
-        let metadata = ProviderMetadata::fetch(self.http.as_ref(), authority).await?;
-        let keys = Arc::new(JwksCache::new(self.http.clone(), metadata.jwks_uri.clone()));
+        let metadata = ProviderMetadata::fetch(http.as_ref(), authority).await?;
+        let keys = Arc::new(JwksCache::new(http, metadata.jwks_uri.clone()));
         let provider = Arc::new(Provider { metadata, keys });
-        providers.insert(authority.metadata_url.to_string(), provider.clone());
+        providers.insert(key, provider.clone());
         Ok(provider)
     }
 
@@ -354,7 +369,8 @@ impl Engine {
             &redirect_uri,
             &request.pkce.verifier,
         )
-        .await?;
+        .await
+        .map_err(|e| dpop::two_keys_refused(profile, e))?;
         report(Progress::TokensExchanged);
         let expect = Expectations {
             issuer: metadata.issuer.clone(),
@@ -593,7 +609,7 @@ impl Engine {
         self.profiles
             .update_state(&profile.name, |s| s.last_rotation = None)?;
         let logout_url = match Authority::parse(&profile.authority) {
-            Ok(a) => self.provider(&a).await.ok().and_then(|p| {
+            Ok(a) => self.provider_for(profile, &a).await.ok().and_then(|p| {
                 p.metadata.end_session_endpoint.clone().map(|mut url| {
                     url.query_pairs_mut()
                         .append_pair("client_id", &profile.client_id);

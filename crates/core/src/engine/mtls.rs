@@ -35,18 +35,36 @@ impl Engine {
         )?))
     }
 
-    /// The provider as the profile uses it: with a client certificate, its endpoints are the
+    /// The provider as the profile uses it: its metadata and keys fetched trusting the
+    /// profile's CA file when it names one (a provider whose own certificate comes from a
+    /// company's CA), and with a client certificate its endpoints are the
     /// `mtls_endpoint_aliases` the metadata names (RFC 8705 §5); the keys are shared.
     pub(super) async fn provider_for(
         &self,
         profile: &Profile,
         authority: &Authority,
     ) -> Result<Arc<Provider>> {
-        let plain = self.provider(authority).await?;
+        let files = profile.client_certificate.as_ref();
+        let trusting = files
+            .map(|f| MtlsClient::trusting_ca(f, HttpLimits::default()))
+            .transpose()?
+            .flatten();
+        // Kept apart per CA file: the keys are fetched again with the same trust.
+        let base_key = match (files.and_then(|f| f.ca_file.as_deref()), &trusting) {
+            (Some(ca), Some(_)) => format!("{} (CA {ca})", authority.metadata_url),
+            _ => authority.metadata_url.to_string(),
+        };
+        let plain = match trusting {
+            Some(http) => {
+                self.provider_via(authority, Arc::new(http), base_key.clone())
+                    .await?
+            }
+            None => self.provider(authority).await?,
+        };
         if profile.client_certificate.is_none() || !plain.metadata.has_mtls_aliases() {
             return Ok(plain);
         }
-        let key = format!("{} (mTLS)", authority.metadata_url);
+        let key = format!("{base_key} (mTLS)");
         let mut providers = self.providers.lock().await;
         if let Some(p) = providers.get(&key) {
             return Ok(p.clone());

@@ -39,7 +39,13 @@ impl Engine {
                 used: RequestFormUsed::default(),
             });
         }
-        let params = rf::added_params(endpoint, &request.url);
+        let mut params = rf::added_params(endpoint, &request.url);
+        if par.is_some() && profile.dpop {
+            // RFC 9449 §10: the pushed request names the DPoP key the code is bound to, so
+            // only a token request with a proof of that key can redeem it.
+            let key = self.dpop_key_for(profile).await?;
+            params.push(("dpop_jkt".into(), key.thumbprint().to_owned()));
+        }
         let client_id = profile.client_id.trim();
         let mut used = RequestFormUsed::default();
         // What travels: the parameters, or `client_id` and the request object.

@@ -20,20 +20,13 @@ impl Engine {
             None
         };
         let mtls_thumbprint = self
-            .certificate_sender(profile)
-            .and_then(|s| s.mtls_thumbprint);
+            .certificate(profile)
+            .ok()
+            .flatten()
+            .map(|c| c.thumbprint);
         (dpop_jkt.is_some() || mtls_thumbprint.is_some()).then_some(SenderConstraint {
             dpop_jkt,
             mtls_thumbprint,
-        })
-    }
-
-    /// The client certificate part alone (the grants that send no DPoP proof).
-    pub(super) fn certificate_sender(&self, profile: &Profile) -> Option<SenderConstraint> {
-        let thumbprint = self.certificate(profile).ok().flatten()?.thumbprint;
-        Some(SenderConstraint {
-            dpop_jkt: None,
-            mtls_thumbprint: Some(thumbprint),
         })
     }
 }

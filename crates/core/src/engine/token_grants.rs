@@ -121,14 +121,19 @@ impl Engine {
                 (IssuedBy::JwtBearer, Flow::JwtBearer)
             }
         };
+        // With DPoP, a proof on the token request: the traded token is bound to the key too.
+        let http = self
+            .http_for(profile, Some(&metadata.token_endpoint), false)
+            .await?;
         let tokens = token::grant(
-            self.tls_http_for(profile)?.as_ref(),
+            http.as_ref(),
             &metadata.token_endpoint,
             &profile.client_id,
             &client_auth,
             fields,
         )
-        .await?;
+        .await
+        .map_err(|e| super::dpop::two_keys_refused(profile, e))?;
         report(Progress::TokensExchanged);
         let expect = AppExpectations {
             issuer: metadata.issuer.clone(),
@@ -139,20 +144,23 @@ impl Engine {
         let (decoded, mut checks) =
             validate::validate_issued_token(&tokens, &expect, now, &provider.keys, by).await;
         self.check_binding(profile, tokens.access_token.as_ref(), &mut checks);
+        self.dpop_checks(profile, &tokens, &mut checks).await;
         report(Progress::Validated {
             passed: checks.passed(),
         });
-        Ok(self.app_outcome(
-            flow,
-            profile,
-            &metadata.issuer,
-            &tokens,
-            (decoded, checks),
-            if tokens.refresh_token.is_some() {
-                "received, not stored: a traded token's refresh token is not the profile's"
-            } else {
-                "none"
-            },
-        ))
+        Ok(self
+            .app_outcome(
+                flow,
+                profile,
+                &metadata.issuer,
+                &tokens,
+                (decoded, checks),
+                if tokens.refresh_token.is_some() {
+                    "received, not stored: a traded token's refresh token is not the profile's"
+                } else {
+                    "none"
+                },
+            )
+            .await)
     }
 }

@@ -419,43 +419,10 @@ fn bounded(text: &str) -> Result<&str, String> {
     Ok(text)
 }
 
-/// The PEM blocks of a text: (label, DER bytes). Lines outside blocks are ignored, as are
-/// RFC 1421 header lines inside them.
+/// The PEM blocks of a text: (label, DER bytes) ([`crate::jose::pem::blocks`]); a text with
+/// none is not a key.
 pub fn pem_blocks(text: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    for line in text.lines().map(str::trim) {
-        match &mut current {
-            None => {
-                if let Some(label) = line
-                    .strip_prefix("-----BEGIN ")
-                    .and_then(|l| l.strip_suffix("-----"))
-                {
-                    current = Some((label.to_owned(), String::new()));
-                }
-            }
-            Some((label, body)) => {
-                if let Some(end) = line
-                    .strip_prefix("-----END ")
-                    .and_then(|l| l.strip_suffix("-----"))
-                {
-                    if end != label {
-                        return Err(format!("PEM block BEGIN {label} ends with END {end}"));
-                    }
-                    let der = STANDARD
-                        .decode(body.as_bytes())
-                        .map_err(|e| format!("PEM block {label} is not base64: {e}"))?;
-                    out.push((std::mem::take(label), der));
-                    current = None;
-                } else if !line.contains(':') {
-                    body.push_str(line);
-                }
-            }
-        }
-    }
-    if let Some((label, _)) = current {
-        return Err(format!("PEM block {label} has no END line"));
-    }
+    let out = crate::jose::pem::blocks(text)?;
     if out.is_empty() {
         return Err("not a key: give a JWK, a JWKS ({\"keys\": [...]}) or a PEM key".into());
     }

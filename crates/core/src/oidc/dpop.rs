@@ -5,7 +5,7 @@
 //! client that puts a proof on the requests that need one and answers a server's nonce demand
 //! (`use_dpop_nonce`) by retrying once with the nonce, remembering it per server.
 
-use crate::http::{HttpClient, HttpError, HttpFuture, HttpRequest, HttpResponse};
+use crate::http::{send_logged, HttpClient, HttpError, HttpFuture, HttpRequest, HttpResponse};
 use crate::jose::jwt::b64_encode;
 use crate::jose::sign::{sign_compact, SigningKey};
 use crate::secret::Secret;
@@ -296,14 +296,16 @@ impl DpopClient {
     }
 
     async fn run(&self, mut request: HttpRequest) -> Result<HttpResponse, HttpError> {
+        // Each request as really sent (with its proof; the retry apart) goes into the log.
         let Some(token) = self.prepare(&mut request) else {
-            return self.inner.send(request).await;
+            return send_logged(self.inner.as_ref(), request).await;
         };
         let again = request.clone();
-        let response = self
-            .inner
-            .send(self.with_proof(request, token.as_deref())?)
-            .await?;
+        let response = send_logged(
+            self.inner.as_ref(),
+            self.with_proof(request, token.as_deref())?,
+        )
+        .await?;
         let given = response.header("dpop-nonce").map(str::to_owned);
         if let Some(n) = &given {
             self.nonces.set(&again.url, n);
@@ -312,10 +314,11 @@ impl DpopClient {
             return Ok(response);
         }
         // Once, with the nonce the server just gave.
-        let response = self
-            .inner
-            .send(self.with_proof(again.clone(), token.as_deref())?)
-            .await?;
+        let response = send_logged(
+            self.inner.as_ref(),
+            self.with_proof(again.clone(), token.as_deref())?,
+        )
+        .await?;
         if let Some(n) = response.header("dpop-nonce") {
             self.nonces.set(&again.url, n);
         }
@@ -326,6 +329,10 @@ impl DpopClient {
 impl HttpClient for DpopClient {
     fn send(&self, request: HttpRequest) -> HttpFuture<'_> {
         Box::pin(self.run(request))
+    }
+
+    fn logs_its_requests(&self) -> bool {
+        true
     }
 }
 

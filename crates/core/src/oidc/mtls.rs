@@ -124,25 +124,7 @@ impl ClientCertificate {
                 how_long(cert.not_before - now),
             )));
         }
-        let ca_pem = match &self.ca_file {
-            None => None,
-            Some(path) => {
-                let text = read_file("CA certificate", path)?;
-                let found = pem_blocks(&text)
-                    .map_err(|e| bad("CA certificate", path, e))?
-                    .into_iter()
-                    .filter(|(l, der)| l == "CERTIFICATE" && parse_certificate(der).is_ok())
-                    .count();
-                if found == 0 {
-                    return Err(bad(
-                        "CA certificate",
-                        path,
-                        "it holds no PEM certificate that parses".into(),
-                    ));
-                }
-                Some(text.into_bytes())
-            }
-        };
+        let ca_pem = self.ca_file.as_deref().map(read_ca).transpose()?;
         // The key first, then the chain in the order given: what the TLS client reads.
         let mut identity = key_text;
         identity.push('\n');
@@ -156,6 +138,25 @@ impl ClientCertificate {
             self_signed: cert.self_signed,
         })
     }
+}
+
+/// A CA certificate file (PEM), read and checked: at least one certificate that parses.
+fn read_ca(path: &str) -> Result<Vec<u8>> {
+    let text = read_file("CA certificate", path)?;
+    let bad = |why: String| {
+        Error::Config(format!(
+            "the CA certificate file {path} is not usable: {why}"
+        ))
+    };
+    let found = pem_blocks(&text)
+        .map_err(bad)?
+        .into_iter()
+        .filter(|(l, der)| l == "CERTIFICATE" && parse_certificate(der).is_ok())
+        .count();
+    if found == 0 {
+        return Err(bad("it holds no PEM certificate that parses".into()));
+    }
+    Ok(text.into_bytes())
 }
 
 /// What the front ends show about a profile's client certificate: the files, and what reading
@@ -259,42 +260,10 @@ pub fn thumbprint(der: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(der))
 }
 
-/// The PEM blocks of a text: (label, DER). Header lines (`Proc-Type: ...`) are skipped.
+/// The PEM blocks of a file's text ([`crate::jose::pem::blocks`]), said of the file ("its …");
+/// a file with none is an error.
 fn pem_blocks(text: &str) -> std::result::Result<Vec<(String, Vec<u8>)>, String> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    for line in text.lines().map(str::trim) {
-        match &mut current {
-            None => {
-                if let Some(label) = line
-                    .strip_prefix("-----BEGIN ")
-                    .and_then(|l| l.strip_suffix("-----"))
-                {
-                    current = Some((label.to_owned(), String::new()));
-                }
-            }
-            Some((label, body)) => {
-                if let Some(end) = line
-                    .strip_prefix("-----END ")
-                    .and_then(|l| l.strip_suffix("-----"))
-                {
-                    if end != label {
-                        return Err(format!("its PEM block BEGIN {label} ends with END {end}"));
-                    }
-                    let der = base64::engine::general_purpose::STANDARD
-                        .decode(body.as_bytes())
-                        .map_err(|e| format!("its PEM block {label} is not base64 ({e})"))?;
-                    out.push((std::mem::take(label), der));
-                    current = None;
-                } else if !line.contains(':') {
-                    body.push_str(line);
-                }
-            }
-        }
-    }
-    if let Some((label, _)) = current {
-        return Err(format!("its PEM block {label} has no END line"));
-    }
+    let out = crate::jose::pem::blocks(text).map_err(|e| format!("its {e}"))?;
     if out.is_empty() {
         return Err("it holds no PEM block (-----BEGIN ...-----)".into());
     }
@@ -451,7 +420,8 @@ fn public_key_of(label: &str, der: &[u8]) -> std::result::Result<Vec<u8>, String
 /// words when the provider refuses the handshake.
 pub struct MtlsClient {
     inner: ReqwestClient,
-    cert_file: String,
+    /// The certificate file presented; `None`: a client that only trusts the CA.
+    cert_file: Option<String>,
 }
 
 impl MtlsClient {
@@ -468,15 +438,7 @@ impl MtlsClient {
                     files.cert_file, files.key_file
                 ))
             })?;
-        let ca = match &loaded.ca_pem {
-            None => Vec::new(),
-            Some(pem) => reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                Error::Config(format!(
-                    "the CA certificate file {} cannot be used: {e}",
-                    files.ca_file.as_deref().unwrap_or_default()
-                ))
-            })?,
-        };
+        let ca = roots(loaded.ca_pem.as_deref(), files)?;
         let inner = ReqwestClient::customized(limits, |mut b| {
             b = b.identity(identity).use_rustls_tls();
             for c in ca {
@@ -486,8 +448,30 @@ impl MtlsClient {
         })?;
         Ok(Self {
             inner,
-            cert_file: files.cert_file.clone(),
+            cert_file: Some(files.cert_file.clone()),
         })
+    }
+
+    /// The client for the requests of a profile that present no certificate (the metadata and
+    /// the keys): it trusts the profile's CA file besides the system's roots, so a provider
+    /// whose own TLS certificate comes from that CA (a company's) is reached end to end.
+    /// `None` when the profile names no CA file. Only the CA file is read.
+    pub fn trusting_ca(files: &ClientCertificate, limits: HttpLimits) -> Result<Option<Self>> {
+        let Some(path) = &files.ca_file else {
+            return Ok(None);
+        };
+        let ca = roots(Some(&read_ca(path)?), files)?;
+        let inner = ReqwestClient::customized(limits, |mut b| {
+            b = b.use_rustls_tls();
+            for c in ca {
+                b = b.add_root_certificate(c);
+            }
+            b
+        })?;
+        Ok(Some(Self {
+            inner,
+            cert_file: None,
+        }))
     }
 
     async fn run(
@@ -503,27 +487,41 @@ impl MtlsClient {
                      company's CA, name that CA's certificate file (--tls-ca)"
                 ))
             }
-            HttpError::Connect(m) | HttpError::Other(m) if refusal(&m).is_some() => {
+            HttpError::Connect(m) | HttpError::Other(m)
+                if self.cert_file.is_some() && refusal(&m).is_some() =>
+            {
+                let cert_file = self.cert_file.as_deref().unwrap_or_default();
                 let trusted = "Is the certificate one the provider trusts (issued by a CA it \
                                trusts for this client, or for self_signed_tls_client_auth the \
                                certificate itself registered with the client)?";
                 HttpError::Connect(match refusal(&m) {
                     Some(Refusal::Said) => format!(
                         "the provider refused the TLS handshake with the client certificate in \
-                         {} ({m}). {trusted}",
-                        self.cert_file
+                         {cert_file} ({m}). {trusted}"
                     ),
                     _ => format!(
                         "the provider closed the connection right after the TLS handshake with \
-                         the client certificate in {} ({m}): most likely it refused that \
-                         certificate. {trusted}",
-                        self.cert_file
+                         the client certificate in {cert_file} ({m}): most likely it refused that \
+                         certificate. {trusted}"
                     ),
                 })
             }
             other => other,
         })
     }
+}
+
+/// The extra roots of a CA file's PEM.
+fn roots(pem: Option<&[u8]>, files: &ClientCertificate) -> Result<Vec<reqwest::Certificate>> {
+    let Some(pem) = pem else {
+        return Ok(Vec::new());
+    };
+    reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+        Error::Config(format!(
+            "the CA certificate file {} cannot be used: {e}",
+            files.ca_file.as_deref().unwrap_or_default()
+        ))
+    })
 }
 
 /// How the other side refused the client's certificate.

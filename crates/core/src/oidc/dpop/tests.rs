@@ -277,3 +277,62 @@ async fn metadata_and_keys_go_without_a_proof() {
     .unwrap();
     assert!(seen.lock().unwrap().iter().all(|r| proof_of(r).is_none()));
 }
+
+#[tokio::test]
+async fn the_log_shows_each_request_as_sent_with_its_proof_and_the_nonce_retry_apart() {
+    let (inner, seen) = server(1, false);
+    let (c, key, _) = client(inner, false);
+    let token = Url::parse("https://idp.example/token").unwrap();
+    let (r, log) = crate::exchange::record(crate::http::send(
+        &c,
+        HttpRequest::form(token, &[("grant_type", "client_credentials")]),
+    ))
+    .await;
+    assert_eq!(r.unwrap().status, 200);
+    // Two entries: the first answer (400 use_dpop_nonce, the nonce) and the retry with it.
+    assert_eq!(log.entries.len(), 2, "{}", log.timeline(500));
+    assert_eq!(log.entries[0].status, Some(400));
+    assert!(log.entries[0]
+        .response_body
+        .as_deref()
+        .unwrap()
+        .contains("use_dpop_nonce"));
+    assert!(log.entries[0]
+        .response_headers
+        .iter()
+        .any(|h| h.name == "dpop-nonce" && h.value == "nonce-0"));
+    assert_eq!(log.entries[1].status, Some(200));
+    let sent = seen.lock().unwrap().clone();
+    for (entry, request) in log.entries.iter().zip(&sent) {
+        let shown = entry
+            .request_headers
+            .iter()
+            .find(|h| h.name == "DPoP")
+            .expect("the proof is in the log")
+            .value
+            .clone();
+        // Header and claims as sent; the signature masked, never shown.
+        let proof = proof_of(request).unwrap();
+        let (signed, signature) = proof.rsplit_once('.').unwrap();
+        assert_eq!(shown, format!("{signed}.{}", crate::mask::SCRUBBED));
+        let all = format!(
+            "{log:?}{}{}",
+            serde_json::to_string(&log).unwrap(),
+            log.timeline(usize::MAX)
+        );
+        assert!(!all.contains(signature), "the signature is never shown");
+        assert!(
+            entry.curl.contains("\"DPoP: $DPOP_PROOF\""),
+            "{}",
+            entry.curl
+        );
+        // In the clear (copy as curl), the proof as it was sent.
+        assert!(entry.curl(crate::exchange::Reveal::Clear).contains(&proof));
+    }
+    let (_, retried) = verify(&proof_of(&sent[1]).unwrap(), key.public_jwk());
+    assert_eq!(retried["nonce"], "nonce-0");
+    // The timeline decodes the proof: the retry's carries the nonce.
+    let timeline = log.timeline(usize::MAX);
+    assert!(timeline.contains(r#""typ":"dpop+jwt""#), "{timeline}");
+    assert!(timeline.contains(r#""nonce":"nonce-0""#), "{timeline}");
+}
