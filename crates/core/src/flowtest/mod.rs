@@ -11,6 +11,8 @@
 //! - [`report`]: JSON and JUnit XML reports;
 //! - [`draft`]: a case written from a sign-in the user saw ("Save as test case").
 
+#[cfg(feature = "b2c-pages")]
+mod cdp;
 pub mod draft;
 pub mod expect;
 pub mod file;

@@ -1,5 +1,5 @@
 //! The b2c-pages driver: Tokenscope starts a headless Chromium (Debian's, through the DevTools
-//! protocol with the `chromiumoxide` crate) and completes B2C's built-in pages itself: the
+//! protocol: [`super::cdp`]) and completes B2C's built-in pages itself: the
 //! unified sign-in page inside `div#api` (username, password, "Sign in"), "Forgot your
 //! password?", Cancel, and the self-asserted pages' Continue. A page-level error
 //! (`.error.pageLevel`, "Invalid username or password.") ends the case with that text at once,
@@ -57,7 +57,9 @@ const STUCK_OTHER: Duration = Duration::from_secs(3);
 const STUCK_B2C: Duration = Duration::from_secs(15);
 
 /// Flags for a headless Chromium on a machine with no network but loopback (no background
-/// requests to Google's hosts, no GPU).
+/// requests to Google's hosts, no GPU), that never asks the OS keyring for its own passwords,
+/// never slows a page it thinks is hidden, and reads pages in English (the page-level errors a
+/// case expects are B2C's English texts).
 const CHROMIUM_ARGS: &[&str] = &[
     "disable-gpu",
     "disable-quic",
@@ -67,13 +69,24 @@ const CHROMIUM_ARGS: &[&str] = &[
     "disable-component-update",
     "disable-sync",
     "disable-extensions",
+    "disable-default-apps",
+    "disable-breakpad",
+    "disable-dev-shm-usage",
+    "disable-popup-blocking",
+    "disable-background-timer-throttling",
+    "disable-backgrounding-occluded-windows",
+    "disable-renderer-backgrounding",
+    "password-store=basic",
+    "use-mock-keychain",
+    "hide-scrollbars",
+    "mute-audio",
+    "lang=en-US",
 ];
 
 #[cfg(feature = "b2c-pages")]
 /// Drives the pages until they fail (see the module documentation).
 pub async fn drive(run: PageRun<'_>) -> PageFailure {
-    use chromiumoxide::browser::{Browser, BrowserConfig};
-    use futures_util::StreamExt;
+    use super::cdp::{Chromium, Launch};
 
     if !run.chromium.exists() {
         return PageFailure::Setup(format!(
@@ -82,29 +95,21 @@ pub async fn drive(run: PageRun<'_>) -> PageFailure {
             run.chromium.display()
         ));
     }
-    let mut config = BrowserConfig::builder()
-        .chrome_executable(run.chromium)
-        .user_data_dir(run.profile_dir)
-        .launch_timeout(run.launch_timeout)
-        .request_timeout(Duration::from_secs(30))
-        .args(CHROMIUM_ARGS.iter().copied());
-    // Chromium's sandbox needs user namespaces, which root and most containers lack.
-    if is_root() || std::env::var_os("TOKENSCOPE_CHROMIUM_NO_SANDBOX").is_some() {
-        config = config.no_sandbox();
-    }
-    let config = match config.build() {
-        Ok(c) => c,
-        Err(e) => return PageFailure::Setup(format!("Chromium set-up: {e}")),
+    let launch = Launch {
+        binary: run.chromium,
+        profile_dir: run.profile_dir,
+        args: CHROMIUM_ARGS,
+        // Chromium's sandbox needs user namespaces, which root and most containers lack.
+        no_sandbox: is_root() || std::env::var_os("TOKENSCOPE_CHROMIUM_NO_SANDBOX").is_some(),
+        launch_timeout: run.launch_timeout,
+        request_timeout: Duration::from_secs(30),
     };
-    let (mut browser, mut handler) = match Browser::launch(config).await {
+    let mut browser = match Chromium::launch(launch).await {
         Ok(b) => b,
         Err(e) => return PageFailure::Setup(format!("Chromium did not start: {e}")),
     };
-    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    let failure = drive_page(&browser, &run).await;
-    let _ = browser.close().await;
-    let _ = browser.wait().await;
-    events.abort();
+    let failure = drive_page(&mut browser, &run).await;
+    browser.close().await;
     failure
 }
 
@@ -241,24 +246,21 @@ fn next_step(state: &PageState, run: &PageRun<'_>) -> Step {
 }
 
 #[cfg(feature = "b2c-pages")]
-async fn drive_page(browser: &chromiumoxide::Browser, run: &PageRun<'_>) -> PageFailure {
-    use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
-
-    let page = match browser.new_page("about:blank").await {
-        Ok(p) => p,
-        Err(e) => return PageFailure::Setup(format!("Chromium opened no page: {e}")),
-    };
+async fn drive_page(page: &mut super::cdp::Chromium, run: &PageRun<'_>) -> PageFailure {
+    if let Err(e) = page.open_page().await {
+        return PageFailure::Setup(format!("Chromium opened no page: {e}"));
+    }
     // Navigation ends on the first page of the user flow, or on an error; either way the
     // page is looked at next.
-    let _ = tokio::time::timeout(Duration::from_secs(30), page.goto(run.url)).await;
+    let _ = page.navigate(run.url).await;
     let probe = probe_script(run.selectors);
     let mut since = Instant::now();
     let mut last_url = String::new();
     let mut last_acted = false;
     loop {
         tokio::time::sleep(POLL).await;
-        let state: PageState = match page.evaluate(probe.as_str()).await {
-            Ok(v) => v.into_value().unwrap_or_default(),
+        let state: PageState = match page.evaluate(&probe).await {
+            Ok(v) => serde_json::from_value(v).unwrap_or_default(),
             // Between two pages there is no document to ask.
             Err(_) => continue,
         };
@@ -296,7 +298,7 @@ async fn drive_page(browser: &chromiumoxide::Browser, run: &PageRun<'_>) -> Page
                 }
                 Step::Fail(why) => return PageFailure::Page(why),
                 Step::Click(selector) => {
-                    let _ = page.evaluate(click_script(&selector)).await;
+                    let _ = page.evaluate(&click_script(&selector)).await;
                 }
                 Step::SignIn => {
                     let s = run.selectors;
@@ -306,16 +308,16 @@ async fn drive_page(browser: &chromiumoxide::Browser, run: &PageRun<'_>) -> Page
                         let Some(value) = value else {
                             return PageFailure::Setup("no username or password was given".into());
                         };
-                        if page.evaluate(focus_script(selector)).await.is_err() {
+                        if page.evaluate(&focus_script(selector)).await.is_err() {
                             break;
                         }
                         // Typed as text input, never through a script: the value stays out
                         // of every script and log.
-                        if let Err(e) = page.execute(InsertTextParams::new(value.expose())).await {
+                        if let Err(e) = page.insert_text(value.expose()).await {
                             return PageFailure::Setup(format!("typing failed: {e}"));
                         }
                     }
-                    let _ = page.evaluate(click_script(&s.next)).await;
+                    let _ = page.evaluate(&click_script(&s.next)).await;
                 }
             },
         }
