@@ -20,6 +20,7 @@ use tokenscope_core::api::{
     TokenChoice,
 };
 use tokenscope_core::b2c::errors::{ErrorAction, ErrorAdvice, ErrorArea, SentValue};
+use tokenscope_core::engine::client_credentials::AppTokenOffer;
 use tokenscope_core::engine::client_key::ClientKeyInfo;
 use tokenscope_core::engine::device::{DeviceCode, DeviceSupport};
 use tokenscope_core::engine::dpop::DpopKeyInfo;
@@ -209,7 +210,7 @@ pub fn render() -> String {
         WireHeader,
         WireOf,
         // The device flow; the client's private key; the B2C → External ID migration view; the
-        // profile's DPoP key.
+        // profile's DPoP key; the client credentials grant offered to a confidential client.
         DeviceCode,
         QrCode,
         DevicePoll,
@@ -218,6 +219,7 @@ pub fn render() -> String {
         Migration,
         MigrationNote,
         DpopKeyInfo,
+        AppTokenOffer,
     );
     // The values themselves, for what the UI checks at run time (an error's kind) and for its
     // one door to the shell (a command name outside this list does not type-check).

@@ -56,6 +56,7 @@ macro_rules! app_commands {
             dpop_commands::dpop_key,
             dpop_commands::rotate_dpop_key,
             dpop_commands::remove_dpop_key,
+            app_token_commands::client_credentials,
         }
     };
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tokenscope_core::engine::browser::Browser;
+use tokenscope_core::engine::client_credentials::AppTokenOffer;
 use tokenscope_core::engine::outcome::SignInView;
 use tokenscope_core::engine::profiles::SaveMode;
 use tokenscope_core::engine::{Engine, Progress, SignInOptions};
@@ -58,8 +59,10 @@ pub(crate) async fn entries(state: &AppState) -> Res<Vec<ProfileEntry>> {
             .await
             .unwrap_or(false);
         let client_key = engine.client_key_info(&profile.name).await.unwrap_or(None);
+        let app_token = AppTokenOffer::of(&profile, client_secret, client_key.is_some());
         let mut entry = ProfileEntry::new(profile, refresh, client_secret);
         entry.client_key = client_key;
+        entry.app_token = app_token;
         out.push(entry);
     }
     Ok(out)

@@ -4,6 +4,7 @@
 //! this window (RFC 8252); the window loads only the app's own UI under a strict CSP.
 
 pub mod api_commands;
+pub mod app_token_commands;
 pub mod b2c;
 pub mod bench;
 pub mod bindings;

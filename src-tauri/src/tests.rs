@@ -65,6 +65,7 @@ fn the_csp_allows_no_remote_origin() {
 }
 
 mod api;
+mod app_token_ipc;
 mod b2c_ipc;
 mod device_ipc;
 mod discovery;

@@ -2,6 +2,7 @@
 //! refresh token is never part of any of these types.
 
 use serde::{Deserialize, Serialize};
+use tokenscope_core::engine::client_credentials::AppTokenOffer;
 use tokenscope_core::engine::client_key::ClientKeyInfo;
 use tokenscope_core::engine::{SignInOptions, StoredRefresh};
 use tokenscope_core::error::ErrorKind;
@@ -33,6 +34,9 @@ pub struct ProfileEntry {
     pub kind: AuthorityKind,
     /// What to show instead of the policy picker (External ID: no policy in the URL).
     pub policy_note: Option<String>,
+    /// The client credentials grant, offered (with the scope to start from) only to a profile
+    /// with client authentication (the engine's rule); `None` for a public client.
+    pub app_token: Option<AppTokenOffer>,
 }
 
 impl ProfileEntry {
@@ -51,6 +55,7 @@ impl ProfileEntry {
             refresh,
             client_secret,
             client_key: None,
+            app_token: None,
         }
     }
 }

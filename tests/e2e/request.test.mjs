@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BROWSER_MJS, fill, gone, paste, run, shown, tid } from './harness.mjs';
+import { BROWSER_MJS, fill, first, gone, paste, run, shown, tid } from './harness.mjs';
 import { Session, browserCommand, inResult } from './session.mjs';
 
 const s = new Session('request');
@@ -20,6 +20,7 @@ const FORM_POST = 'Form post';
 const CONFIDENTIAL = 'itsme direct';
 const CLAIMS = '{"id_token": {"acr": {"essential": true}}}';
 const PLAIN = 'Plain OpenID';
+const DAEMON = 'Daemon app';
 
 /** The stored value of a keyring account of the app, or null. */
 async function keyring(account) {
@@ -314,6 +315,32 @@ describe('Tokenscope request builder, end to end', () => {
     await (await shown(b(), tid('cancel-edit'))).click();
     await gone(b(), tid('profile-form'));
   }, { needs: ['a form_post profile with a claims parameter is saved'] });
+
+  s.step('a daemon client gets an app token (client credentials): no browser, no ID token, checks passed', async () => {
+    const daemon = s.provider.ready.service_client;
+    const tenant = s.provider.ready.tenant;
+    await s.createProfile({
+      name: DAEMON,
+      browser: browserCommand(),
+      policy: 'B2C_1_auto',
+      scopes: `offline_access ${s.provider.ready.api_scope}`,
+      extra: async () => {
+        await fill(b(), tid('client-id-input'), daemon.client_id);
+        await (await shown(b(), tid('client-auth-toggle'))).click();
+        await fill(b(), tid('client-secret-input'), daemon.client_secret);
+      },
+    });
+    await s.selectProfile(DAEMON);
+    await (await shown(b(), tid('app-token'))).click();
+    // The engine's suggestion: Entra's `.default` of the API the profile's scopes name.
+    const scope = await shown(b(), tid('app-token-scope'));
+    assert.equal(await scope.getValue(), `https://${tenant}/api/.default`);
+    await (await shown(b(), tid('app-token-run'))).click();
+    await expectResultPassed(await first(b(), [tid('result-view'), tid('error-view')], { timeout: 30_000 }));
+    assert.match(await (await shown(b(), inResult(tid('tab-id-token')))).getText(), /none/);
+    await shown(b(), inResult(tid('app-token-note')));
+    assert.ok(!(await b().getPageSource()).includes(daemon.client_secret), 'the client secret is in the window');
+  });
 
   s.step('deleting the confidential profile deletes its secret from the keyring', async () => {
     await s.selectProfile(CONFIDENTIAL);

@@ -631,7 +631,12 @@ kind: AuthorityKind,
 /**
  * What to show instead of the policy picker (External ID: no policy in the URL).
  */
-policy_note: string | null, };
+policy_note: string | null, 
+/**
+ * The client credentials grant, offered (with the scope to start from) only to a profile
+ * with client authentication (the engine's rule); `None` for a public client.
+ */
+app_token: AppTokenOffer | null, };
 
 export type AuthorityPreview = { 
 /**
@@ -2234,6 +2239,14 @@ location: VaultLocation,
  */
 created: string, };
 
+export type AppTokenOffer = { 
+/**
+ * The scope to prefill (`app_scope::suggested_scope`): with Entra, the `/.default` of the
+ * API the profile's scopes name; else empty, and the request sends the profile's scopes
+ * without `openid` and `offline_access`.
+ */
+scope: string, };
+
 /** Every error kind (`ErrorKind::ALL`). */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   "authority",
@@ -2343,6 +2356,7 @@ export const COMMANDS = [
   "dpop_key",
   "rotate_dpop_key",
   "remove_dpop_key",
+  "client_credentials",
 ] as const;
 
 /** The name of an IPC command. */

@@ -86,7 +86,12 @@ export function checksSummary(checks: Check[], flow: Flow = 'sign_in'): string {
   if (checks.length === 0) return 'No checks ran';
   const failed = checks.filter((c) => !c.ok).length;
   if (failed === 0) return checks.length === 1 ? 'The check passed' : `All ${checks.length} checks passed`;
-  const what = flow === 'refresh' ? 'the refresh does not count' : 'the sign-in does not count';
+  const what =
+    flow === 'refresh'
+      ? 'the refresh does not count'
+      : flow === 'sign_in'
+        ? 'the sign-in does not count'
+        : 'the token does not count';
   return `${failed} ${failed === 1 ? 'check' : 'checks'} failed: ${what}`;
 }
 

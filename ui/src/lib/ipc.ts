@@ -157,6 +157,11 @@ export const deviceSupport = (name: string) => call<DeviceSupport>('device_suppo
  *  through `onDevicePoll`, the steps through `onProgress`; `cancelSignIn` stops it. */
 export const signInDevice = (name: string) => call<SignInView>('sign_in_device', { name });
 
+/** An app-only token for the profile's client (client credentials grant), as `tokenscope token
+ *  --grant client-credentials` gets it; `scope` null: the profile's scopes. */
+export const clientCredentials = (name: string, scope: string | null) =>
+  call<SignInView>('client_credentials', { name, scope });
+
 /** The B2C → External ID comparison of the first token of `a` and of `b`: the claim diff with
  *  the known differences explained (core's table). */
 export const migrationCompare = (a: string, b: string) => call<Migration>('migration_compare', { a, b });

@@ -39,6 +39,7 @@ export const SIGN_IN_STEPS: StepId[] = [
   'validated',
 ];
 
+/** A refresh or an app token (client credentials): no browser, one token request. */
 export const REFRESH_STEPS: StepId[] = ['metadata_fetched', 'tokens_exchanged', 'validated'];
 
 /** A device sign-in has no browser and no redirect: the tokens come from polling. */
@@ -71,6 +72,10 @@ function label(id: StepId, state: StepState, flow: Flow, cancelled: boolean, man
       if (failed) return 'No authorization code';
       return active ? 'Reading the authorization code…' : 'Authorization code received';
     case 'tokens_exchanged':
+      if (flow === 'client_credentials') {
+        if (failed) return 'No app token came (see below)';
+        return active ? 'Asking for an app token with the client’s credentials…' : 'App token received';
+      }
       if (flow === 'refresh') {
         if (failed) return 'The refresh token was not redeemed';
         return active ? 'Redeeming the refresh token…' : 'Refresh token redeemed';
@@ -99,7 +104,7 @@ function detail(event: Progress | undefined): string | null {
 
 /** The steps to show: those that happened, then the one in progress (or the one that failed). */
 export function stepsOf(run: Run): StepView[] {
-  const order = run.flow === 'refresh' ? REFRESH_STEPS : run.device ? DEVICE_STEPS : SIGN_IN_STEPS;
+  const order = run.flow !== 'sign_in' ? REFRESH_STEPS : run.device ? DEVICE_STEPS : SIGN_IN_STEPS;
   const seen = new Map<StepId, Progress>();
   for (const e of run.events) seen.set(e.step, e);
   let last = -1;

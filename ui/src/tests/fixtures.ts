@@ -65,6 +65,7 @@ export function entry(p: Profile = profile(), stored = false): ProfileEntry {
     client_key: null,
     kind: 'b2c',
     policy_note: null,
+    app_token: null,
   };
 }
 

@@ -13,6 +13,34 @@ use crate::oidc::authority::Authority;
 use crate::oidc::token::{self, ClientAuth, TokenResponse};
 use crate::store::profile::Profile;
 use crate::validate::{self, AppExpectations, CheckId, Report};
+use serde::Serialize;
+
+/// That a profile can ask for an app-only token with the client credentials grant, and the scope
+/// to start from. Offered only to a profile with a way to authenticate its client (a client
+/// secret or private key stored, or a client certificate named): a public client (a plain B2C
+/// sign-in profile) has none, and the grant would be refused before any request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AppTokenOffer {
+    /// The scope to prefill (`app_scope::suggested_scope`): with Entra, the `/.default` of the
+    /// API the profile's scopes name; else empty, and the request sends the profile's scopes
+    /// without `openid` and `offline_access`.
+    pub scope: String,
+}
+
+impl AppTokenOffer {
+    /// The offer for `profile`, given whether a client secret and a private key are stored for
+    /// it; `None` for a public client.
+    pub fn of(profile: &Profile, client_secret: bool, client_key: bool) -> Option<Self> {
+        if !(client_secret || client_key || profile.client_certificate.is_some()) {
+            return None;
+        }
+        let scope = Authority::parse(&profile.authority)
+            .map(|a| app_scope::suggested_scope(&a, &profile.client_id, &profile.scopes))
+            .unwrap_or_default();
+        Some(AppTokenOffer { scope })
+    }
+}
 
 impl Engine {
     /// Gets an app-only access token for the profile's client with the client credentials grant
@@ -200,5 +228,41 @@ pub(super) fn assertion_refused(auth: &ClientAuth) -> String {
               stored secret): the secret is wrong or expired, or the app is registered for \
               another method."
             .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_profile_with_client_authentication_is_offered_app_tokens() {
+        let mut b2c = Profile::new("b2c", "contoso/B2C_1_susi", "app-id");
+        b2c.scopes = vec![
+            "openid".into(),
+            "offline_access".into(),
+            "https://contoso.onmicrosoft.com/api/read".into(),
+        ];
+        // A public client: nothing to authenticate with.
+        assert_eq!(AppTokenOffer::of(&b2c, false, false), None);
+        let api = Some(AppTokenOffer {
+            scope: "https://contoso.onmicrosoft.com/api/.default".into(),
+        });
+        assert_eq!(AppTokenOffer::of(&b2c, true, false), api);
+        assert_eq!(AppTokenOffer::of(&b2c, false, true), api);
+        b2c.client_certificate = Some(crate::oidc::mtls::ClientCertificate {
+            cert_file: "/etc/client.crt".into(),
+            key_file: "/etc/client.key".into(),
+            ca_file: None,
+        });
+        assert_eq!(AppTokenOffer::of(&b2c, false, false), api);
+        // An authority that does not parse: offered, with nothing prefilled (the grant says why).
+        let odd = Profile::new("odd", "not an authority", "app-id");
+        assert_eq!(
+            AppTokenOffer::of(&odd, true, false),
+            Some(AppTokenOffer {
+                scope: String::new()
+            })
+        );
     }
 }

@@ -28,7 +28,7 @@ use url::Url;
 
 mod api;
 pub mod browser;
-mod client_credentials;
+pub mod client_credentials;
 pub mod client_key;
 pub mod device;
 pub mod dpop;

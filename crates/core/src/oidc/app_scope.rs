@@ -4,7 +4,7 @@
 //! follow it. Other providers take their own scopes.
 
 use super::authority::{Authority, AuthorityKind};
-use super::request::resource_of;
+use super::request::{analyze_scopes, resource_of, ScopeKind};
 
 /// The Microsoft sign-in hosts whose authorities are Entra (workforce and national clouds).
 const ENTRA_HOSTS: &[&str] = &[
@@ -80,6 +80,27 @@ pub fn default_scope_warning(authority: &Authority, scopes: &[String]) -> Option
     ))
 }
 
+/// The scope to start a client credentials request from, for a profile whose sign-in asks for
+/// `scopes`: with Entra, `<resource>/.default` of each API they name (`api://x/read` →
+/// `api://x/.default`); otherwise, or when they name no API, empty, and the request then sends
+/// the profile's own scopes without `openid` and `offline_access`.
+pub fn suggested_scope(authority: &Authority, client_id: &str, scopes: &[String]) -> String {
+    if !is_entra(authority) {
+        return String::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for info in analyze_scopes(client_id, scopes).scopes {
+        if info.kind != ScopeKind::Api {
+            continue;
+        }
+        let s = default_scope_of(&info.scope);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +150,40 @@ mod tests {
         // Other providers take their own scopes.
         let other = Authority::parse("https://login.example.org/realms/test").unwrap();
         assert_eq!(default_scope_warning(&other, &strings(&["read"])), None);
+    }
+
+    #[test]
+    fn the_suggested_app_scope_is_the_default_of_the_api_the_profile_names() {
+        let b2c = Authority::parse("contoso/B2C_1_susi").unwrap();
+        let profile = strings(&[
+            "openid",
+            "offline_access",
+            "https://contoso.onmicrosoft.com/api/read",
+            "https://contoso.onmicrosoft.com/api/write",
+        ]);
+        assert_eq!(
+            suggested_scope(&b2c, "app-id", &profile),
+            "https://contoso.onmicrosoft.com/api/.default"
+        );
+        let ciam = Authority::parse("https://contoso.ciamlogin.com/").unwrap();
+        assert_eq!(
+            suggested_scope(
+                &ciam,
+                "app-id",
+                &strings(&["api://a/read", "api://b/.default"])
+            ),
+            "api://a/.default api://b/.default"
+        );
+        // No API named (the OpenID scopes, the client ID itself): nothing to suggest.
+        assert_eq!(
+            suggested_scope(&b2c, "app-id", &strings(&["openid", "email", "app-id"])),
+            ""
+        );
+        // Other providers take the profile's own scopes (the request's default).
+        let other = Authority::parse("https://login.example.org/realms/test").unwrap();
+        assert_eq!(
+            suggested_scope(&other, "app-id", &strings(&["api://a/read"])),
+            ""
+        );
     }
 }

@@ -15,7 +15,10 @@ import { TestsState } from './tests.svelte';
 
 export type View = 'profile' | 'form' | 'inspector' | 'tests' | 'migration';
 export type FormMode = { kind: 'new' } | { kind: 'edit'; name: string };
-export type Busy = { name: string; what: 'sign_in' | 'device' | 'refresh' | 'sign_out' | 'delete' | 'logout_test' };
+export type Busy = {
+  name: string;
+  what: 'sign_in' | 'device' | 'refresh' | 'client_credentials' | 'sign_out' | 'delete' | 'logout_test';
+};
 
 /** What the profile form asks for the client secret: type a new one, or remove the stored one. */
 export interface SecretEdit {
@@ -250,11 +253,11 @@ export class AppState {
     }
   }
 
-  /** Runs a sign-in (browser or, with `device`, on another device) or a refresh (no browser),
-   *  following its progress events. */
+  /** Runs a sign-in (browser or, with `device`, on another device), a refresh (no browser) or a
+   *  client credentials grant, following its progress events. */
   private async run(
     name: string,
-    flow: 'sign_in' | 'refresh',
+    flow: 'sign_in' | 'refresh' | 'client_credentials',
     startup: boolean,
     call: () => Promise<SignInView> = () =>
       flow === 'sign_in' ? ipc.signIn(name, this.session(name).extras()) : ipc.refresh(name),
@@ -325,6 +328,14 @@ export class AppState {
     if (name === null) return Promise.resolve();
     if (!this.busy) this.session(name).notice = null;
     return this.run(name, 'sign_in', false, () => ipc.signInDevice(name), true);
+  }
+
+  /** Gets an app-only token for the profile's client (client credentials grant); a blank
+   *  `scope` sends the profile's scopes. Nothing is stored. */
+  appToken(name: string, scope: string): Promise<void> {
+    if (!this.busy) this.session(name).notice = null;
+    const s = scope.trim();
+    return this.run(name, 'client_credentials', false, () => ipc.clientCredentials(name, s === '' ? null : s));
   }
 
   signIn(name: string | null = this.selected): Promise<void> {
