@@ -430,7 +430,10 @@ async fn dpop_and_a_client_certificate_together_present_the_certificate_and_sign
         .unwrap_or_default();
     assert!(
         note.contains("binds a token to one key only")
-            && note.contains("profiles dpop off mtls-both"),
+            && note.contains("profiles dpop off mtls-both")
+            && note.contains("(tls_client_certificate_bound_access_tokens)")
+            // One sentence as a reader sees it, not the source's indentation.
+            && !note.contains("  "),
         "{e}: {note}"
     );
     let mut no_certificate = p.clone();

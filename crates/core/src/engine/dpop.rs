@@ -194,7 +194,13 @@ pub(super) fn two_keys_refused(profile: &Profile, error: Error) -> Error {
         {
             if let Some(a) = p.advice.as_mut() {
                 a.note = Some(format!(
-                    "Profile {:?} sends DPoP proofs and presents a client certificate: the                      provider binds a token to one key only, and this client is registered                      for tokens bound to its certificate (tls_client_certificate_bound_access_                     tokens). Turn DPoP off for it (`tokenscope profiles dpop off {}`), or                      register the client for DPoP-bound tokens; the certificate can still                      authenticate it (tls_client_auth).",
+                    "Profile {:?} sends DPoP proofs and presents a client certificate: the \
+                     provider binds a token to one key only, and this client is registered \
+                     for tokens bound to its certificate \
+                     (tls_client_certificate_bound_access_tokens). Turn DPoP off for it \
+                     (`tokenscope profiles dpop off {}`), or \
+                     register the client for DPoP-bound tokens; the certificate can still \
+                     authenticate it (tls_client_auth).",
                     profile.name, profile.name
                 ));
             }

@@ -304,7 +304,8 @@ impl DecryptionKeys {
                     "PRIVATE KEY" => match RsaPrivateKey::from_pkcs8_der(&der) {
                         Ok(key) => rsa(key),
                         Err(e) => agreement(AgreementKey::from_pkcs8(&der).ok_or(format!(
-                            "a PKCS#8 private key that is not a usable RSA, EC (P-256/384/521)                              or X25519 key: {e}"
+                            "a PKCS#8 private key that is not a usable RSA, EC (P-256/384/521) \
+                             or X25519 key: {e}"
                         ))?),
                     },
                     "RSA PRIVATE KEY" => rsa(RsaPrivateKey::from_pkcs1_der(&der)

@@ -312,11 +312,14 @@ pub fn client_auth_with_certificate(
     match (method, key) {
         (ClientAuthMethod::PrivateKeyJwt, None) => {
             return Err(Error::Config(
-                "the profile uses private_key_jwt but no private key is stored: `tokenscope                  profiles key set <profile> < key.pem`"
+                "the profile uses private_key_jwt but no private key is stored: \
+                 `tokenscope profiles key set <profile> < key.pem`"
                     .into(),
             ))
         }
-        (ClientAuthMethod::PrivateKeyJwt, Some(_)) if !announced.is_empty() && !has("private_key_jwt") => {
+        (ClientAuthMethod::PrivateKeyJwt, Some(_))
+            if !announced.is_empty() && !has("private_key_jwt") =>
+        {
             return Err(refused(ClientAuthMethod::PrivateKeyJwt))
         }
         (ClientAuthMethod::PrivateKeyJwt, Some(k)) => {
@@ -537,6 +540,16 @@ mod tests {
             Ok(ClientAuth::SecretBasic(_))
         ));
         assert!(client_auth(&metadata(&["private_key_jwt"]), Auto, s()).is_err());
+        let e = client_auth(&metadata(&["private_key_jwt"]), PrivateKeyJwt, None)
+            .unwrap_err()
+            .to_string();
+        // The command to run, as one line a reader can copy.
+        assert!(
+            e.contains(
+                "no private key is stored: `tokenscope profiles key set <profile> < key.pem`"
+            ),
+            "{e}"
+        );
         assert!(matches!(
             client_auth(&metadata(&["client_secret_jwt"]), Auto, s()),
             Ok(ClientAuth::SecretJwt(_))
